@@ -1,0 +1,48 @@
+/* ingest.h: the ingest driver. It reads files line by line (streaming, any
+ * line length), feeds the chosen reader, fills in default metadata, batches
+ * events into store transactions and records per-file progress so that a
+ * crashed or killed ingest resumes without duplicates. */
+#ifndef SPLITE_INGEST_H
+#define SPLITE_INGEST_H
+#include <stdio.h>
+#include "event.h"
+#include "reader.h"
+
+struct store;
+
+typedef struct ingest_opts {
+    const char *index;       /* default "main" */
+    const char *sourcetype;  /* NULL: the reader's */
+    const char *source;      /* NULL: the file path */
+    const char *host;        /* NULL: from event, else fallback_host */
+    const char *fallback_host; /* NULL: this machine's host name */
+    const char *format;      /* NULL: auto-detect */
+    int force;               /* load again even if this content was loaded */
+    int update_timestamp;    /* shift so the newest event is now */
+    int quiet;               /* no per-file summary */
+    int batch;               /* events per transaction (default 10000) */
+} ingest_opts;
+
+typedef struct ingest_stats {
+    long events, rejected, skipped_files, files;
+    double bytes, seconds;
+} ingest_stats;
+
+/* Ingest one file ("-" is stdin). Returns 0 on success (bad lines are counted,
+ * not fatal), -1 when the file cannot be read or matches no reader, or the
+ * store fails; an error message has been printed naming the file. */
+int ingest_file(struct store *st, const char *path, const ingest_opts *o, ingest_stats *total);
+
+/* --- for readers --- */
+/* Store one event. Returns 0, or -1 on a fatal store error. The event may be
+ * reset by the reader as soon as this returns. */
+int ingest_emit(struct ingest *in, event *ev);
+/* Count and report (file:line: message) a line or event that was not loaded. */
+void ingest_reject(struct ingest *in, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Multiline readers: a new event starts at the current line; everything
+ * before it has been emitted. */
+void ingest_boundary(struct ingest *in);
+/* Current line number (1-based) and file name, for messages. */
+long ingest_lineno(const struct ingest *in);
+const char *ingest_filename(const struct ingest *in);
+#endif

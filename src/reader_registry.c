@@ -1,0 +1,26 @@
+/* reader_registry.c: the table of input formats and format detection. */
+#include <string.h>
+#include "reader.h"
+
+const reader *const reader_table[] = {
+    &reader_xmlwineventlog,
+    NULL,
+};
+
+const reader *reader_find(const char *name)
+{
+    for (int i = 0; reader_table[i]; i++)
+        if (!strcasecmp(reader_table[i]->name, name)) return reader_table[i];
+    return NULL;
+}
+
+const reader *reader_detect(const char *head, size_t len)
+{
+    const reader *best = NULL;
+    int best_score = 0;
+    for (int i = 0; reader_table[i]; i++) {
+        int s = reader_table[i]->detect(head, len);
+        if (s > best_score) best_score = s, best = reader_table[i];
+    }
+    return best;
+}
