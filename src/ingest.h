@@ -33,6 +33,14 @@ typedef struct ingest_stats {
  * store fails; an error message has been printed naming the file. */
 int ingest_file(struct store *st, const char *path, const ingest_opts *o, ingest_stats *total);
 
+/* Feed data[0..len) through reader r and hand every event to sink instead of
+ * a store (unit tests, fuzzing). No metadata defaults are applied. Returns
+ * the number of rejected lines/events; rejections are reported on stderr
+ * unless quiet. */
+typedef int (*ingest_sink_fn)(void *ctx, const event *ev);
+long ingest_memory(const reader *r, const char *name, const char *data, size_t len,
+                   ingest_sink_fn sink, void *ctx, int quiet);
+
 /* --- for readers --- */
 /* Store one event. Returns 0, or -1 on a fatal store error. The event may be
  * reset by the reader as soon as this returns. */
