@@ -686,6 +686,26 @@ static int str_json_walk(json_t *j, const char *path, int base, mv_list *r)
     return str_json_walk(c, path + k, base, r);
 }
 
+/* 1 if path is well-formed: keys separated by dots, {} or {N} (N may be
+ * negative) after a key or another brace. */
+static int str_json_path_ok(const char *p)
+{
+    while (*p) {
+        if (*p == '{') {
+            const char *q = p + 1;
+            if (*q == '-') q++;
+            while (*q >= '0' && *q <= '9') q++;
+            if (*q != '}' || (q > p + 1 && q[-1] == '-')) return 0;
+            p = q + 1;
+        } else if (*p == '}') {
+            return 0;
+        } else {
+            p++;
+        }
+    }
+    return 1;
+}
+
 static void str_json(sqlite3_context *ctx, int argc, sqlite3_value **argv, int base, const char *fname)
 {
     if (argc < 1) {
@@ -708,7 +728,7 @@ static void str_json(sqlite3_context *ctx, int argc, sqlite3_value **argv, int b
     if (argc == 1) str_json_add(&r, j);
     for (int i = 1; i < argc; i++) {
         char *path = mv_first(argv[i], NULL);
-        if (path && str_json_walk(j, path, base, &r) < 0) {
+        if (path && (!str_json_path_ok(path) || str_json_walk(j, path, base, &r) < 0)) {
             char *e = xasprintf("%s: malformed path \"%s\"", fname, path);
             sqlite3_result_error(ctx, e, -1);
             free(e);
