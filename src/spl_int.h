@@ -83,6 +83,8 @@ void *spl_lemonAlloc(void *(*)(size_t));
 void spl_lemonFree(void *, void (*)(void *));
 void spl_lemon(void *, int, spl_token, spl_pctx *);
 
+typedef struct spl_cmd_ctx spl_cmd_ctx;
+
 /* ---- translator state ---- */
 typedef struct spl_col {
     char *name;   /* field name, case-sensitive */
@@ -158,18 +160,33 @@ int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage);
 int spl_expr_sql(spl_tr *tr, const spl_node *n, sbuf *out, int *mv);
 /* Splunk numeric-vs-lexicographic sort key list for a value. */
 void spl_sort_key(sbuf *out, const char *sql, int desc);
+/* Order helpers: add one order expression (front or back); add the four
+ * sort-key expressions of a value at position *pos (advanced). */
+void spl_tr_add_ord(spl_tr *tr, const char *sql, int desc, int front);
+void spl_tr_add_sort_ord(spl_tr *tr, const char *sql, int desc, int *pos);
+void spl_tr_clear_ord(spl_tr *tr);
+void spl_tr_clear_cols(spl_tr *tr);
+/* Start a new level from a CTE the caller built: its columns c0..c<n-1> are
+ * the fields names[0..n). Order is left to the caller. */
+void spl_tr_new_level(spl_tr *tr, const char *cte_sql, char **names, int *mv, int n);
+/* Parse a search/eval expression of a command's arguments. */
+int spl_cmd_parse_search(spl_cmd_ctx *c, int from, int to, spl_pctx *P);
+int spl_cmd_lex_eval(spl_cmd_ctx *c, spl_toks *out);
+/* Glob with captures: match name against pat ('*' captures), and build
+ * repl with the captures substituted for its '*'s. NULL if no match. */
+char *spl_wild_rename(const char *pat, const char *repl, const char *name);
 /* Parse a time modifier relative to now (uses timemod_parse). */
 int spl_time_modifier(spl_tr *tr, const char *spec, size_t off, double *out);
 
 /* ---- commands ---- */
-typedef struct spl_cmd_ctx {
+struct spl_cmd_ctx {
     spl_tr *tr;
     const spl_token *name;     /* the command word */
     spl_toks args;             /* arguments, lexed in search mode */
     const char *argtext;       /* raw argument text */
     size_t argoff, arglen;     /* its offset/length in the query */
     int first;                 /* first command of the pipeline */
-} spl_cmd_ctx;
+};
 
 enum {
     SPL_CMD_GENERATING = 1, /* makes the first stage (tstats, makeresults) */

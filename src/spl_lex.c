@@ -5,6 +5,7 @@
  * keywords). Tokens point into the query text and carry their offset. */
 #include <assert.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "spl_int.h"

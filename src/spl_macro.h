@@ -1,4 +1,4 @@
-/* spl_macro.h: search macros (security_content's macros/*.yml format:
+/* spl_macro.h: search macros (security_content's macros/NAME.yml format:
  * name, definition, optional arguments) loaded from directories, and their
  * expansion in a query before parsing: `name` and `name(a, b)`, with $arg$
  * substitution, nesting, and "name(N)" lookup for N-argument macros. */

@@ -239,6 +239,68 @@ void spl_sort_key(sbuf *out, const char *sql, int desc)
 {
     /* numbers before strings, numbers numerically, strings by byte order */
     const char *d = desc ? " DESC" : "";
-    sbuf_printf(out, "splop_num(%s) IS NULL%s, splop_num(%s)%s, CAST(%s AS TEXT)%s",
-                sql, d, sql, d, sql, d);
+    sbuf_printf(out, "%s IS NULL%s, splop_num(%s) IS NULL%s, splop_num(%s)%s, CAST(%s AS TEXT)%s",
+                sql, d, sql, d, sql, d, sql, d);
+}
+
+void spl_tr_add_ord(spl_tr *tr, const char *sql, int desc, int front)
+{
+    tr->ord = xrealloc(tr->ord, sizeof *tr->ord * (size_t)(tr->nord + 1));
+    if (front) {
+        memmove(&tr->ord[1], &tr->ord[0], sizeof *tr->ord * (size_t)tr->nord);
+        tr->ord[0].sql = xstrdup(sql);
+        tr->ord[0].desc = desc;
+    } else {
+        tr->ord[tr->nord].sql = xstrdup(sql);
+        tr->ord[tr->nord].desc = desc;
+    }
+    tr->nord++;
+}
+
+void spl_tr_add_sort_ord(spl_tr *tr, const char *sql, int desc, int *pos)
+{
+    /* nulls last (ascending), numbers before strings, numbers numerically */
+    char *k[4];
+    k[0] = xasprintf("(%s IS NULL)", sql);
+    k[1] = xasprintf("(splop_num(%s) IS NULL)", sql);
+    k[2] = xasprintf("splop_num(%s)", sql);
+    k[3] = xasprintf("CAST(%s AS TEXT)", sql);
+    for (int i = 0; i < 4; i++) {
+        tr->ord = xrealloc(tr->ord, sizeof *tr->ord * (size_t)(tr->nord + 1));
+        memmove(&tr->ord[*pos + 1], &tr->ord[*pos], sizeof *tr->ord * (size_t)(tr->nord - *pos));
+        tr->ord[*pos].sql = k[i];
+        tr->ord[*pos].desc = desc;
+        tr->nord++;
+        (*pos)++;
+    }
+}
+
+void spl_tr_clear_ord(spl_tr *tr)
+{
+    for (int i = 0; i < tr->nord; i++) free(tr->ord[i].sql);
+    tr->nord = 0;
+}
+
+void spl_tr_clear_cols(spl_tr *tr)
+{
+    for (int i = 0; i < tr->ncols; i++) { free(tr->cols[i].name); free(tr->cols[i].sql); }
+    tr->ncols = 0;
+}
+
+void spl_tr_new_level(spl_tr *tr, const char *cte_sql, char **names, int *mv, int n)
+{
+    char *name = spl_tr_next_cte(tr);
+    if (tr->ctes.len) sbuf_add(&tr->ctes, ",\n");
+    sbuf_printf(&tr->ctes, "%s AS (%s)", name, cte_sql);
+    spl_tr_clear_cols(tr);
+    for (int i = 0; i < n; i++) {
+        char *sql = xasprintf("%s.c%d", name, i);
+        spl_tr_set(tr, names[i], sql, mv ? mv[i] : 0);
+        free(sql);
+    }
+    free(tr->from);
+    tr->from = name;
+    sbuf_reset(&tr->where);
+    tr->is_event_table = 0;
+    tr->nlevels++;
 }
