@@ -67,7 +67,7 @@ static int step_one(void *vctx, const char *s, int n)
         if (isnum) add_val(a, s, n, d), a->nnum++;
         break;
     case AG_LIST:
-        if (a->n < 100 || c->key < a->v[a->n - 1].key) add_val(a, s, n, c->key);
+        add_val(a, s, n, c->key);
         break;
     default: /* dc, min, max, range, values, mode */
         if (isnum) a->nnum++;
@@ -210,7 +210,7 @@ static void agg_final(sqlite3_context *ctx)
         if (p < 0) p = 0;
         if (p > 100) p = 100;
         /* nearest rank, as Splunk's perc/median on small sets */
-        int idx = (int)floor(p / 100.0 * (double)(a->n - 1) + 0.5);
+        int idx = kind == AG_MEDIAN ? (a->n - 1) / 2 : (int)floor(p / 100.0 * (double)(a->n - 1) + 0.5);
         if (idx >= a->n) idx = a->n - 1;
         result_num(ctx, a->v[idx].key);
         break;

@@ -40,25 +40,38 @@ static const fn_map direct_fns[] = {
     {"md5", "spl_md5", 1, 1, 0},
     {"sha1", "spl_sha1", 1, 1, 0},
     {"sha256", "spl_sha256", 1, 1, 0},
-    {"typeof", "splop_typeof", 1, 1, 0},
-    {"like", "splop_like", 2, 2, 0},
-    {"lower", "lower", 1, 1, 0},
-    {"upper", "upper", 1, 1, 0},
+    {"typeof", "spl_typeof", 1, 1, 0},
+    {"like", "spl_like", 2, 2, 0},
+    {"lower", "spl_lower", 1, 1, 0},
+    {"upper", "spl_upper", 1, 1, 0},
+    {"len", "spl_len", 1, 1, 0},
+    {"substr", "spl_substr", 2, 3, 0},
+    {"trim", "spl_trim", 1, 2, 0},
+    {"ltrim", "spl_ltrim", 1, 2, 0},
+    {"rtrim", "spl_rtrim", 1, 2, 0},
+    {"isnum", "spl_isnum", 1, 1, 0},
+    {"isint", "spl_isint", 1, 1, 0},
+    {"isstr", "spl_isstr", 1, 1, 0},
+    {"printf", "spl_printf", 1, 64, 0},
+    {"mvrange", "spl_mvrange", 2, 3, 1},
+    {"pi", "spl_pi", 0, 0, 0},
+    {"random", "spl_random", 0, 0, 0},
+    {"spath", "spl_spath", 2, 2, 0},
     {NULL, NULL, 0, 0, 0},
 };
 
 /* numeric functions: argument(s) converted with splop_num */
 static const fn_map num_fns[] = {
-    {"abs", "abs", 1, 1, 0},
-    {"floor", "floor", 1, 1, 0},
-    {"ceil", "ceil", 1, 1, 0},
-    {"ceiling", "ceil", 1, 1, 0},
-    {"sqrt", "sqrt", 1, 1, 0},
-    {"exp", "exp", 1, 1, 0},
-    {"ln", "ln", 1, 1, 0},
-    {"log", "splop_log", 1, 2, 0},
-    {"pow", "pow", 2, 2, 0},
-    {"round", "round", 1, 2, 0},
+    {"abs", "spl_abs", 1, 1, 0},
+    {"floor", "spl_floor", 1, 1, 0},
+    {"ceil", "spl_ceil", 1, 1, 0},
+    {"ceiling", "spl_ceiling", 1, 1, 0},
+    {"sqrt", "spl_sqrt", 1, 1, 0},
+    {"exp", "spl_exp", 1, 1, 0},
+    {"ln", "spl_ln", 1, 1, 0},
+    {"log", "spl_log", 1, 2, 0},
+    {"pow", "spl_pow", 2, 2, 0},
+    {"round", "spl_round", 1, 2, 0},
     {NULL, NULL, 0, 0, 0},
 };
 
@@ -161,13 +174,7 @@ static int call(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
         int m = 0;
         sbuf_addc(out, '(');
         if ((rc = ex(tr, n->kids[0], out, &m))) goto out;
-        sbuf_add(out, name[2] == 'n' ? " IS NULL)" : " IS NOT NULL)");
-    } else if (!strcmp(name, "isnum") || !strcmp(name, "isint") || !strcmp(name, "isstr")) {
-        if ((rc = arity(tr, n, name, 1, 1))) goto out;
-        sbuf_printf(out, "splop_is(%d, ", name[2] == 'n' ? 0 : name[2] == 'i' ? 1 : 2);
-        int m = 0;
-        if ((rc = ex(tr, n->kids[0], out, &m))) goto out;
-        sbuf_addc(out, ')');
+        sbuf_add(out, !strcmp(name, "isnull") ? " IS NULL)" : " IS NOT NULL)");
     } else if (!strcmp(name, "null")) {
         if ((rc = arity(tr, n, name, 0, 0))) goto out;
         sbuf_add(out, "NULL");
@@ -177,34 +184,6 @@ static int call(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
     } else if (!strcmp(name, "now") || !strcmp(name, "time")) {
         if ((rc = arity(tr, n, name, 0, 0))) goto out;
         spl_tr_bind_num(tr, out, tr->now);
-    } else if (!strcmp(name, "len")) {
-        if ((rc = arity(tr, n, name, 1, 1))) goto out;
-        sbuf_add(out, "length(splop_str(");
-        int m = 0;
-        if ((rc = ex(tr, n->kids[0], out, &m))) goto out;
-        sbuf_add(out, "))");
-    } else if (!strcmp(name, "substr")) {
-        if ((rc = arity(tr, n, name, 2, 3))) goto out;
-        sbuf_add(out, "substr(splop_str(");
-        int m = 0;
-        if ((rc = ex(tr, n->kids[0], out, &m))) goto out;
-        for (int i = 1; i < n->nkids; i++) {
-            sbuf_add(out, "), splop_num(");
-            if ((rc = ex(tr, n->kids[i], out, &m))) goto out;
-        }
-        sbuf_add(out, "))");
-    } else if (!strcmp(name, "trim") || !strcmp(name, "ltrim") || !strcmp(name, "rtrim")) {
-        if ((rc = arity(tr, n, name, 1, 2))) goto out;
-        sbuf_printf(out, "%s(splop_str(", name);
-        int m = 0;
-        if ((rc = ex(tr, n->kids[0], out, &m))) goto out;
-        sbuf_add(out, "), ");
-        if (n->nkids == 2) {
-            if ((rc = ex(tr, n->kids[1], out, &m))) goto out;
-        } else {
-            sbuf_add(out, "' '||char(9)");
-        }
-        sbuf_addc(out, ')');
     } else if (!strcmp(name, "mvfilter")) {
         rc = fn_mvfilter(tr, n, out, mv);
     } else if (!strcmp(name, "in")) {
@@ -221,11 +200,10 @@ static int call(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
         sbuf_addc(out, ')');
     } else {
         const fn_map *f = NULL;
-        int numeric = 0;
         for (const fn_map *d = direct_fns; d->name && !f; d++)
             if (!strcmp(d->name, name)) f = d;
         for (const fn_map *d = num_fns; d->name && !f; d++)
-            if (!strcmp(d->name, name)) f = d, numeric = 1;
+            if (!strcmp(d->name, name)) f = d;
         if (!f) {
             rc = spl_tr_error(tr, n->tok.off, "unknown function '%s'", name);
             goto out;
@@ -233,7 +211,7 @@ static int call(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
         if ((rc = arity(tr, n, name, f->min, f->max))) goto out;
         sbuf_printf(out, "%s(", f->sql);
         int m = 0;
-        if ((rc = args_list(tr, n, out, numeric ? "splop_num" : NULL, &m))) goto out;
+        if ((rc = args_list(tr, n, out, NULL, &m))) goto out;
         sbuf_addc(out, ')');
         if (f->mv) *mv = 1;
     }
