@@ -14,9 +14,37 @@
 typedef struct seg {
     spl_token name;      /* type 0 for the implicit search */
     const spl_command *cmd;
-    int a, b;            /* argument tokens [a, b) of the whole-query list */
+    spl_toks toks;       /* arguments lexed in search mode (not eval/where) */
     size_t argoff, argend;
 } seg;
+
+static int is_eval_lang(const spl_token *name)
+{
+    return name->type && (spl_tok_is(name, "eval", 1) || spl_tok_is(name, "where", 1));
+}
+
+/* End of the command starting at q[i]: the next '|' outside quotes and
+ * brackets. Single quotes quote only in eval-language commands (in search
+ * they are ordinary characters). */
+static size_t segment_end(const char *q, size_t i, size_t n, int single_quotes)
+{
+    int depth = 0;
+    while (i < n) {
+        char c = q[i];
+        if (c == '"' || (c == '\'' && single_quotes)) {
+            i++;
+            while (i < n && q[i] != c) i += (q[i] == '\\' && i + 1 < n) ? 2 : 1;
+            if (i < n) i++;
+            continue;
+        }
+        if (c == '\\' && i + 1 < n) { i += 2; continue; }
+        if (c == '[') depth++;
+        else if (c == ']' && depth) depth--;
+        else if (c == '|' && !depth) return i;
+        i++;
+    }
+    return n;
+}
 
 int spl_time_modifier(spl_tr *tr, const char *spec, size_t off, double *out)
 {
@@ -56,15 +84,15 @@ int spl_arg_option(spl_cmd_ctx *c, int i, const char *name, char **val)
 }
 
 /* names a command refers to, for pruning the columns of the first stage */
-static void collect_refs(spl_tr *tr, const seg *sg, const spl_toks *all, const char *text)
+static void collect_refs(spl_tr *tr, const seg *sg, const char *text)
 {
     const char *nm = sg->cmd ? sg->cmd->name : "search";
     if (!strcmp(nm, "search")) {
-        for (int i = sg->a; i < sg->b; i++) {
-            const spl_token *t = &all->v[i];
+        for (int i = 0; i < sg->toks.n; i++) {
+            const spl_token *t = &sg->toks.v[i];
             if (t->type != TK_WORD && t->type != TK_STRING) continue;
-            int next = i + 1 < sg->b ? all->v[i + 1].type : 0;
-            int prev = i > sg->a ? all->v[i - 1].type : 0;
+            int next = i + 1 < sg->toks.n ? sg->toks.v[i + 1].type : 0;
+            int prev = i > 0 ? sg->toks.v[i - 1].type : 0;
             int is_field = next == TK_EQ || next == TK_NE || next == TK_LT || next == TK_LE ||
                            next == TK_GT || next == TK_GE || next == TK_IN;
             int is_value = prev == TK_EQ || prev == TK_NE || prev == TK_LT || prev == TK_LE ||
@@ -95,8 +123,8 @@ static void collect_refs(spl_tr *tr, const seg *sg, const spl_toks *all, const c
         return;
     }
     if (!strcmp(nm, "rex") || !strcmp(nm, "regex")) spl_tr_ref(tr, "_raw");
-    for (int i = sg->a; i < sg->b; i++) {
-        const spl_token *t = &all->v[i];
+    for (int i = 0; i < sg->toks.n; i++) {
+        const spl_token *t = &sg->toks.v[i];
         if (t->type != TK_WORD && t->type != TK_STRING) continue;
         char *s = spl_tok_text(t);
         /* a leading +/- (sort -count, fields - x) is not part of the name */
@@ -190,54 +218,52 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
     tr.text = q;
     tr.now = o && o->now > 0 ? o->now : util_now();
     int rc = -1;
-    spl_toks all = {0};
     seg *segs = NULL;
     int nseg = 0;
     size_t qlen = strlen(q);
 
-    if (spl_lex(q, qlen, 0, SPL_LEX_SEARCH, &all, err)) goto done;
     /* split into commands */
     {
-        int i = 0;
-        int leading_pipe = all.n && all.v[0].type == TK_PIPE;
-        if (leading_pipe) i = 1;
-        int depth = 0;
-        int start = i;
-        segs = xcalloc((size_t)all.n + 2, sizeof *segs);
-        for (;; i++) {
-            if (i < all.n && all.v[i].type == TK_LBRACKET) depth++;
-            if (i < all.n && all.v[i].type == TK_RBRACKET && depth) depth--;
-            if (i < all.n && (all.v[i].type != TK_PIPE || depth)) continue;
-            seg *s = &segs[nseg];
-            size_t endoff = i < all.n ? all.v[i].off : qlen;
-            int implicit = nseg == 0 && !leading_pipe &&
-                           !(start < i && all.v[start].type == TK_WORD && spl_tok_is(&all.v[start], "search", 0));
+        size_t i = 0;
+        while (i < qlen && (q[i] == ' ' || q[i] == '\t' || q[i] == '\n' || q[i] == '\r')) i++;
+        int leading_pipe = i < qlen && q[i] == '|';
+        if (leading_pipe) i++;
+        segs = xcalloc(qlen / 2 + 2, sizeof *segs);
+        for (;;) {
+            seg *sg = &segs[nseg];
+            size_t j = i;
+            while (j < qlen && (q[j] == ' ' || q[j] == '\t' || q[j] == '\n' || q[j] == '\r')) j++;
+            size_t w = j;
+            while (w < qlen && !strchr(" \t\r\n|\"'[]()=", q[w])) w++;
+            spl_token name = {TK_WORD, q + j, w - j, j};
+            int implicit = nseg == 0 && !leading_pipe && !spl_tok_is(&name, "search", 0);
             if (implicit) {
-                s->name.type = 0;
-                s->name.s = q;
-                s->name.n = 0;
-                s->name.off = 0;
-                s->a = start;
-                s->argoff = 0;
+                sg->name.type = 0;
+                sg->name.s = q;
+                sg->name.n = 0;
+                sg->name.off = 0;
+                sg->argoff = i;
             } else {
-                if (start >= i || all.v[start].type != TK_WORD) {
-                    size_t off = start < all.n ? all.v[start].off : qlen;
-                    spl_tr_error(&tr, off, start >= i ? "empty command: expected a command name after '|'"
-                                                      : "expected a command name");
+                if (w == j) {
+                    spl_tr_error(&tr, j, j < qlen && q[j] != '|' ? "expected a command name"
+                                                                 : "empty command: expected a command name after '|'");
+                    nseg++;
                     goto done;
                 }
-                s->name = all.v[start];
-                s->a = start + 1;
-                s->argoff = all.v[start].off + all.v[start].n;
+                sg->name = name;
+                sg->argoff = w;
             }
-            s->b = i;
-            s->argend = endoff;
+            size_t e = segment_end(q, sg->argoff, qlen, is_eval_lang(&sg->name));
+            sg->argend = e;
             nseg++;
-            if (i >= all.n) break;
-            start = i + 1;
+            if (!is_eval_lang(&sg->name) &&
+                spl_lex(q + sg->argoff, e - sg->argoff, sg->argoff, SPL_LEX_SEARCH, &sg->toks, err))
+                goto done;
+            if (e >= qlen) break;
+            i = e + 1;
         }
     }
-    if (nseg == 1 && segs[0].name.type == 0 && segs[0].a == segs[0].b) {
+    if (nseg == 1 && segs[0].name.type == 0 && segs[0].toks.n == 0) {
         spl_tr_error(&tr, 0, "empty search");
         goto done;
     }
@@ -260,7 +286,7 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         spl_tr_error(&tr, segs[0].name.off, "command '%s' needs events: start the query with a search", segs[0].cmd->name);
         goto done;
     }
-    for (int k = 0; k < nseg; k++) collect_refs(&tr, &segs[k], &all, q);
+    for (int k = 0; k < nseg; k++) collect_refs(&tr, &segs[k], q);
     spl_tr_ref(&tr, "_time");
 
     /* time range from the options; the query's own earliest=/latest= win */
@@ -288,8 +314,7 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         spl_cmd_ctx c = {0};
         c.tr = &tr;
         c.name = &s->name;
-        c.args.v = all.v + s->a;
-        c.args.n = s->b - s->a;
+        c.args = s->toks;
         c.argtext = q + s->argoff;
         c.argoff = s->argoff;
         c.arglen = s->argend - s->argoff;
@@ -333,8 +358,8 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         rc = 0;
     }
 done:
+    for (int k = 0; k < nseg; k++) spl_toks_free(&segs[k].toks);
     free(segs);
-    spl_toks_free(&all);
     tr_free(&tr);
     free(q);
     return rc;
