@@ -149,7 +149,7 @@ static void agg_final(sqlite3_context *ctx)
         break;
     }
     case AG_DC: {
-        qsort(a->v, (size_t)a->n, sizeof *a->v, cmp_str);
+        if (a->n) qsort(a->v, (size_t)a->n, sizeof *a->v, cmp_str);
         long d = 0;
         for (int i = 0; i < a->n; i++)
             if (!i || strcmp(a->v[i].s, a->v[i - 1].s)) d++;
@@ -178,8 +178,8 @@ static void agg_final(sqlite3_context *ctx)
         break;
     }
     case AG_VALUES: case AG_LIST: case AG_MODE: {
-        if (kind == AG_LIST) qsort(a->v, (size_t)a->n, sizeof *a->v, cmp_key);
-        else qsort(a->v, (size_t)a->n, sizeof *a->v, cmp_str);
+        if (kind == AG_LIST && a->n) qsort(a->v, (size_t)a->n, sizeof *a->v, cmp_key);
+        else if (a->n) qsort(a->v, (size_t)a->n, sizeof *a->v, cmp_str);
         char **out = xcalloc((size_t)a->n + 1, sizeof *out);
         int n = 0;
         if (kind == AG_MODE) {
@@ -205,7 +205,7 @@ static void agg_final(sqlite3_context *ctx)
         break;
     case AG_MEDIAN: case AG_PERC: {
         if (!a->n) { sqlite3_result_null(ctx); break; }
-        qsort(a->v, (size_t)a->n, sizeof *a->v, cmp_key);
+        if (a->n) qsort(a->v, (size_t)a->n, sizeof *a->v, cmp_key);
         double p = kind == AG_MEDIAN ? 50 : a->perc;
         if (p < 0) p = 0;
         if (p > 100) p = 100;
