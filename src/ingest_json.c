@@ -23,8 +23,10 @@
  *    {"a":[1,2]} -> a{}=1, a{}=2; {"a":[{"b":1},{"b":2}]} -> a{}.b=1,2;
  *  - strings are their decoded text; numbers are integers as written
  *    (jansson's long long) and reals in the shortest form that reads back to
- *    the same double (so 0.5 stays "0.5" but 1.0 becomes "1" and 1e3 "1000");
- *    integers too big for long long are re-read as reals;
+ *    the same double, integral ones below 2^53 without exponent (0.5 stays
+ *    "0.5", but 1.0 becomes "1" and 1e3 "1000": jansson does not keep the
+ *    number's text); a line with an integer too big for long long is re-read
+ *    with every number as a real (so such an integer loses digits);
  *  - true/false -> "true"/"false" as spath renders them; null -> "null"
  *    (our choice: spath's rendering of null is not documented, so we keep
  *    the JSON literal, which keeps `a=null` searchable);
@@ -54,9 +56,14 @@ typedef struct json_state {
 
 /* ---- number text ---- */
 
-/* Shortest %g text that reads back as d. */
+/* Integral values below 2^53 as plain integers ("1000", not "1e+03"),
+ * anything else as the shortest %g text that reads back as d. */
 static void json_format_real(double d, char *buf, size_t n)
 {
+    if (d == floor(d) && fabs(d) < 9007199254740992.0) {
+        snprintf(buf, n, "%.0f", d);
+        return;
+    }
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, n, "%.*g", prec, d);
         if (strtod(buf, NULL) == d) return;

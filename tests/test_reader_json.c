@@ -60,7 +60,9 @@ static void test_escapes_and_numbers(void **state)
     assert_string_equal(tc_get(&c.ev[0], "tab"), "a\tb");
     assert_string_equal(tc_get(&c.ev[0], "slash"), "a/b");
     /* Too big for long long: read as a real. */
-    assert_string_equal(tc_get(&c.ev[1], "id"), "1.2345678901234568e+23");
+    const char *id = tc_get(&c.ev[1], "id");
+    assert_non_null(id);
+    assert_true(!strncmp(id, "1.23456789012345", 16) && strstr(id, "e+23"));
     assert_string_equal(tc_get(&c.ev[1], "small"), "0.1");
     assert_string_equal(tc_get(&c.ev[1], "exp"), "1000");
     assert_string_equal(tc_get(&c.ev[1], "pi"), "3.141592653589793");
