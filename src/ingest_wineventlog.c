@@ -235,9 +235,10 @@ static int wel_line(void *state, struct ingest *in, const char *line, size_t len
     len = reader_chomp_cr(line, len);
     struct tm tm;
     if (wel_stamp_line(line, len, &tm)) {
-        /* A new event: mark the boundary, then emit the previous one. */
-        ingest_boundary(in);
+        /* A new event: emit the previous one, then mark the boundary (the
+         * driver may commit there: everything before this line is stored). */
         if (wel_flush(st, in) != 0) return -1;
+        ingest_boundary(in);
         sbuf_reset(&st->text);
         sbuf_addn(&st->text, line, wel_rtrim(line, len));
         st->keep = st->text.len;
