@@ -330,6 +330,7 @@ static int json_line(void *state, struct ingest *in, const char *line, size_t le
 {
     json_state *st = state;
     len = reader_chomp_cr(line, len);
+    if (ingest_lineno(in) == 1) reader_skip_bom(&line, &len);
     if (reader_is_blank(line, len)) return 0;
 
     json_error_t err;
@@ -379,6 +380,7 @@ static void json_close(void *state)
  * A last line cut short by the end of the head is not held against it. */
 static int json_detect(const char *head, size_t len)
 {
+    reader_skip_bom(&head, &len);
     size_t pos = 0, n;
     const char *line;
     int complete, good = 0, checked = 0;

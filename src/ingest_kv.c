@@ -104,6 +104,7 @@ static int kv_line(void *state, struct ingest *in, const char *line, size_t len)
     kv_state *st = state;
     event *ev = &st->ev;
     len = reader_chomp_cr(line, len);
+    if (ingest_lineno(in) == 1) reader_skip_bom(&line, &len);
     if (reader_is_blank(line, len)) return 0;
 
     event_reset(ev);
@@ -171,6 +172,7 @@ static int kv_line_has_pair(const char *line, size_t len)
  * header lines of classic WinEventLog and inside XML attributes. */
 static int kv_detect(const char *head, size_t len)
 {
+    reader_skip_bom(&head, &len);
     size_t pos = 0, n;
     const char *line;
     int complete, lines = 0, with_pairs = 0;

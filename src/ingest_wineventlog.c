@@ -233,6 +233,7 @@ static int wel_line(void *state, struct ingest *in, const char *line, size_t len
 {
     wel_state *st = state;
     len = reader_chomp_cr(line, len);
+    if (ingest_lineno(in) == 1) reader_skip_bom(&line, &len);
     struct tm tm;
     if (wel_stamp_line(line, len, &tm)) {
         /* A new event: emit the previous one, then mark the boundary (the
@@ -279,6 +280,7 @@ static void wel_close(void *state)
  * a Key=Value header. */
 static int wel_detect(const char *head, size_t len)
 {
+    reader_skip_bom(&head, &len);
     size_t pos = 0, n, klen;
     const char *line;
     int complete, seen_stamp = 0;

@@ -13,6 +13,11 @@ size_t reader_chomp_cr(const char *line, size_t len)
     return len;
 }
 
+void reader_skip_bom(const char **s, size_t *n)
+{
+    if (*n >= 3 && !memcmp(*s, "\xEF\xBB\xBF", 3)) *s += 3, *n -= 3;
+}
+
 int reader_is_blank(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++)

@@ -8,6 +8,9 @@
 
 /* Length of line[0..len) without a trailing '\r' (Windows line ends). */
 size_t reader_chomp_cr(const char *line, size_t len);
+/* Drop a UTF-8 byte order mark at the start of *s (Windows tools write one
+ * at the start of a file): call on the first line and on a detection head. */
+void reader_skip_bom(const char **s, size_t *n);
 /* 1 if s[0..n) holds only spaces, tabs, '\r' or '\f'/'\v'. */
 int reader_is_blank(const char *s, size_t n);
 /* Next line of a detection head, starting at *pos. Sets *line and *n (without the

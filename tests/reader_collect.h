@@ -32,7 +32,7 @@ typedef struct tcollect {
     long rejected;
 } tcollect;
 
-static char *tc_dup(const char *s, size_t n)
+static inline char *tc_dup(const char *s, size_t n)
 {
     char *p = malloc(n + 1);
     memcpy(p, s, n);
@@ -40,12 +40,12 @@ static char *tc_dup(const char *s, size_t n)
     return p;
 }
 
-static char *tc_dupz(const char *s)
+static inline char *tc_dupz(const char *s)
 {
     return s ? tc_dup(s, strlen(s)) : NULL;
 }
 
-static int tc_sink(void *ctx, const event *ev)
+static inline int tc_sink(void *ctx, const event *ev)
 {
     tcollect *c = ctx;
     c->ev = realloc(c->ev, (c->n + 1) * sizeof *c->ev);
@@ -71,14 +71,14 @@ static int tc_sink(void *ctx, const event *ev)
 }
 
 /* Run r over text; the events are in c, the rejected count is returned. */
-static long tc_run(const reader *r, const char *text, tcollect *c)
+static inline long tc_run(const reader *r, const char *text, tcollect *c)
 {
     memset(c, 0, sizeof *c);
     c->rejected = ingest_memory(r, "test.log", text, strlen(text), tc_sink, c, 1);
     return c->rejected;
 }
 
-static void tc_free(tcollect *c)
+static inline void tc_free(tcollect *c)
 {
     for (size_t i = 0; i < c->n; i++) {
         tevent *t = &c->ev[i];
@@ -98,19 +98,19 @@ static void tc_free(tcollect *c)
 }
 
 /* k-th value (0-based) of field name, or NULL. */
-static const char *tc_get_nth(const tevent *t, const char *name, size_t k)
+static inline const char *tc_get_nth(const tevent *t, const char *name, size_t k)
 {
     for (size_t i = 0; i < t->nf; i++)
         if (!strcmp(t->f[i].name, name) && k-- == 0) return t->f[i].value;
     return NULL;
 }
 
-static const char *tc_get(const tevent *t, const char *name)
+static inline const char *tc_get(const tevent *t, const char *name)
 {
     return tc_get_nth(t, name, 0);
 }
 
-static size_t tc_count(const tevent *t, const char *name)
+static inline size_t tc_count(const tevent *t, const char *name)
 {
     size_t n = 0;
     for (size_t i = 0; i < t->nf; i++) n += !strcmp(t->f[i].name, name);
