@@ -376,31 +376,33 @@ static void json_close(void *state)
     free(st);
 }
 
-/* The first lines of the head must be objects: starts with '{' and parses.
- * A last line cut short by the end of the head is not held against it. */
+/* The first lines of the head must start with '{' and most of them must
+ * parse as objects (a bad line among good ones is rejected at ingest). A
+ * last line cut short by the end of the head is not counted. */
 static int json_detect(const char *head, size_t len)
 {
     reader_skip_bom(&head, &len);
     size_t pos = 0, n;
     const char *line;
-    int complete, good = 0, checked = 0;
-    while (checked < 5 && reader_head_line(head, len, &pos, &line, &n, &complete)) {
+    int complete, good = 0, bad = 0, cut_first = 0;
+    while (good + bad < 5 && reader_head_line(head, len, &pos, &line, &n, &complete)) {
         if (reader_is_blank(line, n)) continue;
         size_t i = 0;
         while (i < n && (line[i] == ' ' || line[i] == '\t')) i++;
-        if (line[i] != '{') return 0;
-        checked++;
+        if (i >= n || line[i] != '{') return 0;
         json_t *root = json_loadb(line, n, JSON_DECODE_INT_AS_REAL, NULL);
         int ok = root && json_is_object(root);
         json_decref(root);
         if (ok)
             good++;
         else if (complete)
-            return 0;
-        else if (!good)
-            return 40; /* one long line, cut by the head: probably JSON */
+            bad++;
+        else if (!good && !bad)
+            cut_first = 1; /* one long line, cut by the head */
     }
-    return good ? 90 : 0;
+    if (good && !bad) return 90;
+    if (good > bad) return 70;
+    return cut_first ? 40 : 0;
 }
 
 const reader reader_json = {

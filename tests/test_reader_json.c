@@ -210,8 +210,12 @@ static void test_detect(void **state)
     (void)state;
     const char *good = "{\"a\":1}\n\n{\"b\":[2]}\n{\"c\":";
     assert_int_equal(reader_json.detect(good, strlen(good)), 90);
+    const char *one_bad = "{\"a\":1}\n{oops}\n{\"b\":2}\n";
+    assert_int_equal(reader_json.detect(one_bad, strlen(one_bad)), 70);
     const char *bad = "{\"a\":1}\n{oops}\n";
     assert_int_equal(reader_json.detect(bad, strlen(bad)), 0);
+    const char *not_lines = "{\"a\":1}\nplain\n";
+    assert_int_equal(reader_json.detect(not_lines, strlen(not_lines)), 0);
     const char *kv = "a=1 b=2\n";
     assert_int_equal(reader_json.detect(kv, strlen(kv)), 0);
     const char *arr = "[1,2]\n";
