@@ -21,12 +21,10 @@
  *  - nested objects join keys with dots: {"a":{"b":1}} -> a.b=1;
  *  - arrays append "{}" and give one value per element (multivalue):
  *    {"a":[1,2]} -> a{}=1, a{}=2; {"a":[{"b":1},{"b":2}]} -> a{}.b=1,2;
- *  - strings are their decoded text; numbers are integers as written
- *    (jansson's long long) and reals in the shortest form that reads back to
- *    the same double, integral ones below 2^53 without exponent (0.5 stays
- *    "0.5", but 1.0 becomes "1" and 1e3 "1000": jansson does not keep the
- *    number's text); a line with an integer too big for long long is re-read
- *    with every number as a real (so such an integer loses digits);
+ *  - strings are their decoded text; numbers keep their text as written
+ *    (4688, 1.0, 1e3, 123456789012345678901234: jansson validates the line,
+ *    the fields are then read from the line's text, so nothing is reformatted);
+ *  - a key repeated in one object gives a multivalue field (both values);
  *  - true/false -> "true"/"false" as spath renders them; null -> "null"
  *    (our choice: spath's rendering of null is not documented, so we keep
  *    the JSON literal, which keeps `a=null` searchable);
@@ -51,10 +49,11 @@
 
 typedef struct json_state {
     event ev;
-    sbuf path; /* field name being built while flattening */
+    sbuf path;  /* field name being built while flattening */
+    sbuf value; /* decoded string value */
 } json_state;
 
-/* ---- number text ---- */
+/* ---- number text (for times) ---- */
 
 /* Integral values below 2^53 as plain integers ("1000", not "1e+03"),
  * anything else as the shortest %g text that reads back as d. */
@@ -70,80 +69,6 @@ static void json_format_real(double d, char *buf, size_t n)
     }
 }
 
-/* Text of a scalar (string, number, true/false/null) in buf, or the string
- * itself. Returns a pointer and sets *len. */
-static const char *json_scalar_text(json_t *v, char *buf, size_t bufsz, size_t *len)
-{
-    switch (json_typeof(v)) {
-    case JSON_STRING:
-        *len = json_string_length(v);
-        return json_string_value(v);
-    case JSON_INTEGER:
-        snprintf(buf, bufsz, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        break;
-    case JSON_REAL:
-        json_format_real(json_real_value(v), buf, bufsz);
-        break;
-    case JSON_TRUE:
-        snprintf(buf, bufsz, "true");
-        break;
-    case JSON_FALSE:
-        snprintf(buf, bufsz, "false");
-        break;
-    default:
-        snprintf(buf, bufsz, "null");
-        break;
-    }
-    *len = strlen(buf);
-    return buf;
-}
-
-/* ---- flattening ---- */
-
-/* Add the fields of v under the name in *path. arrays_braced: append "{}"
- * for arrays (KV_MODE=json naming) or reuse the name (HEC "fields"). */
-static void json_flatten(event *ev, sbuf *path, json_t *v, int arrays_braced)
-{
-    size_t keep = path->len;
-    if (json_is_object(v)) {
-        const char *key;
-        json_t *member;
-        json_object_foreach(v, key, member) {
-            if (keep) sbuf_addc(path, '.');
-            sbuf_add(path, key);
-            json_flatten(ev, path, member, arrays_braced);
-            path->len = keep;
-            if (path->s) path->s[keep] = 0;
-        }
-    } else if (json_is_array(v)) {
-        if (arrays_braced) sbuf_add(path, "{}");
-        size_t i;
-        json_t *elem;
-        json_array_foreach(v, i, elem) json_flatten(ev, path, elem, arrays_braced);
-        path->len = keep;
-        if (path->s) path->s[keep] = 0;
-    } else if (path->len) {
-        char buf[64];
-        size_t n;
-        const char *text = json_scalar_text(v, buf, sizeof buf, &n);
-        event_add(ev, path->s, path->len, text, n);
-    }
-}
-
-/* Flatten the members of object obj, skipping a member named skip. */
-static void json_flatten_members(event *ev, sbuf *path, json_t *obj, const char *skip, int arrays_braced)
-{
-    const char *key;
-    json_t *member;
-    json_object_foreach(obj, key, member) {
-        if (skip && !strcmp(key, skip)) continue;
-        sbuf_reset(path);
-        sbuf_add(path, key);
-        json_flatten(ev, path, member, arrays_braced);
-    }
-    sbuf_reset(path);
-}
-
 /* ---- time ---- */
 
 /* Epoch seconds or ISO 8601 from a number or string. */
@@ -151,9 +76,11 @@ static int json_time_value(json_t *v, int iso_ok, double *out)
 {
     if (json_is_number(v)) {
         char buf[64];
-        size_t n;
-        const char *text = json_scalar_text(v, buf, sizeof buf, &n);
-        return reader_time_from_text(text, n, out);
+        if (json_is_integer(v))
+            snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        else
+            json_format_real(json_real_value(v), buf, sizeof buf);
+        return reader_time_from_text(buf, strlen(buf), out);
     }
     if (!json_is_string(v)) return -1;
     const char *s = json_string_value(v);
@@ -239,6 +166,111 @@ static int json_member_span(const char *s, size_t n, const char *key, size_t *b,
     return found ? 0 : -1;
 }
 
+/* ---- flattening: walk the (validated) text ---- */
+
+/* The decoded text of the JSON string token s[b..e) (quotes included) into
+ * out. Without escapes the bytes between the quotes are the value (jansson
+ * has checked the UTF-8); with escapes jansson decodes the token. */
+static void json_decode_string(const char *s, size_t b, size_t e, sbuf *out)
+{
+    assert(e >= b + 2 && s[b] == '"' && s[e - 1] == '"');
+    if (!memchr(s + b, '\\', e - b)) {
+        sbuf_addn(out, s + b + 1, e - b - 2);
+        return;
+    }
+    json_t *v = json_loadb(s + b, e - b, JSON_DECODE_ANY, NULL);
+    if (v && json_is_string(v)) sbuf_addn(out, json_string_value(v), json_string_length(v));
+    json_decref(v);
+}
+
+static void json_path_truncate(sbuf *path, size_t len)
+{
+    path->len = len;
+    if (path->s) path->s[len] = 0;
+}
+
+/* Add the fields of the value at s[*i] under the name in *path and move *i
+ * past it. arrays_braced: arrays append "{}" (KV_MODE=json naming) or keep
+ * the name (HEC "fields"). Numbers and true/false/null keep their text. */
+static void json_walk(json_state *st, const char *s, size_t n, size_t *i, int arrays_braced)
+{
+    sbuf *path = &st->path;
+    size_t keep = path->len;
+    *i = json_skip_ws(s, n, *i);
+    if (*i >= n) return;
+    char c = s[*i];
+    if (c == '{' || c == '[') {
+        char close = c == '{' ? '}' : ']';
+        if (c == '[' && arrays_braced) sbuf_add(path, "{}");
+        size_t inner = path->len;
+        (*i)++;
+        for (;;) {
+            *i = json_skip_ws(s, n, *i);
+            if (*i >= n) return;
+            if (s[*i] == close) {
+                (*i)++;
+                break;
+            }
+            if (s[*i] == ',') {
+                (*i)++;
+                continue;
+            }
+            if (c == '{') {
+                if (s[*i] != '"') return; /* not reached on valid JSON */
+                size_t kb = *i;
+                *i = json_skip_string(s, n, *i);
+                if (inner) sbuf_addc(path, '.');
+                json_decode_string(s, kb, *i, path);
+                *i = json_skip_ws(s, n, *i);
+                if (*i >= n || s[*i] != ':') return;
+                (*i)++;
+            }
+            json_walk(st, s, n, i, arrays_braced);
+            json_path_truncate(path, inner);
+        }
+        json_path_truncate(path, keep);
+        return;
+    }
+    size_t b = *i;
+    *i = json_skip_value(s, n, *i);
+    if (!path->len) return;
+    if (c == '"') {
+        sbuf_reset(&st->value);
+        json_decode_string(s, b, *i, &st->value);
+        event_add(&st->ev, path->s, path->len, st->value.s ? st->value.s : "", st->value.len);
+    } else {
+        event_add(&st->ev, path->s, path->len, s + b, *i - b);
+    }
+}
+
+/* Flatten the members of the object text s[0..n), leaving out a top-level
+ * member named skip. */
+static void json_walk_members(json_state *st, const char *s, size_t n, const char *skip, int arrays_braced)
+{
+    size_t i = json_skip_ws(s, n, 0);
+    if (i >= n || s[i] != '{') return;
+    i++;
+    for (;;) {
+        i = json_skip_ws(s, n, i);
+        if (i >= n || s[i] != '"') break;
+        size_t kb = i;
+        i = json_skip_string(s, n, i);
+        sbuf_reset(&st->path);
+        json_decode_string(s, kb, i, &st->path);
+        i = json_skip_ws(s, n, i);
+        if (i >= n || s[i] != ':') break;
+        i++;
+        if (skip && st->path.len == strlen(skip) && !memcmp(st->path.s, skip, st->path.len))
+            i = json_skip_value(s, n, json_skip_ws(s, n, i));
+        else
+            json_walk(st, s, n, &i, arrays_braced);
+        i = json_skip_ws(s, n, i);
+        if (i >= n || s[i] != ',') break;
+        i++;
+    }
+    sbuf_reset(&st->path);
+}
+
 /* ---- the two shapes ---- */
 
 static const char *const json_hec_keys[] = {"event", "time", "host", "source", "sourcetype", "index", "fields", NULL};
@@ -285,12 +317,14 @@ static const char *json_hec_event(json_state *st, json_t *root, const char *line
         if (json_member_span(line, len, "event", &b, &en) != 0) return "cannot locate \"event\" in the line";
         ev->raw = line + b;
         ev->raw_len = en - b;
-        if (json_is_object(e)) json_flatten_members(ev, &st->path, e, "_time", 1);
+        if (json_is_object(e)) json_walk_members(st, ev->raw, ev->raw_len, "_time", 1);
     }
     json_t *f = json_object_get(root, "fields");
     if (f) {
+        size_t b, en;
         if (!json_is_object(f)) return "HEC \"fields\" must be an object";
-        json_flatten_members(ev, &st->path, f, NULL, 0);
+        if (json_member_span(line, len, "fields", &b, &en) != 0) return "cannot locate \"fields\" in the line";
+        json_walk_members(st, line + b, en - b, NULL, 0);
     }
     return NULL;
 }
@@ -303,7 +337,7 @@ static void json_plain_event(json_state *st, json_t *root, const char *line, siz
         json_t *v = json_object_get(root, time_keys[i]);
         if (v && json_time_value(v, 1, &ev->time) == 0) ev->has_time = 1;
     }
-    json_flatten_members(ev, &st->path, root, "_time", 1);
+    json_walk_members(st, line, len, "_time", 1);
     ev->raw = line;
     ev->raw_len = len;
 }
@@ -373,6 +407,7 @@ static void json_close(void *state)
     if (!st) return;
     event_free(&st->ev);
     sbuf_free(&st->path);
+    sbuf_free(&st->value);
     free(st);
 }
 
