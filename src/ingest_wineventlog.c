@@ -20,7 +20,8 @@
  *   following lines and blank lines included, up to the next timestamp line;
  *   the event's trailing blank lines are trimmed (from _raw too).
  * - _raw is the event's lines joined with "\n" ('\r' line ends dropped).
- * - Lines before the first timestamp line that are not blank are rejected.
+ * - Lines before the first timestamp line that are not blank are rejected,
+ *   and so is an event of more than 16 MiB.
  *
  * Fields from the message body, modelled on the Splunk Add-on for Microsoft
  * Windows (its colon key-value extraction over the message): every message
@@ -44,6 +45,9 @@
 #include <time.h>
 
 #define WEL_MAX_BODY_KEY 48
+/* An event larger than this is rejected (a file that is not really this
+ * format would otherwise become one event held in memory). */
+#define WEL_MAX_EVENT (16u << 20)
 
 typedef struct wel_state {
     event ev;
@@ -52,6 +56,8 @@ typedef struct wel_state {
     int active;    /* an event is being collected */
     double time;   /* its timestamp */
     int has_time;
+    long start_line; /* line number of its timestamp line */
+    int too_long;    /* it outgrew WEL_MAX_EVENT */
     sbuf key;      /* cleaned message-body key */
 } wel_state;
 
@@ -174,6 +180,10 @@ static int wel_flush(wel_state *st, struct ingest *in)
     event *ev = &st->ev;
     if (!st->active) return 0;
     st->active = 0;
+    if (st->too_long) {
+        ingest_reject(in, st->start_line, "event longer than %u MiB; skipped", WEL_MAX_EVENT >> 20);
+        return 0;
+    }
     event_reset(ev);
     const char *t = st->text.s;
     size_t n = st->keep;
@@ -246,6 +256,8 @@ static int wel_line(void *state, struct ingest *in, const char *line, size_t len
         st->time = wel_stamp_epoch(&tm);
         st->has_time = 1;
         st->active = 1;
+        st->too_long = 0;
+        st->start_line = ingest_lineno(in);
         return 0;
     }
     if (!st->active) {
@@ -253,6 +265,11 @@ static int wel_line(void *state, struct ingest *in, const char *line, size_t len
             ingest_reject(in, ingest_lineno(in),
                           "not in a WinEventLog event: expected a timestamp line like "
                           "\"06/03/2024 09:14:07 AM\" first");
+        return 0;
+    }
+    if (st->too_long) return 0;
+    if (st->text.len + 1 + len > WEL_MAX_EVENT) {
+        st->too_long = 1;
         return 0;
     }
     sbuf_addc(&st->text, '\n');

@@ -188,6 +188,31 @@ static void test_not_timestamps(void **state)
     tc_free(&c);
 }
 
+static void test_oversized_event(void **state)
+{
+    (void)state;
+    /* Event 2 grows past 16 MiB: rejected, its neighbours still load. */
+    const char *head = "06/03/2024 09:14:07 AM\nEventCode=1\n06/03/2024 09:14:08 AM\nMessage=big\n";
+    const char *tail = "06/03/2024 09:14:09 AM\nEventCode=3\n";
+    size_t lines = 17 * 1024, width = 1024;
+    size_t n = strlen(head) + lines * width + strlen(tail);
+    char *text = malloc(n + 1), *p = text;
+    memcpy(p, head, strlen(head));
+    p += strlen(head);
+    for (size_t i = 0; i < lines; i++, p += width) {
+        memset(p, 'x', width - 1);
+        p[width - 1] = '\n';
+    }
+    memcpy(p, tail, strlen(tail) + 1);
+    tcollect c;
+    assert_int_equal(tc_run(&reader_wineventlog, text, &c), 1);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(tc_get(&c.ev[0], "EventCode"), "1");
+    assert_string_equal(tc_get(&c.ev[1], "EventCode"), "3");
+    tc_free(&c);
+    free(text);
+}
+
 static void test_empty_input(void **state)
 {
     (void)state;
@@ -227,6 +252,7 @@ int main(void)
         cmocka_unit_test(test_timezone),
         cmocka_unit_test(test_crlf_and_leading_lines),
         cmocka_unit_test(test_not_timestamps),
+        cmocka_unit_test(test_oversized_event),
         cmocka_unit_test(test_empty_input),
         cmocka_unit_test(test_detect),
     };
