@@ -31,7 +31,8 @@ HEADER = """# Expected results of the nine T1505.004 detections on splite's own 
 # How to run each case: load only the listed dataset with the given source and
 # sourcetype, update_timestamp OFF (times stay on 2024-06-03), display time zone UTC
 # (the classic IIS log's timestamp lines are UTC: the servers run on UTC), then run the
-# detection's search with the macros in macros/ expanded.
+# detection's search over all time (not the deployment's -70m@m..-10m@m window) with the
+# macros in macros/ expanded.
 #
 # rows: exact number of result rows.
 # results[].fields: asserted values (strings exactly as they must come out; ScriptBlockText

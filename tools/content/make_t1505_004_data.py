@@ -388,7 +388,7 @@ def build_app():
     ev.append((W1, '09:43:02.877', lambda r: e2282(W1, '09:43:02.877', r, 'C:\\ProgramData\\Microsoft\\Crypto\\srvcache.dll', 'x86')))
     ev.append((W1, '09:44:15.530', lambda r: e2282(W1, '09:44:15.530', r, 'C:\\ProgramData\\Microsoft\\Crypto\\srvcache.dll', 'x86')))
     ev.append((W1, '10:07:45.612', lambda r: app_1000(W1, '10:07:45.612', r)))
-    ev.append((W2, '09:31:02.904', lambda r: app_classic(W2, '09:31:02.904', r, 'MsiInstaller', 1040, 0, 4, 0, ['C:\\Deploy\\rewrite_amd64_en-US.msi', '3012', '(NULL)', '(NULL)', '(NULL)', '(NULL)', ''], None, 'S-1-5-18')))
+    ev.append((W2, '09:31:05.118', lambda r: app_classic(W2, '09:31:05.118', r, 'MsiInstaller', 1040, 0, 4, 0, ['C:\\Deploy\\rewrite_amd64_en-US.msi', '2760', '(NULL)', '(NULL)', '(NULL)', '(NULL)', ''], None, 'S-1-5-18')))
     ev.append((W2, '09:31:44.671', lambda r: app_classic(W2, '09:31:44.671', r, 'MsiInstaller', 11707, 0, 4, 0, ['Product: IIS URL Rewrite Module 2 -- Installation completed successfully.', '(NULL)', '(NULL)', '(NULL)', '(NULL)', '(NULL)', ''], hexs('{9BCA2118-F753-4A1E-BCF3-5A820729965C}'), 'S-1-5-18')))
     ev.append((W2, '09:31:44.702', lambda r: app_classic(W2, '09:31:44.702', r, 'MsiInstaller', 1033, 0, 4, 0, ['IIS URL Rewrite Module 2', '7.2.1993', '1033', '0', 'Microsoft Corporation', '(NULL)', ''], hexs('{9BCA2118-F753-4A1E-BCF3-5A820729965C}'), 'S-1-5-18')))
     ev.append((W2, '09:40:01.226', lambda r: spp(W2, '09:40:01.226', r, '2124-05-10T09:40:01Z')))
