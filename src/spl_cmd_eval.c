@@ -21,7 +21,7 @@ static int expr_at(spl_cmd_ctx *c, spl_toks *t, int from, int to, size_t endoff,
 int spl_cmd_eval(spl_cmd_ctx *c)
 {
     spl_toks t = {0};
-    if (spl_cmd_lex_eval(c, &t)) return -1;
+    if (spl_cmd_lex_eval(c, &t)) { spl_toks_free(&t); return -1; }
     int rc = 0;
     size_t end = c->argoff + c->arglen;
     if (!t.n) rc = spl_arg_error(c, NULL, "expected name=expression");
@@ -64,7 +64,7 @@ int spl_cmd_eval(spl_cmd_ctx *c)
 int spl_cmd_where(spl_cmd_ctx *c)
 {
     spl_toks t = {0};
-    if (spl_cmd_lex_eval(c, &t)) return -1;
+    if (spl_cmd_lex_eval(c, &t)) { spl_toks_free(&t); return -1; }
     sbuf v = {0};
     int mv = 0;
     int rc = expr_at(c, &t, 0, t.n, c->argoff + c->arglen, &v, &mv);
