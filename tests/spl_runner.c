@@ -14,12 +14,14 @@
 #include "spl_output.h"
 #include "store.h"
 #include "timeparse.h"
+#include "ingest.h"
 #include "util.h"
 
 typedef struct tcase {
     char *name;
     int line;
     char *events;   /* NULL: keep the previous case's events */
+    char *ingest_fmt; /* events go through ingest_file with this reader */
     char *query;
     char *expect;   /* JSON lines */
     int has_expect, unordered, subset;
@@ -29,7 +31,7 @@ typedef struct tcase {
 
 static void tcase_free(tcase *c)
 {
-    free(c->name); free(c->events); free(c->query); free(c->expect); free(c->error);
+    free(c->name); free(c->events); free(c->ingest_fmt); free(c->query); free(c->expect); free(c->error);
     free(c->now); free(c->earliest); free(c->latest);
     memset(c, 0, sizeof *c);
 }
@@ -101,7 +103,39 @@ static int add_json_event(store *st, const char *line, int lineno, const char *f
     return rc;
 }
 
-static store *load_events(const char *events, const char *dbpath, const char *file, int line)
+static int ingest_events(store *st, const char *events, const char *fmt)
+{
+    char path[] = "/tmp/spl-runner-ingest-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) return -1;
+    FILE *f = fdopen(fd, "w");
+    fputs(events, f);
+    fclose(f);
+    /* fmt: "FORMAT [source=S] [sourcetype=ST] [index=I] [host=H]" */
+    char *spec = xstrdup(fmt), *save = NULL;
+    ingest_opts o = {0};
+    o.format = strtok_r(spec, " ", &save);
+    o.quiet = 1;
+    o.fallback_host = "testhost";
+    o.source = "test.log";
+    for (char *kv = strtok_r(NULL, " ", &save); kv; kv = strtok_r(NULL, " ", &save)) {
+        char *eq = strchr(kv, '=');
+        if (!eq) continue;
+        *eq++ = 0;
+        if (!strcmp(kv, "source")) o.source = eq;
+        else if (!strcmp(kv, "sourcetype")) o.sourcetype = eq;
+        else if (!strcmp(kv, "index")) o.index = eq;
+        else if (!strcmp(kv, "host")) o.host = eq;
+    }
+    ingest_stats stt = {0};
+    int rc = ingest_file(st, path, &o, &stt);
+    if (!rc && stt.rejected) { fprintf(stderr, "%s: %ld lines rejected\n", fmt, stt.rejected); rc = -1; }
+    unlink(path);
+    free(spec);
+    return rc;
+}
+
+static store *load_events(const char *events, const char *fmt, const char *dbpath, const char *file, int line)
 {
     char *err = NULL;
     char *w = xasprintf("%s-wal", dbpath), *s = xasprintf("%s-shm", dbpath);
@@ -109,6 +143,15 @@ static store *load_events(const char *events, const char *dbpath, const char *fi
     free(w); free(s);
     store *st = store_open(dbpath, &err);
     if (!st) { fprintf(stderr, "store_open: %s\n", err); free(err); return NULL; }
+    if (fmt) {
+        if (ingest_events(st, events ? events : "", fmt)) {
+            fprintf(stderr, "%s:%d: ingest (%s) failed\n", file, line, fmt);
+            store_close(st);
+            return NULL;
+        }
+        store_reload_catalog(st);
+        return st;
+    }
     store_begin(st);
     char *copy = xstrdup(events ? events : "");
     char *save = NULL;
@@ -278,7 +321,7 @@ static int run_file(const char *path, const char *filter, int *pass, int *fail)
     if (!f) { fprintf(stderr, "%s: cannot open\n", path); return -1; }
     char *dbpath = xasprintf("/tmp/spl-runner-%d.db", (int)getpid());
     store *st = NULL;
-    char *cur_events = NULL;
+    char *cur_events = NULL, *cur_fmt = NULL;
     tcase c = {0};
     int have = 0, lineno = 0, ev_line = 0;
     sbuf *section = NULL;
@@ -297,7 +340,7 @@ static int run_file(const char *path, const char *filter, int *pass, int *fail)
         if ((done || is_hdr || is_sec) && what[0]) {
             /* close the open section */
             char *txt = sec.s ? xstrdup(sec.s) : xstrdup("");
-            if (!strcmp(what, "events")) { free(c.events); c.events = txt; txt = NULL; }
+            if (!strcmp(what, "events") || !strcmp(what, "ingest")) { free(c.events); c.events = txt; txt = NULL; }
             else if (!strcmp(what, "query")) { free(c.query); c.query = trim_dup(txt); }
             else if (!strcmp(what, "expect")) { free(c.expect); c.expect = txt; txt = NULL; c.has_expect = 1; }
             else if (!strcmp(what, "error")) { free(c.error); c.error = trim_dup(txt); }
@@ -310,8 +353,15 @@ static int run_file(const char *path, const char *filter, int *pass, int *fail)
         }
         if ((done || is_hdr) && have) {
             /* run the finished case */
-            if (c.events) { free(cur_events); cur_events = xstrdup(c.events); if (st) store_close(st); st = NULL; }
-            if (!st) st = load_events(cur_events, dbpath, path, ev_line);
+            if (c.events) {
+                free(cur_events);
+                cur_events = xstrdup(c.events);
+                free(cur_fmt);
+                cur_fmt = c.ingest_fmt ? xstrdup(c.ingest_fmt) : NULL;
+                if (st) store_close(st);
+                st = NULL;
+            }
+            if (!st) st = load_events(cur_events, cur_fmt, dbpath, path, ev_line);
             if (!filter || strstr(c.name, filter)) {
                 if (!st) (*fail)++;
                 else if (!c.query) { fprintf(stderr, "FAIL %s:%d %s: no query\n", path, c.line, c.name); (*fail)++; }
@@ -337,7 +387,8 @@ static int run_file(const char *path, const char *filter, int *pass, int *fail)
                 c.unordered = strstr(sp, "unordered") != NULL;
                 c.subset = strstr(sp, "subset") != NULL;
             }
-            if (!strcmp(what, "events")) ev_line = lineno;
+            if (!strcmp(what, "events") || !strcmp(what, "ingest")) ev_line = lineno;
+            if (!strcmp(what, "ingest")) { free(c.ingest_fmt); c.ingest_fmt = xstrdup(sp ? sp : "json"); }
             free(w);
             continue;
         }
@@ -348,6 +399,7 @@ static int run_file(const char *path, const char *filter, int *pass, int *fail)
     sbuf_free(&sec);
     tcase_free(&c);
     free(cur_events);
+    free(cur_fmt);
     if (st) store_close(st);
     char *w = xasprintf("%s-wal", dbpath), *s = xasprintf("%s-shm", dbpath);
     unlink(dbpath); unlink(w); unlink(s);
