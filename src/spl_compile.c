@@ -322,6 +322,7 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         if (!(s->cmd->flags & SPL_CMD_GENERATING)) spl_tr_ensure_events(&tr);
         if (s->cmd->translate(&c)) goto done;
         if (k == 0) apply_time_range(&tr);
+        spl_tr_limit_depth(&tr);
     }
 
     /* final statement */
