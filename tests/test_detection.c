@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "detect_schedule.h"
 #include "detect_window.h"
 #include "detection.h"
 
@@ -381,6 +382,60 @@ static void test_relative_time(void **state)
     free(err);
 }
 
+
+static void test_schedule_due(void **state)
+{
+    (void)state;
+    deployment_set deps;
+    deps_two(&deps);
+    char *err = NULL;
+    detection *d = load_ok(sample_detection); /* TTP: hourly, -70m@m .. -10m@m */
+    assert_int_equal(detection_resolve(d, &deps, &err), 0);
+    double out[8];
+    size_t n;
+    int more;
+    double now = utc(2024, 5, 15, 13, 47, 21);
+    /* First run: only the latest due time. */
+    assert_int_equal(detect_schedule_due(d, 0, 0, now, out, 8, &n, &more, &err), 0);
+    assert_int_equal(n, 1);
+    assert_true(out[0] == utc(2024, 5, 15, 13, 0, 0));
+    /* After a last run at 10:00: 11:00, 12:00, 13:00. */
+    assert_int_equal(detect_schedule_due(d, 1, utc(2024, 5, 15, 10, 0, 0), now, out, 8, &n, &more, &err), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(more, 0);
+    assert_true(out[2] == utc(2024, 5, 15, 13, 0, 0));
+    assert_int_equal(detect_schedule_due(d, 1, utc(2024, 5, 15, 10, 0, 0), now, out, 2, &n, &more, &err), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(more, 1);
+    /* Nothing due again at the same time. */
+    assert_int_equal(detect_schedule_due(d, 1, out[1], out[1], out, 8, &n, &more, &err), 0);
+    assert_int_equal(n, 0);
+
+    double e, l;
+    assert_int_equal(detect_run_window(d, utc(2024, 5, 15, 13, 0, 0), &e, &l, &err), 0);
+    assert_true(e == utc(2024, 5, 15, 11, 50, 0));
+    assert_true(l == utc(2024, 5, 15, 12, 50, 0));
+    detection_free(d);
+
+    /* No schedule: nothing due. */
+    d = load_ok("name: H\nsearch: x\ntype: Hunting\n");
+    assert_int_equal(detection_resolve(d, &deps, &err), 0);
+    assert_int_equal(detect_schedule_due(d, 0, 0, now, out, 8, &n, &more, &err), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(detect_run_window(d, 5000, &e, &l, &err), 0);
+    assert_true(e == 0 && l == 5000);
+    detection_free(d);
+
+    /* A yearly schedule still finds its latest due time on a first run. */
+    d = load_ok("name: Y\nsearch: x\nscheduling:\n  cron_schedule: 0 0 1 1 *\n");
+    assert_int_equal(detection_resolve(d, NULL, &err), 0);
+    assert_int_equal(detect_schedule_due(d, 0, 0, now, out, 8, &n, &more, &err), 0);
+    assert_int_equal(n, 1);
+    assert_true(out[0] == utc(2024, 1, 1, 0, 0, 0));
+    detection_free(d);
+    deployment_set_free(&deps);
+}
+
 static void test_load_dir_errors(void **state)
 {
     (void)state;
@@ -423,7 +478,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_fields),    cmocka_unit_test(test_risk_score_and_rba_block),
         cmocka_unit_test(test_load_errors),    cmocka_unit_test(test_resolve),
-        cmocka_unit_test(test_relative_time),  cmocka_unit_test(test_load_dir_errors),
+        cmocka_unit_test(test_relative_time),  cmocka_unit_test(test_load_dir_errors), cmocka_unit_test(test_schedule_due),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

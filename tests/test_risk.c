@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect_emit.h"
 #include "detection.h"
 #include "risk.h"
 #include "risk_store.h"
@@ -286,6 +287,38 @@ static void test_store(void **state)
     sqlite3_close(db);
 }
 
+
+static void test_emit(void **state)
+{
+    (void)state;
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(":memory:", &db), SQLITE_OK);
+    char *err = NULL;
+    assert_int_equal(risk_store_init(db, &err), 0);
+    detection *d = load_det();
+    risk_row r;
+    make_row(&r);
+    risk_run run = {0, 100, 200};
+    detect_emit_stats st = {0};
+    assert_int_equal(detect_emit_row(db, d, &run, &r, 200, &st, &err), 0);
+    assert_int_equal(detect_emit_row(db, d, &run, &r, 200, &st, &err), 0); /* rerun: nothing new */
+    assert_int_equal(st.rows, 2);
+    assert_int_equal(st.risk_events, 2);
+    assert_int_equal(st.notables, 1);
+
+    /* Without the actions nothing is stored. */
+    d->deploy.rba = d->deploy.notable = 0;
+    detect_emit_stats st2 = {0};
+    risk_run run2 = {0, 200, 300};
+    assert_int_equal(detect_emit_row(db, d, &run2, &r, 300, &st2, &err), 0);
+    assert_int_equal(st2.rows, 1);
+    assert_int_equal(st2.risk_events + st2.notables, 0);
+    assert_int_equal(count(db, "SELECT count(*) FROM risk"), 2);
+    risk_row_free(&r);
+    detection_free(d);
+    sqlite3_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +326,7 @@ int main(void)
         cmocka_unit_test(test_risk_events),
         cmocka_unit_test(test_notable),
         cmocka_unit_test(test_store),
+        cmocka_unit_test(test_emit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
