@@ -34,7 +34,9 @@ char *risk_row_key(const risk_row *r);
 
 /* Expand $field$ tokens from the row: a multivalue value becomes its values
  * joined by ", "; a field absent from the row leaves the token as written
- * (as ES leaves unresolved tokens); "$$" is a literal '$'. */
+ * (as ES leaves unresolved tokens); "$$" is a literal '$'. A name may contain
+ * blanks only when such a field exists ("$PSWA Host$"); otherwise that '$' is
+ * literal, so a typo like "$dest on $user$" still expands $user$. */
 char *risk_expand(const char *tmpl, const risk_row *row);
 
 typedef struct risk_event {

@@ -116,7 +116,11 @@ char *risk_expand(const char *tmpl, const risk_row *row)
             p += 2;
             continue;
         }
-        size_t len = strcspn(p + 1, "$ \t\r\n");
+        /* A name runs to the next '$' on the line; it may hold blanks
+         * ("$PSWA Host$") only if such a field exists, else the '$' is
+         * literal and scanning goes on, so "$dest on $user$" still expands
+         * $user$. */
+        size_t len = strcspn(p + 1, "$\r\n");
         if (p[1 + len] != '$' || len == 0) {
             sbuf_addc(&b, *p++);
             continue;
@@ -127,7 +131,12 @@ char *risk_expand(const char *tmpl, const risk_row *row)
         int present = 0;
         for (size_t i = 0; i < row->n; i++)
             if (strcmp(row->names[i], name) == 0) present = 1;
+        int blank = strcspn(name, " \t") < len;
         free(name);
+        if (!present && blank) {
+            sbuf_addc(&b, *p++);
+            continue;
+        }
         if (!present) {
             sbuf_addn(&b, p, len + 2); /* unresolved: kept as written */
         } else {

@@ -94,11 +94,16 @@ static void test_row_and_expand(void **state)
     char *s = risk_expand("on $src_ip$: $process_name$, $user$|$nope$|$ x|a$$b|$", &r);
     assert_string_equal(s, "on 10.0.0.9: psexec.exe, cmd.exe, |$nope$|$ x|a$b|$");
     free(s);
+    risk_row_add_text(&r, "PSWA Host", "gw01");
+    s = risk_expand("$dest on $src_ip$; $PSWA Host$ $a b$ $ 5$", &r);
+    assert_string_equal(s, "$dest on 10.0.0.9; gw01 $a b$ $ 5$");
+    free(s);
 
     char *k1 = risk_row_key(&r);
     risk_row r2;
     make_row(&r2);
     risk_row_add_json(&r2, "num", "[1, 2.5, true]", 14);
+    risk_row_add_text(&r2, "PSWA Host", "gw01");
     char *k2 = risk_row_key(&r2);
     assert_string_equal(k1, k2);
     risk_row_add_text(&r2, "extra", "x");
