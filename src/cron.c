@@ -209,6 +209,7 @@ int cron_next(const cron_expr *c, double after, double *out)
 {
     assert(c && out);
     if (!c->minute || !c->hour || !c->mday || !c->month || !c->wday) return -1;
+    if (!(after > -1e11 && after < 1e11)) return -1; /* also NaN; keeps timegm in range */
     time_t t = (time_t)floor(after / 60.0) * 60 + 60;
     time_t limit = t + (time_t)8 * 366 * 86400;
     struct tm tm;

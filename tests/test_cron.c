@@ -178,12 +178,44 @@ static void test_due(void **state)
     assert_int_equal(more, 1);
 }
 
+/* Random expressions: parse never crashes, and a parsed one evaluates. */
+static void test_random(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "0123456789*/-, @abcdefjmnostuwJANMONSUN\t";
+    unsigned seed = 12345;
+    char buf[40];
+    for (int i = 0; i < 20000; i++) {
+        size_t len = (seed = seed * 1103515245u + 12345u) % 30;
+        for (size_t k = 0; k < len; k++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[k] = alphabet[(seed >> 8) % (sizeof alphabet - 1)];
+        }
+        buf[len] = 0;
+        cron_expr c;
+        char *err = NULL;
+        if (cron_parse(buf, &c, &err) == 0) {
+            double t, due[4];
+            int more;
+            if (cron_next(&c, 1.7e9, &t) == 0) assert_true(cron_matches(&c, t) && t > 1.7e9);
+            cron_due(&c, 1.7e9, 1.7e9 + 86400, due, 4, &more);
+        } else {
+            assert_non_null(err);
+            assert_non_null(strstr(err, "column "));
+            free(err);
+        }
+    }
+    cron_expr c = parse_ok("* * * * *");
+    double t;
+    assert_int_equal(cron_next(&c, 1e300, &t), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_fields), cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_matches),      cmocka_unit_test(test_next),
-        cmocka_unit_test(test_due),
+        cmocka_unit_test(test_due), cmocka_unit_test(test_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -473,12 +473,32 @@ static void test_load_dir_errors(void **state)
     assert_int_equal(system(path), 0);
 }
 
+/* Every prefix of a valid file loads or fails cleanly (no crash, no leak). */
+static void test_prefixes(void **state)
+{
+    (void)state;
+    size_t len = strlen(sample_detection), ok = 0;
+    for (size_t n = 0; n <= len; n++) {
+        detection *d = NULL;
+        char *err = NULL;
+        if (detection_load_string(sample_detection, n, "p.yml", &d, &err) == 0) {
+            ok++;
+            detection_free(d);
+        } else {
+            assert_non_null(err);
+            assert_true(strncmp(err, "p.yml:", 6) == 0);
+            free(err);
+        }
+    }
+    assert_true(ok > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_fields),    cmocka_unit_test(test_risk_score_and_rba_block),
         cmocka_unit_test(test_load_errors),    cmocka_unit_test(test_resolve),
-        cmocka_unit_test(test_relative_time),  cmocka_unit_test(test_load_dir_errors), cmocka_unit_test(test_schedule_due),
+        cmocka_unit_test(test_relative_time),  cmocka_unit_test(test_load_dir_errors), cmocka_unit_test(test_schedule_due), cmocka_unit_test(test_prefixes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
