@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "detect_check.h"
 #include "detect_emit.h"
 #include "detection.h"
 #include "risk.h"
@@ -324,6 +325,44 @@ static void test_emit(void **state)
     sqlite3_close(db);
 }
 
+
+static void test_check(void **state)
+{
+    (void)state;
+    detection *d = load_det();
+    detect_problems p = {0};
+    assert_int_equal(detect_check_run(d, 0, NULL, 0, 0, &p), 1);
+    assert_non_null(strstr(p.v[0], "no results"));
+    detect_problems_free(&p);
+
+    /* The sample message names $missing$, which the row lacks. */
+    risk_row r;
+    make_row(&r);
+    risk_event_list l = {0};
+    risk_events_for_row(d, &r, 1, &l);
+    assert_int_equal(detect_check_run(d, 1, l.v, l.n, 1, &p), 2);
+    assert_non_null(strstr(p.v[0], "unreplaced $missing$"));
+    detect_problems_free(&p);
+
+    risk_row_add_text(&r, "missing", "now here");
+    risk_event_list_free(&l);
+    risk_events_for_row(d, &r, 1, &l);
+    assert_int_equal(detect_check_run(d, 1, l.v, l.n, 1, &p), 0);
+
+    /* No notable, no risk events, a tampered score and story list. */
+    assert_int_equal(detect_check_run(d, 3, NULL, 0, 0, &p), 2);
+    detect_problems_free(&p);
+    l.v[0].risk_score = 1;
+    free(l.v[0].analyticstories);
+    l.v[0].analyticstories = strdup("[\"Insider Threat\"]");
+    assert_int_equal(detect_check_run(d, 1, l.v, 1, 1, &p), 2);
+    assert_non_null(strstr(p.v[0], "risk_score 1, the detection says 63"));
+    detect_problems_free(&p);
+    risk_event_list_free(&l);
+    risk_row_free(&r);
+    detection_free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -332,6 +371,7 @@ int main(void)
         cmocka_unit_test(test_notable),
         cmocka_unit_test(test_store),
         cmocka_unit_test(test_emit),
+        cmocka_unit_test(test_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
