@@ -331,6 +331,46 @@ int detection_set_resolve(detection_set *set, const deployment_set *deps)
 
 /* ---- directories of detections ---------------------------------------------- */
 
+static int dp_by_name(const void *a, const void *b)
+{
+    const detection *x = *(detection *const *)a, *y = *(detection *const *)b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : strcmp(x->file, y->file);
+}
+
+/* Names identify detections (search_name, schedule_state): a repeat is an
+ * error, reported on the later file, which is dropped. */
+static void dp_drop_duplicates(detection_set *set)
+{
+    if (set->n < 2) return;
+    detection **sorted = xmalloc(set->n * sizeof *sorted);
+    memcpy(sorted, set->v, set->n * sizeof *sorted);
+    qsort(sorted, set->n, sizeof *sorted, dp_by_name);
+    detection **drop = xmalloc(set->n * sizeof *drop);
+    size_t ndrop = 0;
+    size_t first = 0; /* start of the current run of equal names */
+    for (size_t i = 1; i < set->n; i++) {
+        if (strcmp(sorted[i]->name, sorted[first]->name) != 0) {
+            first = i;
+            continue;
+        }
+        set->errors = xrealloc(set->errors, (set->nerrors + 1) * sizeof *set->errors);
+        set->errors[set->nerrors++] = xasprintf("%s:1: detection name '%s' is already used by %s", sorted[i]->file,
+                                                sorted[i]->name, sorted[first]->file);
+        drop[ndrop++] = sorted[i];
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        int dropped = 0;
+        for (size_t j = 0; j < ndrop && !dropped; j++) dropped = set->v[i] == drop[j];
+        if (dropped) detection_free(set->v[i]);
+        else set->v[k++] = set->v[i];
+    }
+    set->n = k;
+    free(drop);
+    free(sorted);
+}
+
 int detection_load_dir(const char *dir, detection_set *set)
 {
     assert(dir && set);
@@ -355,6 +395,7 @@ int detection_load_dir(const char *dir, detection_set *set)
         set->v[set->n++] = d;
     }
     detect_dir_free(paths, n);
+    dp_drop_duplicates(set);
     return (int)set->nerrors;
 }
 

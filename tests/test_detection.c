@@ -458,11 +458,25 @@ static void test_load_dir_errors(void **state)
     fputs("ignored\n", f);
     fclose(f);
 
+    snprintf(path, sizeof path, "%s/sub/z_again.yml", dir);
+    f = fopen(path, "w");
+    fputs("name: G\nsearch: '| makeresults count=2'\n", f);
+    fclose(f);
+
+    snprintf(path, sizeof path, "%s/sub/z_third.yml", dir);
+    f = fopen(path, "w");
+    fputs("name: G\nsearch: '| makeresults count=3'\n", f);
+    fclose(f);
+
     detection_set set;
-    assert_int_equal(detection_load_dir(dir, &set), 1);
+    assert_int_equal(detection_load_dir(dir, &set), 3);
     assert_int_equal(set.n, 1);
     assert_string_equal(set.v[0]->name, "G");
+    assert_non_null(strstr(set.v[0]->file, "good.yml"));
     assert_non_null(strstr(set.errors[0], "bad.yaml:3:"));
+    assert_non_null(strstr(set.errors[1], "z_again.yml:1: detection name 'G' is already used by"));
+    assert_non_null(strstr(set.errors[2], "z_third.yml:1: detection name 'G' is already used by"));
+    assert_non_null(strstr(set.errors[2], "good.yml"));
     detection_set_free(&set);
 
     assert_int_equal(detection_load_dir("/nonexistent-dir", &set), -1);
