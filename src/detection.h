@@ -107,8 +107,10 @@ int detection_load_string(const char *text, size_t len, const char *name, detect
 void detection_free(detection *d);
 
 /* Load every *.yml / *.yaml under dir (recursively, in name order). Files that
- * fail are recorded in set->errors; the others are in set->v. Returns the
- * number of failures, or -1 (with set->errors[0]) if dir cannot be read. */
+ * fail are recorded in set->errors; the others are in set->v. A detection
+ * whose name an earlier file (in path order) already uses is an error and is
+ * dropped. Returns the number of failures, or -1 (with set->errors[0]) if dir
+ * cannot be read. */
 int detection_load_dir(const char *dir, detection_set *set);
 void detection_set_free(detection_set *set);
 
