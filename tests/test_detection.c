@@ -507,12 +507,38 @@ static void test_prefixes(void **state)
     assert_true(ok > 0);
 }
 
+/* The project's own detections/ and deployments/ (repository root = the
+ * test's working directory) load and resolve without errors. */
+static void test_project_content(void **state)
+{
+    (void)state;
+    struct stat st;
+    if (stat("detections", &st) != 0 || stat("deployments", &st) != 0) {
+        print_message("no detections/ or deployments/ in the working directory; skipped\n");
+        skip();
+    }
+    deployment_set deps;
+    char *err = NULL;
+    if (deployment_load_dir("deployments", &deps, &err) != 0) fail_msg("%s", err);
+    detection_set set;
+    int bad = detection_load_dir("detections", &set);
+    for (size_t i = 0; i < set.nerrors; i++) print_message("%s\n", set.errors[i]);
+    assert_int_equal(bad, 0);
+    assert_int_equal(detection_set_resolve(&set, &deps), 0);
+    for (size_t i = 0; i < set.n; i++) {
+        assert_non_null(set.v[i]->deploy.cron_schedule);
+        assert_true(set.v[i]->nrisk_objects > 0 || set.v[i]->type == DETECT_TYPE_HUNTING);
+    }
+    detection_set_free(&set);
+    deployment_set_free(&deps);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_fields),    cmocka_unit_test(test_risk_score_and_rba_block),
         cmocka_unit_test(test_load_errors),    cmocka_unit_test(test_resolve),
-        cmocka_unit_test(test_relative_time),  cmocka_unit_test(test_load_dir_errors), cmocka_unit_test(test_schedule_due), cmocka_unit_test(test_prefixes),
+        cmocka_unit_test(test_relative_time),  cmocka_unit_test(test_load_dir_errors), cmocka_unit_test(test_schedule_due), cmocka_unit_test(test_prefixes), cmocka_unit_test(test_project_content),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
