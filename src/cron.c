@@ -19,8 +19,8 @@ typedef struct cron_field_spec {
     int names_base;
 } cron_field_spec;
 
-static const char *const cron_month_names[] = {"jan", "feb", "mar", "apr", "may", "jun",
-                                               "jul", "aug", "sep", "oct", "nov", "dec", NULL};
+static const char *const cron_month_names[] = {"jan", "feb", "mar", "apr", "may", "jun", "jul",
+                                               "aug", "sep", "oct", "nov", "dec", NULL};
 static const char *const cron_day_names[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat", NULL};
 
 static const cron_field_spec cron_fields[5] = {
@@ -132,9 +132,8 @@ static int cron_field(cron_parser *ps, const cron_field_spec *f, uint64_t *bits,
 static const struct {
     const char *name, *expansion;
 } cron_macros[] = {
-    {"@hourly", "0 * * * *"},   {"@daily", "0 0 * * *"},   {"@midnight", "0 0 * * *"},
-    {"@weekly", "0 0 * * 0"},   {"@monthly", "0 0 1 * *"}, {"@yearly", "0 0 1 1 *"},
-    {"@annually", "0 0 1 1 *"},
+    {"@hourly", "0 * * * *"},  {"@daily", "0 0 * * *"},  {"@midnight", "0 0 * * *"}, {"@weekly", "0 0 * * 0"},
+    {"@monthly", "0 0 1 * *"}, {"@yearly", "0 0 1 1 *"}, {"@annually", "0 0 1 1 *"},
 };
 
 int cron_parse(const char *text, cron_expr *out, char **err)
@@ -172,8 +171,10 @@ int cron_parse(const char *text, cron_expr *out, char **err)
         if (*ps.p) cron_fail(&ps, ps.p, "too many fields (a cron schedule has 5 fields)");
     }
     if (ps.err) {
-        if (err) *err = ps.err;
-        else free(ps.err);
+        if (err)
+            *err = ps.err;
+        else
+            free(ps.err);
         return -1;
     }
     out->minute = bits[0];

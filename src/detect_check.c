@@ -69,8 +69,8 @@ static int dc_expected_score(const detection *d, const risk_event *e)
     return -1;
 }
 
-size_t detect_check_run(const detection *d, size_t nrows, const risk_event *events, size_t nevents,
-                        size_t nnotables, detect_problems *out)
+size_t detect_check_run(const detection *d, size_t nrows, const risk_event *events, size_t nevents, size_t nnotables,
+                        detect_problems *out)
 {
     assert(d && out && (events || nevents == 0));
     size_t before = out->n;

@@ -37,8 +37,8 @@ static int ds_latest(const cron_expr *c, double now, double *out)
     return -1;
 }
 
-int detect_schedule_due(const detection *d, int has_last, double last, double now, double *out, size_t max,
-                        size_t *n, int *more, char **err)
+int detect_schedule_due(const detection *d, int has_last, double last, double now, double *out, size_t max, size_t *n,
+                        int *more, char **err)
 {
     assert(d && n);
     *n = 0;

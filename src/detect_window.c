@@ -35,15 +35,13 @@ static const struct {
     const char *name;
     tw_unit unit;
 } tw_units[] = {
-    {"s", TU_SEC},       {"sec", TU_SEC},       {"secs", TU_SEC},        {"second", TU_SEC},
-    {"seconds", TU_SEC}, {"m", TU_MIN},         {"min", TU_MIN},         {"mins", TU_MIN},
-    {"minute", TU_MIN},  {"minutes", TU_MIN},   {"h", TU_HOUR},          {"hr", TU_HOUR},
-    {"hrs", TU_HOUR},    {"hour", TU_HOUR},     {"hours", TU_HOUR},      {"d", TU_DAY},
-    {"day", TU_DAY},     {"days", TU_DAY},      {"w", TU_WEEK},          {"week", TU_WEEK},
-    {"weeks", TU_WEEK},  {"mon", TU_MONTH},     {"month", TU_MONTH},     {"months", TU_MONTH},
-    {"q", TU_QUARTER},   {"qtr", TU_QUARTER},   {"qtrs", TU_QUARTER},    {"quarter", TU_QUARTER},
-    {"quarters", TU_QUARTER}, {"y", TU_YEAR},   {"yr", TU_YEAR},         {"yrs", TU_YEAR},
-    {"year", TU_YEAR},   {"years", TU_YEAR},
+    {"s", TU_SEC},       {"sec", TU_SEC},      {"secs", TU_SEC},        {"second", TU_SEC},       {"seconds", TU_SEC},
+    {"m", TU_MIN},       {"min", TU_MIN},      {"mins", TU_MIN},        {"minute", TU_MIN},       {"minutes", TU_MIN},
+    {"h", TU_HOUR},      {"hr", TU_HOUR},      {"hrs", TU_HOUR},        {"hour", TU_HOUR},        {"hours", TU_HOUR},
+    {"d", TU_DAY},       {"day", TU_DAY},      {"days", TU_DAY},        {"w", TU_WEEK},           {"week", TU_WEEK},
+    {"weeks", TU_WEEK},  {"mon", TU_MONTH},    {"month", TU_MONTH},     {"months", TU_MONTH},     {"q", TU_QUARTER},
+    {"qtr", TU_QUARTER}, {"qtrs", TU_QUARTER}, {"quarter", TU_QUARTER}, {"quarters", TU_QUARTER}, {"y", TU_YEAR},
+    {"yr", TU_YEAR},     {"yrs", TU_YEAR},     {"year", TU_YEAR},       {"years", TU_YEAR},
 };
 
 static int tw_fail(char **err, const char *spec, const char *at, const char *msg)
@@ -129,13 +127,20 @@ static double tw_snap(double t, tw_unit u, int weekday)
         tm.tm_mday -= back;
         break;
     }
-    case TU_MONTH: tm.tm_sec = tm.tm_min = tm.tm_hour = 0; tm.tm_mday = 1; break;
+    case TU_MONTH:
+        tm.tm_sec = tm.tm_min = tm.tm_hour = 0;
+        tm.tm_mday = 1;
+        break;
     case TU_QUARTER:
         tm.tm_sec = tm.tm_min = tm.tm_hour = 0;
         tm.tm_mday = 1;
         tm.tm_mon -= tm.tm_mon % 3;
         break;
-    case TU_YEAR: tm.tm_sec = tm.tm_min = tm.tm_hour = 0; tm.tm_mday = 1; tm.tm_mon = 0; break;
+    case TU_YEAR:
+        tm.tm_sec = tm.tm_min = tm.tm_hour = 0;
+        tm.tm_mday = 1;
+        tm.tm_mon = 0;
+        break;
     }
     return (double)timegm(&tm);
 }
@@ -172,7 +177,8 @@ int detect_relative_time(const char *spec, double now, double *out, char **err)
             }
             tw_unit u;
             int wd;
-            if (tw_read_unit(&p, 0, &u, &wd) < 0) return tw_fail(err, spec, p, "expected a time unit (s, m, h, d, w, mon, q, y)");
+            if (tw_read_unit(&p, 0, &u, &wd) < 0)
+                return tw_fail(err, spec, p, "expected a time unit (s, m, h, d, w, mon, q, y)");
             t = tw_offset(t, sign * n, u);
         } else if (*p == '@') {
             p++;
@@ -190,8 +196,8 @@ int detect_relative_time(const char *spec, double now, double *out, char **err)
 
 #endif
 
-int detect_window(const char *earliest, const char *latest, double scheduled, double *earliest_out,
-                  double *latest_out, char **err)
+int detect_window(const char *earliest, const char *latest, double scheduled, double *earliest_out, double *latest_out,
+                  char **err)
 {
     assert(earliest_out && latest_out);
     *earliest_out = 0;

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int dy_load(dy_doc *d, const char *text, size_t len, const char *name, char **err)
+int detect_yaml_load(detect_yaml_doc *d, const char *text, size_t len, const char *name, char **err)
 {
     assert(d && text && name);
     memset(d, 0, sizeof *d);
@@ -42,7 +42,7 @@ int dy_load(dy_doc *d, const char *text, size_t len, const char *name, char **er
     return 0;
 }
 
-void dy_free(dy_doc *d)
+void detect_yaml_free(detect_yaml_doc *d)
 {
     if (!d || !d->name) return;
     yaml_document_delete(&d->doc);
@@ -50,17 +50,17 @@ void dy_free(dy_doc *d)
     d->name = NULL;
 }
 
-yaml_node_t *dy_root(dy_doc *d)
+yaml_node_t *detect_yaml_root(detect_yaml_doc *d)
 {
     return yaml_document_get_root_node(&d->doc);
 }
 
-int dy_line(const yaml_node_t *n)
+int detect_yaml_line(const yaml_node_t *n)
 {
     return n ? (int)n->start_mark.line + 1 : 1;
 }
 
-yaml_node_t *dy_get(dy_doc *d, yaml_node_t *map, const char *key)
+yaml_node_t *detect_yaml_get(detect_yaml_doc *d, yaml_node_t *map, const char *key)
 {
     if (!map || map->type != YAML_MAPPING_NODE) return NULL;
     yaml_node_t *found = NULL;
@@ -73,38 +73,38 @@ yaml_node_t *dy_get(dy_doc *d, yaml_node_t *map, const char *key)
     return found;
 }
 
-static int dy_is_null(const yaml_node_t *n)
+static int detect_yaml_is_null(const yaml_node_t *n)
 {
     if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) return 0;
     const char *v = (const char *)n->data.scalar.value;
-    return n->data.scalar.length == 0 || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 ||
-           strcmp(v, "Null") == 0 || strcmp(v, "NULL") == 0;
+    return n->data.scalar.length == 0 || strcmp(v, "~") == 0 || strcmp(v, "null") == 0 || strcmp(v, "Null") == 0 ||
+           strcmp(v, "NULL") == 0;
 }
 
-const char *dy_scalar(const yaml_node_t *n)
+const char *detect_yaml_scalar(const yaml_node_t *n)
 {
-    if (!n || n->type != YAML_SCALAR_NODE || dy_is_null(n)) return NULL;
+    if (!n || n->type != YAML_SCALAR_NODE || detect_yaml_is_null(n)) return NULL;
     return (const char *)n->data.scalar.value;
 }
 
-size_t dy_seq_len(const yaml_node_t *n)
+size_t detect_yaml_seq_len(const yaml_node_t *n)
 {
     if (!n || n->type != YAML_SEQUENCE_NODE) return 0;
     return (size_t)(n->data.sequence.items.top - n->data.sequence.items.start);
 }
 
-yaml_node_t *dy_seq_item(dy_doc *d, yaml_node_t *seq, size_t i)
+yaml_node_t *detect_yaml_seq_item(detect_yaml_doc *d, yaml_node_t *seq, size_t i)
 {
-    if (i >= dy_seq_len(seq)) return NULL;
+    if (i >= detect_yaml_seq_len(seq)) return NULL;
     return yaml_document_get_node(&d->doc, seq->data.sequence.items.start[i]);
 }
 
-static json_t *dy_scalar_json(const yaml_node_t *n)
+static json_t *detect_yaml_scalar_json(const yaml_node_t *n)
 {
     const char *v = (const char *)n->data.scalar.value;
     size_t len = n->data.scalar.length;
     if (n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE) return json_stringn(v, len);
-    if (dy_is_null(n)) return json_null();
+    if (detect_yaml_is_null(n)) return json_null();
     if (strcmp(v, "true") == 0 || strcmp(v, "True") == 0 || strcmp(v, "TRUE") == 0) return json_true();
     if (strcmp(v, "false") == 0 || strcmp(v, "False") == 0 || strcmp(v, "FALSE") == 0) return json_false();
     double num;
@@ -122,14 +122,15 @@ static json_t *dy_scalar_json(const yaml_node_t *n)
 }
 
 /* *budget bounds the nodes emitted, so alias bombs cannot blow up. */
-static json_t *dy_json_rec(dy_doc *d, yaml_node_t *n, int depth, long *budget)
+static json_t *detect_yaml_json_rec(detect_yaml_doc *d, yaml_node_t *n, int depth, long *budget)
 {
     if (!n || depth > 64 || --*budget < 0) return json_null();
     switch (n->type) {
-    case YAML_SCALAR_NODE: return dy_scalar_json(n);
+    case YAML_SCALAR_NODE: return detect_yaml_scalar_json(n);
     case YAML_SEQUENCE_NODE: {
         json_t *a = json_array();
-        for (size_t i = 0; i < dy_seq_len(n); i++) json_array_append_new(a, dy_json_rec(d, dy_seq_item(d, n, i), depth + 1, budget));
+        for (size_t i = 0; i < detect_yaml_seq_len(n); i++)
+            json_array_append_new(a, detect_yaml_json_rec(d, detect_yaml_seq_item(d, n, i), depth + 1, budget));
         return a;
     }
     case YAML_MAPPING_NODE: {
@@ -138,7 +139,8 @@ static json_t *dy_json_rec(dy_doc *d, yaml_node_t *n, int depth, long *budget)
             yaml_node_t *k = yaml_document_get_node(&d->doc, pr->key);
             if (!k || k->type != YAML_SCALAR_NODE) continue; /* complex keys have no JSON form */
             char *key = xstrndup((const char *)k->data.scalar.value, k->data.scalar.length);
-            json_object_set_new(o, key, dy_json_rec(d, yaml_document_get_node(&d->doc, pr->value), depth + 1, budget));
+            json_object_set_new(o, key,
+                                detect_yaml_json_rec(d, yaml_document_get_node(&d->doc, pr->value), depth + 1, budget));
             free(key);
         }
         return o;
@@ -147,13 +149,13 @@ static json_t *dy_json_rec(dy_doc *d, yaml_node_t *n, int depth, long *budget)
     }
 }
 
-json_t *dy_to_json(dy_doc *d, yaml_node_t *n)
+json_t *detect_yaml_to_json(detect_yaml_doc *d, yaml_node_t *n)
 {
     long budget = 1000000;
-    return dy_json_rec(d, n, 0, &budget);
+    return detect_yaml_json_rec(d, n, 0, &budget);
 }
 
-char *dy_read_file(const char *path, size_t *len, char **err)
+char *detect_yaml_read_file(const char *path, size_t *len, char **err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -174,4 +176,3 @@ char *dy_read_file(const char *path, size_t *len, char **err)
     *len = b.len;
     return b.s ? sbuf_detach(&b) : xstrdup("");
 }
-

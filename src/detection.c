@@ -15,7 +15,7 @@
 #include <strings.h>
 
 typedef struct dl_ctx {
-    dy_doc *y;
+    detect_yaml_doc *y;
     char *err;
 } dl_ctx;
 
@@ -27,7 +27,7 @@ static int dl_fail(dl_ctx *c, const yaml_node_t *at, const char *fmt, ...)
     va_start(ap, fmt);
     char *m = xvasprintf(fmt, ap);
     va_end(ap);
-    c->err = xasprintf("%s:%d: %s", c->y->name, dy_line(at), m);
+    c->err = xasprintf("%s:%d: %s", c->y->name, detect_yaml_line(at), m);
     free(m);
     return -1;
 }
@@ -35,11 +35,11 @@ static int dl_fail(dl_ctx *c, const yaml_node_t *at, const char *fmt, ...)
 /* Optional text value map[key]; a null value leaves *out NULL. */
 static int dl_str(dl_ctx *c, yaml_node_t *map, const char *key, const char *path, char **out)
 {
-    yaml_node_t *n = dy_get(c->y, map, key);
+    yaml_node_t *n = detect_yaml_get(c->y, map, key);
     *out = NULL;
     if (!n) return 0;
     if (n->type != YAML_SCALAR_NODE) return dl_fail(c, n, "%s: expected a text value", path);
-    const char *s = dy_scalar(n);
+    const char *s = detect_yaml_scalar(n);
     if (s) *out = xstrdup(s);
     return 0;
 }
@@ -47,10 +47,10 @@ static int dl_str(dl_ctx *c, yaml_node_t *map, const char *key, const char *path
 /* Optional integer value; absent or null -> -1. */
 static int dl_int(dl_ctx *c, yaml_node_t *map, const char *key, const char *path, int *out)
 {
-    yaml_node_t *n = dy_get(c->y, map, key);
+    yaml_node_t *n = detect_yaml_get(c->y, map, key);
     *out = -1;
-    if (!n || (n->type == YAML_SCALAR_NODE && !dy_scalar(n))) return 0;
-    const char *s = dy_scalar(n);
+    if (!n || (n->type == YAML_SCALAR_NODE && !detect_yaml_scalar(n))) return 0;
+    const char *s = detect_yaml_scalar(n);
     double v;
     if (!s || !util_is_number(s, strlen(s), &v) || v != floor(v) || v < 0 || v > 1e6)
         return dl_fail(c, n, "%s: expected a whole number, got '%s'", path, s ? s : "(not a scalar)");
@@ -67,18 +67,18 @@ static void dl_strlist_add(detect_strlist *l, const char *s)
 /* Optional list of texts; a single text counts as a one-item list. */
 static int dl_strlist(dl_ctx *c, yaml_node_t *map, const char *key, const char *path, detect_strlist *out)
 {
-    yaml_node_t *n = dy_get(c->y, map, key);
+    yaml_node_t *n = detect_yaml_get(c->y, map, key);
     memset(out, 0, sizeof *out);
     if (!n) return 0;
     if (n->type == YAML_SCALAR_NODE) {
-        if (dy_scalar(n)) dl_strlist_add(out, dy_scalar(n));
+        if (detect_yaml_scalar(n)) dl_strlist_add(out, detect_yaml_scalar(n));
         return 0;
     }
     if (n->type != YAML_SEQUENCE_NODE) return dl_fail(c, n, "%s: expected a list", path);
-    for (size_t i = 0; i < dy_seq_len(n); i++) {
-        yaml_node_t *it = dy_seq_item(c->y, n, i);
+    for (size_t i = 0; i < detect_yaml_seq_len(n); i++) {
+        yaml_node_t *it = detect_yaml_seq_item(c->y, n, i);
         if (!it || it->type != YAML_SCALAR_NODE) return dl_fail(c, it ? it : n, "%s: list items must be text", path);
-        if (dy_scalar(it)) dl_strlist_add(out, dy_scalar(it));
+        if (detect_yaml_scalar(it)) dl_strlist_add(out, detect_yaml_scalar(it));
     }
     return 0;
 }
@@ -140,11 +140,18 @@ static const char *dl_threat_type(const char *obs_type, const char *field)
     static const struct {
         const char *obs, *threat;
     } map[] = {
-        {"IP Address", "ip_address"}, {"Hostname", "domain"},        {"Endpoint", "system"},
-        {"URL String", "url"},        {"Uniform Resource Locator", "url"},
-        {"File Name", "file_name"},   {"File", "file_name"},         {"File Hash", "file_hash"},
-        {"Email Address", "email_address"}, {"Email", "email_address"},
-        {"Registry Key", "registry_path"},   {"Registry Value", "registry_value_name"},
+        {"IP Address", "ip_address"},
+        {"Hostname", "domain"},
+        {"Endpoint", "system"},
+        {"URL String", "url"},
+        {"Uniform Resource Locator", "url"},
+        {"File Name", "file_name"},
+        {"File", "file_name"},
+        {"File Hash", "file_hash"},
+        {"Email Address", "email_address"},
+        {"Email", "email_address"},
+        {"Registry Key", "registry_path"},
+        {"Registry Value", "registry_value_name"},
     };
     if (obs_type && (strcasecmp(obs_type, "Process") == 0 || strcasecmp(obs_type, "Process Name") == 0)) {
         int parent = field && strncmp(field, "parent_process", 14) == 0;
@@ -177,14 +184,15 @@ static int dl_score(const detection *d)
 
 static int dl_observables(dl_ctx *c, detection *d, yaml_node_t *tags)
 {
-    yaml_node_t *obs = dy_get(c->y, tags, "observable");
-    if (!obs || (obs->type == YAML_SCALAR_NODE && !dy_scalar(obs))) return 0;
+    yaml_node_t *obs = detect_yaml_get(c->y, tags, "observable");
+    if (!obs || (obs->type == YAML_SCALAR_NODE && !detect_yaml_scalar(obs))) return 0;
     if (obs->type != YAML_SEQUENCE_NODE) return dl_fail(c, obs, "tags.observable: expected a list");
-    size_t n = dy_seq_len(obs);
+    size_t n = detect_yaml_seq_len(obs);
     d->observables = xcalloc(n, sizeof *d->observables);
     for (size_t i = 0; i < n; i++) {
-        yaml_node_t *it = dy_seq_item(c->y, obs, i);
-        if (!it || it->type != YAML_MAPPING_NODE) return dl_fail(c, it ? it : obs, "tags.observable: items must be mappings");
+        yaml_node_t *it = detect_yaml_seq_item(c->y, obs, i);
+        if (!it || it->type != YAML_MAPPING_NODE)
+            return dl_fail(c, it ? it : obs, "tags.observable: items must be mappings");
         detect_observable *o = &d->observables[d->nobservables++];
         if (dl_str(c, it, "name", "tags.observable.name", &o->name) < 0 ||
             dl_str(c, it, "type", "tags.observable.type", &o->type) < 0 ||
@@ -217,14 +225,15 @@ static int dl_rba(dl_ctx *c, detection *d, yaml_node_t *rba)
     if (!d->message && dl_str(c, rba, "message", "rba.message", &d->message) < 0) return -1;
     static const char *const lists[2] = {"risk_objects", "threat_objects"};
     for (int k = 0; k < 2; k++) {
-        yaml_node_t *l = dy_get(c->y, rba, lists[k]);
-        if (!l || (l->type == YAML_SCALAR_NODE && !dy_scalar(l))) continue;
+        yaml_node_t *l = detect_yaml_get(c->y, rba, lists[k]);
+        if (!l || (l->type == YAML_SCALAR_NODE && !detect_yaml_scalar(l))) continue;
         if (l->type != YAML_SEQUENCE_NODE) return dl_fail(c, l, "rba.%s: expected a list", lists[k]);
-        for (size_t i = 0; i < dy_seq_len(l); i++) {
-            yaml_node_t *it = dy_seq_item(c->y, l, i);
+        for (size_t i = 0; i < detect_yaml_seq_len(l); i++) {
+            yaml_node_t *it = detect_yaml_seq_item(c->y, l, i);
             char *field = NULL, *type = NULL;
             int score = -1;
-            if (!it || it->type != YAML_MAPPING_NODE) return dl_fail(c, it ? it : l, "rba.%s: items must be mappings", lists[k]);
+            if (!it || it->type != YAML_MAPPING_NODE)
+                return dl_fail(c, it ? it : l, "rba.%s: items must be mappings", lists[k]);
             if (dl_str(c, it, "field", "rba.field", &field) < 0 || dl_str(c, it, "type", "rba.type", &type) < 0 ||
                 (k == 0 && dl_int(c, it, "score", "rba.score", &score) < 0)) {
                 free(field);
@@ -236,7 +245,8 @@ static int dl_rba(dl_ctx *c, detection *d, yaml_node_t *rba)
                 return dl_fail(c, it, "rba.%s: an item has no field", lists[k]);
             }
             if (k == 0)
-                dl_add_obj(&d->risk_objects, &d->nrisk_objects, field, type ? type : "other", score >= 0 ? score : dl_score(d));
+                dl_add_obj(&d->risk_objects, &d->nrisk_objects, field, type ? type : "other",
+                           score >= 0 ? score : dl_score(d));
             else
                 dl_add_obj(&d->threat_objects, &d->nthreat_objects, field, type ? type : "other", 0);
             free(field);
@@ -248,23 +258,24 @@ static int dl_rba(dl_ctx *c, detection *d, yaml_node_t *rba)
 
 static int dl_tests(dl_ctx *c, detection *d, yaml_node_t *tests)
 {
-    if (tests->type == YAML_SCALAR_NODE && !dy_scalar(tests)) return 0;
+    if (tests->type == YAML_SCALAR_NODE && !detect_yaml_scalar(tests)) return 0;
     if (tests->type != YAML_SEQUENCE_NODE) return dl_fail(c, tests, "tests: expected a list");
-    size_t n = dy_seq_len(tests);
+    size_t n = detect_yaml_seq_len(tests);
     d->tests = xcalloc(n, sizeof *d->tests);
     for (size_t i = 0; i < n; i++) {
-        yaml_node_t *t = dy_seq_item(c->y, tests, i);
+        yaml_node_t *t = detect_yaml_seq_item(c->y, tests, i);
         if (!t || t->type != YAML_MAPPING_NODE) return dl_fail(c, t ? t : tests, "tests: items must be mappings");
         detect_test *dt = &d->tests[d->ntests++];
         if (dl_str(c, t, "name", "tests.name", &dt->name) < 0) return -1;
-        yaml_node_t *ad = dy_get(c->y, t, "attack_data");
-        if (!ad || (ad->type == YAML_SCALAR_NODE && !dy_scalar(ad))) continue;
+        yaml_node_t *ad = detect_yaml_get(c->y, t, "attack_data");
+        if (!ad || (ad->type == YAML_SCALAR_NODE && !detect_yaml_scalar(ad))) continue;
         if (ad->type != YAML_SEQUENCE_NODE) return dl_fail(c, ad, "tests.attack_data: expected a list");
-        size_t m = dy_seq_len(ad);
+        size_t m = detect_yaml_seq_len(ad);
         dt->attack_data = xcalloc(m, sizeof *dt->attack_data);
         for (size_t j = 0; j < m; j++) {
-            yaml_node_t *a = dy_seq_item(c->y, ad, j);
-            if (!a || a->type != YAML_MAPPING_NODE) return dl_fail(c, a ? a : ad, "tests.attack_data: items must be mappings");
+            yaml_node_t *a = detect_yaml_seq_item(c->y, ad, j);
+            if (!a || a->type != YAML_MAPPING_NODE)
+                return dl_fail(c, a ? a : ad, "tests.attack_data: items must be mappings");
             detect_attack_data *x = &dt->attack_data[dt->nattack_data++];
             char *upd = NULL;
             if (dl_str(c, a, "data", "tests.attack_data.data", &x->data) < 0 ||
@@ -281,7 +292,7 @@ static int dl_tests(dl_ctx *c, detection *d, yaml_node_t *tests)
 
 static int dl_detection(dl_ctx *c, detection *d)
 {
-    yaml_node_t *root = dy_root(c->y);
+    yaml_node_t *root = detect_yaml_root(c->y);
     if (root->type != YAML_MAPPING_NODE) return dl_fail(c, root, "a detection must be a YAML mapping");
     if (dl_str(c, root, "name", "name", &d->name) < 0 || dl_str(c, root, "id", "id", &d->id) < 0 ||
         dl_str(c, root, "type", "type", &d->type_name) < 0 || dl_str(c, root, "status", "status", &d->status) < 0 ||
@@ -292,18 +303,18 @@ static int dl_detection(dl_ctx *c, detection *d)
         return -1;
     if (!d->name) return dl_fail(c, root, "the detection has no name");
     if (!d->search || !*d->search)
-        return dl_fail(c, dy_get(c->y, root, "search") ? dy_get(c->y, root, "search") : root,
+        return dl_fail(c, detect_yaml_get(c->y, root, "search") ? detect_yaml_get(c->y, root, "search") : root,
                        "detection '%s' has no search", d->name);
     d->type = detect_type_from_name(d->type_name);
     if (detection_check_deploy_node(c->y, root, "", &c->err) < 0) return -1;
-    yaml_node_t *dep = dy_get(c->y, root, "deployment");
+    yaml_node_t *dep = detect_yaml_get(c->y, root, "deployment");
     if (dep && dep->type == YAML_MAPPING_NODE && detection_check_deploy_node(c->y, dep, "deployment.", &c->err) < 0)
         return -1;
     if (dep && dep->type == YAML_SEQUENCE_NODE) return dl_fail(c, dep, "deployment: expected a name or a mapping");
 
     d->confidence = d->impact = d->risk_score = -1;
-    yaml_node_t *tags = dy_get(c->y, root, "tags");
-    if (tags && !(tags->type == YAML_SCALAR_NODE && !dy_scalar(tags))) {
+    yaml_node_t *tags = detect_yaml_get(c->y, root, "tags");
+    if (tags && !(tags->type == YAML_SCALAR_NODE && !detect_yaml_scalar(tags))) {
         if (tags->type != YAML_MAPPING_NODE) return dl_fail(c, tags, "tags: expected a mapping");
         if (dl_strlist(c, tags, "analytic_story", "tags.analytic_story", &d->analytic_story) < 0 ||
             dl_strlist(c, tags, "mitre_attack_id", "tags.mitre_attack_id", &d->mitre_attack_id) < 0 ||
@@ -315,13 +326,13 @@ static int dl_detection(dl_ctx *c, detection *d)
             dl_observables(c, d, tags) < 0)
             return -1;
     }
-    yaml_node_t *rba = dy_get(c->y, root, "rba");
-    if (rba && !(rba->type == YAML_SCALAR_NODE && !dy_scalar(rba))) {
+    yaml_node_t *rba = detect_yaml_get(c->y, root, "rba");
+    if (rba && !(rba->type == YAML_SCALAR_NODE && !detect_yaml_scalar(rba))) {
         if (dl_rba(c, d, rba) < 0) return -1;
     } else {
         dl_objects_from_observables(d);
     }
-    yaml_node_t *tests = dy_get(c->y, root, "tests");
+    yaml_node_t *tests = detect_yaml_get(c->y, root, "tests");
     if (tests && dl_tests(c, d, tests) < 0) return -1;
     return 0;
 }
@@ -330,20 +341,22 @@ int detection_load_string(const char *text, size_t len, const char *name, detect
 {
     assert(text && name && out);
     *out = NULL;
-    dy_doc y;
-    if (dy_load(&y, text, len, name, err) < 0) return -1;
+    detect_yaml_doc y;
+    if (detect_yaml_load(&y, text, len, name, err) < 0) return -1;
     dl_ctx c = {&y, NULL};
     detection *d = xcalloc(1, sizeof *d);
     d->file = xstrdup(name);
     if (dl_detection(&c, d) < 0) {
-        if (err) *err = c.err;
-        else free(c.err);
+        if (err)
+            *err = c.err;
+        else
+            free(c.err);
         detection_free(d);
-        dy_free(&y);
+        detect_yaml_free(&y);
         return -1;
     }
-    d->doc = dy_to_json(&y, dy_root(&y));
-    dy_free(&y);
+    d->doc = detect_yaml_to_json(&y, detect_yaml_root(&y));
+    detect_yaml_free(&y);
     *out = d;
     return 0;
 }
@@ -351,7 +364,7 @@ int detection_load_string(const char *text, size_t len, const char *name, detect
 int detection_load_file(const char *path, detection **out, char **err)
 {
     size_t len;
-    char *text = dy_read_file(path, &len, err);
+    char *text = detect_yaml_read_file(path, &len, err);
     *out = NULL;
     if (!text) return -1;
     int rc = detection_load_string(text, len, path, out, err);

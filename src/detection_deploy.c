@@ -15,28 +15,29 @@
 
 /* ---- checking scheduling / alert_action at load time ----------------------- */
 
-static int dp_fail(dy_doc *y, const yaml_node_t *at, char **err, const char *prefix, const char *what, const char *msg)
+static int dp_fail(detect_yaml_doc *y, const yaml_node_t *at, char **err, const char *prefix, const char *what,
+                   const char *msg)
 {
-    if (err) *err = xasprintf("%s:%d: %s%s: %s", y->name, dy_line(at), prefix, what, msg);
+    if (err) *err = xasprintf("%s:%d: %s%s: %s", y->name, detect_yaml_line(at), prefix, what, msg);
     return -1;
 }
 
 /* scheduling may be a mapping or (older files) a list whose first item is one. */
-static yaml_node_t *dp_sched_node(dy_doc *y, yaml_node_t *holder)
+static yaml_node_t *dp_sched_node(detect_yaml_doc *y, yaml_node_t *holder)
 {
-    yaml_node_t *s = dy_get(y, holder, "scheduling");
-    if (s && s->type == YAML_SEQUENCE_NODE) s = dy_seq_item(y, s, 0);
+    yaml_node_t *s = detect_yaml_get(y, holder, "scheduling");
+    if (s && s->type == YAML_SEQUENCE_NODE) s = detect_yaml_seq_item(y, s, 0);
     return s;
 }
 
-int detection_check_deploy_node(dy_doc *y, yaml_node_t *holder, const char *prefix, char **err)
+int detection_check_deploy_node(detect_yaml_doc *y, yaml_node_t *holder, const char *prefix, char **err)
 {
     yaml_node_t *s = dp_sched_node(y, holder);
-    if (s && !(s->type == YAML_SCALAR_NODE && !dy_scalar(s))) {
+    if (s && !(s->type == YAML_SCALAR_NODE && !detect_yaml_scalar(s))) {
         if (s->type != YAML_MAPPING_NODE) return dp_fail(y, s, err, prefix, "scheduling", "expected a mapping");
-        yaml_node_t *c = dy_get(y, s, "cron_schedule");
+        yaml_node_t *c = detect_yaml_get(y, s, "cron_schedule");
         if (c) {
-            const char *txt = dy_scalar(c);
+            const char *txt = detect_yaml_scalar(c);
             cron_expr ce;
             char *e = NULL;
             if (!txt) return dp_fail(y, c, err, prefix, "scheduling.cron_schedule", "expected a cron schedule");
@@ -48,8 +49,8 @@ int detection_check_deploy_node(dy_doc *y, yaml_node_t *holder, const char *pref
         }
         static const char *const times[2] = {"earliest_time", "latest_time"};
         for (int i = 0; i < 2; i++) {
-            yaml_node_t *t = dy_get(y, s, times[i]);
-            const char *txt = dy_scalar(t);
+            yaml_node_t *t = detect_yaml_get(y, s, times[i]);
+            const char *txt = detect_yaml_scalar(t);
             double v;
             char *e = NULL;
             if (!txt) continue;
@@ -62,12 +63,13 @@ int detection_check_deploy_node(dy_doc *y, yaml_node_t *holder, const char *pref
             }
         }
     }
-    yaml_node_t *aa = dy_get(y, holder, "alert_action");
-    if (aa && !(aa->type == YAML_SCALAR_NODE && !dy_scalar(aa))) {
+    yaml_node_t *aa = detect_yaml_get(y, holder, "alert_action");
+    if (aa && !(aa->type == YAML_SCALAR_NODE && !detect_yaml_scalar(aa))) {
         if (aa->type != YAML_MAPPING_NODE) return dp_fail(y, aa, err, prefix, "alert_action", "expected a mapping");
-        yaml_node_t *n = dy_get(y, aa, "notable");
-        if (n && n->type == YAML_SEQUENCE_NODE) return dp_fail(y, n, err, prefix, "alert_action.notable", "expected a mapping");
-        yaml_node_t *nes = n ? dy_get(y, n, "nes_fields") : NULL;
+        yaml_node_t *n = detect_yaml_get(y, aa, "notable");
+        if (n && n->type == YAML_SEQUENCE_NODE)
+            return dp_fail(y, n, err, prefix, "alert_action.notable", "expected a mapping");
+        yaml_node_t *nes = n ? detect_yaml_get(y, n, "nes_fields") : NULL;
         if (nes && nes->type == YAML_MAPPING_NODE)
             return dp_fail(y, nes, err, prefix, "alert_action.notable.nes_fields", "expected a list");
     }
@@ -80,27 +82,27 @@ int deployment_load_string(const char *text, size_t len, const char *name, deplo
 {
     assert(text && name && out);
     *out = NULL;
-    dy_doc y;
-    if (dy_load(&y, text, len, name, err) < 0) return -1;
-    yaml_node_t *root = dy_root(&y);
+    detect_yaml_doc y;
+    if (detect_yaml_load(&y, text, len, name, err) < 0) return -1;
+    yaml_node_t *root = detect_yaml_root(&y);
     if (root->type != YAML_MAPPING_NODE) {
-        if (err) *err = xasprintf("%s:%d: a deployment must be a YAML mapping", name, dy_line(root));
-        dy_free(&y);
+        if (err) *err = xasprintf("%s:%d: a deployment must be a YAML mapping", name, detect_yaml_line(root));
+        detect_yaml_free(&y);
         return -1;
     }
     if (detection_check_deploy_node(&y, root, "", err) < 0) {
-        dy_free(&y);
+        detect_yaml_free(&y);
         return -1;
     }
     deployment *d = xcalloc(1, sizeof *d);
     d->file = xstrdup(name);
-    d->doc = dy_to_json(&y, root);
+    d->doc = detect_yaml_to_json(&y, root);
     const char *s;
-    if ((s = dy_scalar(dy_get(&y, root, "name")))) d->name = xstrdup(s);
-    if ((s = dy_scalar(dy_get(&y, root, "id")))) d->id = xstrdup(s);
-    if ((s = dy_scalar(dy_get(&y, root, "type")))) d->type_name = xstrdup(s);
+    if ((s = detect_yaml_scalar(detect_yaml_get(&y, root, "name")))) d->name = xstrdup(s);
+    if ((s = detect_yaml_scalar(detect_yaml_get(&y, root, "id")))) d->id = xstrdup(s);
+    if ((s = detect_yaml_scalar(detect_yaml_get(&y, root, "type")))) d->type_name = xstrdup(s);
     d->type = detect_type_from_name(d->type_name);
-    dy_free(&y);
+    detect_yaml_free(&y);
     *out = d;
     return 0;
 }
@@ -108,7 +110,7 @@ int deployment_load_string(const char *text, size_t len, const char *name, deplo
 int deployment_load_file(const char *path, deployment **out, char **err)
 {
     size_t len;
-    char *text = dy_read_file(path, &len, err);
+    char *text = detect_yaml_read_file(path, &len, err);
     *out = NULL;
     if (!text) return -1;
     int rc = deployment_load_string(text, len, path, out, err);
@@ -249,9 +251,12 @@ static char *dp_expand_percent(const detection *d, const char *tmpl)
         if (*p == '%' && (end = strchr(p + 1, '%')) != NULL && end > p + 1) {
             char *key = xstrndup(p + 1, (size_t)(end - p - 1));
             const char *val = NULL;
-            if (strcmp(key, "name") == 0) val = d->name;
-            else if (strcmp(key, "description") == 0) val = d->description;
-            else if (json_is_string(json_object_get(d->doc, key))) val = json_string_value(json_object_get(d->doc, key));
+            if (strcmp(key, "name") == 0)
+                val = d->name;
+            else if (strcmp(key, "description") == 0)
+                val = d->description;
+            else if (json_is_string(json_object_get(d->doc, key)))
+                val = json_string_value(json_object_get(d->doc, key));
             free(key);
             if (val) {
                 sbuf_add(&b, val);
@@ -285,8 +290,9 @@ int detection_resolve(detection *d, const deployment_set *deps, char **err)
     if (json_is_string(own)) {
         base = dp_find(deps, json_string_value(own), DETECT_TYPE_OTHER);
         if (!base) {
-            if (err) *err = xasprintf("%s: detection '%s' names deployment '%s', which does not exist", d->file, d->name,
-                                      json_string_value(own));
+            if (err)
+                *err = xasprintf("%s: detection '%s' names deployment '%s', which does not exist", d->file, d->name,
+                                 json_string_value(own));
             return -1;
         }
     } else if (!json_is_object(own)) {
@@ -363,8 +369,10 @@ static void dp_drop_duplicates(detection_set *set)
     for (size_t i = 0; i < set->n; i++) {
         int dropped = 0;
         for (size_t j = 0; j < ndrop && !dropped; j++) dropped = set->v[i] == drop[j];
-        if (dropped) detection_free(set->v[i]);
-        else set->v[k++] = set->v[i];
+        if (dropped)
+            detection_free(set->v[i]);
+        else
+            set->v[k++] = set->v[i];
     }
     set->n = k;
     free(drop);

@@ -8,5 +8,5 @@
  * valid time modifiers) and holder.alert_action (mappings where expected).
  * prefix names holder in messages ("" or "deployment."). Returns 0, or -1 with
  * *err = "file:line: scheduling.cron_schedule: column N: ...". */
-int detection_check_deploy_node(dy_doc *y, yaml_node_t *holder, const char *prefix, char **err);
+int detection_check_deploy_node(detect_yaml_doc *y, yaml_node_t *holder, const char *prefix, char **err);
 #endif

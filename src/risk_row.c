@@ -67,10 +67,14 @@ int risk_row_add_json(risk_row *r, const char *name, const char *json, size_t le
     char **v = n ? xcalloc(n, sizeof *v) : NULL;
     for (size_t i = 0; i < n; i++) {
         json_t *it = json_array_get(a, i);
-        if (json_is_string(it)) v[k++] = xstrdup(json_string_value(it));
-        else if (json_is_integer(it)) v[k++] = xasprintf("%lld", (long long)json_integer_value(it));
-        else if (json_is_real(it)) v[k++] = xasprintf("%.17g", json_real_value(it));
-        else if (json_is_boolean(it)) v[k++] = xstrdup(json_is_true(it) ? "true" : "false");
+        if (json_is_string(it))
+            v[k++] = xstrdup(json_string_value(it));
+        else if (json_is_integer(it))
+            v[k++] = xasprintf("%lld", (long long)json_integer_value(it));
+        else if (json_is_real(it))
+            v[k++] = xasprintf("%.17g", json_real_value(it));
+        else if (json_is_boolean(it))
+            v[k++] = xstrdup(json_is_true(it) ? "true" : "false");
     }
     json_decref(a);
     rr_push(r, name, v, k);

@@ -26,7 +26,8 @@ const char risk_store_schema_sql[] =
     "  window_earliest REAL NOT NULL,\n"
     "  window_latest REAL NOT NULL,\n"
     "  row_key TEXT NOT NULL,\n"
-    "  UNIQUE (search_name, window_earliest, window_latest, row_key, risk_object_field, risk_object, risk_object_type)\n"
+    "  UNIQUE (search_name, window_earliest, window_latest, row_key, risk_object_field, risk_object, "
+    "risk_object_type)\n"
     ");\n"
     "CREATE INDEX IF NOT EXISTS risk_object_time ON risk (risk_object, _time);\n"
     "CREATE TABLE IF NOT EXISTS notable (\n"
@@ -92,20 +93,26 @@ int risk_store_init(sqlite3 *db, char **err)
 
 static void rs_text(sqlite3_stmt *st, int i, const char *s)
 {
-    if (s) sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-    else sqlite3_bind_null(st, i);
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
 }
 
 static void rs_blob(sqlite3_stmt *st, int i, const char *s)
 {
-    if (s) sqlite3_bind_blob(st, i, s, (int)strlen(s), SQLITE_TRANSIENT);
-    else sqlite3_bind_null(st, i);
+    if (s)
+        sqlite3_bind_blob(st, i, s, (int)strlen(s), SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
 }
 
 static void rs_int_or_null(sqlite3_stmt *st, int i, int v)
 {
-    if (v >= 0) sqlite3_bind_int(st, i, v);
-    else sqlite3_bind_null(st, i);
+    if (v >= 0)
+        sqlite3_bind_int(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
 }
 
 /* Step a prepared statement to completion and finalize it. */
@@ -141,8 +148,10 @@ int risk_store_insert_risk(sqlite3 *db, const risk_run *run, const risk_event *e
     rs_blob(st, 11, e->analyticstories);
     rs_blob(st, 12, e->threat_object);
     rs_blob(st, 13, e->threat_object_type);
-    if (run->run_id) sqlite3_bind_int64(st, 14, run->run_id);
-    else sqlite3_bind_null(st, 14);
+    if (run->run_id)
+        sqlite3_bind_int64(st, 14, run->run_id);
+    else
+        sqlite3_bind_null(st, 14);
     sqlite3_bind_double(st, 15, run->window_earliest);
     sqlite3_bind_double(st, 16, run->window_latest);
     rs_text(st, 17, e->row_key);
@@ -171,8 +180,10 @@ int risk_store_insert_notable(sqlite3 *db, const risk_run *run, const notable_ev
     rs_blob(st, 10, n->mitre_attack);
     rs_blob(st, 11, n->analyticstories);
     rs_text(st, 12, n->result);
-    if (run->run_id) sqlite3_bind_int64(st, 13, run->run_id);
-    else sqlite3_bind_null(st, 13);
+    if (run->run_id)
+        sqlite3_bind_int64(st, 13, run->run_id);
+    else
+        sqlite3_bind_null(st, 13);
     sqlite3_bind_double(st, 14, run->window_earliest);
     sqlite3_bind_double(st, 15, run->window_latest);
     rs_text(st, 16, n->row_key);

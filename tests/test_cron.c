@@ -213,9 +213,8 @@ static void test_random(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_fields), cmocka_unit_test(test_parse_errors),
-        cmocka_unit_test(test_matches),      cmocka_unit_test(test_next),
-        cmocka_unit_test(test_due), cmocka_unit_test(test_random),
+        cmocka_unit_test(test_parse_fields), cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_matches),
+        cmocka_unit_test(test_next),         cmocka_unit_test(test_due),          cmocka_unit_test(test_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

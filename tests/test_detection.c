@@ -20,87 +20,85 @@
 #include "detection.h"
 
 /* Written for these tests (not taken from the corpus). */
-static const char *const sample_detection =
-    "name: Suspicious Service Creation Via Sc\n"
-    "id: 00000000-1111-2222-3333-444444444444\n"
-    "version: 2\n"
-    "type: TTP\n"
-    "status: production\n"
-    "description: Finds sc.exe creating a service\n"
-    "  with a binary path in a temp folder.\n"
-    "search: '| tstats count from datamodel=Endpoint.Processes where Processes.process_name=sc.exe by Processes.dest Processes.user'\n"
-    "how_to_implement: Ingest process creation events.\n"
-    "known_false_positives: Installers.\n"
-    "custom_key:\n"
-    "  nested: [1, two, true]\n"
-    "tags:\n"
-    "  analytic_story:\n"
-    "  - Service Abuse\n"
-    "  confidence: 80\n"
-    "  impact: 70\n"
-    "  message: Service created by $user$ on $dest$\n"
-    "  mitre_attack_id:\n"
-    "  - T1543.003\n"
-    "  observable:\n"
-    "  - name: dest\n"
-    "    type: Hostname\n"
-    "    role:\n"
-    "    - Victim\n"
-    "  - name: user\n"
-    "    type: User\n"
-    "    role: [Victim]\n"
-    "  - name: parent_process_name\n"
-    "    type: Process\n"
-    "    role:\n"
-    "    - Attacker\n"
-    "  - name: src_ip\n"
-    "    type: IP Address\n"
-    "    role:\n"
-    "    - Attacker\n"
-    "  security_domain: endpoint\n"
-    "tests:\n"
-    "- name: True Positive Test\n"
-    "  attack_data:\n"
-    "  - data: https://example.invalid/sc.log\n"
-    "    source: XmlWinEventLog:Security\n"
-    "    sourcetype: XmlWinEventLog\n"
-    "    update_timestamp: true\n"
-    "- attack_data:\n"
-    "  - data: local/second.log\n"
-    "    source: s2\n"
-    "    sourcetype: st2\n"
-    "  name: Second\n";
+static const char *const sample_detection = "name: Suspicious Service Creation Via Sc\n"
+                                            "id: 00000000-1111-2222-3333-444444444444\n"
+                                            "version: 2\n"
+                                            "type: TTP\n"
+                                            "status: production\n"
+                                            "description: Finds sc.exe creating a service\n"
+                                            "  with a binary path in a temp folder.\n"
+                                            "search: '| tstats count from datamodel=Endpoint.Processes where "
+                                            "Processes.process_name=sc.exe by Processes.dest Processes.user'\n"
+                                            "how_to_implement: Ingest process creation events.\n"
+                                            "known_false_positives: Installers.\n"
+                                            "custom_key:\n"
+                                            "  nested: [1, two, true]\n"
+                                            "tags:\n"
+                                            "  analytic_story:\n"
+                                            "  - Service Abuse\n"
+                                            "  confidence: 80\n"
+                                            "  impact: 70\n"
+                                            "  message: Service created by $user$ on $dest$\n"
+                                            "  mitre_attack_id:\n"
+                                            "  - T1543.003\n"
+                                            "  observable:\n"
+                                            "  - name: dest\n"
+                                            "    type: Hostname\n"
+                                            "    role:\n"
+                                            "    - Victim\n"
+                                            "  - name: user\n"
+                                            "    type: User\n"
+                                            "    role: [Victim]\n"
+                                            "  - name: parent_process_name\n"
+                                            "    type: Process\n"
+                                            "    role:\n"
+                                            "    - Attacker\n"
+                                            "  - name: src_ip\n"
+                                            "    type: IP Address\n"
+                                            "    role:\n"
+                                            "    - Attacker\n"
+                                            "  security_domain: endpoint\n"
+                                            "tests:\n"
+                                            "- name: True Positive Test\n"
+                                            "  attack_data:\n"
+                                            "  - data: https://example.invalid/sc.log\n"
+                                            "    source: XmlWinEventLog:Security\n"
+                                            "    sourcetype: XmlWinEventLog\n"
+                                            "    update_timestamp: true\n"
+                                            "- attack_data:\n"
+                                            "  - data: local/second.log\n"
+                                            "    source: s2\n"
+                                            "    sourcetype: st2\n"
+                                            "  name: Second\n";
 
-static const char *const ttp_deployment =
-    "name: Test Default TTP\n"
-    "id: dep-ttp\n"
-    "scheduling:\n"
-    "  cron_schedule: 0 * * * *\n"
-    "  earliest_time: -70m@m\n"
-    "  latest_time: -10m@m\n"
-    "  schedule_window: auto\n"
-    "alert_action:\n"
-    "  notable:\n"
-    "    rule_description: '%description%'\n"
-    "    rule_title: 'Alert: %name% (%unknown%)'\n"
-    "    nes_fields:\n"
-    "    - user \n"
-    "    - dest\n"
-    "  rba:\n"
-    "    enabled: true\n"
-    "type: TTP\n";
+static const char *const ttp_deployment = "name: Test Default TTP\n"
+                                          "id: dep-ttp\n"
+                                          "scheduling:\n"
+                                          "  cron_schedule: 0 * * * *\n"
+                                          "  earliest_time: -70m@m\n"
+                                          "  latest_time: -10m@m\n"
+                                          "  schedule_window: auto\n"
+                                          "alert_action:\n"
+                                          "  notable:\n"
+                                          "    rule_description: '%description%'\n"
+                                          "    rule_title: 'Alert: %name% (%unknown%)'\n"
+                                          "    nes_fields:\n"
+                                          "    - user \n"
+                                          "    - dest\n"
+                                          "  rba:\n"
+                                          "    enabled: true\n"
+                                          "type: TTP\n";
 
-static const char *const anomaly_deployment =
-    "name: Test Default Anomaly\n"
-    "id: dep-anomaly\n"
-    "scheduling:\n"
-    "  cron_schedule: 30 */4 * * *\n"
-    "  earliest_time: -4h@h\n"
-    "  latest_time: now\n"
-    "alert_action:\n"
-    "  rba:\n"
-    "    enabled: true\n"
-    "type: Anomaly\n";
+static const char *const anomaly_deployment = "name: Test Default Anomaly\n"
+                                              "id: dep-anomaly\n"
+                                              "scheduling:\n"
+                                              "  cron_schedule: 30 */4 * * *\n"
+                                              "  earliest_time: -4h@h\n"
+                                              "  latest_time: now\n"
+                                              "alert_action:\n"
+                                              "  rba:\n"
+                                              "    enabled: true\n"
+                                              "type: Anomaly\n";
 
 static detection *load_ok(const char *text)
 {
@@ -128,7 +126,8 @@ static void deps_two(deployment_set *set)
     set->v = calloc(2, sizeof *set->v);
     char *err = NULL;
     assert_int_equal(deployment_load_string(ttp_deployment, strlen(ttp_deployment), "ttp.yml", &set->v[0], &err), 0);
-    assert_int_equal(deployment_load_string(anomaly_deployment, strlen(anomaly_deployment), "an.yml", &set->v[1], &err), 0);
+    assert_int_equal(deployment_load_string(anomaly_deployment, strlen(anomaly_deployment), "an.yml", &set->v[1], &err),
+                     0);
     set->n = 2;
 }
 
@@ -224,13 +223,15 @@ static void test_load_errors(void **state)
     expect_load_error("name: X\n  search: x\n", "bad.yml:2:");
     expect_load_error("", "empty YAML document");
     expect_load_error("- a\n- b\n", "must be a YAML mapping");
-    expect_load_error("name: X\nsearch: x\ntags:\n  confidence: high\n", "bad.yml:4: tags.confidence: expected a whole number");
+    expect_load_error("name: X\nsearch: x\ntags:\n  confidence: high\n",
+                      "bad.yml:4: tags.confidence: expected a whole number");
     expect_load_error("name: X\nsearch: x\ntags:\n  observable: 3\n", "bad.yml:4: tags.observable: expected a list");
     expect_load_error("name: X\nsearch: x\nscheduling:\n  cron_schedule: 61 * * * *\n",
                       "bad.yml:4: scheduling.cron_schedule: column 1: minute 61 out of range");
     expect_load_error("name: X\nsearch: x\ndeployment:\n  scheduling:\n    latest_time: -10x\n",
                       "bad.yml:5: deployment.scheduling.latest_time: bad time modifier \"-10x\"");
-    expect_load_error("name: X\nsearch: x\ntests:\n- name: t\n  attack_data: 5\n", "bad.yml:5: tests.attack_data: expected a list");
+    expect_load_error("name: X\nsearch: x\ntests:\n- name: t\n  attack_data: 5\n",
+                      "bad.yml:5: tests.attack_data: expected a list");
 
     detection *d = NULL;
     char *err = NULL;
@@ -381,7 +382,6 @@ static void test_relative_time(void **state)
     assert_non_null(strstr(err, "latest_time: bad time modifier \"bogus\""));
     free(err);
 }
-
 
 static void test_schedule_due(void **state)
 {
@@ -540,9 +540,11 @@ int main(void)
     setenv("TZ", "UTC0", 1);
     tzset();
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_load_fields),    cmocka_unit_test(test_risk_score_and_rba_block),
-        cmocka_unit_test(test_load_errors),    cmocka_unit_test(test_resolve),
-        cmocka_unit_test(test_relative_time),  cmocka_unit_test(test_load_dir_errors), cmocka_unit_test(test_schedule_due), cmocka_unit_test(test_prefixes), cmocka_unit_test(test_project_content),
+        cmocka_unit_test(test_load_fields),     cmocka_unit_test(test_risk_score_and_rba_block),
+        cmocka_unit_test(test_load_errors),     cmocka_unit_test(test_resolve),
+        cmocka_unit_test(test_relative_time),   cmocka_unit_test(test_load_dir_errors),
+        cmocka_unit_test(test_schedule_due),    cmocka_unit_test(test_prefixes),
+        cmocka_unit_test(test_project_content),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -24,7 +24,6 @@ static const char *corpus_dir(const char *sub, char *buf, size_t n)
     return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? buf : NULL;
 }
 
-
 /* A row holding a value for every observable and every $token$ of the
  * message, title and description (corpus messages with a typo such as an
  * unclosed "$dest" keep it, as ES would). */
@@ -96,7 +95,8 @@ static void test_corpus(void **state)
         synth_row(d, &r);
         risk_event_list l = {0};
         size_t made = risk_events_for_row(d, &r, 1000, &l);
-        if (made != d->nrisk_objects) fail_msg("%s: %zu risk events for %zu risk objects", d->file, made, d->nrisk_objects);
+        if (made != d->nrisk_objects)
+            fail_msg("%s: %zu risk events for %zu risk objects", d->file, made, d->nrisk_objects);
         for (size_t k = 0; k < l.n; k++) {
             for (size_t o = 0; o < d->nobservables; o++) {
                 char tok[512];
@@ -119,13 +119,13 @@ static void test_corpus(void **state)
         risk_row_free(&r);
     }
     print_message("corpus: %zu risk events from synthetic rows\n", risk_events);
-    print_message("corpus: %zu detections, %zu scheduled, %zu notable, %zu rba, %zu with tests, %zu with risk objects\n",
-                  set.n, scheduled, notables, rba, with_tests, with_risk);
+    print_message(
+        "corpus: %zu detections, %zu scheduled, %zu notable, %zu rba, %zu with tests, %zu with risk objects\n", set.n,
+        scheduled, notables, rba, with_tests, with_risk);
     assert_int_equal(scheduled, set.n);
     detection_set_free(&set);
     deployment_set_free(&deps);
 }
-
 
 int main(void)
 {

@@ -16,42 +16,41 @@
 #include "risk.h"
 #include "risk_store.h"
 
-static const char *const det_yaml =
-    "name: Remote Tool Launched\n"
-    "id: aaaaaaaa-0000-0000-0000-000000000001\n"
-    "type: TTP\n"
-    "description: A remote administration tool ran.\n"
-    "search: '| makeresults'\n"
-    "tags:\n"
-    "  analytic_story: [Lateral Movement, Insider Threat]\n"
-    "  confidence: 70\n"
-    "  impact: 90\n"
-    "  risk_score: 63\n"
-    "  message: Tool $process_name$ ran on $dest$ as $user$ ($missing$) for $$5\n"
-    "  mitre_attack_id: [T1021, T1219]\n"
-    "  security_domain: endpoint\n"
-    "  observable:\n"
-    "  - name: dest\n"
-    "    type: Hostname\n"
-    "    role: [Victim]\n"
-    "  - name: user\n"
-    "    type: User\n"
-    "    role: [Victim]\n"
-    "  - name: process_name\n"
-    "    type: Process\n"
-    "    role: [Attacker]\n"
-    "  - name: src_ip\n"
-    "    type: IP Address\n"
-    "    role: [Attacker]\n"
-    "scheduling:\n"
-    "  cron_schedule: 0 * * * *\n"
-    "alert_action:\n"
-    "  notable:\n"
-    "    rule_title: '%name% on $dest$'\n"
-    "    rule_description: '%description% User: $user$'\n"
-    "    nes_fields: [user, dest, nothere]\n"
-    "  rba:\n"
-    "    enabled: true\n";
+static const char *const det_yaml = "name: Remote Tool Launched\n"
+                                    "id: aaaaaaaa-0000-0000-0000-000000000001\n"
+                                    "type: TTP\n"
+                                    "description: A remote administration tool ran.\n"
+                                    "search: '| makeresults'\n"
+                                    "tags:\n"
+                                    "  analytic_story: [Lateral Movement, Insider Threat]\n"
+                                    "  confidence: 70\n"
+                                    "  impact: 90\n"
+                                    "  risk_score: 63\n"
+                                    "  message: Tool $process_name$ ran on $dest$ as $user$ ($missing$) for $$5\n"
+                                    "  mitre_attack_id: [T1021, T1219]\n"
+                                    "  security_domain: endpoint\n"
+                                    "  observable:\n"
+                                    "  - name: dest\n"
+                                    "    type: Hostname\n"
+                                    "    role: [Victim]\n"
+                                    "  - name: user\n"
+                                    "    type: User\n"
+                                    "    role: [Victim]\n"
+                                    "  - name: process_name\n"
+                                    "    type: Process\n"
+                                    "    role: [Attacker]\n"
+                                    "  - name: src_ip\n"
+                                    "    type: IP Address\n"
+                                    "    role: [Attacker]\n"
+                                    "scheduling:\n"
+                                    "  cron_schedule: 0 * * * *\n"
+                                    "alert_action:\n"
+                                    "  notable:\n"
+                                    "    rule_title: '%name% on $dest$'\n"
+                                    "    rule_description: '%description% User: $user$'\n"
+                                    "    nes_fields: [user, dest, nothere]\n"
+                                    "  rba:\n"
+                                    "    enabled: true\n";
 
 static detection *load_det(void)
 {
@@ -293,7 +292,6 @@ static void test_store(void **state)
     sqlite3_close(db);
 }
 
-
 static void test_emit(void **state)
 {
     (void)state;
@@ -324,7 +322,6 @@ static void test_emit(void **state)
     detection_free(d);
     sqlite3_close(db);
 }
-
 
 static void test_check(void **state)
 {
@@ -366,12 +363,8 @@ static void test_check(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_row_and_expand),
-        cmocka_unit_test(test_risk_events),
-        cmocka_unit_test(test_notable),
-        cmocka_unit_test(test_store),
-        cmocka_unit_test(test_emit),
-        cmocka_unit_test(test_check),
+        cmocka_unit_test(test_row_and_expand), cmocka_unit_test(test_risk_events), cmocka_unit_test(test_notable),
+        cmocka_unit_test(test_store),          cmocka_unit_test(test_emit),        cmocka_unit_test(test_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
