@@ -51,6 +51,19 @@ static void dr_fail(detect_run_result *r, const char *stage, char *msg)
     r->error = msg;
 }
 
+/* Record a run that failed before producing rows. */
+static void dr_record_failure(sqlite3 *db, const detection *d, double scheduled, double t0, detect_run_result *r)
+{
+    int64_t run_id = 0;
+    char *err = NULL;
+    char *msg = xasprintf("%s: %s", r->stage, r->error ? r->error : "");
+    if (risk_store_run_begin(db, d->name ? d->name : d->file, d->id, scheduled, r->earliest, r->latest, t0, &run_id,
+                             &err) == 0)
+        risk_store_run_end(db, run_id, 0, 0, 0, util_now() - t0, "error", msg, &err);
+    free(err);
+    free(msg);
+}
+
 int detect_run_one(store *st, const spl_macros *macros, const detection *d, const detect_run_opts *o,
                    detect_run_result *r)
 {
@@ -92,6 +105,7 @@ int detect_run_one(store *st, const spl_macros *macros, const detection *d, cons
         const char *stage = strstr(se.msg ? se.msg : "", "macro") ? "macro" : "parse";
         spl_error_clear(&se);
         dr_fail(r, stage, msg);
+        dr_record_failure(db, d, scheduled, t0, r);
         return -1;
     }
     /* execute */
@@ -101,6 +115,7 @@ int detect_run_one(store *st, const spl_macros *macros, const detection *d, cons
         for (size_t i = 0; i < rows.n; i++) risk_row_free(&rows.v[i]);
         free(rows.v);
         dr_fail(r, "execute", err);
+        dr_record_failure(db, d, scheduled, t0, r);
         return -1;
     }
     spl_query_free(q);
