@@ -27,6 +27,8 @@ int spl_cmd_mvexpand(spl_cmd_ctx *c);
 int spl_cmd_makemv(spl_cmd_ctx *c);
 int spl_cmd_spath(spl_cmd_ctx *c);
 int spl_cmd_replace(spl_cmd_ctx *c);
+int spl_cmd_top(spl_cmd_ctx *c);
+int spl_cmd_rare(spl_cmd_ctx *c);
 
 static const spl_command commands[] = {
     {"search", 0, spl_cmd_search},
@@ -52,6 +54,8 @@ static const spl_command commands[] = {
     {"makemv", 0, spl_cmd_makemv},
     {"spath", 0, spl_cmd_spath},
     {"replace", 0, spl_cmd_replace},
+    {"top", SPL_CMD_PROJECTS, spl_cmd_top},
+    {"rare", SPL_CMD_PROJECTS, spl_cmd_rare},
     {NULL, 0, NULL},
 };
 
