@@ -271,3 +271,28 @@ size_t dm_alias_defs(const dm_registry *reg, const char *field, unsigned before,
     }
     return n;
 }
+
+size_t dm_alias_plan(const dm_registry *reg, const char *field, unsigned before, const char *sourcetype,
+                     const char *source, const char *eventcode, dm_alias_def **out)
+{
+    assert(reg && field && out);
+    *out = NULL;
+    size_t n = 0, cap = 0;
+    /* Walk backwards: the last matching definition wins. */
+    for (size_t i = reg->naliases; i-- > 0;) {
+        const dm_alias_set *as = &reg->aliases[i];
+        for (size_t j = as->nfields; j-- > 0;) {
+            const dm_assign *a = &as->fields[j];
+            if (a->seq >= before || strcmp(a->field, field) != 0) continue;
+            dm_tri k = dm_match_known(&as->match, sourcetype, source, eventcode);
+            if (k == DM_NO) continue;
+            if (n == cap) {
+                cap = cap ? cap * 2 : 4;
+                *out = xrealloc(*out, cap * sizeof **out);
+            }
+            (*out)[n++] = (dm_alias_def){as, a, k};
+            if (k == DM_YES) return n;
+        }
+    }
+    return n;
+}

@@ -160,6 +160,22 @@ size_t dm_aliases_for(const dm_registry *reg, const char *sourcetype, const char
 size_t dm_alias_defs(const dm_registry *reg, const char *field, unsigned before,
                      const dm_assign **defs, const dm_alias_set **sets, size_t max);
 
+/* One step of computing an alias field (see dm_alias_plan). */
+typedef struct dm_alias_def {
+    const dm_alias_set *set;
+    const dm_assign *assign;
+    dm_tri known; /* DM_YES: applies to every event in scope; DM_MAYBE: test set->match */
+} dm_alias_def;
+/* How to compute field for events with this sourcetype/source/EventCode
+ * (NULL = unknown), seeing assignments with seq < before (UINT_MAX: all):
+ * the definitions to try, last-written first, without those ruled out and
+ * ending at the first DM_YES one (which shadows the rest). Value = first
+ * entry whose set matches; if none does (only when the last entry is
+ * DM_MAYBE), the extracted field. Returns the count (0: just the extracted
+ * field); *out is malloc'd (NULL when 0), caller frees. */
+size_t dm_alias_plan(const dm_registry *reg, const char *field, unsigned before, const char *sourcetype,
+                     const char *source, const char *eventcode, dm_alias_def **out);
+
 /* --- expressions --- */
 /* Check an SPL eval expression's shape: balanced parentheses, closed
  * quotes, only supported functions. 0, or -1 with *msg (caller frees). */

@@ -247,6 +247,30 @@ static void test_match(void **state)
     assert_int_equal(dm_alias_defs(reg, "process_name", defs[0]->seq, NULL, NULL, 0), 0);
     assert_int_equal(dm_alias_defs(reg, "process_name", defs[0]->seq + 1, NULL, NULL, 0), 1);
 
+    /* plans: Sysmon 1 known -> one unconditional definition */
+    dm_alias_def *plan = NULL;
+    size_t np = dm_alias_plan(reg, "signature", UINT_MAX, "xmlwineventlog",
+                              "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational", "1", &plan);
+    assert_int_equal(np, 1);
+    assert_int_equal(plan[0].known, DM_YES);
+    assert_string_equal(plan[0].set->name, "sysmon_common");
+    free(plan);
+    np = dm_alias_plan(reg, "signature", UINT_MAX, NULL, NULL, NULL, &plan);
+    assert_true(np >= 3);
+    for (size_t i = 0; i < np; i++) assert_int_equal(plan[i].known, DM_MAYBE);
+    for (size_t i = 1; i < np; i++) assert_true(plan[i - 1].assign->seq > plan[i].assign->seq);
+    free(plan);
+    /* Computer: coalesce(Computer, ComputerName) reads the extracted Computer */
+    np = dm_alias_plan(reg, "Computer", UINT_MAX, NULL, "XmlWinEventLog:Security", "4688", &plan);
+    assert_int_equal(np, 1);
+    dm_alias_def *inner = NULL;
+    assert_int_equal(dm_alias_plan(reg, "Computer", plan[0].assign->seq, NULL, "XmlWinEventLog:Security", "4688",
+                                   &inner), 0);
+    assert_null(inner);
+    free(plan);
+    assert_int_equal(dm_alias_plan(reg, "NoSuchField", UINT_MAX, NULL, NULL, NULL, &plan), 0);
+    assert_null(plan);
+
     /* dm_match_test on a concrete event */
     const char *ev[] = {"source", "XmlWinEventLog:Application", "EventCode", "2282", NULL};
     int found = 0;
@@ -286,6 +310,10 @@ static void test_expr(void **state)
     dm_expr_fields("coalesce(if(TargetUserName == \"-\", null(), TargetUserName), 'annotations.x', x AND NOT y)",
                    collect_name, &b);
     assert_string_equal(b.s, "TargetUserName,TargetUserName,annotations.x,x,y,");
+    sbuf_reset(&b);
+    dm_expr_fields("case(match(TargetObject, \"(?i)^(HKLM|HKEY_LOCAL_MACHINE)(\\\\\\\\|$)\"), \"HKEY_LOCAL_MACHINE\")",
+                   collect_name, &b);
+    assert_string_equal(b.s, "TargetObject,");
     sbuf_free(&b);
 }
 
