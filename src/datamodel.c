@@ -21,6 +21,22 @@ static dm_dataset *dm_find_in_model(const dm_model *mo, const char *name, size_t
     return NULL;
 }
 
+/* 1 if field belongs to ds, an ancestor or a descendant: a root's sources
+ * also compute the fields its children declare. */
+static int dm_field_in_subtree(const dm_model *mo, const dm_dataset *ds, const char *field)
+{
+    if (dm_dataset_has_field(ds, field)) return 1;
+    for (size_t i = 0; i < mo->ndatasets; i++) {
+        const dm_dataset *c = &mo->datasets[i];
+        for (size_t f = 0; f < c->nfields; f++) {
+            if (strcmp(c->fields[f], field) != 0) continue;
+            for (const dm_dataset *p = c->parent; p; p = p->parent)
+                if (p == ds) return 1;
+        }
+    }
+    return 0;
+}
+
 int dm_resolve(dm_registry *reg, char **err)
 {
     assert(reg && err);
@@ -55,7 +71,7 @@ int dm_resolve(dm_registry *reg, char **err)
             for (size_t s = 0; s < ds->nsources; s++)
                 for (size_t f = 0; f < ds->sources[s].nfields; f++) {
                     const dm_assign *a = &ds->sources[s].fields[f];
-                    if (!dm_dataset_has_field(ds, a->field)) {
+                    if (!dm_field_in_subtree(mo, ds, a->field)) {
                         *err = xasprintf("%s:%d: %s is not a field of %s (add it to fields:)", a->file, a->line,
                                          a->field, ds->path);
                         return -1;

@@ -51,7 +51,10 @@ typedef struct dm_source {
     dm_match match;      /* events selected (ignored when table is set) */
     const char *table;   /* special source: a splite table (e.g. "risk")
                             whose columns are read instead of events */
-    dm_assign *fields;   /* CIM field -> expression; unlisted fields: null */
+    dm_assign *fields;   /* CIM field -> expression; unlisted fields: null.
+                            Fields of the data set, its ancestors or its
+                            descendants (children select rows, the root's
+                            sources compute every column). */
     size_t nfields;
     const char *file;
     int line;

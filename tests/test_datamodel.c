@@ -551,7 +551,18 @@ static void test_data_sources_coverage(void **state)
         "sysmon_eventid_1", "sysmon_eventid_3", "sysmon_eventid_11", "sysmon_eventid_12", "sysmon_eventid_13",
         "sysmon_eventid_22", "sysmon_eventid_23", "windows_event_log_security_4688",
         "windows_event_log_security_4624", "windows_event_log_security_4625", "windows_event_log_system_7045",
-        "powershell_script_block_logging_4104", "windows_event_log_application_2282", "windows_iis_29", NULL};
+        "powershell_script_block_logging_4104", "windows_event_log_application_2282", "windows_iis_29",
+        /* further Windows sources, reported but not required */
+        "sysmon_eventid_5", "sysmon_eventid_6", "sysmon_eventid_7", "sysmon_eventid_8", "sysmon_eventid_9",
+        "sysmon_eventid_10", "sysmon_eventid_15", "sysmon_eventid_17", "sysmon_eventid_18", "sysmon_eventid_20",
+        "sysmon_eventid_21", "windows_event_log_security_1102", "windows_event_log_security_4648",
+        "windows_event_log_security_4662", "windows_event_log_security_4663", "windows_event_log_security_4672",
+        "windows_event_log_security_4698", "windows_event_log_security_4720", "windows_event_log_security_4726",
+        "windows_event_log_security_4732", "windows_event_log_security_4738", "windows_event_log_security_4768",
+        "windows_event_log_security_4769", "windows_event_log_security_4771", "windows_event_log_security_4776",
+        "windows_event_log_security_4781", "windows_event_log_security_4798", "windows_event_log_security_5136",
+        "windows_event_log_security_5140", "windows_event_log_security_5145", "windows_event_log_system_7036",
+        "windows_event_log_system_7040", NULL};
     /* Fields the seed detections group by: missing ones fail the test. */
     static const char *const must[][2] = {
         {"windows_event_log_application_2282", "EventCode"}, {"windows_event_log_application_2282", "dest"},
