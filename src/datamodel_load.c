@@ -156,6 +156,22 @@ static int dm_string_list(dm_loader *ld, yaml_node_t *n, const char *what, const
          dm_pair_ < (map)->data.mapping.pairs.top && !(ld)->err; dm_pair_++)                              \
         for (yaml_node_t *K = dm_node(ld, dm_pair_->key), *V = dm_node(ld, dm_pair_->value); K; K = NULL)
 
+/* Mapping keys must be strings and each given once (a second `fields:`
+ * would silently replace the first). */
+static int dm_check_keys(dm_loader *ld, yaml_node_t *map)
+{
+    for (yaml_node_pair_t *a = map->data.mapping.pairs.start; a < map->data.mapping.pairs.top; a++) {
+        yaml_node_t *ka = dm_node(ld, a->key);
+        if (ka->type != YAML_SCALAR_NODE) return dm_fail(ld, ka, "mapping keys must be strings");
+        for (yaml_node_pair_t *b = map->data.mapping.pairs.start; b < a; b++) {
+            yaml_node_t *kb = dm_node(ld, b->key);
+            if (kb->type == YAML_SCALAR_NODE && strcmp(dm_scalar(ka), dm_scalar(kb)) == 0)
+                return dm_fail(ld, ka, "key '%s' is given twice", dm_scalar(ka));
+        }
+    }
+    return 0;
+}
+
 static int dm_key_ok(dm_loader *ld, yaml_node_t *k)
 {
     if (k->type != YAML_SCALAR_NODE) return dm_fail(ld, k, "mapping keys must be strings");
@@ -177,6 +193,7 @@ static int dm_parse_match(dm_loader *ld, yaml_node_t *n, dm_match *m)
 {
     memset(m, 0, sizeof *m);
     if (n->type != YAML_MAPPING_NODE) return dm_fail(ld, n, "match must be a mapping of field: value(s)");
+    if (dm_check_keys(ld, n)) return -1;
     size_t cnt = (size_t)(n->data.mapping.pairs.top - n->data.mapping.pairs.start);
     m->conds = xcalloc(cnt ? cnt : 1, sizeof *m->conds);
     sbuf spl = {0};
@@ -237,6 +254,7 @@ static int dm_parse_source(dm_loader *ld, yaml_node_t *n, dm_source *src)
 {
     memset(src, 0, sizeof *src);
     if (n->type != YAML_MAPPING_NODE) return dm_fail(ld, n, "a source must be a mapping");
+    if (dm_check_keys(ld, n)) return -1;
     src->file = ld->file;
     src->line = dm_line(n);
     int have_match = 0, have_fields = 0;
@@ -257,10 +275,11 @@ static int dm_parse_source(dm_loader *ld, yaml_node_t *n, dm_source *src)
     return 0;
 }
 
-static int dm_parse_dataset(dm_loader *ld, yaml_node_t *n, dm_model *mo, dm_dataset *ds)
+static int dm_parse_dataset(dm_loader *ld, yaml_node_t *n, dm_dataset *ds)
 {
     memset(ds, 0, sizeof *ds);
     if (n->type != YAML_MAPPING_NODE) return dm_fail(ld, n, "a data set must be a mapping");
+    if (dm_check_keys(ld, n)) return -1;
     ds->file = ld->file;
     ds->line = dm_line(n);
     DM_EACH_PAIR(ld, n, k, v) {
@@ -290,7 +309,6 @@ static int dm_parse_dataset(dm_loader *ld, yaml_node_t *n, dm_model *mo, dm_data
         for (size_t j = 0; j < i; j++)
             if (strcmp(ds->fields[i], ds->fields[j]) == 0)
                 return dm_fail(ld, n, "data set %s lists field %s twice", ds->name, ds->fields[i]);
-    (void)mo;
     return 0;
 }
 
@@ -319,7 +337,7 @@ static int dm_parse_model(dm_loader *ld, yaml_node_t *root)
     mo->datasets = xcalloc(cnt ? cnt : 1, sizeof *mo->datasets);
     for (size_t i = 0; i < cnt; i++) {
         yaml_node_t *n = dm_node(ld, dsn->data.sequence.items.start[i]);
-        int rc = dm_parse_dataset(ld, n, mo, &mo->datasets[i]);
+        int rc = dm_parse_dataset(ld, n, &mo->datasets[i]);
         mo->ndatasets++;
         if (rc) return -1;
         mo->datasets[i].path = dm_pool_add(reg, xasprintf("%s.%s", name, mo->datasets[i].name));
@@ -351,6 +369,7 @@ static int dm_parse_aliases(dm_loader *ld, yaml_node_t *root)
         as->file = ld->file;
         as->line = dm_line(n);
         if (n->type != YAML_MAPPING_NODE) return dm_fail(ld, n, "an alias entry must be a mapping (name, match, fields)");
+        if (dm_check_keys(ld, n)) return -1;
         int have_match = 0, have_fields = 0;
         DM_EACH_PAIR(ld, n, k, v) {
             if (dm_key_ok(ld, k)) return -1;
@@ -391,7 +410,7 @@ int dm_add_text(dm_registry *reg, const char *name, const char *text, size_t len
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (!root) dm_fail(&ld, NULL, "empty file: expected datamodel: or aliases:");
     else if (root->type != YAML_MAPPING_NODE) dm_fail(&ld, root, "expected a mapping with datamodel: or aliases:");
-    else {
+    else if (dm_check_keys(&ld, root) == 0) {
         int is_model = 0, is_alias = 0;
         DM_EACH_PAIR(&ld, root, k, v) {
             (void)v;

@@ -361,6 +361,11 @@ static void test_errors(void **state)
     expect_error("aliases: [\n", "bad.yml:2:1: YAML error");
     expect_error("foo: 1\n", "either datamodel:");
     expect_error("", "empty file");
+    expect_error("aliases:\n  - match: {}\n    fields: {a: b}\n    fields: {c: d}\n", "bad.yml:4: key 'fields' is given twice");
+    expect_error("datamodel: X\ndatasets:\n  - name: A\n  - name: a\n", "bad.yml:4: data set a is defined twice");
+    expect_error("datamodel: X\ndatasets:\n  - name: A\n    parent: B\n  - name: B\n    parent: A\n", "cycle");
+    expect_error("datamodel: X\ndatasets:\n  - name: A\n    fields: [a]\n  - name: B\n    parent: A\n    sources:\n"
+                 "      - match: {}\n        fields: {a: b}\n", "a child data set takes its parent's sources");
 }
 
 static void test_spl_text(void **state)
