@@ -68,6 +68,12 @@ int dm_resolve(dm_registry *reg, char **err)
                     *err = xasprintf("%s:%d: data set %s: its parents form a cycle", ds->file, ds->line, ds->name);
                     return -1;
                 }
+            for (size_t c = 0; c < ds->ncalcs; c++)
+                if (!dm_dataset_has_field(ds, ds->calcs[c].field)) {
+                    *err = xasprintf("%s:%d: calculated field %s is not a field of %s (add it to fields:)",
+                                     ds->calcs[c].file, ds->calcs[c].line, ds->calcs[c].field, ds->path);
+                    return -1;
+                }
             for (size_t s = 0; s < ds->nsources; s++)
                 for (size_t f = 0; f < ds->sources[s].nfields; f++) {
                     const dm_assign *a = &ds->sources[s].fields[f];
@@ -199,6 +205,24 @@ char *dm_dataset_constraint(const dm_dataset *ds)
     dm_add_constraints(ds, &b);
     if (!b.len) return NULL;
     return sbuf_detach(&b);
+}
+
+static size_t dm_collect_calcs(const dm_dataset *ds, const dm_assign **out, size_t n)
+{
+    if (ds->parent) n = dm_collect_calcs(ds->parent, out, n);
+    for (size_t i = 0; i < ds->ncalcs; i++) {
+        if (out) out[n] = &ds->calcs[i];
+        n++;
+    }
+    return n;
+}
+
+size_t dm_dataset_all_calcs(const dm_dataset *ds, const dm_assign ***out)
+{
+    size_t n = dm_collect_calcs(ds, NULL, 0);
+    *out = xcalloc(n ? n : 1, sizeof **out);
+    dm_collect_calcs(ds, *out, 0);
+    return n;
 }
 
 const char *dm_source_expr(const dm_source *src, const char *field)

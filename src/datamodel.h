@@ -75,6 +75,11 @@ typedef struct dm_dataset {
     size_t nfields;
     dm_source *sources;            /* root data sets only; children inherit */
     size_t nsources;
+    dm_assign *calcs;              /* `calculated:` CIM field -> expression over
+                                      the data set's fields, applied in order
+                                      after the source's fields (the CIM's
+                                      "unknown" fill-ins and derived fields) */
+    size_t ncalcs;
     const char *file;
     int line;
 } dm_dataset;
@@ -135,6 +140,9 @@ const dm_source *dm_dataset_sources(const dm_dataset *ds, size_t *n);
 /* The constraints of ds and its ancestors as one SPL search text, e.g.
  * `(action="failure")`; NULL when none. Caller frees. */
 char *dm_dataset_constraint(const dm_dataset *ds);
+/* The calculated fields that apply to ds: its ancestors' first, then its
+ * own, in order. *out is malloc'd (caller frees the array). Returns the count. */
+size_t dm_dataset_all_calcs(const dm_dataset *ds, const dm_assign ***out);
 /* Expression of a CIM field for a source, or NULL (the field is null there). */
 const char *dm_source_expr(const dm_source *src, const char *field);
 

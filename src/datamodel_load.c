@@ -58,6 +58,7 @@ void dm_free(dm_registry *reg)
                 free(ds->sources[k].fields);
             }
             free(ds->sources);
+            free(ds->calcs);
             free(ds->tags);
             free(ds->fields);
         }
@@ -292,6 +293,7 @@ static int dm_parse_dataset(dm_loader *ld, yaml_node_t *n, dm_dataset *ds)
         else if (strcmp(key, "tags") == 0) dm_string_list(ld, v, "a tag", &ds->tags, &ds->ntags);
         else if (strcmp(key, "fields") == 0) dm_string_list(ld, v, "a field name", &ds->fields, &ds->nfields);
         else if (strcmp(key, "description") == 0) (void)dm_string(ld, v, "description");
+        else if (strcmp(key, "calculated") == 0) dm_parse_assigns(ld, v, &ds->calcs, &ds->ncalcs, NULL);
         else if (strcmp(key, "sources") == 0) {
             if (v->type != YAML_SEQUENCE_NODE) return dm_fail(ld, v, "sources must be a list");
             size_t cnt = (size_t)(v->data.sequence.items.top - v->data.sequence.items.start);
@@ -301,7 +303,7 @@ static int dm_parse_dataset(dm_loader *ld, yaml_node_t *n, dm_dataset *ds)
                 ds->nsources++; /* counted even when partial, so dm_free frees it */
                 if (rc) return -1;
             }
-        } else dm_fail(ld, k, "unknown key '%s' in a data set (name, parent, tags, constraint, fields, sources)", key);
+        } else dm_fail(ld, k, "unknown key '%s' in a data set (name, parent, tags, constraint, fields, calculated, sources)", key);
         if (ld->err) return -1;
     }
     if (!ds->name) return dm_fail(ld, n, "a data set needs a name");

@@ -112,6 +112,8 @@ static void test_shipped_expressions(void **state)
     for (size_t m = 0; m < reg->nmodels; m++)
         for (size_t d = 0; d < reg->models[m].ndatasets; d++) {
             const dm_dataset *ds = &reg->models[m].datasets[d];
+            check_assigns(ds->calcs, ds->ncalcs);
+            nexpr += ds->ncalcs;
             for (size_t s = 0; s < ds->nsources; s++) {
                 check_assigns(ds->sources[s].fields, ds->sources[s].nfields);
                 nexpr += ds->sources[s].nfields;
@@ -156,6 +158,15 @@ static void test_processes_sources(void **state)
         }
         assert_true(strstr(hit->match.spl, "EventCode=") != NULL);
     }
+    /* the CIM's calculated fields: 4688 has no original_file_name -> "unknown" */
+    const dm_assign **calcs;
+    size_t nc = dm_dataset_all_calcs(ds, &calcs);
+    int fills_ofn = 0;
+    for (size_t i = 0; i < nc; i++)
+        if (strcmp(calcs[i]->field, "original_file_name") == 0)
+            fills_ofn = strstr(calcs[i]->expr, "\"unknown\"") != NULL;
+    free(calcs);
+    assert_true(fills_ofn);
     /* Sysmon process name from the image path */
     for (size_t i = 0; i < n; i++)
         if (dm_match_known(&src[i].match, NULL, "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational", "1") == DM_YES)
@@ -361,6 +372,8 @@ static void test_errors(void **state)
     expect_error("aliases: [\n", "bad.yml:2:1: YAML error");
     expect_error("foo: 1\n", "either datamodel:");
     expect_error("", "empty file");
+    expect_error("datamodel: X\ndatasets:\n  - name: A\n    fields: [a]\n    calculated: {b: a}\n",
+                 "bad.yml:5: calculated field b is not a field of X.A");
     expect_error("aliases:\n  - match: {}\n    fields: {a: b}\n    fields: {c: d}\n", "bad.yml:4: key 'fields' is given twice");
     expect_error("datamodel: X\ndatasets:\n  - name: A\n  - name: a\n", "bad.yml:4: data set a is defined twice");
     expect_error("datamodel: X\ndatasets:\n  - name: A\n    parent: B\n  - name: B\n    parent: A\n", "cycle");
