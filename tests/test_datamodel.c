@@ -190,7 +190,7 @@ static void test_find(void **state)
     assert_ptr_equal(dm_dataset_root(ds), dm_dataset_find(reg, "Authentication.Authentication", &err));
     char *c = dm_dataset_constraint(ds);
     assert_non_null(c);
-    assert_string_equal(c, "(action=\"failure\")");
+    assert_string_equal(c, "(NOT (action=\"success\" user=\"*$\")) (action=\"failure\" OR result=\"failure\")");
     free(c);
     size_t n;
     assert_non_null(dm_dataset_sources(ds, &n));
@@ -204,6 +204,11 @@ static void test_find(void **state)
     ds = dm_dataset_find(reg, "Authentication.Authentication.Failed_Authentication", &err);
     assert_non_null(ds);
     assert_null(dm_dataset_constraint(dm_dataset_find(reg, "Endpoint.Processes", &err)));
+    ds = dm_dataset_find(reg, "Authentication.Privileged_Authentication.Failed_Privileged_Authentication", &err);
+    assert_non_null(ds);
+    c = dm_dataset_constraint(ds);
+    assert_non_null(strstr(c, "(tag=\"privileged\") (action=\"failure\")"));
+    free(c);
 
     assert_null(dm_dataset_find(reg, "Endpoint", &err));
     assert_non_null(strstr(err, "root data sets"));
