@@ -14,7 +14,14 @@
  * event, else the extracted field F. Inside the expression of assignment k,
  * a field reference sees assignments with seq < k only (so
  * `Computer: coalesce(Computer, ComputerName)` reads the extracted Computer).
- * Data model source expressions see extracted fields only, never aliases. */
+ *
+ * Data model semantics, for `tstats ... from datamodel=M.D`: every source of
+ * the root data set selects events (match) or reads a table (table) and
+ * computes the CIM fields from the extracted fields only (never aliases;
+ * unlisted fields are null); the calculated fields of the root, then of each
+ * child down to D, are applied in order over the CIM fields (like `| eval`);
+ * rows must then satisfy the constraints of every data set from the root to
+ * D (dm_dataset_constraint). */
 #ifndef SPLITE_DATAMODEL_H
 #define SPLITE_DATAMODEL_H
 #include <stddef.h>
