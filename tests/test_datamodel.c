@@ -409,6 +409,102 @@ static void test_spl_text(void **state)
     dm_free(reg);
 }
 
+/* Does the event (names ",a,b,") have a field the expression reads? */
+typedef struct reads_ctx {
+    const sbuf *names;
+    int reads, found;
+} reads_ctx;
+
+static void reads_one(void *ctx, const char *name)
+{
+    reads_ctx *r = ctx;
+    r->reads++;
+    char *pat = xasprintf(",%s,", name);
+    if (r->names->s && strstr(r->names->s, pat)) r->found = 1;
+    free(pat);
+}
+
+static int names_sink(void *ctx, const event *ev)
+{
+    sbuf *b = ctx;
+    if (!b->len) sbuf_addc(b, ',');
+    for (size_t i = 0; i < ev->nfields; i++) {
+        sbuf_add(b, ev->fields[i].name);
+        sbuf_addc(b, ',');
+    }
+    sbuf_add(b, "source,sourcetype,host,_time,_raw,");
+    return 0;
+}
+
+/* A classic (non-XML) 4688 event as the forwarder writes it, values made
+ * up: the Endpoint.Processes source must find its fields under the names the
+ * classic reader gives (New_Process_Name, Account_Name, ...). */
+static void test_classic_4688_names(void **state)
+{
+    (void)state;
+    static const char ev_text[] =
+        "11/26/2026 04:20:51 AM\n"
+        "LogName=Security\n"
+        "EventCode=4688\n"
+        "EventType=0\n"
+        "ComputerName=ws-17.example.test\n"
+        "SourceName=Microsoft Windows security auditing.\n"
+        "Type=Information\n"
+        "RecordNumber=4242\n"
+        "Keywords=Audit Success\n"
+        "TaskCategory=Process Creation\n"
+        "OpCode=Info\n"
+        "Message=A new process has been created.\n"
+        "\n"
+        "Creator Subject:\n"
+        "\tSecurity ID:\t\tS-1-5-21-1-2-3-1001\n"
+        "\tAccount Name:\t\tpat\n"
+        "\tAccount Domain:\t\tEXAMPLE\n"
+        "\tLogon ID:\t\t0x1F2E3\n"
+        "\n"
+        "Target Subject:\n"
+        "\tSecurity ID:\t\tS-1-0-0\n"
+        "\tAccount Name:\t\t-\n"
+        "\tAccount Domain:\t\t-\n"
+        "\tLogon ID:\t\t0x0\n"
+        "\n"
+        "Process Information:\n"
+        "\tNew Process ID:\t\t0x1a2c\n"
+        "\tNew Process Name:\tC:\\Windows\\System32\\whoami.exe\n"
+        "\tToken Elevation Type:\t%%1936\n"
+        "\tMandatory Label:\t\tS-1-16-8192\n"
+        "\tCreator Process ID:\t0x77c\n"
+        "\tCreator Process Name:\tC:\\Windows\\System32\\cmd.exe\n"
+        "\tProcess Command Line:\twhoami /all\n";
+    sbuf names = {0};
+    long rej = ingest_memory(&reader_wineventlog, "classic-4688", ev_text, strlen(ev_text), names_sink, &names, 0);
+    assert_int_equal(rej, 0);
+    assert_non_null(names.s);
+    assert_non_null(strstr(names.s, ",New_Process_Name,"));
+
+    dm_registry *reg = load_shipped();
+    char *err = NULL;
+    const dm_dataset *ds = dm_dataset_find(reg, "Endpoint.Processes", &err);
+    assert_non_null(ds);
+    size_t n;
+    const dm_source *src = dm_dataset_sources(ds, &n), *hit = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (dm_match_known(&src[i].match, "WinEventLog", "WinEventLog:Security", "4688") == DM_YES) hit = &src[i];
+    assert_non_null(hit);
+    const char *keys[] = {"dest", "user", "user_id", "parent_process_name", "parent_process_path", "process_name",
+                          "process_path", "process", "process_id", "parent_process_id", "process_integrity_level",
+                          NULL};
+    for (size_t k = 0; keys[k]; k++) {
+        const char *e = dm_source_expr(hit, keys[k]);
+        assert_non_null(e);
+        reads_ctx r = {&names, 0, 0};
+        dm_expr_fields(e, reads_one, &r);
+        if (r.reads && !r.found) fail_msg("classic 4688: %s = %s reads no field the event has", keys[k], e);
+    }
+    dm_free(reg);
+    sbuf_free(&names);
+}
+
 /* ------------------------------------------------------------------ */
 /* Coverage of Splunk's data_sources field lists (needs ../shared).    */
 
@@ -619,6 +715,12 @@ static void test_data_sources_coverage(void **state)
         long from_reader = 0;
         if (d.example && d.example[0] == '<')
             (void)ingest_memory(&reader_xmlwineventlog, files[i], d.example, strlen(d.example), reader_sink, &raw, 1);
+        else if (d.example && d.example[0]) {
+            /* classic: the examples are cut to their timestamp line; the reader
+             * extracts every Key=Value header line of a whole event */
+            (void)ingest_memory(&reader_wineventlog, files[i], d.example, strlen(d.example), reader_sink, &raw, 1);
+            for (size_t k = 0; classic_header[k]; k++) names_add(&raw, classic_header[k]);
+        }
         if (raw.s && strstr(raw.s, ",\x01,")) from_reader = 1; /* marker: the reader emitted an event */
         if (from_reader) {
             /* the real reader's field names */
@@ -685,6 +787,7 @@ int main(void)
         cmocka_unit_test(test_expr),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_spl_text),
+        cmocka_unit_test(test_classic_4688_names),
         cmocka_unit_test(test_data_sources_coverage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
