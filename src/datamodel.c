@@ -336,3 +336,60 @@ size_t dm_alias_plan(const dm_registry *reg, const char *field, unsigned before,
     }
     return n;
 }
+
+/* The data set of ds's model, in ds's tree, that declares field (the root
+ * and its descendants; the first found walking the model in order). */
+static const dm_dataset *dm_field_owner(const dm_dataset *ds, const char *field)
+{
+    const dm_dataset *root = dm_dataset_root(ds);
+    const dm_model *mo = root->model;
+    for (size_t i = 0; i < mo->ndatasets; i++) {
+        const dm_dataset *c = &mo->datasets[i];
+        if (dm_dataset_root(c) != root) continue;
+        for (size_t f = 0; f < c->nfields; f++)
+            if (strcmp(c->fields[f], field) == 0) return c;
+    }
+    return NULL;
+}
+
+static void dm_add_path(sbuf *b, const dm_dataset *ds)
+{
+    if (ds->parent) {
+        dm_add_path(b, ds->parent);
+        sbuf_addc(b, '.');
+    }
+    sbuf_add(b, ds->name);
+}
+
+char *dm_field_path(const dm_dataset *ds, const char *field)
+{
+    assert(ds && field);
+    const dm_dataset *owner = dm_field_owner(ds, field);
+    if (!owner) return NULL;
+    sbuf b = {0};
+    dm_add_path(&b, owner);
+    sbuf_printf(&b, ".%s", field);
+    return sbuf_detach(&b);
+}
+
+const char *dm_field_from_path(const dm_dataset *ds, const char *dotted)
+{
+    assert(ds && dotted);
+    static const char *const base[] = {"_time", "host", "source", "sourcetype", NULL};
+    for (size_t i = 0; base[i]; i++)
+        if (strcmp(dotted, base[i]) == 0) return base[i];
+    /* the field is after the last dot; field names themselves may hold dots
+     * (annotations.mitre_attack), so try every split from the left */
+    for (const char *dot = strchr(dotted, '.'); dot; dot = strchr(dot + 1, '.')) {
+        const dm_dataset *owner = dm_field_owner(ds, dot + 1);
+        if (!owner) continue;
+        sbuf b = {0};
+        dm_add_path(&b, owner);
+        int same = strlen(b.s) == (size_t)(dot - dotted) && strncasecmp(b.s, dotted, (size_t)(dot - dotted)) == 0;
+        sbuf_free(&b);
+        if (!same) continue;
+        for (size_t f = 0; f < owner->nfields; f++)
+            if (strcmp(owner->fields[f], dot + 1) == 0) return owner->fields[f];
+    }
+    return NULL;
+}

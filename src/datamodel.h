@@ -147,6 +147,15 @@ const dm_source *dm_dataset_sources(const dm_dataset *ds, size_t *n);
 /* The constraints of ds and its ancestors as one SPL search text, e.g.
  * `(action="failure")`; NULL when none. Caller frees. */
 char *dm_dataset_constraint(const dm_dataset *ds);
+/* The name tstats gives field in queries on ds's tree: the path of data
+ * set names from the root down to the data set that declares it, then the
+ * field: "Processes.process_name", "All_Changes.Account_Management.src_user".
+ * NULL when no data set of the tree declares it. Caller frees. */
+char *dm_field_path(const dm_dataset *ds, const char *field);
+/* The reverse: the CIM field a tstats name such as "Processes.process_name"
+ * denotes in ds's tree (a string the registry owns), or NULL. The base fields
+ * _time, host, source, sourcetype are accepted bare. */
+const char *dm_field_from_path(const dm_dataset *ds, const char *dotted);
 /* The calculated fields that apply to ds: its ancestors' first, then its
  * own, in order. *out is malloc'd (caller frees the array). Returns the count. */
 size_t dm_dataset_all_calcs(const dm_dataset *ds, const dm_assign ***out);

@@ -215,6 +215,29 @@ static void test_find(void **state)
     assert_non_null(strstr(c, "(tag=\"privileged\") (action=\"failure\")"));
     free(c);
 
+    /* tstats field names */
+    char *path = dm_field_path(dm_dataset_find(reg, "Endpoint.Processes", &err), "process_name");
+    assert_string_equal(path, "Processes.process_name");
+    free(path);
+    const dm_dataset *am = dm_dataset_find(reg, "Change.Account_Management", &err);
+    const dm_dataset *allc = dm_dataset_find(reg, "Change.All_Changes", &err);
+    path = dm_field_path(allc, "src_user");
+    assert_string_equal(path, "All_Changes.Account_Management.src_user");
+    free(path);
+    path = dm_field_path(am, "user");
+    assert_string_equal(path, "All_Changes.user");
+    free(path);
+    assert_null(dm_field_path(allc, "no_such_field"));
+    assert_string_equal(dm_field_from_path(allc, "All_Changes.Account_Management.src_user"), "src_user");
+    assert_string_equal(dm_field_from_path(am, "All_Changes.user"), "user");
+    assert_null(dm_field_from_path(allc, "All_Changes.src_user"));
+    assert_string_equal(dm_field_from_path(allc, "_time"), "_time");
+    const dm_dataset *risk = dm_dataset_find(reg, "Risk.All_Risk", &err);
+    assert_string_equal(dm_field_from_path(risk, "All_Risk.annotations.mitre_attack.mitre_technique_id"),
+                        "annotations.mitre_attack.mitre_technique_id");
+    ds = dm_dataset_find(reg, "Authentication.Failed_Authentication", &err);
+    assert_string_equal(dm_field_from_path(ds, "Authentication.user"), "user");
+
     assert_null(dm_dataset_find(reg, "Endpoint", &err));
     assert_non_null(strstr(err, "root data sets"));
     free(err);
