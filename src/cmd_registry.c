@@ -4,10 +4,14 @@
 int cmd_ingest(cli_env *env, int argc, char **argv);
 int cmd_replay(cli_env *env, int argc, char **argv);
 int cmd_info(cli_env *env, int argc, char **argv);
+int cmd_search(cli_env *env, int argc, char **argv);
+int cmd_sql(cli_env *env, int argc, char **argv);
 
 const cli_command cli_commands[] = {
     {"ingest", cmd_ingest, "[--index I] [--sourcetype ST] [--source S] [--host H] [--format F] [--force] FILE...  load log files"},
     {"replay", cmd_replay, "[--index I] [--update-timestamp] [--datasets DIR] MANIFEST.yml...  load attack_data datasets"},
     {"info", cmd_info, "summarise what the database holds"},
+    {"search", cmd_search, "[--earliest T] [--latest T] [--now T] [--format table|jsonl|csv] 'SPL'  run an SPL search"},
+    {"sql", cmd_sql, "[--earliest T] [--latest T] [--now T] 'SPL'  print the SQL an SPL search translates to"},
     {0, 0, 0},
 };
