@@ -29,6 +29,7 @@ int spl_cmd_spath(spl_cmd_ctx *c);
 int spl_cmd_replace(spl_cmd_ctx *c);
 int spl_cmd_top(spl_cmd_ctx *c);
 int spl_cmd_rare(spl_cmd_ctx *c);
+int spl_cmd_streamstats(spl_cmd_ctx *c);
 
 static const spl_command commands[] = {
     {"search", 0, spl_cmd_search},
@@ -56,6 +57,7 @@ static const spl_command commands[] = {
     {"replace", 0, spl_cmd_replace},
     {"top", SPL_CMD_PROJECTS, spl_cmd_top},
     {"rare", SPL_CMD_PROJECTS, spl_cmd_rare},
+    {"streamstats", 0, spl_cmd_streamstats},
     {NULL, 0, NULL},
 };
 
