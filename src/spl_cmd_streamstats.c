@@ -33,7 +33,8 @@ int spl_cmd_streamstats(spl_cmd_ctx *c)
             window = (long)d;
         } else if (spl_arg_option(c, i, "current", &v)) {
             current = truthy(v);
-        } else if (spl_arg_option(c, i, "global", &v) || spl_arg_option(c, i, "allnum", &v)) {
+        } else if (spl_arg_option(c, i, "global", &v)) {
+            if (!truthy(v)) rc = spl_arg_error(c, &a->v[i], "global=false is not supported");
         } else {
             rc = spl_arg_error(c, &a->v[i], "unknown option '%.*s'", (int)a->v[i].n, a->v[i].s);
         }
