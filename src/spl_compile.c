@@ -122,7 +122,8 @@ static void collect_refs(spl_tr *tr, const seg *sg, const char *text)
         spl_toks_free(&et);
         return;
     }
-    if (!strcmp(nm, "rex") || !strcmp(nm, "regex")) spl_tr_ref(tr, "_raw");
+    if (!strcmp(nm, "rex") || !strcmp(nm, "regex") || !strcmp(nm, "spath") || !strcmp(nm, "xmlkv"))
+        spl_tr_ref(tr, "_raw");
     for (int i = 0; i < sg->toks.n; i++) {
         const spl_token *t = &sg->toks.v[i];
         if (t->type != TK_WORD && t->type != TK_STRING) continue;
@@ -148,6 +149,7 @@ static void tr_free(spl_tr *tr)
     free(tr->params);
     for (int i = 0; i < tr->nrefs; i++) free(tr->refs[i]);
     free(tr->refs);
+    spl_tr_clear_dyn(tr);
 }
 
 void spl_query_free(spl_query *q)

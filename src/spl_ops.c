@@ -409,6 +409,51 @@ static void fn_wildreplace(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     free(c.out);
 }
 
+/* splop_xmlkv(text, name): the content of the first <name>...</name> (or
+ * <name .../>) element in text, XML entities decoded; NULL if none */
+static void fn_xmlkv(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    const char *name = (const char *)sqlite3_value_text(argv[1]);
+    if (!s || !name || !*name || sqlite3_value_type(argv[0]) == SQLITE_NULL) { sqlite3_result_null(ctx); return; }
+    size_t nl = strlen(name);
+    for (const char *p = strchr(s, '<'); p; p = strchr(p + 1, '<')) {
+        if (strncmp(p + 1, name, nl)) continue;
+        char after = p[1 + nl];
+        if (after != '>' && after != ' ' && after != '/' && after != '\t' && after != '\n' && after != '\r') continue;
+        const char *gt = strchr(p + 1 + nl, '>');
+        if (!gt) break;
+        if (gt[-1] == '/') { sqlite3_result_text(ctx, "", 0, SQLITE_STATIC); return; }
+        const char *v = gt + 1;
+        sbuf close = {0};
+        sbuf_printf(&close, "</%s>", name);
+        const char *e = strstr(v, close.s);
+        sbuf_free(&close);
+        if (!e) break;
+        sbuf out = {0};
+        for (const char *q = v; q < e; q++) {
+            static const struct { const char *ent; char c; } ents[] = {
+                {"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
+            int hit = 0;
+            if (*q == '&')
+                for (size_t k = 0; k < sizeof ents / sizeof ents[0] && !hit; k++) {
+                    size_t el = strlen(ents[k].ent);
+                    if ((size_t)(e - q) >= el && !strncmp(q, ents[k].ent, el)) {
+                        sbuf_addc(&out, ents[k].c);
+                        q += el - 1;
+                        hit = 1;
+                    }
+                }
+            if (!hit) sbuf_addc(&out, *q);
+        }
+        sqlite3_result_text(ctx, out.s ? out.s : "", (int)out.len, SQLITE_TRANSIENT);
+        sbuf_free(&out);
+        return;
+    }
+    sqlite3_result_null(ctx);
+}
+
 void spl_agg_register(sqlite3 *db);
 
 void spl_ops_register(sqlite3 *db)
@@ -426,5 +471,6 @@ void spl_ops_register(sqlite3 *db)
     sqlite3_create_function(db, "splop_log", 1, f, NULL, fn_log, NULL, NULL);
     sqlite3_create_function(db, "splop_log", 2, f, NULL, fn_log, NULL, NULL);
     sqlite3_create_function(db, "splop_wildreplace", 3, f, NULL, fn_wildreplace, NULL, NULL);
+    sqlite3_create_function(db, "splop_xmlkv", 2, f, NULL, fn_xmlkv, NULL, NULL);
     spl_agg_register(db);
 }

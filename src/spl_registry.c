@@ -30,6 +30,8 @@ int spl_cmd_replace(spl_cmd_ctx *c);
 int spl_cmd_top(spl_cmd_ctx *c);
 int spl_cmd_rare(spl_cmd_ctx *c);
 int spl_cmd_streamstats(spl_cmd_ctx *c);
+int spl_cmd_fromjson(spl_cmd_ctx *c);
+int spl_cmd_xmlkv(spl_cmd_ctx *c);
 
 static const spl_command commands[] = {
     {"search", 0, spl_cmd_search},
@@ -58,6 +60,8 @@ static const spl_command commands[] = {
     {"top", SPL_CMD_PROJECTS, spl_cmd_top},
     {"rare", SPL_CMD_PROJECTS, spl_cmd_rare},
     {"streamstats", 0, spl_cmd_streamstats},
+    {"fromjson", 0, spl_cmd_fromjson},
+    {"xmlkv", 0, spl_cmd_xmlkv},
     {NULL, 0, NULL},
 };
 
