@@ -32,6 +32,7 @@ int spl_cmd_rare(spl_cmd_ctx *c);
 int spl_cmd_streamstats(spl_cmd_ctx *c);
 int spl_cmd_fromjson(spl_cmd_ctx *c);
 int spl_cmd_xmlkv(spl_cmd_ctx *c);
+int spl_cmd_foreach(spl_cmd_ctx *c);
 
 static const spl_command commands[] = {
     {"search", 0, spl_cmd_search},
@@ -62,6 +63,7 @@ static const spl_command commands[] = {
     {"streamstats", 0, spl_cmd_streamstats},
     {"fromjson", 0, spl_cmd_fromjson},
     {"xmlkv", 0, spl_cmd_xmlkv},
+    {"foreach", 0, spl_cmd_foreach},
     {NULL, 0, NULL},
 };
 
