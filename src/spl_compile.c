@@ -217,7 +217,7 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
             size_t w = j;
             while (w < qlen && !strchr(" \t\r\n|\"'[]()=", q[w])) w++;
             spl_token name = {TK_WORD, q + j, w - j, j};
-            int implicit = nseg == 0 && !leading_pipe && !spl_tok_is(&name, "search", 0);
+            int implicit = nseg == 0 && !leading_pipe && !tr->subpipe && !spl_tok_is(&name, "search", 0);
             if (implicit) {
                 sg->name.type = 0;
                 sg->name.s = q;
@@ -269,7 +269,7 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
             spl_tr_ref(tr, "_raw"); /* fields keeps _raw */
         }
     }
-    if (!(segs[0].cmd->flags & SPL_CMD_GENERATING) && strcmp(segs[0].cmd->name, "search")) {
+    if (!tr->subpipe && !(segs[0].cmd->flags & SPL_CMD_GENERATING) && strcmp(segs[0].cmd->name, "search")) {
         spl_tr_error(tr, segs[0].name.off, "command '%s' needs events: start the query with a search", segs[0].cmd->name);
         goto done;
     }
@@ -288,7 +288,7 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
         c.first = k == 0;
         if (!(s->cmd->flags & SPL_CMD_GENERATING)) spl_tr_ensure_events(tr);
         if (s->cmd->translate(&c)) goto done;
-        if (k == 0) spl_tr_apply_time_range(tr);
+        if (k == 0 && !tr->subpipe) spl_tr_apply_time_range(tr);
         spl_tr_limit_depth(tr);
     }
 
@@ -297,6 +297,62 @@ done:
     for (int k = 0; k < nseg; k++) spl_toks_free(&segs[k].toks);
     free(segs);
     return rc;
+}
+
+int spl_tr_subsearch(spl_tr *parent, size_t start, size_t end, int subpipe, spl_tr *child)
+{
+    memset(child, 0, sizeof *child);
+    child->st = parent->st;
+    child->opts = parent->opts;
+    child->err = parent->err;
+    child->text = parent->text;
+    child->now = parent->now;
+    child->earliest = parent->earliest;
+    child->latest = parent->latest;
+    child->has_earliest = parent->has_earliest;
+    child->has_latest = parent->has_latest;
+    child->subpipe = subpipe;
+    /* share parameter numbering and CTE names */
+    child->params = parent->params;
+    child->nparams = parent->nparams;
+    child->capparams = parent->capparams;
+    parent->params = NULL;
+    parent->nparams = parent->capparams = 0;
+    child->nlevels = parent->nlevels;
+    if (subpipe) {
+        /* start from the parent's results */
+        spl_tr_flush(parent, -1, NULL);
+        child->nlevels = parent->nlevels;
+        child->from = xstrdup(parent->from);
+        for (int i = 0; i < parent->ncols; i++)
+            spl_tr_set(child, parent->cols[i].name, parent->cols[i].sql, parent->cols[i].mv);
+        for (int i = 0; i < parent->nord; i++) spl_tr_add_ord(child, parent->ord[i].sql, parent->ord[i].desc, 0);
+        child->has_rows = 1;
+        child->events = parent->events;
+        child->time_applied = 1;
+    }
+    int rc = run_pipeline(child, start, end);
+    if (!rc) {
+        if (!child->has_rows) spl_tr_ensure_events(child);
+        spl_tr_flush(child, -1, NULL);
+    }
+    /* hand the shared state back */
+    parent->params = child->params;
+    parent->nparams = child->nparams;
+    parent->capparams = child->capparams;
+    child->params = NULL;
+    child->nparams = child->capparams = 0;
+    parent->nlevels = child->nlevels;
+    if (child->ctes.len) {
+        if (parent->ctes.len) sbuf_add(&parent->ctes, ",\n");
+        sbuf_add(&parent->ctes, child->ctes.s);
+    }
+    return rc;
+}
+
+void spl_tr_sub_free(spl_tr *child)
+{
+    tr_free(child);
 }
 
 int spl_compile(store *st, const spl_macros *macros, const char *text,

@@ -136,7 +136,16 @@ typedef struct spl_tr {
     spl_dyn *dyn;             /* on-demand field sources of this level */
     int ndyn;
     int in_dyn;
+    int subpipe;              /* appendpipe: commands run on the parent's rows */
 } spl_tr;
+
+/* Translate the subsearch text[start..end) (or, with subpipe, the
+ * pipeline of appendpipe over the parent's current rows) into child, which
+ * shares the parent's parameter numbering and CTE names; its result is the
+ * CTE child->from with columns child->cols (sql "sK.cI"). The child's CTEs
+ * are appended to the parent's. Free with spl_tr_sub_free. */
+int spl_tr_subsearch(spl_tr *parent, size_t start, size_t end, int subpipe, spl_tr *child);
+void spl_tr_sub_free(spl_tr *child);
 
 /* Add a parameter; returns its number for "?N". */
 int spl_tr_param_text(spl_tr *tr, const char *s);

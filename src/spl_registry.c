@@ -33,6 +33,9 @@ int spl_cmd_streamstats(spl_cmd_ctx *c);
 int spl_cmd_fromjson(spl_cmd_ctx *c);
 int spl_cmd_xmlkv(spl_cmd_ctx *c);
 int spl_cmd_foreach(spl_cmd_ctx *c);
+int spl_cmd_join(spl_cmd_ctx *c);
+int spl_cmd_append(spl_cmd_ctx *c);
+int spl_cmd_appendpipe(spl_cmd_ctx *c);
 
 static const spl_command commands[] = {
     {"search", 0, spl_cmd_search},
@@ -64,6 +67,9 @@ static const spl_command commands[] = {
     {"fromjson", 0, spl_cmd_fromjson},
     {"xmlkv", 0, spl_cmd_xmlkv},
     {"foreach", 0, spl_cmd_foreach},
+    {"join", 0, spl_cmd_join},
+    {"append", 0, spl_cmd_append},
+    {"appendpipe", 0, spl_cmd_appendpipe},
     {NULL, 0, NULL},
 };
 
