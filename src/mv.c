@@ -230,3 +230,42 @@ char *mv_first(sqlite3_value *v, size_t *len)
     mv_list_free(&l);
     return r;
 }
+
+size_t mv_view_init(mv_view *w, sqlite3_value *v)
+{
+    memset(w, 0, sizeof *w);
+    switch (sqlite3_value_type(v)) {
+    case SQLITE_NULL:
+        return 0;
+    case SQLITE_TEXT:
+    case SQLITE_INTEGER:
+        w->one = (const char *)sqlite3_value_text(v);
+        w->one_len = (size_t)sqlite3_value_bytes(v);
+        if (!w->one) w->one = "", w->one_len = 0;
+        return w->n = 1;
+    case SQLITE_FLOAT:
+        mv_format_number(sqlite3_value_double(v), w->num);
+        w->one = w->num;
+        w->one_len = strlen(w->num);
+        return w->n = 1;
+    default:
+        mv_list_add_value(&w->list, v);
+        return w->n = w->list.n;
+    }
+}
+
+const char *mv_view_get(const mv_view *w, size_t i, size_t *len)
+{
+    assert(i < w->n);
+    if (w->one) {
+        *len = w->one_len;
+        return w->one;
+    }
+    *len = w->list.len[i];
+    return w->list.v[i];
+}
+
+void mv_view_free(mv_view *w)
+{
+    mv_list_free(&w->list);
+}

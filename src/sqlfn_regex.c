@@ -176,16 +176,18 @@ static void fn_match(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         if (isnull) sqlite3_result_null(ctx);
         return;
     }
-    mv_list l = {0};
-    mv_list_from_value(&l, argv[0]);
+    mv_view w;
+    mv_view_init(&w, argv[0]);
     int found = 0, rc = 0;
-    for (size_t i = 0; i < l.n && !found; i++) {
-        rc = sqlfn_regex_exec(ctx, re, l.v[i], l.len[i], 0);
+    for (size_t i = 0; i < w.n && !found; i++) {
+        size_t n;
+        const char *s = mv_view_get(&w, i, &n);
+        rc = sqlfn_regex_exec(ctx, re, s, n, 0);
         if (rc < 0) break;
         found = rc > 0;
     }
     if (rc >= 0) sqlite3_result_int(ctx, found);
-    mv_list_free(&l);
+    mv_view_free(&w);
     sqlfn_regex_release(ctx, 1, re);
 }
 

@@ -609,12 +609,16 @@ static void str_match_any(sqlite3_context *ctx, sqlite3_value **argv, int (*m)(c
     }
     size_t pn;
     char *p = mv_first(argv[1], &pn);
-    mv_list l = {0};
-    mv_list_from_value(&l, argv[0]);
+    mv_view w;
+    mv_view_init(&w, argv[0]);
     int found = 0;
-    for (size_t i = 0; i < l.n && !found; i++) found = m(l.v[i], l.len[i], p, pn);
+    for (size_t i = 0; i < w.n && !found; i++) {
+        size_t n;
+        const char *s = mv_view_get(&w, i, &n);
+        found = m(s, n, p, pn);
+    }
     sqlite3_result_int(ctx, found);
-    mv_list_free(&l);
+    mv_view_free(&w);
     free(p);
 }
 
