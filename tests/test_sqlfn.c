@@ -394,6 +394,24 @@ static void test_time(void **state)
     STARTS("select spl_relative_time(1709647629, '-1x')", "E:bad time modifier \"-1x\": unknown time unit");
 }
 
+static void test_hash(void **state)
+{
+    (void)state;
+    EQ("select spl_md5('')", "T:d41d8cd98f00b204e9800998ecf8427e");
+    EQ("select spl_md5('abc')", "T:900150983cd24fb0d6963f7d28e17f72");
+    EQ("select spl_md5('The quick brown fox jumps over the lazy dog')", "T:9e107d9d372bb6826bd81d3542a419d6");
+    EQ("select spl_sha1('abc')", "T:a9993e364706816aba3e25717850c26c9cd0d89d");
+    EQ("select spl_sha1('')", "T:da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    EQ("select spl_sha256('abc')", "T:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EQ("select spl_sha256('')", "T:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    /* two-block messages (56 bytes: padding spills into a second block) */
+    EQ("select spl_sha256('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')",
+       "T:248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    EQ("select spl_sha1('abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq')",
+       "T:84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+    EQ("select spl_md5(NULL)", "N");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +423,7 @@ int main(void)
         cmocka_unit_test(test_types),       cmocka_unit_test(test_like_wildmatch),
         cmocka_unit_test(test_json),        cmocka_unit_test(test_math),
         cmocka_unit_test(test_cidr),        cmocka_unit_test(test_time),
+        cmocka_unit_test(test_hash),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
