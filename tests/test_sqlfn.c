@@ -412,6 +412,63 @@ static void test_hash(void **state)
     EQ("select spl_md5(NULL)", "N");
 }
 
+/* Random bytes, biased towards characters the functions treat specially. */
+static size_t rand_text(char *buf, size_t max, unsigned *seed)
+{
+    static const char special[] = "%_*\\/.{}[]()?+-:@,\"'0123456789aZ \t\xc3\xa9\xff\x80";
+    size_t n = (size_t)rand_r(seed) % max;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = rand_r(seed) % 3 ? special[rand_r(seed) % (sizeof special - 1)] : (char)(rand_r(seed) % 256);
+    return n;
+}
+
+/* Every function on random arguments (text, blobs, numbers, NULL): no
+ * crash, no leak, no sanitizer report; errors are fine. */
+static void test_random_inputs(void **state)
+{
+    (void)state;
+    static const char *calls[] = {
+        "spl_match(?1, ?2)", "spl_replace(?1, ?2, ?3)", "spl_rex(?1, ?2, 1, 0)", "spl_sed(?1, ?2)",
+        "spl_mvfind(?1, ?2)", "spl_split(?1, ?2)", "spl_mvindex(?1, ?2, ?3)", "spl_mvjoin(?1, ?2)",
+        "spl_mvappend(?1, ?2, ?3)", "spl_mvdedup(?1)", "spl_mvsort(?1)", "spl_mvzip(?1, ?2, ?3)",
+        "spl_mv_any_eq(?1, ?2, ?3)", "spl_mv_json(?1)", "spl_len(?1)", "spl_lower(?1)", "spl_trim(?1, ?2)",
+        "spl_substr(?1, ?2, ?3)", "spl_urldecode(?1)", "spl_printf(?1, ?2, ?3)", "spl_tostring(?1, 'duration')",
+        "spl_tostring(?1, 'commas')", "spl_tonumber(?1, 16)", "spl_like(?1, ?2)", "spl_wildmatch(?1, ?2)",
+        "spl_json_extract(?1, ?2)", "spl_spath(?1, ?2)", "spl_round(?1, ?2)", "spl_cidrmatch(?1, ?2)",
+        "spl_strftime(?1, ?2)", "spl_strptime(?1, ?2)", "spl_relative_time(?1, ?2)", "spl_sha256(?1)",
+        "spl_mvrange(?1, ?2, ?3)", "spl_min(?1, ?2)",
+    };
+    unsigned seed = 12345;
+    char buf[3][80];
+    for (size_t c = 0; c < sizeof calls / sizeof calls[0]; c++) {
+        char *sql = xasprintf("select %s", calls[c]);
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+        for (int iter = 0; iter < 1000; iter++) {
+            int np = sqlite3_bind_parameter_count(st);
+            for (int p = 1; p <= np; p++) {
+                size_t n = rand_text(buf[p - 1], sizeof buf[0], &seed);
+                switch (rand_r(&seed) % 7) {
+                case 4: sqlite3_bind_blob(st, p, buf[p - 1], (int)n, SQLITE_TRANSIENT); break;
+                case 0: sqlite3_bind_null(st, p); break;
+                case 1: sqlite3_bind_int64(st, p, rand_r(&seed) % 2000 - 1000); break;
+                case 2: sqlite3_bind_double(st, p, (rand_r(&seed) - RAND_MAX / 2) / 7.0); break;
+                case 3: {
+                    static const char mv[] = "[\"a\",\"%b*\",\"10.0.0.1\"]";
+                    sqlite3_bind_blob(st, p, mv, (int)strlen(mv), SQLITE_STATIC);
+                    break;
+                }
+                default: sqlite3_bind_text(st, p, buf[p - 1], (int)n, SQLITE_TRANSIENT);
+                }
+            }
+            sqlite3_step(st);
+            sqlite3_reset(st);
+        }
+        sqlite3_finalize(st);
+        free(sql);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -423,7 +480,7 @@ int main(void)
         cmocka_unit_test(test_types),       cmocka_unit_test(test_like_wildmatch),
         cmocka_unit_test(test_json),        cmocka_unit_test(test_math),
         cmocka_unit_test(test_cidr),        cmocka_unit_test(test_time),
-        cmocka_unit_test(test_hash),
+        cmocka_unit_test(test_hash),        cmocka_unit_test(test_random_inputs),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
