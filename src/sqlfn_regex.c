@@ -305,8 +305,10 @@ static void fn_rex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         return;
     }
     int group;
-    if (sqlite3_value_type(argv[2]) == SQLITE_INTEGER) {
+    const char *gt = (const char *)sqlite3_value_text(argv[2]);
+    if (sqlite3_value_type(argv[2]) == SQLITE_INTEGER || (gt && gt[0] && strspn(gt, "0123456789") == strlen(gt))) {
         group = sqlite3_value_int(argv[2]);
+        if (group < 0) group = 0;
     } else {
         const char *g = (const char *)sqlite3_value_text(argv[2]);
         group = pcre2_substring_number_from_name(re->code, (PCRE2_SPTR)g);

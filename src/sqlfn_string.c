@@ -575,6 +575,11 @@ static int str_like(const char *s, size_t n, const char *p, size_t pn)
     return pi == pn;
 }
 
+static inline unsigned char str_fold(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
 /* Splunk search wildcard match: * any run, case-insensitive (ASCII). */
 static int str_wildmatch(const char *s, size_t n, const char *p, size_t pn)
 {
@@ -583,7 +588,7 @@ static int str_wildmatch(const char *s, size_t n, const char *p, size_t pn)
         if (pi < pn && p[pi] == '*') {
             star_p = ++pi;
             star_s = si;
-        } else if (pi < pn && tolower((unsigned char)p[pi]) == tolower((unsigned char)s[si])) {
+        } else if (pi < pn && str_fold((unsigned char)p[pi]) == str_fold((unsigned char)s[si])) {
             si++;
             pi++;
         } else if (star_p != (size_t)-1) {
@@ -607,8 +612,9 @@ static void str_match_any(sqlite3_context *ctx, sqlite3_value **argv, int (*m)(c
             sqlite3_result_null(ctx);
         return;
     }
-    size_t pn;
-    char *p = mv_first(argv[1], &pn);
+    mv_view pv;
+    size_t pn = 0;
+    const char *p = mv_view_init(&pv, argv[1]) ? mv_view_get(&pv, 0, &pn) : "";
     mv_view w;
     mv_view_init(&w, argv[0]);
     int found = 0;
@@ -619,7 +625,7 @@ static void str_match_any(sqlite3_context *ctx, sqlite3_value **argv, int (*m)(c
     }
     sqlite3_result_int(ctx, found);
     mv_view_free(&w);
-    free(p);
+    mv_view_free(&pv);
 }
 
 /* spl_like(x, pattern): eval like(): 1 if any value matches. */

@@ -130,6 +130,8 @@ static void test_rex_sed(void **state)
     (void)state;
     EQ("select spl_rex('user=bob id=7', 'user=(?<user>\\w+)', 'user')", "T:bob");
     EQ("select spl_rex('user=bob id=7', 'id=(\\d+)', 1)", "T:7");
+    EQ("select spl_rex('user=bob id=7', 'id=(\\d+)', '1')", "T:7");
+    EQ("select spl_rex('user=bob id=7', 'id=\\d+', 0)", "T:id=7");
     EQ("select spl_rex('a1 a2 a3', 'a(?<n>\\d)', 'n', 0)", "B:[\"1\",\"2\",\"3\"]");
     EQ("select spl_rex('a1 a2 a3', 'a(?<n>\\d)', 'n', 2)", "B:[\"1\",\"2\"]");
     EQ("select spl_rex('zzz', 'a(?<n>\\d)', 'n')", "N");
