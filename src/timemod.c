@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "timeparse.h"
 #include "util.h"
 
 typedef enum { TU_SEC, TU_MIN, TU_HOUR, TU_DAY, TU_WEEK, TU_MONTH, TU_QUARTER, TU_YEAR } timemod_unit;
@@ -180,6 +181,13 @@ int timemod_parse(const char *spec, double now, double *out, char **err)
     double num;
     if ((isdigit((unsigned char)s[0]) || s[0] == '.') && util_is_number(s, strlen(s), &num)) {
         t = num;
+        goto done;
+    }
+    /* Not Splunk syntax, but handy on the command line: ISO 8601
+     * (2024-03-05T14:07:09Z; UTC when it has no offset). */
+    if (isdigit((unsigned char)s[0]) && strlen(s) >= 10 && s[4] == '-' && s[7] == '-') {
+        if (time_parse_iso8601(s, strlen(s), &t) == 0) goto done;
+        rc = timemod_fail_hint(err, spec, a, "invalid ISO 8601 time", "expected e.g. 2024-03-05T14:07:09Z");
         goto done;
     }
     if (strchr(s, '/')) {
