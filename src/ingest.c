@@ -43,6 +43,7 @@ struct ingest {
     double t0, last_progress;
     double bytes_done;
     int progress;
+    long abort_after;        /* fault injection for tests: _exit after N events */
 };
 
 void ingest_reject(struct ingest *in, long line, const char *fmt, ...)
@@ -151,6 +152,7 @@ int ingest_emit(struct ingest *in, event *ev)
     }
     in->events++;
     in->batch_events++;
+    if (in->abort_after && in->events >= in->abort_after) _exit(99); /* simulated crash */
     return 0;
 }
 
@@ -400,7 +402,7 @@ static int ingest_shift_times(struct ingest *in)
     }
     sqlite3_finalize(q);
     if (!have) return 0;
-    double shift = (double)(long long)(util_now() - maxt);
+    double shift = util_now() - maxt;
     if (sqlite3_prepare_v2(db, "UPDATE events SET _time = _time + ?1 WHERE _file = ?2", -1, &q, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_double(q, 1, shift);
@@ -526,6 +528,8 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
         }
     }
     in.progress = !o->quiet && util_isatty(2);
+    const char *abort_env = getenv("SPLITE_TEST_CRASH_AFTER");
+    if (abort_env) in.abort_after = atol(abort_env);
     in.t0 = util_now();
     in.rstate = in.rd->open ? in.rd->open() : NULL;
     int run = ingest_run(&in, &L, start_off, start_line);

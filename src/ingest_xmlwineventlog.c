@@ -7,10 +7,11 @@
  *             SystemTime (TimeCreated/@SystemTime, also _time), Name, Guid,
  *             EventSourceName (Provider attributes), ProcessID, ThreadID
  *             (Execution), UserID (Security), ActivityID, RelatedActivityID
- *             (Correlation), System_Props_Xml (the System element's content)
+ *             (Correlation)
  *   EventData: <Data Name='X'>v</Data> -> X; unnamed <Data> -> Data
- *             (multivalue when repeated); <Binary> -> Binary;
- *             EventData_Xml (the element's content as written)
+ *             (multivalue when repeated); <Binary> -> Binary
+ *   (EventData_Xml and System_Props_Xml are not stored: they would double the
+ *   database; they are search-time extractions from _raw.)
  *   UserData: every leaf element -> its element name
  *   RenderingInfo: Message (and Level/Task/Opcode/Channel/Provider text as
  *             RenderingInfo_*), Keywords/Keyword values
@@ -33,7 +34,6 @@ typedef struct xw_state {
     int depth;
     enum xw_section section;
     int section_depth;
-    long sys_start, evd_start;   /* byte offsets of section content */
     sbuf text;                   /* character data of the current element */
     int collecting;
     char elem[128];              /* current leaf element name */
@@ -88,10 +88,8 @@ static void XMLCALL xw_start(void *ud, const XML_Char *name, const XML_Char **at
         s->section_depth = 2;
         if (!strcmp(name, "System")) {
             s->section = XW_SYSTEM;
-            s->sys_start = XML_GetCurrentByteIndex(s->p) + XML_GetCurrentByteCount(s->p);
         } else if (!strcmp(name, "EventData")) {
             s->section = XW_EVENTDATA;
-            s->evd_start = XML_GetCurrentByteIndex(s->p) + XML_GetCurrentByteCount(s->p);
         } else if (!strcmp(name, "UserData")) {
             s->section = XW_USERDATA;
         } else if (!strcmp(name, "RenderingInfo")) {
@@ -103,7 +101,10 @@ static void XMLCALL xw_start(void *ud, const XML_Char *name, const XML_Char **at
     }
     sbuf_reset(&s->text);
     s->collecting = 1;
-    snprintf(s->elem, sizeof s->elem, "%s", name);
+    size_t nl = strlen(name);
+    if (nl >= sizeof s->elem) nl = sizeof s->elem - 1;
+    memcpy(s->elem, name, nl);
+    s->elem[nl] = 0;
     switch (s->section) {
     case XW_SYSTEM:
         if (s->depth != 3) break;
@@ -139,7 +140,12 @@ static void XMLCALL xw_start(void *ud, const XML_Char *name, const XML_Char **at
         if (!strcmp(name, "Data")) {
             const char *n = xw_attr(atts, "Name");
             s->data_named = n && *n;
-            if (s->data_named) snprintf(s->data_name, sizeof s->data_name, "%s", n);
+            if (s->data_named) {
+                size_t dl = strlen(n);
+                if (dl >= sizeof s->data_name) dl = sizeof s->data_name - 1;
+                memcpy(s->data_name, n, dl);
+                s->data_name[dl] = 0;
+            }
         }
         break;
     case XW_RENDERING:
@@ -163,11 +169,6 @@ static void XMLCALL xw_end(void *ud, const XML_Char *name)
     const char *txt = s->text.s ? s->text.s : "";
     size_t tlen = s->text.len;
     if (s->depth == 2) {
-        long end = XML_GetCurrentByteIndex(s->p);
-        if (s->section == XW_SYSTEM && end >= s->sys_start)
-            xw_add(s, "System_Props_Xml", s->line + s->sys_start, (size_t)(end - s->sys_start));
-        if (s->section == XW_EVENTDATA && end >= s->evd_start)
-            xw_add(s, "EventData_Xml", s->line + s->evd_start, (size_t)(end - s->evd_start));
         s->section = XW_NONE;
     } else if (s->depth >= 3 && s->collecting) {
         switch (s->section) {

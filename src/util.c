@@ -196,8 +196,18 @@ int util_is_number(const char *s, size_t n, double *out)
 
 uint64_t util_hash(uint64_t h, const void *p, size_t n)
 {
+    /* FNV-1a style over 8-byte words (then the tail bytewise): not
+     * cryptographic, just fast and well mixed for content identity. */
     const unsigned char *c = p;
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, c + i, 8);
+        h ^= w;
+        h *= 0x100000001b3ULL;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++) {
         h ^= c[i];
         h *= 0x100000001b3ULL;
     }
