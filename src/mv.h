@@ -34,9 +34,6 @@ size_t mv_list_from_value(mv_list *l, sqlite3_value *v);
 void mv_list_clear(mv_list *l);
 void mv_list_free(mv_list *l);
 
-/* Append s[0..n) to out with every byte that is not part of valid UTF-8
- * replaced by U+FFFD. */
-void mv_utf8_sanitize(sbuf *out, const char *s, size_t n);
 /* A read-only view of the values of a sqlite3_value that avoids copying a
  * single TEXT/INTEGER value (the common case in WHERE clauses). */
 typedef struct mv_view {
@@ -55,8 +52,9 @@ void mv_view_free(mv_view *w);
 
 /* 1 if v is a BLOB (a multivalue as stored). */
 int mv_is_mv(sqlite3_value *v);
-/* Encode values as a JSON array of strings; returns a heap string, length
- * in *len. */
+/* Encode values as a JSON array of strings, the way the store writes them
+ * (bytes kept as they are, only '"', '\\' and control characters escaped);
+ * returns a heap string, length in *len. */
 char *mv_encode(const mv_list *l, size_t *len);
 /* Set the function result: 0 values -> NULL, 1 -> TEXT, more -> BLOB. */
 void mv_result(sqlite3_context *ctx, const mv_list *l);

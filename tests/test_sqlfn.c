@@ -13,7 +13,9 @@
 
 #include "mv.h"
 #include "sqlfn.h"
+#include "store.h"
 #include "util.h"
+#include <unistd.h>
 
 static sqlite3 *db;
 
@@ -200,8 +202,13 @@ static void test_mv(void **state)
     EQ("select spl_mv_first(spl_split('a,b', ','))", "T:a");
     /* JSON escaping in blobs */
     EQ("select spl_mvappend('a\"b', 'c\\d')", "B:[\"a\\\"b\",\"c\\\\d\"]");
-    /* not-UTF-8 bytes are kept readable in the JSON */
-    EQ("select spl_mvappend(cast(x'61ff' as text), 'b')", "B:[\"a\xef\xbf\xbd\",\"b\"]");
+    /* bytes that are not UTF-8 are kept as they are, as the store does */
+    EQ("select spl_mvappend(cast(x'61ff' as text), 'b')", "B:[\"a\xff\",\"b\"]");
+    EQ("select spl_mvcount(x'5b226199222c2262225d')", "I:2"); /* ["a\x99","b"] */
+    EQ("select spl_mvindex(cast('[\"\\u00e9\\n\\ud83d\\ude00\",\"x\"]' as blob), 0)", "T:\xc3\xa9\n\xf0\x9f\x98\x80");
+    EQ("select spl_mvindex(cast('[1, \"x\", null, [2]]' as blob), 2)", "T:[2]"); /* jansson fallback */
+    EQ("select spl_mvcount(cast('not json' as blob))", "I:1");
+    EQ("select spl_mvappend('a\x01" "b', 'c')", "B:[\"a\\u0001b\",\"c\"]");
 }
 
 static void test_mv_aggregates(void **state)
@@ -471,6 +478,55 @@ static void test_random_inputs(void **state)
     }
 }
 
+/* Multivalues written by the store read back value by value, bytes that
+ * are not UTF-8 and escapes included. */
+static void test_store_interop(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/splite-sqlfn-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path);
+    char *err = NULL;
+    store *st = store_open(path, &err);
+    assert_non_null(st);
+    assert_int_equal(sqlfn_register(store_db(st)), SQLITE_OK);
+    event ev;
+    event_init(&ev);
+    event_add_str(&ev, "Data", "one");
+    event_add_str(&ev, "Data", "two \"q\" \\ x");
+    event_add(&ev, "Data", 4, "\xff\x01z", 3);
+    ev.index = "main";
+    ev.host = "h";
+    ev.source = "s";
+    ev.sourcetype = "t";
+    ev.has_time = 1;
+    ev.time = 1;
+    ev.raw = "r";
+    ev.raw_len = 1;
+    assert_int_equal(store_begin(st), 0);
+    assert_true(store_insert(st, &ev, 0) > 0);
+    assert_int_equal(store_commit(st), 0);
+    sqlite3 *saved = db;
+    db = store_db(st);
+    EQ("select spl_mvcount(Data) from events", "I:3");
+    EQ("select spl_mvindex(Data, 1) from events", "T:two \"q\" \\ x");
+    EQ("select spl_mvindex(Data, 2) = cast(x'ff017a' as text) from events", "I:1");
+    EQ("select spl_match(Data, '^tw') from events", "I:1");
+    EQ("select spl_mvjoin(spl_mvappend(Data, 'x'), '|') = spl_mvjoin(Data, '|') || '|x' from events", "I:1");
+    db = saved;
+    event_free(&ev);
+    store_close(st);
+    unlink(path);
+    char *side = xasprintf("%s-wal", path);
+    unlink(side);
+    free(side);
+    side = xasprintf("%s-shm", path);
+    unlink(side);
+    free(side);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -483,6 +539,7 @@ int main(void)
         cmocka_unit_test(test_json),        cmocka_unit_test(test_math),
         cmocka_unit_test(test_cidr),        cmocka_unit_test(test_time),
         cmocka_unit_test(test_hash),        cmocka_unit_test(test_random_inputs),
+        cmocka_unit_test(test_store_interop),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
