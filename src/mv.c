@@ -302,6 +302,7 @@ void mv_result(sqlite3_context *ctx, const mv_list *l)
 char *mv_first(sqlite3_value *v, size_t *len)
 {
     int t = sqlite3_value_type(v);
+    if (len) *len = 0;
     if (t == SQLITE_NULL) return NULL;
     if (t == SQLITE_TEXT || t == SQLITE_INTEGER) {
         const char *s = (const char *)sqlite3_value_text(v);

@@ -62,7 +62,7 @@ void mv_result(sqlite3_context *ctx, const mv_list *l);
 void mv_result_blob(sqlite3_context *ctx, const mv_list *l);
 
 /* The first value of v as a heap string (NULL for SQL NULL or an empty
- * multivalue); *len gets its length if len is non-NULL. */
+ * multivalue); *len gets its length (0 with NULL) if len is non-NULL. */
 char *mv_first(sqlite3_value *v, size_t *len);
 
 /* Format a number the way Splunk prints one: integral values without a

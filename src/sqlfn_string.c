@@ -253,10 +253,13 @@ static void fn_printf(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         if (j < fn && fmt[j] == '*') {
             long long w = 0;
             if (ai < argc) sqlfn_arg_int(argv[ai++], &w);
-            width = (long)w;
+            width = w < 0 ? -1 : w > 100000 ? 100000 : (long)w;
             j++;
         } else {
-            while (j < fn && isdigit((unsigned char)fmt[j])) width = (width < 0 ? 0 : width) * 10 + (fmt[j++] - '0');
+            while (j < fn && isdigit((unsigned char)fmt[j])) {
+                width = (width < 0 ? 0 : width) * 10 + (fmt[j++] - '0');
+                if (width > 100000) width = 100000;
+            }
         }
         if (j < fn && fmt[j] == '.') {
             j++;
@@ -264,10 +267,13 @@ static void fn_printf(sqlite3_context *ctx, int argc, sqlite3_value **argv)
             if (j < fn && fmt[j] == '*') {
                 long long p = 0;
                 if (ai < argc) sqlfn_arg_int(argv[ai++], &p);
-                prec = (long)p;
+                prec = p < 0 ? -1 : p > 100000 ? 100000 : (long)p;
                 j++;
             } else {
-                while (j < fn && isdigit((unsigned char)fmt[j])) prec = prec * 10 + (fmt[j++] - '0');
+                while (j < fn && isdigit((unsigned char)fmt[j])) {
+                    prec = prec * 10 + (fmt[j++] - '0');
+                    if (prec > 100000) prec = 100000;
+                }
             }
         }
         while (j < fn && strchr("hlLqjzt", fmt[j])) j++; /* length modifiers: ignored */
@@ -303,7 +309,10 @@ static void fn_printf(sqlite3_context *ctx, int argc, sqlite3_value **argv)
             spec[k++] = 's';
             spec[k] = 0;
             char one[8] = {0};
-            if (s && *s) memcpy(one, s, str_char_offset(s, strlen(s), 1));
+            if (s && *s) {
+                size_t k = str_char_offset(s, strlen(s), 1);
+                memcpy(one, s, k < 4 ? k : 4); /* one character, at most 4 bytes */
+            }
             snprintf(buf, sizeof buf, spec, one);
             free(s);
             break;
@@ -412,7 +421,7 @@ static void fn_tostring(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         int isnum = t == SQLITE_INTEGER || t == SQLITE_FLOAT || (fmt && util_is_number(l.v[i], l.len[i], &d));
         if (isnum && (t == SQLITE_INTEGER || t == SQLITE_FLOAT)) d = sqlite3_value_double(argv[0]);
         if (t == SQLITE_INTEGER) d = (double)sqlite3_value_int64(argv[0]);
-        if (!fmt || !isnum) {
+        if (!fmt || !isnum || isnan(d) || fabs(d) > 9e18) {
             mv_list_add(&r, l.v[i], l.len[i]);
             continue;
         }

@@ -1,6 +1,7 @@
 /* sqlfn_time.c: time SQL functions: spl_strftime(t, fmt) (Splunk
  * conversions, see timefmt.h), spl_strptime(str, fmt) (timeparse.h) and
  * spl_relative_time(t, spec) (timemod.h). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,7 @@
 
 static void time_result(sqlite3_context *ctx, double t)
 {
-    if (t == (double)(sqlite3_int64)t)
+    if (fabs(t) < 9.007199254740992e15 && t == floor(t))
         sqlite3_result_int64(ctx, (sqlite3_int64)t);
     else
         sqlite3_result_double(ctx, t);
