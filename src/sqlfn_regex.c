@@ -442,7 +442,10 @@ static void fn_sed(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     long nth = 0;
     for (const char *f = flags; *f; f++) {
         if (*f == 'g') global = 1;
-        else if (*f >= '0' && *f <= '9') nth = nth * 10 + (*f - '0');
+        else if (*f >= '0' && *f <= '9') {
+            nth = nth * 10 + (*f - '0');
+            if (nth > 1000000000L) nth = 1000000000L;
+        }
         else {
             err = xasprintf("sed expression \"%s\": unknown flag '%c'", expr, *f);
             break;
