@@ -417,10 +417,14 @@ static void fn_tostring(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     mv_list l = {0}, r = {0};
     mv_list_from_value(&l, argv[0]);
     for (size_t i = 0; i < l.n; i++) {
-        double d;
-        int isnum = t == SQLITE_INTEGER || t == SQLITE_FLOAT || (fmt && util_is_number(l.v[i], l.len[i], &d));
-        if (isnum && (t == SQLITE_INTEGER || t == SQLITE_FLOAT)) d = sqlite3_value_double(argv[0]);
-        if (t == SQLITE_INTEGER) d = (double)sqlite3_value_int64(argv[0]);
+        double d = 0;
+        int isnum = 1;
+        if (t == SQLITE_INTEGER)
+            d = (double)sqlite3_value_int64(argv[0]);
+        else if (t == SQLITE_FLOAT)
+            d = sqlite3_value_double(argv[0]);
+        else
+            isnum = util_is_number(l.v[i], l.len[i], &d); /* numeric text, e.g. a field value */
         if (!fmt || !isnum || isnan(d) || fabs(d) > 9e18) {
             mv_list_add(&r, l.v[i], l.len[i]);
             continue;
