@@ -265,6 +265,8 @@ static void test_tostring_tonumber(void **state)
     EQ("select spl_tostring(3.0)", "T:3");
     EQ("select spl_tostring(0.1)", "T:0.1");
     EQ("select spl_tostring(15, 'hex')", "T:0xF");
+    EQ("select spl_tostring('255', 'hex')", "T:0xFF");
+    EQ("select spl_tostring(spl_split('60,x', ','), 'duration')", "B:[\"00:01:00\",\"x\"]");
     EQ("select spl_tostring(1234567.891, 'commas')", "T:1,234,567.89");
     EQ("select spl_tostring(1234567, 'commas')", "T:1,234,567");
     EQ("select spl_tostring(615, 'duration')", "T:00:10:15");
