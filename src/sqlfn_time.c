@@ -27,7 +27,7 @@ static void fn_strftime(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     (void)argc;
     double t;
     char *fmt = mv_first(argv[1], NULL);
-    if (!fmt || !sqlfn_arg_number(argv[0], &t) || t > 1e13 || t < -1e13) {
+    if (!fmt || !sqlfn_arg_number(argv[0], &t) || !(fabs(t) < TIMEMOD_MAX)) {
         free(fmt);
         sqlite3_result_null(ctx);
         return;
@@ -62,7 +62,7 @@ static void fn_relative_time(sqlite3_context *ctx, int argc, sqlite3_value **arg
     (void)argc;
     double t, out;
     char *spec = mv_first(argv[1], NULL);
-    if (!spec || !sqlfn_arg_number(argv[0], &t)) {
+    if (!spec || !sqlfn_arg_number(argv[0], &t) || !(fabs(t) < TIMEMOD_MAX)) {
         free(spec);
         sqlite3_result_null(ctx);
         return;

@@ -43,6 +43,10 @@ static int timemod_lookup(const char *s, size_t n, timemod_unit *u)
 
 void timemod_localtime(double t, struct tm *tm)
 {
+    if (!(fabs(t) < TIMEMOD_MAX)) { /* out of range or NaN: a zeroed tm, never UB */
+        memset(tm, 0, sizeof *tm);
+        return;
+    }
     time_t tt = (time_t)floor(t);
     if (!localtime_r(&tt, tm)) memset(tm, 0, sizeof *tm);
 }
@@ -174,6 +178,7 @@ int timemod_parse(const char *spec, double now, double *out, char **err)
     while (a < len && isspace((unsigned char)spec[a])) a++;
     while (len > a && isspace((unsigned char)spec[len - 1])) len--;
     if (a == len) return timemod_fail(err, spec, a, "empty time modifier");
+    if (!(fabs(now) < TIMEMOD_MAX)) return timemod_fail(err, spec, a, "base time out of range");
     char *s = xstrndup(spec + a, len - a);
     int rc = 0;
     double t = now;
@@ -264,6 +269,7 @@ int timemod_parse(const char *spec, double now, double *out, char **err)
     }
 done:
     free(s);
+    if (rc == 0 && !(fabs(t) < TIMEMOD_MAX)) rc = timemod_fail(err, spec, a, "time out of range");
     if (rc == 0) *out = t;
     return rc;
 }

@@ -402,6 +402,8 @@ static void test_time(void **state)
     EQ("select spl_relative_time(1709647629, '-1d@d')", "I:1709510400");
     EQ("select spl_relative_time(1709647629, '@d+2h')", "I:1709604000");
     EQ("select spl_relative_time(NULL, '-1d')", "N");
+    EQ("select spl_relative_time(1e300, '-1d')", "N");
+    EQ("select spl_strftime(1e300, '%F')", "N");
     STARTS("select spl_relative_time(1709647629, '-1x')", "E:bad time modifier \"-1x\": unknown time unit");
 }
 

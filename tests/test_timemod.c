@@ -164,6 +164,13 @@ static void test_errors(void **state)
     BAD("-1d$", "unexpected character '$' at position 4");
     BAD("-999999999999d", "offset too large");
     BAD("2024-13-05T00:00:00", "invalid ISO 8601 time");
+    BAD("1e300", "time out of range");
+    BAD("+99999999y", "time out of range");
+    double out;
+    char *e = NULL;
+    assert_int_equal(timemod_parse("-1d", 1e300, &out, &e), -1);
+    assert_non_null(strstr(e, "base time out of range"));
+    free(e);
 }
 
 int main(void)
