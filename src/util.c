@@ -45,7 +45,7 @@ char *xstrdup(const char *s)
 char *xstrndup(const char *s, size_t n)
 {
     char *p = xmalloc(n + 1);
-    memcpy(p, s, n);
+    if (n) memcpy(p, s, n); /* s may be NULL when n == 0 */
     p[n] = 0;
     return p;
 }
@@ -78,6 +78,7 @@ void sbuf_grow(sbuf *b, size_t extra)
     while (cap < b->len + extra + 1) cap *= 2;
     b->s = xrealloc(b->s, cap);
     b->cap = cap;
+    b->s[b->len] = 0; /* stays a valid (possibly empty) string */
 }
 
 void sbuf_addn(sbuf *b, const char *s, size_t n)
