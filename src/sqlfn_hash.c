@@ -196,10 +196,10 @@ static void fn_sha256(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 static const sqlfn_def sqlfn_hash_defs[] = {
-    {"spl_md5", 1, fn_md5, 1},
-    {"spl_sha1", 1, fn_sha1, 1},
-    {"spl_sha256", 1, fn_sha256, 1},
-    {NULL, 0, NULL, 0},
+    {"spl_md5", 1, fn_md5, 1, 0},
+    {"spl_sha1", 1, fn_sha1, 1, 0},
+    {"spl_sha256", 1, fn_sha256, 1, 0},
+    {NULL, 0, NULL, 0, 0},
 };
 
 int sqlfn_register_hash(sqlite3 *db)

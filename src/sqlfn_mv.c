@@ -377,22 +377,22 @@ static void agg_dc_final(sqlite3_context *ctx)
 }
 
 static const sqlfn_def sqlfn_mv_defs[] = {
-    {"spl_mvcount", 1, fn_mvcount, 1},
-    {"spl_mvindex", 2, fn_mvindex, 1},
-    {"spl_mvindex", 3, fn_mvindex, 1},
-    {"spl_mvjoin", 2, fn_mvjoin, 1},
-    {"spl_mvappend", -1, fn_mvappend, 1},
-    {"spl_mvdedup", 1, fn_mvdedup, 1},
-    {"spl_mvsort", 1, fn_mvsort, 1},
-    {"spl_mvzip", 2, fn_mvzip, 1},
-    {"spl_mvzip", 3, fn_mvzip, 1},
-    {"spl_mvrange", 2, fn_mvrange, 1},
-    {"spl_mvrange", 3, fn_mvrange, 1},
-    {"spl_split", 2, fn_split, 1},
-    {"spl_mv_any_eq", -1, fn_mv_any_eq, 1},
-    {"spl_mv_json", 1, fn_mv_json, 1},
-    {"spl_mv_first", 1, fn_mv_first, 1},
-    {NULL, 0, NULL, 0},
+    {"spl_mvcount", 1, fn_mvcount, 1, 0},
+    {"spl_mvindex", 2, fn_mvindex, 1, 0},
+    {"spl_mvindex", 3, fn_mvindex, 1, 0},
+    {"spl_mvjoin", 2, fn_mvjoin, 1, 0},
+    {"spl_mvappend", -1, fn_mvappend, 1, 0},
+    {"spl_mvdedup", 1, fn_mvdedup, 1, 0},
+    {"spl_mvsort", 1, fn_mvsort, 1, 0},
+    {"spl_mvzip", 2, fn_mvzip, 1, 0},
+    {"spl_mvzip", 3, fn_mvzip, 1, 0},
+    {"spl_mvrange", 2, fn_mvrange, 1, 0},
+    {"spl_mvrange", 3, fn_mvrange, 1, 0},
+    {"spl_split", 2, fn_split, 1, 0},
+    {"spl_mv_any_eq", -1, fn_mv_any_eq, 1, 0},
+    {"spl_mv_json", 1, fn_mv_json, 1, 0},
+    {"spl_mv_first", 1, fn_mv_first, 1, 0},
+    {NULL, 0, NULL, 0, 0},
 };
 
 int sqlfn_register_mv(sqlite3 *db)

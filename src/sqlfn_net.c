@@ -95,8 +95,8 @@ static void fn_cidrmatch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 static const sqlfn_def sqlfn_net_defs[] = {
-    {"spl_cidrmatch", 2, fn_cidrmatch, 1},
-    {NULL, 0, NULL, 0},
+    {"spl_cidrmatch", 2, fn_cidrmatch, 1, 0},
+    {NULL, 0, NULL, 0, 0},
 };
 
 int sqlfn_register_net(sqlite3 *db)

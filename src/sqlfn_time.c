@@ -78,10 +78,10 @@ static void fn_relative_time(sqlite3_context *ctx, int argc, sqlite3_value **arg
 }
 
 static const sqlfn_def sqlfn_time_defs[] = {
-    {"spl_strftime", 2, fn_strftime, 1},
-    {"spl_strptime", 2, fn_strptime, 1},
-    {"spl_relative_time", 2, fn_relative_time, 1},
-    {NULL, 0, NULL, 0},
+    {"spl_strftime", 2, fn_strftime, 1, 0},
+    {"spl_strptime", 2, fn_strptime, 1, 0},
+    {"spl_relative_time", 2, fn_relative_time, 1, 0},
+    {NULL, 0, NULL, 0, 0},
 };
 
 int sqlfn_register_time(sqlite3 *db)

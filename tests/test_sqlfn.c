@@ -113,6 +113,18 @@ static void test_match_limit(void **state)
     EQ("with recursive n(i) as (select 1 union all select i+1 from n where i < 1000) "
        "select sum(spl_match('k' || i, '^k\\d*7$')) from n",
        "I:100");
+    /* patterns that change from row to row (cache of recent patterns, with
+     * eviction past its size) */
+    EQ("with recursive n(i) as (select 1 union all select i+1 from n where i < 500) "
+       "select sum(spl_match('k' || i, '^k' || (i % 20) || '$')) from n",
+       "I:19");
+    EQ("with recursive n(i) as (select 1 union all select i+1 from n where i < 500) "
+       "select sum(spl_match('k' || i, '^k' || (i % 3) || '$')) from n",
+       "I:2");
+    EQ("with recursive n(i) as (select 1 union all select i+1 from n where i < 300) "
+       "select count(*) from n where spl_sed('a' || i, 's/a(\\d)/\\1/') = cast(i as text)",
+       "I:300");
+    STARTS("select spl_match('a', 'a' || '(')", "E:invalid regular expression");
 }
 
 static void test_replace(void **state)
