@@ -3,7 +3,7 @@
  * per set of fields. See store.h for the layout. */
 #include "store.h"
 #include "hmap.h"
-#include "rawzip.h"
+#include "rawblk.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -40,8 +40,8 @@ struct store {
     hmap stmt_index;       /* signature bytes -> index in stmts */
     store_stmt *stmts;
     int nstmts;
-    sqlite3_stmt *raw_ins, *cat_ins, *cat_mv;
-    rawzip *rz;
+    sqlite3_stmt *cat_ins, *cat_mv;
+    rawblk *rb;
     char *err;
     /* scratch for store_insert, indexed by field index */
     unsigned *stamp;
@@ -72,8 +72,8 @@ static const char store_schema[] =
     "CREATE TABLE IF NOT EXISTS events(\n"
     "  _time REAL NOT NULL, \"index\" TEXT NOT NULL, host TEXT, source TEXT, sourcetype TEXT,\n"
     "  _file INTEGER, _extra TEXT);\n"
-    "CREATE TABLE IF NOT EXISTS raw(rowid INTEGER PRIMARY KEY, _raw, dict INTEGER);\n"
-    "CREATE TABLE IF NOT EXISTS raw_dicts(id INTEGER PRIMARY KEY, sourcetype TEXT NOT NULL, dict BLOB NOT NULL);\n"
+    "CREATE TABLE IF NOT EXISTS raw(rowid INTEGER PRIMARY KEY, blk INTEGER NOT NULL);\n"
+    "CREATE TABLE IF NOT EXISTS raw_blocks(id INTEGER PRIMARY KEY, data BLOB NOT NULL);\n"
     "CREATE INDEX IF NOT EXISTS events_time ON events(_time);\n"
     "CREATE INDEX IF NOT EXISTS events_index ON events(\"index\" COLLATE NOCASE, _time);\n"
     "CREATE INDEX IF NOT EXISTS events_sourcetype ON events(sourcetype COLLATE NOCASE, _time);\n"
@@ -185,12 +185,12 @@ store *store_open(const char *path, char **err)
     }
     char sql[128];
     snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO meta VALUES('schema_version', %d)", STORE_SCHEMA_VERSION);
-    if (store_exec(st, sql) || store_exec(st, "COMMIT") || store_reload_catalog(st) || rawzip_register(st->db)) {
+    if (store_exec(st, sql) || store_exec(st, "COMMIT") || store_reload_catalog(st) || rawblk_register(st->db)) {
         *err = xasprintf("cannot initialise database %s: %s", path, store_errmsg(st));
         store_close(st);
         return NULL;
     }
-    st->rz = rawzip_new(st->db);
+    st->rb = rawblk_new(st->db);
     return st;
 }
 
@@ -210,10 +210,9 @@ void store_close(store *st)
 {
     if (!st) return;
     store_drop_stmts(st);
-    sqlite3_finalize(st->raw_ins);
     sqlite3_finalize(st->cat_ins);
     sqlite3_finalize(st->cat_mv);
-    rawzip_free(st->rz);
+    rawblk_free(st->rb);
     if (st->db) sqlite3_close(st->db);
     store_clear_catalog(st);
     hmap_free(&st->by_col);
@@ -236,13 +235,17 @@ int store_begin(store *st)
 
 int store_commit(store *st)
 {
+    if (st->rb && rawblk_flush(st->rb)) {
+        store_set_err(st, "writing a _raw block");
+        return -1;
+    }
     return store_exec(st, "COMMIT");
 }
 
 void store_rollback(store *st)
 {
     if (!sqlite3_get_autocommit(st->db)) sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-    if (st->rz) rawzip_reset(st->rz);
+    if (st->rb) rawblk_discard(st->rb);
 }
 
 /* Choose a column name for a new field: the name itself unless it collides
@@ -494,34 +497,8 @@ sqlite3_int64 store_insert(store *st, const event *ev, sqlite3_int64 file_id)
         goto out;
     }
     rowid = sqlite3_last_insert_rowid(st->db);
-    if (!st->raw_ins &&
-        sqlite3_prepare_v3(st->db, "INSERT INTO raw(rowid, _raw, dict) VALUES(?1, ?2, ?3)", -1,
-                           SQLITE_PREPARE_PERSISTENT, &st->raw_ins, NULL)) {
-        store_set_err(st, "preparing the raw insert");
-        rowid = -1;
-        goto out;
-    }
-    const void *zdata;
-    size_t zlen;
-    sqlite3_int64 dict;
-    if (rawzip_encode(st->rz, ev->sourcetype, ev->raw ? ev->raw : "", ev->raw ? ev->raw_len : 0, &zdata, &zlen,
-                      &dict)) {
-        store_set_err(st, "storing a _raw dictionary");
-        rowid = -1;
-        goto out;
-    }
-    sqlite3_bind_int64(st->raw_ins, 1, rowid);
-    if (dict) {
-        sqlite3_bind_blob(st->raw_ins, 2, zdata, (int)zlen, SQLITE_STATIC);
-        sqlite3_bind_int64(st->raw_ins, 3, dict);
-    } else {
-        sqlite3_bind_text(st->raw_ins, 2, zdata, (int)zlen, SQLITE_STATIC);
-        sqlite3_bind_null(st->raw_ins, 3);
-    }
-    rc = sqlite3_step(st->raw_ins);
-    sqlite3_reset(st->raw_ins);
-    if (rc != SQLITE_DONE) {
-        store_set_err(st, "inserting _raw");
+    if (rawblk_add(st->rb, rowid, ev->raw ? ev->raw : "", ev->raw ? ev->raw_len : 0)) {
+        store_set_err(st, "writing a _raw block");
         rowid = -1;
     }
 out:
@@ -547,7 +524,7 @@ int store_field_sql(store *st, const char *alias, const char *name, sbuf *out)
         return 1;
     }
     if (!strcmp(name, "_raw")) {
-        sbuf_printf(out, "(SELECT splite_raw(r._raw, r.dict) FROM raw r WHERE r.rowid = %s%srowid)", alias, dot);
+        sbuf_printf(out, "(SELECT splite_raw(r.blk, r.rowid) FROM raw r WHERE r.rowid = %s%srowid)", alias, dot);
         return 1;
     }
     long *v = hmap_get(&st->by_name, name, strlen(name));
