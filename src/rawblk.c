@@ -104,7 +104,7 @@ int rawblk_add(rawblk *b, sqlite3_int64 rowid, const char *raw, size_t len)
 
 /* --- splite_raw(blk, rowid) ------------------------------------------------ */
 
-#define RB_CACHE 16
+#define RB_CACHE 64
 
 typedef struct rb_entry {
     sqlite3_int64 blk;           /* 0 = empty */

@@ -5,7 +5,9 @@
  * once is cheap per event and compresses XML events 5-10x; reading one _raw
  * decompresses its block once (the last block is cached, so scans in rowid
  * order decompress each block once). SQL reads _raw through
- * splite_raw(blk, rowid), registered on every connection. */
+ * splite_raw(blk, rowid), registered on every connection; it keeps the last
+ * 64 blocks decompressed (4 MiB), enough for scans in time order over files
+ * whose events interleave in time. */
 #ifndef SPLITE_RAWBLK_H
 #define SPLITE_RAWBLK_H
 #include <sqlite3.h>

@@ -239,7 +239,12 @@ static int is_breaker(unsigned char c)
 static const char *find_ci(const char *from, const char *se, const char *needle, size_t nn, int cs)
 {
     if (!nn) return from;
+    unsigned char lo = (unsigned char)tolower((unsigned char)needle[0]);
+    unsigned char up = (unsigned char)toupper((unsigned char)needle[0]);
+    if (cs) lo = up = (unsigned char)needle[0];
     for (const char *t = from; t + nn <= se; t++) {
+        /* cheap first-character filter before the full comparison */
+        if ((unsigned char)*t != lo && (unsigned char)*t != up) continue;
         size_t k = 0;
         while (k < nn && (cs ? t[k] == needle[k] : tolower((unsigned char)t[k]) == tolower((unsigned char)needle[k]))) k++;
         if (k == nn) return t;
