@@ -475,7 +475,9 @@ static void build_hosts(gen_world *w, uint64_t seed)
             h->primary_user = 12 + (int)(gen_rand(&st) % (uint64_t)(w->nusers - 12));
             snprintf(h->ip, sizeof h->ip, "10.20.%d.%d", (int)(gen_rand(&st) % 8), (int)(gen_rand(&st) % 250 + 2));
         }
-        snprintf(h->fqdn, sizeof h->fqdn, "%s.%s", h->name, GEN_DNS_DOMAIN);
+        size_t nl = strlen(h->name);
+        memcpy(h->fqdn, h->name, nl);
+        snprintf(h->fqdn + nl, sizeof h->fqdn - nl, ".%s", GEN_DNS_DOMAIN);
         snprintf(h->guid8, sizeof h->guid8, "%08x", (unsigned)(gen_rand(&st) & 0xffffffffu));
         h->sysmon_pid = (unsigned)(gen_rand(&st) % 4000 + 500) * 4;
         h->record = 1000 + gen_rand(&st) % 500000;

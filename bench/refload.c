@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -302,9 +303,13 @@ int main(int argc, char **argv)
         char create[4096] = "CREATE TABLE events(_time REAL";
         char ins_sql[4096] = "INSERT INTO events VALUES(?";
         for (int f = 0; f < BF_COUNT; f++) {
-            strcat(create, ", \"");
-            strcat(create, bench_field_names[f]);
-            strcat(create, "\"");
+            /* SQLite column names ignore case, field names do not (the
+             * System ProcessID and the EventData ProcessId): suffix clashes. */
+            int clash = 0;
+            for (int e = 0; e < f; e++) clash |= !strcasecmp(bench_field_names[e], bench_field_names[f]);
+            char col[96];
+            snprintf(col, sizeof col, ", \"%s%s\"", bench_field_names[f], clash ? "_2" : "");
+            strcat(create, col);
             strcat(ins_sql, ",?");
         }
         strcat(create, ")");
@@ -440,7 +445,7 @@ int main(int argc, char **argv)
     if (in != stdin) fclose(in);
     assert(secs >= 0);
     printf("mode=%s%s events=%lld rejected=%lld bytes=%.0f seconds=%.3f events_per_s=%.0f mb_per_s=%.1f\n",
-           mode_names[mode], with_raw ? "+raw" : "", events, rejected, bytes, secs,
+           mode_names[mode], with_raw && insert ? "+raw" : "", events, rejected, bytes, secs,
            secs > 0 ? (double)events / secs : 0, secs > 0 ? bytes / 1e6 / secs : 0);
     return rejected && !events ? 1 : 0;
 }
