@@ -1,0 +1,89 @@
+/* cmd_ingest.c: `splite ingest`: load log files (or stdin) into the store. */
+#include "cli.h"
+#include "ingest.h"
+#include "store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int ingest_usage(void)
+{
+    fputs("usage: splite ingest [--index I] [--sourcetype ST] [--source SRC] [--host H] [--format F]\n"
+          "                     [--force] [--quiet] FILE...   (- is standard input)\n",
+          stderr);
+    return 2;
+}
+
+/* Options shared by ingest and replay; returns 1 if argv[*i] was one. */
+int cmd_ingest_option(ingest_opts *o, int argc, char **argv, int *i)
+{
+    static const char *const names[] = {"--index", "--sourcetype", "--source", "--host", "--format", NULL};
+    const char **slots[] = {&o->index, &o->sourcetype, &o->source, &o->host, &o->format};
+    const char *a = argv[*i];
+    for (int k = 0; names[k]; k++) {
+        size_t n = strlen(names[k]);
+        if (strncmp(a, names[k], n)) continue;
+        if (a[n] == '=') {
+            *slots[k] = a + n + 1;
+        } else if (a[n] == 0) {
+            if (*i + 1 >= argc) {
+                fprintf(stderr, "splite: %s needs a value\n", a);
+                return -1;
+            }
+            *slots[k] = argv[++*i];
+        } else {
+            continue;
+        }
+        (*i)++;
+        return 1;
+    }
+    if (!strcmp(a, "--force")) o->force = 1;
+    else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) o->quiet = 1;
+    else return 0;
+    (*i)++;
+    return 1;
+}
+
+int cmd_ingest(cli_env *env, int argc, char **argv)
+{
+    ingest_opts o = {0};
+    const char **files = calloc((size_t)argc, sizeof *files);
+    int nfiles = 0;
+    for (int i = 1; i < argc;) {
+        if (argv[i][0] == '-' && argv[i][1]) {
+            int r = cli_common_option(env, argc, argv, &i);
+            if (r == 0) r = cmd_ingest_option(&o, argc, argv, &i);
+            if (r < 0) return free(files), 2;
+            if (r == 0) {
+                fprintf(stderr, "splite ingest: unknown option '%s'\n", argv[i]);
+                free(files);
+                return ingest_usage();
+            }
+            continue;
+        }
+        files[nfiles++] = argv[i++];
+    }
+    if (!nfiles) {
+        free(files);
+        return ingest_usage();
+    }
+    char *err = NULL;
+    store *st = store_open(env->db_path, &err);
+    if (!st) {
+        fprintf(stderr, "splite: %s\n", err);
+        free(err);
+        free(files);
+        return 1;
+    }
+    ingest_stats total = {0};
+    int failed = 0;
+    for (int k = 0; k < nfiles; k++)
+        if (ingest_file(st, files[k], &o, &total)) failed++;
+    if (nfiles > 1 && !o.quiet)
+        fprintf(stderr, "total: %ld events loaded from %ld files (%ld skipped), %ld lines rejected, %.2f s\n",
+                total.events, total.files, total.skipped_files, total.rejected, total.seconds);
+    store_close(st);
+    free(files);
+    return failed ? 1 : 0;
+}

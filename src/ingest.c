@@ -1,0 +1,567 @@
+/* ingest.c: the ingest driver. Streams a file line by line into a reader,
+ * resolves each event's metadata, writes batches in transactions and keeps
+ * per-file progress (content hash, byte offset, line) in the files table so
+ * that a re-run skips loaded content and resumes an interrupted load. */
+#include "ingest.h"
+#include "store.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define INGEST_HEAD 65536
+#define INGEST_MAX_LINE (4 * 1024 * 1024)
+#define INGEST_BUF (1024 * 1024)
+
+struct ingest {
+    const reader *rd;
+    void *rstate;
+    store *st;               /* NULL in memory mode */
+    ingest_sink_fn sink;
+    void *sink_ctx;
+    const ingest_opts *o;
+    const char *name;        /* file name for messages */
+    char *source;            /* resolved default source */
+    const char *sourcetype;
+    const char *index;
+    const char *fallback_host;
+    sqlite3_int64 file_id;
+    long lineno;             /* current line */
+    long long line_off;      /* byte offset of current line start */
+    long long next_off;      /* byte offset after current line */
+    long events, rejected;
+    long batch_events;       /* events since the last commit */
+    long long safe_off;      /* resume point: all events before it are emitted */
+    long safe_line;
+    double max_time;
+    int quiet;
+    int failed;
+    double t0, last_progress;
+    double bytes_done;
+    int progress;
+    long abort_after;        /* fault injection for tests: _exit after N events */
+};
+
+void ingest_reject(struct ingest *in, long line, const char *fmt, ...)
+{
+    in->rejected++;
+    if (in->quiet) return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = xvasprintf(fmt, ap);
+    va_end(ap);
+    if (in->progress) fputs("\r\033[K", stderr);
+    fprintf(stderr, "%s:%ld: %s\n", in->name, line, msg);
+    free(msg);
+}
+
+long ingest_lineno(const struct ingest *in)
+{
+    return in->lineno;
+}
+
+const char *ingest_filename(const struct ingest *in)
+{
+    return in->name;
+}
+
+static int ingest_update_file(struct ingest *in, const char *status)
+{
+    sqlite3 *db = store_db(in->st);
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(db,
+                           "UPDATE files SET offset = ?1, line = ?2, events = events + ?3, rejected = ?4, "
+                           "status = coalesce(?5, status), finished = CASE WHEN ?5 = 'done' THEN ?6 ELSE finished END "
+                           "WHERE id = ?7",
+                           -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(q, 1, in->safe_off);
+    sqlite3_bind_int64(q, 2, in->safe_line);
+    sqlite3_bind_int64(q, 3, in->batch_events);
+    sqlite3_bind_int64(q, 4, in->rejected);
+    if (status) sqlite3_bind_text(q, 5, status, -1, SQLITE_STATIC);
+    sqlite3_bind_double(q, 6, util_now());
+    sqlite3_bind_int64(q, 7, in->file_id);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+static void ingest_show_progress(struct ingest *in, int force)
+{
+    if (!in->progress) return;
+    double now = util_now();
+    if (!force && now - in->last_progress < 0.5) return;
+    in->last_progress = now;
+    double secs = now - in->t0;
+    fprintf(stderr, "\r\033[K%s: %ld events, %.1f MB, %.0f events/s", in->name, in->events,
+            (double)in->next_off / 1e6, secs > 0 ? in->events / secs : 0.0);
+}
+
+/* Commit the batch if it is full (or always when force): everything before
+ * the current safe point is durable afterwards. */
+static int ingest_commit(struct ingest *in, int force)
+{
+    if (!in->st) return 0;
+    int limit = in->o && in->o->batch > 0 ? in->o->batch : 10000;
+    if (!force && in->batch_events < limit) return 0;
+    if (ingest_update_file(in, NULL) || store_commit(in->st) || store_begin(in->st)) {
+        fprintf(stderr, "%s: database error: %s\n", in->name, sqlite3_errmsg(store_db(in->st)));
+        in->failed = 1;
+        return -1;
+    }
+    in->batch_events = 0;
+    ingest_show_progress(in, 0);
+    return 0;
+}
+
+void ingest_boundary(struct ingest *in)
+{
+    in->safe_off = in->line_off;
+    in->safe_line = in->lineno - 1;
+    ingest_commit(in, 0);
+}
+
+int ingest_emit(struct ingest *in, event *ev)
+{
+    if (in->failed) return -1;
+    if (in->sink) {
+        in->events++;
+        return in->sink(in->sink_ctx, ev);
+    }
+    const ingest_opts *o = in->o;
+    int hec = ev->meta_overrides;
+    if (!(hec && ev->index)) ev->index = o->index ? o->index : (ev->index ? ev->index : in->index);
+    if (!(hec && ev->sourcetype))
+        ev->sourcetype = o->sourcetype ? o->sourcetype : (ev->sourcetype ? ev->sourcetype : in->sourcetype);
+    if (!(hec && ev->source)) ev->source = o->source ? o->source : (ev->source ? ev->source : in->source);
+    if (!(hec && ev->host)) ev->host = o->host ? o->host : (ev->host ? ev->host : in->fallback_host);
+    if (!ev->has_time) {
+        ev->time = util_now();
+        ev->has_time = 1;
+    }
+    if (ev->time > in->max_time) in->max_time = ev->time;
+    if (store_insert(in->st, ev, in->file_id) < 0) {
+        fprintf(stderr, "%s:%ld: %s\n", in->name, in->lineno, store_errmsg(in->st));
+        in->failed = 1;
+        return -1;
+    }
+    in->events++;
+    in->batch_events++;
+    if (in->abort_after && in->events >= in->abort_after) _exit(99); /* simulated crash */
+    return 0;
+}
+
+/* --- line reading --------------------------------------------------------- */
+
+typedef struct ingest_lines {
+    FILE *f;
+    char *buf;
+    size_t len, pos;
+    int eof;
+    sbuf line;
+    const char *head; /* bytes already read for detection (stdin) */
+    size_t head_len, head_pos;
+} ingest_lines;
+
+static size_t ingest_fill(ingest_lines *L)
+{
+    if (L->head && L->head_pos < L->head_len) {
+        size_t n = L->head_len - L->head_pos;
+        if (n > INGEST_BUF) n = INGEST_BUF;
+        memcpy(L->buf, L->head + L->head_pos, n);
+        L->head_pos += n;
+        return n;
+    }
+    return fread(L->buf, 1, INGEST_BUF, L->f);
+}
+
+/* Next line into line/len (without the LF or CR LF). Returns 1 for a line,
+ * 0 at end, 2 for a line longer than INGEST_MAX_LINE (skipped; len is its
+ * length), -1 on read error. consumed = bytes including the line end. */
+static int ingest_next_line(ingest_lines *L, const char **line, size_t *len, size_t *consumed)
+{
+    sbuf_reset(&L->line);
+    size_t total = 0;
+    int too_long = 0;
+    for (;;) {
+        if (L->pos >= L->len) {
+            if (L->eof) break;
+            L->len = ingest_fill(L);
+            L->pos = 0;
+            if (L->len == 0) {
+                if (ferror(L->f)) return -1;
+                L->eof = 1;
+                break;
+            }
+        }
+        char *start = L->buf + L->pos;
+        char *nl = memchr(start, '\n', L->len - L->pos);
+        size_t chunk = nl ? (size_t)(nl - start) : L->len - L->pos;
+        total += chunk;
+        if (!too_long) {
+            if (total > INGEST_MAX_LINE) {
+                too_long = 1;
+                sbuf_free(&L->line);
+            } else if (nl && L->line.len == 0) {
+                /* Fast path: the whole line is inside the buffer. */
+                L->pos += chunk + 1;
+                *line = start;
+                *len = chunk;
+                if (*len && start[*len - 1] == '\r') (*len)--;
+                *consumed = chunk + 1;
+                return 1;
+            } else {
+                sbuf_addn(&L->line, start, chunk);
+            }
+        }
+        L->pos += chunk;
+        if (nl) {
+            L->pos++;
+            *consumed = total + 1;
+            goto done;
+        }
+    }
+    if (total == 0 && L->eof) return 0;
+    *consumed = total;
+done:
+    if (too_long) {
+        *len = total;
+        return 2;
+    }
+    *line = L->line.s ? L->line.s : "";
+    *len = L->line.len;
+    if (*len && (*line)[*len - 1] == '\r') (*len)--;
+    return 1;
+}
+
+/* Run the reader over the lines of L, starting at byte start_off/line
+ * start_line (lines before are skipped). */
+static int ingest_run(struct ingest *in, ingest_lines *L, long long start_off, long start_line)
+{
+    const char *line;
+    size_t len, consumed;
+    long long off = 0;
+    long lineno = 0;
+    int r;
+    in->safe_off = start_off;
+    in->safe_line = start_line;
+    while ((r = ingest_next_line(L, &line, &len, &consumed)) > 0) {
+        lineno++;
+        in->line_off = off;
+        off += (long long)consumed;
+        in->next_off = off;
+        in->lineno = lineno;
+        if (off <= start_off) continue;
+        if (r == 2) {
+            ingest_reject(in, lineno, "line of %zu bytes is longer than the %d byte limit; skipped", len,
+                          INGEST_MAX_LINE);
+            if (!in->rd->multiline) {
+                in->safe_off = off;
+                in->safe_line = lineno;
+            }
+            continue;
+        }
+        if (in->rd->line(in->rstate, in, line, len) < 0 || in->failed) return -1;
+        if (!in->rd->multiline) {
+            in->safe_off = off;
+            in->safe_line = lineno;
+            if (ingest_commit(in, 0)) return -1;
+        }
+    }
+    if (r < 0) {
+        fprintf(stderr, "%s: read error: %s\n", in->name, strerror(errno));
+        return -1;
+    }
+    in->lineno = lineno + 1;
+    in->line_off = off;
+    if (in->rd->finish && in->rd->finish(in->rstate, in) < 0) return -1;
+    in->safe_off = off;
+    in->safe_line = lineno;
+    return in->failed ? -1 : 0;
+}
+
+long ingest_memory(const reader *r, const char *name, const char *data, size_t len, ingest_sink_fn sink, void *ctx,
+                   int quiet)
+{
+    struct ingest in;
+    memset(&in, 0, sizeof in);
+    in.rd = r;
+    in.sink = sink;
+    in.sink_ctx = ctx;
+    in.name = name ? name : "<memory>";
+    in.quiet = quiet;
+    in.rstate = r->open ? r->open() : NULL;
+    ingest_lines L;
+    memset(&L, 0, sizeof L);
+    L.f = NULL;
+    L.buf = xmalloc(INGEST_BUF);
+    L.head = data ? data : "";
+    L.head_len = data ? len : 0;
+    /* With f == NULL, ingest_fill only serves the head. */
+    L.f = fopen("/dev/null", "rb");
+    ingest_run(&in, &L, 0, 0);
+    if (L.f) fclose(L.f);
+    if (r->close) r->close(in.rstate);
+    free(L.buf);
+    sbuf_free(&L.line);
+    return in.rejected;
+}
+
+/* --- files table ---------------------------------------------------------- */
+
+static int ingest_hash_file(const char *path, char out[17], long long *size)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    char *buf = xmalloc(INGEST_BUF);
+    uint64_t h = UTIL_HASH_INIT;
+    size_t n;
+    *size = 0;
+    while ((n = fread(buf, 1, INGEST_BUF, f)) > 0) {
+        h = util_hash(h, buf, n);
+        *size += (long long)n;
+    }
+    int err = ferror(f);
+    fclose(f);
+    free(buf);
+    if (err) return -1;
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+    return 0;
+}
+
+static char *ingest_hostname(void)
+{
+    char h[256];
+    if (gethostname(h, sizeof h) != 0) return xstrdup("localhost");
+    h[sizeof h - 1] = 0;
+    return xstrdup(h);
+}
+
+/* Find a previous load of the same content: 0 none, 1 done, 2 partial (sets
+ * id/offset/line). */
+static int ingest_find_previous(store *st, const char *hash, sqlite3_int64 *id, long long *off, long *line)
+{
+    sqlite3_stmt *q;
+    int state = 0;
+    if (sqlite3_prepare_v2(store_db(st),
+                           "SELECT id, status, offset, line FROM files WHERE hash = ?1 "
+                           "ORDER BY status = 'done' DESC, id DESC LIMIT 1",
+                           -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        *id = sqlite3_column_int64(q, 0);
+        state = strcmp((const char *)sqlite3_column_text(q, 1), "done") == 0 ? 1 : 2;
+        *off = sqlite3_column_int64(q, 2);
+        *line = (long)sqlite3_column_int64(q, 3);
+    }
+    sqlite3_finalize(q);
+    return state;
+}
+
+static sqlite3_int64 ingest_new_file(struct ingest *in, const char *path, const char *hash, long long size)
+{
+    sqlite3_stmt *q;
+    sqlite3 *db = store_db(in->st);
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO files(path, hash, size, \"index\", sourcetype, source, host, reader, started) "
+                           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(q, 3, size);
+    sqlite3_bind_text(q, 4, in->index, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, in->sourcetype, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 6, in->source, -1, SQLITE_STATIC);
+    if (in->o->host) sqlite3_bind_text(q, 7, in->o->host, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 8, in->rd->name, -1, SQLITE_STATIC);
+    sqlite3_bind_double(q, 9, util_now());
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? sqlite3_last_insert_rowid(db) : -1;
+}
+
+/* Shift the file's events so that the newest is now (Splunk's replay). */
+static int ingest_shift_times(struct ingest *in)
+{
+    sqlite3 *db = store_db(in->st);
+    sqlite3_stmt *q;
+    double maxt = 0;
+    if (sqlite3_prepare_v2(db, "SELECT max(_time) FROM events WHERE _file = ?1", -1, &q, NULL) != SQLITE_OK) return -1;
+    sqlite3_bind_int64(q, 1, in->file_id);
+    int have = 0;
+    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
+        maxt = sqlite3_column_double(q, 0);
+        have = 1;
+    }
+    sqlite3_finalize(q);
+    if (!have) return 0;
+    double shift = util_now() - maxt;
+    if (sqlite3_prepare_v2(db, "UPDATE events SET _time = _time + ?1 WHERE _file = ?2", -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_double(q, 1, shift);
+    sqlite3_bind_int64(q, 2, in->file_id);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) return -1;
+    if (sqlite3_prepare_v2(db, "UPDATE files SET time_shift = time_shift + ?1 WHERE id = ?2", -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_double(q, 1, shift);
+    sqlite3_bind_int64(q, 2, in->file_id);
+    rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? 0 : -1;
+}
+
+int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats *total)
+{
+    static const ingest_opts defaults = {0};
+    if (!o) o = &defaults;
+    int is_stdin = strcmp(path, "-") == 0;
+    struct ingest in;
+    memset(&in, 0, sizeof in);
+    in.st = st;
+    in.o = o;
+    in.name = is_stdin ? "<stdin>" : path;
+    in.quiet = 0;
+    ingest_lines L;
+    memset(&L, 0, sizeof L);
+    int rc = -1;
+    char *host = NULL;
+    char *head = NULL;
+    char hash[17] = "";
+    long long size = 0;
+
+    L.f = is_stdin ? stdin : fopen(path, "rb");
+    if (!L.f) {
+        fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
+        return -1;
+    }
+    /* Detection sample: the first bytes of the file. */
+    head = xmalloc(INGEST_HEAD);
+    size_t head_len = fread(head, 1, INGEST_HEAD, L.f);
+    if (ferror(L.f)) {
+        fprintf(stderr, "%s: read error: %s\n", in.name, strerror(errno));
+        goto out;
+    }
+    if (o->format) {
+        in.rd = reader_find(o->format);
+        if (!in.rd) {
+            fprintf(stderr, "%s: unknown format '%s' (known:", in.name, o->format);
+            for (int i = 0; reader_table[i]; i++) fprintf(stderr, " %s", reader_table[i]->name);
+            fputs(")\n", stderr);
+            goto out;
+        }
+    } else if (head_len == 0) {
+        if (!o->quiet) fprintf(stderr, "%s: empty file, nothing to load\n", in.name);
+        rc = 0;
+        goto out;
+    } else {
+        in.rd = reader_detect(head, head_len);
+        if (!in.rd) {
+            fprintf(stderr, "%s: format not recognised (no reader matches its first lines; use --format)\n",
+                    in.name);
+            goto out;
+        }
+    }
+    L.head = head;
+    L.head_len = head_len;
+    L.buf = xmalloc(INGEST_BUF);
+
+    in.index = o->index ? o->index : "main";
+    in.sourcetype = o->sourcetype ? o->sourcetype : in.rd->sourcetype;
+    in.source = xstrdup(o->source ? o->source : in.name);
+    if (o->fallback_host) in.fallback_host = o->fallback_host;
+    else in.fallback_host = host = ingest_hostname();
+
+    long long start_off = 0;
+    long start_line = 0;
+    if (!is_stdin) {
+        if (ingest_hash_file(path, hash, &size)) {
+            fprintf(stderr, "%s: read error: %s\n", path, strerror(errno));
+            goto out;
+        }
+    } else {
+        snprintf(hash, sizeof hash, "stdin-%.0f", util_now() * 1000);
+    }
+    if (store_begin(st)) {
+        fprintf(stderr, "%s: database error: %s\n", in.name, store_errmsg(st));
+        goto out;
+    }
+    sqlite3_int64 prev_id = 0;
+    int prev = is_stdin || o->force ? 0 : ingest_find_previous(st, hash, &prev_id, &start_off, &start_line);
+    if (prev == 1) {
+        store_rollback(st);
+        if (!o->quiet)
+            fprintf(stderr, "%s: already loaded (same content); skipped (use --force to load again)\n", in.name);
+        if (total) total->skipped_files++;
+        rc = 0;
+        goto out;
+    }
+    if (prev == 2) {
+        in.file_id = prev_id;
+        if (!o->quiet)
+            fprintf(stderr, "%s: resuming an interrupted load at line %ld\n", in.name, start_line + 1);
+    } else {
+        start_off = 0;
+        start_line = 0;
+        in.file_id = ingest_new_file(&in, is_stdin ? "-" : path, hash, size);
+        if (in.file_id < 0 || store_commit(st) || store_begin(st)) {
+            fprintf(stderr, "%s: database error: %s\n", in.name, sqlite3_errmsg(store_db(st)));
+            store_rollback(st);
+            goto out;
+        }
+    }
+    if (prev == 2) {
+        /* Rejected count continues from the earlier attempt. */
+        sqlite3_stmt *q;
+        if (sqlite3_prepare_v2(store_db(st), "SELECT rejected FROM files WHERE id = ?1", -1, &q, NULL) == SQLITE_OK) {
+            sqlite3_bind_int64(q, 1, in.file_id);
+            if (sqlite3_step(q) == SQLITE_ROW) in.rejected = sqlite3_column_int64(q, 0);
+            sqlite3_finalize(q);
+        }
+    }
+    in.progress = !o->quiet && util_isatty(2);
+    const char *abort_env = getenv("SPLITE_TEST_CRASH_AFTER");
+    if (abort_env) in.abort_after = atol(abort_env);
+    in.t0 = util_now();
+    in.rstate = in.rd->open ? in.rd->open() : NULL;
+    int run = ingest_run(&in, &L, start_off, start_line);
+    if (run == 0 && o->update_timestamp && ingest_shift_times(&in)) run = -1;
+    if (run == 0 && (ingest_update_file(&in, "done") || store_commit(st))) {
+        fprintf(stderr, "%s: database error: %s\n", in.name, sqlite3_errmsg(store_db(st)));
+        run = -1;
+    }
+    if (run != 0) {
+        /* Keep what was committed; the file stays 'loading' so a re-run resumes. */
+        store_rollback(st);
+    }
+    if (in.rd->close) in.rd->close(in.rstate);
+    double secs = util_now() - in.t0;
+    if (in.progress) fputs("\r\033[K", stderr);
+    if (!o->quiet)
+        fprintf(stderr, "%s: %ld events loaded, %ld lines rejected, %.2f s (%s, sourcetype=%s)\n", in.name, in.events,
+                in.rejected, secs, in.rd->name, in.sourcetype);
+    if (total) {
+        total->events += in.events;
+        total->rejected += in.rejected;
+        total->files++;
+        total->bytes += (double)in.next_off;
+        total->seconds += secs;
+    }
+    rc = run;
+out:
+    if (L.f && !is_stdin) fclose(L.f);
+    free(L.buf);
+    sbuf_free(&L.line);
+    free(head);
+    free(host);
+    free(in.source);
+    return rc;
+}

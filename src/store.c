@@ -1,0 +1,564 @@
+/* store.c: the SQLite event store: schema, the field catalog (case-sensitive
+ * field name -> column), and fast inserts with prepared statements cached
+ * per set of fields. See store.h for the layout. */
+#include "store.h"
+#include "hmap.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STORE_SCHEMA_VERSION 1
+/* SQLite's default SQLITE_MAX_COLUMN is 2000; beyond this many dynamic
+ * columns, further fields go to the _extra JSON column. */
+#define STORE_MAX_COLUMNS 1900
+#define STORE_STMT_CACHE 256
+#define STORE_FIXED_BINDS 7
+
+typedef struct store_field {
+    char *name;
+    char *col;   /* column name, NULL when kept in _extra */
+    int mv;
+} store_field;
+
+typedef struct store_stmt {
+    int *sig;    /* field indices bound after the fixed parameters */
+    int nsig;
+    sqlite3_stmt *stmt;
+} store_stmt;
+
+struct store {
+    sqlite3 *db;
+    store_field *fields;
+    int nfields, capfields;
+    int ncols;             /* dynamic columns in events */
+    hmap by_name;          /* field name -> index in fields */
+    hmap by_col;           /* lower-cased column name -> 1 */
+    hmap stmt_index;       /* signature bytes -> index in stmts */
+    store_stmt *stmts;
+    int nstmts;
+    sqlite3_stmt *raw_ins, *cat_ins, *cat_mv;
+    char *err;
+    /* scratch for store_insert, indexed by field index */
+    unsigned *stamp;
+    int *group_of;
+    int capscratch;
+    unsigned seq;
+    int *gfield, *gcount, *gfirst;
+    int capgroups;
+    sbuf tmp, sig;
+};
+
+static const char *const store_reserved[] = {
+    "_time", "index", "host", "source", "sourcetype", "_file", "_extra",
+    "_raw", "rowid", "oid", "_rowid_", NULL,
+};
+
+static const char store_schema[] =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value);\n"
+    "CREATE TABLE IF NOT EXISTS files(\n"
+    "  id INTEGER PRIMARY KEY, path TEXT NOT NULL, hash TEXT NOT NULL, size INTEGER,\n"
+    "  status TEXT NOT NULL DEFAULT 'loading', offset INTEGER NOT NULL DEFAULT 0,\n"
+    "  line INTEGER NOT NULL DEFAULT 0, events INTEGER NOT NULL DEFAULT 0,\n"
+    "  rejected INTEGER NOT NULL DEFAULT 0, \"index\" TEXT, sourcetype TEXT, source TEXT,\n"
+    "  host TEXT, reader TEXT, time_shift REAL NOT NULL DEFAULT 0, started REAL, finished REAL);\n"
+    "CREATE INDEX IF NOT EXISTS files_hash ON files(hash);\n"
+    "CREATE TABLE IF NOT EXISTS fields(name TEXT PRIMARY KEY, col TEXT, mv INTEGER NOT NULL DEFAULT 0);\n"
+    "CREATE TABLE IF NOT EXISTS events(\n"
+    "  _time REAL NOT NULL, \"index\" TEXT NOT NULL, host TEXT, source TEXT, sourcetype TEXT,\n"
+    "  _file INTEGER, _extra TEXT);\n"
+    "CREATE TABLE IF NOT EXISTS raw(rowid INTEGER PRIMARY KEY, _raw TEXT);\n"
+    "CREATE INDEX IF NOT EXISTS events_time ON events(_time);\n"
+    "CREATE INDEX IF NOT EXISTS events_index ON events(\"index\" COLLATE NOCASE, _time);\n"
+    "CREATE INDEX IF NOT EXISTS events_sourcetype ON events(sourcetype COLLATE NOCASE, _time);\n"
+    "CREATE INDEX IF NOT EXISTS events_source ON events(source COLLATE NOCASE, _time);\n"
+    "CREATE INDEX IF NOT EXISTS events_host ON events(host COLLATE NOCASE, _time);\n"
+    "CREATE INDEX IF NOT EXISTS events_file ON events(_file);\n";
+
+static void store_set_err(store *st, const char *what)
+{
+    free(st->err);
+    st->err = xasprintf("%s: %s", what, sqlite3_errmsg(st->db));
+}
+
+const char *store_errmsg(store *st)
+{
+    return st->err ? st->err : "no error";
+}
+
+sqlite3 *store_db(store *st)
+{
+    return st->db;
+}
+
+static int store_exec(store *st, const char *sql)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        free(st->err);
+        st->err = xasprintf("%s", msg ? msg : "unknown SQLite error");
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static void store_lower(sbuf *b, const char *s)
+{
+    sbuf_reset(b);
+    for (; *s; s++) sbuf_addc(b, (char)tolower((unsigned char)*s));
+}
+
+static int store_add_field_mem(store *st, const char *name, const char *col, int mv)
+{
+    if (st->nfields == st->capfields) {
+        st->capfields = st->capfields ? st->capfields * 2 : 64;
+        st->fields = xrealloc(st->fields, (size_t)st->capfields * sizeof *st->fields);
+    }
+    int idx = st->nfields++;
+    st->fields[idx].name = xstrdup(name);
+    st->fields[idx].col = col ? xstrdup(col) : NULL;
+    st->fields[idx].mv = mv;
+    hmap_put(&st->by_name, name, strlen(name), idx);
+    if (col) {
+        store_lower(&st->tmp, col);
+        hmap_put(&st->by_col, st->tmp.s, st->tmp.len, 1);
+        st->ncols++;
+    }
+    return idx;
+}
+
+static void store_clear_catalog(store *st)
+{
+    for (int i = 0; i < st->nfields; i++) {
+        free(st->fields[i].name);
+        free(st->fields[i].col);
+    }
+    st->nfields = 0;
+    st->ncols = 0;
+    hmap_free(&st->by_name);
+    hmap_free(&st->by_col);
+    for (int i = 0; store_reserved[i]; i++)
+        hmap_put(&st->by_col, store_reserved[i], strlen(store_reserved[i]), 1);
+}
+
+int store_reload_catalog(store *st)
+{
+    store_clear_catalog(st);
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(st->db, "SELECT name, col, mv FROM fields ORDER BY rowid", -1, &q, NULL) != SQLITE_OK) {
+        store_set_err(st, "reading the field catalog");
+        return -1;
+    }
+    while (sqlite3_step(q) == SQLITE_ROW)
+        store_add_field_mem(st, (const char *)sqlite3_column_text(q, 0),
+                            (const char *)sqlite3_column_text(q, 1), sqlite3_column_int(q, 2));
+    sqlite3_finalize(q);
+    return 0;
+}
+
+store *store_open(const char *path, char **err)
+{
+    store *st = xcalloc(1, sizeof *st);
+    hmap_init(&st->by_name);
+    hmap_init(&st->by_col);
+    hmap_init(&st->stmt_index);
+    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        *err = xasprintf("cannot open database %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        store_close(st);
+        return NULL;
+    }
+    sqlite3_busy_timeout(st->db, 30000);
+    sqlite3_extended_result_codes(st->db, 1);
+    if (store_exec(st, "PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                       "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;") ||
+        store_exec(st, "BEGIN IMMEDIATE") || store_exec(st, store_schema)) {
+        *err = xasprintf("cannot initialise database %s: %s", path, store_errmsg(st));
+        store_close(st);
+        return NULL;
+    }
+    char sql[128];
+    snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO meta VALUES('schema_version', %d)", STORE_SCHEMA_VERSION);
+    if (store_exec(st, sql) || store_exec(st, "COMMIT") || store_reload_catalog(st)) {
+        *err = xasprintf("cannot initialise database %s: %s", path, store_errmsg(st));
+        store_close(st);
+        return NULL;
+    }
+    return st;
+}
+
+static void store_drop_stmts(store *st)
+{
+    for (int i = 0; i < st->nstmts; i++) {
+        sqlite3_finalize(st->stmts[i].stmt);
+        free(st->stmts[i].sig);
+    }
+    free(st->stmts);
+    st->stmts = NULL;
+    st->nstmts = 0;
+    hmap_free(&st->stmt_index);
+}
+
+void store_close(store *st)
+{
+    if (!st) return;
+    store_drop_stmts(st);
+    sqlite3_finalize(st->raw_ins);
+    sqlite3_finalize(st->cat_ins);
+    sqlite3_finalize(st->cat_mv);
+    if (st->db) sqlite3_close(st->db);
+    store_clear_catalog(st);
+    hmap_free(&st->by_col);
+    free(st->fields);
+    free(st->stamp);
+    free(st->group_of);
+    free(st->gfield);
+    free(st->gcount);
+    free(st->gfirst);
+    sbuf_free(&st->tmp);
+    sbuf_free(&st->sig);
+    free(st->err);
+    free(st);
+}
+
+int store_begin(store *st)
+{
+    return store_exec(st, "BEGIN IMMEDIATE");
+}
+
+int store_commit(store *st)
+{
+    return store_exec(st, "COMMIT");
+}
+
+void store_rollback(store *st)
+{
+    if (!sqlite3_get_autocommit(st->db)) sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+/* Choose a column name for a new field: the name itself unless it collides
+ * (case-insensitively) with an existing or reserved column, then name~N. */
+static char *store_pick_column(store *st, const char *name)
+{
+    size_t n = strlen(name);
+    int plain = n > 0 && n <= 64;
+    for (size_t i = 0; plain && i < n; i++)
+        if ((unsigned char)name[i] < 0x20) plain = 0;
+    const char *base = plain ? name : "field";
+    for (int k = plain ? 1 : 2;; k++) {
+        char *cand = k == 1 ? xstrdup(base) : xasprintf("%s~%d", base, k);
+        store_lower(&st->tmp, cand);
+        if (!hmap_get(&st->by_col, st->tmp.s, st->tmp.len)) return cand;
+        free(cand);
+    }
+}
+
+/* Index of field `name`, creating its column (or _extra entry) if new. */
+static int store_field_index(store *st, const char *name, size_t len)
+{
+    long *v = hmap_get(&st->by_name, name, len);
+    if (v) return (int)*v;
+    char *col = st->ncols < STORE_MAX_COLUMNS ? store_pick_column(st, name) : NULL;
+    if (col) {
+        sbuf sql = {0};
+        sbuf_add(&sql, "ALTER TABLE events ADD COLUMN ");
+        sbuf_add_sql_ident(&sql, col);
+        sbuf_add(&sql, " TEXT");
+        int rc = store_exec(st, sql.s);
+        sbuf_free(&sql);
+        if (rc) {
+            /* Another process may have added fields: reload and look again. */
+            free(col);
+            if (store_reload_catalog(st)) return -1;
+            v = hmap_get(&st->by_name, name, len);
+            if (v) return (int)*v;
+            return -1;
+        }
+    }
+    if (!st->cat_ins &&
+        sqlite3_prepare_v2(st->db, "INSERT INTO fields(name, col, mv) VALUES(?1, ?2, 0)", -1, &st->cat_ins, NULL)) {
+        free(col);
+        store_set_err(st, "preparing the catalog insert");
+        return -1;
+    }
+    sqlite3_bind_text(st->cat_ins, 1, name, (int)len, SQLITE_STATIC);
+    if (col) sqlite3_bind_text(st->cat_ins, 2, col, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(st->cat_ins, 2);
+    int rc = sqlite3_step(st->cat_ins);
+    sqlite3_reset(st->cat_ins);
+    if (rc != SQLITE_DONE) {
+        free(col);
+        store_set_err(st, "adding to the field catalog");
+        return -1;
+    }
+    char *nm = xstrndup(name, len);
+    int idx = store_add_field_mem(st, nm, col, 0);
+    free(nm);
+    free(col);
+    return idx;
+}
+
+static void store_scratch(store *st)
+{
+    if (st->capscratch < st->nfields) {
+        int cap = st->nfields * 2 + 64;
+        st->stamp = xrealloc(st->stamp, (size_t)cap * sizeof *st->stamp);
+        st->group_of = xrealloc(st->group_of, (size_t)cap * sizeof *st->group_of);
+        memset(st->stamp + st->capscratch, 0, (size_t)(cap - st->capscratch) * sizeof *st->stamp);
+        st->capscratch = cap;
+    }
+}
+
+static sqlite3_stmt *store_insert_stmt(store *st, const int *sig, int nsig)
+{
+    long *v = hmap_get(&st->stmt_index, (const char *)sig, (size_t)nsig * sizeof *sig);
+    if (v) return st->stmts[*v].stmt;
+    if (st->nstmts >= STORE_STMT_CACHE) store_drop_stmts(st);
+    sbuf sql = {0};
+    sbuf_add(&sql, "INSERT INTO events(_time, \"index\", host, source, sourcetype, _file, _extra");
+    for (int i = 0; i < nsig; i++) {
+        sbuf_add(&sql, ", ");
+        sbuf_add_sql_ident(&sql, st->fields[sig[i]].col);
+    }
+    sbuf_add(&sql, ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7");
+    for (int i = 0; i < nsig; i++) sbuf_printf(&sql, ", ?%d", i + STORE_FIXED_BINDS + 1);
+    sbuf_addc(&sql, ')');
+    sqlite3_stmt *stmt = NULL;
+    int rc = sqlite3_prepare_v3(st->db, sql.s, (int)sql.len, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+    sbuf_free(&sql);
+    if (rc != SQLITE_OK) {
+        store_set_err(st, "preparing an insert");
+        return NULL;
+    }
+    st->stmts = xrealloc(st->stmts, (size_t)(st->nstmts + 1) * sizeof *st->stmts);
+    st->stmts[st->nstmts].sig = xmalloc((size_t)(nsig ? nsig : 1) * sizeof *sig);
+    if (nsig) memcpy(st->stmts[st->nstmts].sig, sig, (size_t)nsig * sizeof *sig);
+    st->stmts[st->nstmts].nsig = nsig;
+    st->stmts[st->nstmts].stmt = stmt;
+    hmap_put(&st->stmt_index, (const char *)sig, (size_t)nsig * sizeof *sig, st->nstmts);
+    st->nstmts++;
+    return stmt;
+}
+
+/* JSON string literal into b (for multivalue arrays and _extra). */
+static void store_json_string(sbuf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    sbuf_addc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            sbuf_addc(b, '\\');
+            sbuf_addc(b, (char)c);
+        } else if (c < 0x20) {
+            char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+            sbuf_add(b, u);
+        } else {
+            sbuf_addc(b, (char)c);
+        }
+    }
+    sbuf_addc(b, '"');
+}
+
+static void store_mv_json(sbuf *b, const event *ev, int fi, const int *field_idx)
+{
+    sbuf_addc(b, '[');
+    int first = 1;
+    for (size_t i = 0; i < ev->nfields; i++) {
+        if (field_idx[i] != fi) continue;
+        if (!first) sbuf_addc(b, ',');
+        first = 0;
+        store_json_string(b, ev->fields[i].value, ev->fields[i].value_len);
+    }
+    sbuf_addc(b, ']');
+}
+
+static int store_mark_mv(store *st, int fi)
+{
+    if (st->fields[fi].mv) return 0;
+    if (!st->cat_mv &&
+        sqlite3_prepare_v2(st->db, "UPDATE fields SET mv = 1 WHERE name = ?1", -1, &st->cat_mv, NULL)) {
+        store_set_err(st, "preparing the catalog update");
+        return -1;
+    }
+    sqlite3_bind_text(st->cat_mv, 1, st->fields[fi].name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st->cat_mv);
+    sqlite3_reset(st->cat_mv);
+    if (rc != SQLITE_DONE) {
+        store_set_err(st, "updating the field catalog");
+        return -1;
+    }
+    st->fields[fi].mv = 1;
+    return 0;
+}
+
+sqlite3_int64 store_insert(store *st, const event *ev, sqlite3_int64 file_id)
+{
+    assert(ev->index && ev->has_time);
+    size_t n = ev->nfields;
+    int stack_idx[256];
+    int *field_idx = n <= 256 ? stack_idx : xmalloc(n * sizeof *field_idx);
+    sqlite3_int64 rowid = -1;
+    sbuf mvbuf = {0}, extra = {0};
+
+    /* 1. field index of every field, and groups of repeated names */
+    for (size_t i = 0; i < n; i++) {
+        field_idx[i] = store_field_index(st, ev->fields[i].name, ev->fields[i].name_len);
+        if (field_idx[i] < 0) goto out;
+    }
+    store_scratch(st);
+    if (st->capgroups < (int)n + 1) {
+        st->capgroups = (int)n + 16;
+        st->gfield = xrealloc(st->gfield, (size_t)st->capgroups * sizeof *st->gfield);
+        st->gcount = xrealloc(st->gcount, (size_t)st->capgroups * sizeof *st->gcount);
+        st->gfirst = xrealloc(st->gfirst, (size_t)st->capgroups * sizeof *st->gfirst);
+    }
+    if (++st->seq == 0) {
+        memset(st->stamp, 0, (size_t)st->capscratch * sizeof *st->stamp);
+        st->seq = 1;
+    }
+    int ngroups = 0;
+    for (size_t i = 0; i < n; i++) {
+        int fi = field_idx[i];
+        if (st->stamp[fi] == st->seq) {
+            st->gcount[st->group_of[fi]]++;
+            continue;
+        }
+        st->stamp[fi] = st->seq;
+        st->group_of[fi] = ngroups;
+        st->gfield[ngroups] = fi;
+        st->gcount[ngroups] = 1;
+        st->gfirst[ngroups] = (int)i;
+        ngroups++;
+    }
+
+    /* 2. signature: grouped fields that have columns, in first-seen order */
+    sbuf_reset(&st->sig);
+    int nsig = 0;
+    for (int g = 0; g < ngroups; g++) {
+        int fi = st->gfield[g];
+        if (st->gcount[g] > 1 && store_mark_mv(st, fi)) goto out;
+        if (!st->fields[fi].col) {
+            sbuf_addc(&extra, extra.len ? ',' : '{');
+            store_json_string(&extra, st->fields[fi].name, strlen(st->fields[fi].name));
+            sbuf_addc(&extra, ':');
+            if (st->gcount[g] > 1) store_mv_json(&extra, ev, fi, field_idx);
+            else store_json_string(&extra, ev->fields[st->gfirst[g]].value, ev->fields[st->gfirst[g]].value_len);
+            continue;
+        }
+        sbuf_addn(&st->sig, (const char *)&fi, sizeof fi);
+        nsig++;
+    }
+    if (extra.len) sbuf_addc(&extra, '}');
+    sqlite3_stmt *stmt = store_insert_stmt(st, (const int *)st->sig.s, nsig);
+    if (!stmt) goto out;
+
+    /* 3. bind and insert */
+    sqlite3_bind_double(stmt, 1, ev->time);
+    sqlite3_bind_text(stmt, 2, ev->index, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 3, ev->host, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 4, ev->source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(stmt, 5, ev->sourcetype, -1, SQLITE_STATIC);
+    if (file_id > 0) sqlite3_bind_int64(stmt, 6, file_id);
+    else sqlite3_bind_null(stmt, 6);
+    if (extra.len) sqlite3_bind_text(stmt, 7, extra.s, (int)extra.len, SQLITE_STATIC);
+    else sqlite3_bind_null(stmt, 7);
+    int p = STORE_FIXED_BINDS + 1;
+    for (int g = 0; g < ngroups; g++) {
+        int fi = st->gfield[g];
+        if (!st->fields[fi].col) continue;
+        if (st->gcount[g] > 1) {
+            /* Several buffers may be live at once: copy into the blob. */
+            sbuf_reset(&mvbuf);
+            store_mv_json(&mvbuf, ev, fi, field_idx);
+            sqlite3_bind_blob(stmt, p++, mvbuf.s, (int)mvbuf.len, SQLITE_TRANSIENT);
+        } else {
+            const ev_field *f = &ev->fields[st->gfirst[g]];
+            sqlite3_bind_text(stmt, p++, f->value, (int)f->value_len, SQLITE_STATIC);
+        }
+    }
+    int rc = sqlite3_step(stmt);
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+    if (rc != SQLITE_DONE) {
+        store_set_err(st, "inserting an event");
+        goto out;
+    }
+    rowid = sqlite3_last_insert_rowid(st->db);
+    if (!st->raw_ins &&
+        sqlite3_prepare_v3(st->db, "INSERT INTO raw(rowid, _raw) VALUES(?1, ?2)", -1, SQLITE_PREPARE_PERSISTENT,
+                           &st->raw_ins, NULL)) {
+        store_set_err(st, "preparing the raw insert");
+        rowid = -1;
+        goto out;
+    }
+    sqlite3_bind_int64(st->raw_ins, 1, rowid);
+    sqlite3_bind_text(st->raw_ins, 2, ev->raw ? ev->raw : "", ev->raw ? (int)ev->raw_len : 0, SQLITE_STATIC);
+    rc = sqlite3_step(st->raw_ins);
+    sqlite3_reset(st->raw_ins);
+    if (rc != SQLITE_DONE) {
+        store_set_err(st, "inserting _raw");
+        rowid = -1;
+    }
+out:
+    if (field_idx != stack_idx) free(field_idx);
+    sbuf_free(&mvbuf);
+    sbuf_free(&extra);
+    return rowid;
+}
+
+static int store_is_meta(const char *name)
+{
+    return !strcmp(name, "_time") || !strcmp(name, "index") || !strcmp(name, "host") ||
+           !strcmp(name, "source") || !strcmp(name, "sourcetype");
+}
+
+int store_field_sql(store *st, const char *alias, const char *name, sbuf *out)
+{
+    const char *dot = (alias && *alias) ? "." : "";
+    if (!alias) alias = "";
+    if (store_is_meta(name)) {
+        sbuf_printf(out, "%s%s", alias, dot);
+        sbuf_add_sql_ident(out, name);
+        return 1;
+    }
+    if (!strcmp(name, "_raw")) {
+        sbuf_printf(out, "(SELECT r._raw FROM raw r WHERE r.rowid = %s%srowid)", alias, dot);
+        return 1;
+    }
+    long *v = hmap_get(&st->by_name, name, strlen(name));
+    if (!v) {
+        sbuf_add(out, "NULL");
+        return 0;
+    }
+    const store_field *f = &st->fields[*v];
+    if (f->col) {
+        sbuf_printf(out, "%s%s", alias, dot);
+        sbuf_add_sql_ident(out, f->col);
+    } else {
+        sbuf tmp = {0};
+        sbuf_add(&tmp, "$.");
+        store_json_string(&tmp, name, strlen(name));
+        sbuf_printf(out, "json_extract(%s%s_extra, ", alias, dot);
+        sbuf_add_sql_string(out, tmp.s, tmp.len);
+        sbuf_addc(out, ')');
+        sbuf_free(&tmp);
+    }
+    return 1;
+}
+
+int store_field_is_mv(store *st, const char *name)
+{
+    long *v = hmap_get(&st->by_name, name, strlen(name));
+    return v ? st->fields[*v].mv : 0;
+}
+
+void store_each_field(store *st, void (*fn)(void *ctx, const char *name), void *ctx)
+{
+    static const char *const meta[] = {"_time", "index", "host", "source", "sourcetype", "_raw", NULL};
+    for (int i = 0; meta[i]; i++) fn(ctx, meta[i]);
+    for (int i = 0; i < st->nfields; i++)
+        if (!store_is_meta(st->fields[i].name) && strcmp(st->fields[i].name, "_raw")) fn(ctx, st->fields[i].name);
+}

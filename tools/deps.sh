@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# tools/deps.sh: install the Debian 12 packages splite needs to build and test,
+# only those missing (apt-get; run as root).
+set -euo pipefail
+pkgs=(cmake make gcc pkg-config libsqlite3-dev libyaml-dev libjansson-dev libcmocka-dev
+      libexpat1-dev libpcre2-dev lemon sqlite3)
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
