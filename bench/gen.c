@@ -716,6 +716,12 @@ static void render_json(gen *g)
         ob_str(o, bench_field_names[f]);
         ob_lit(o, "\":");
         ob_json(o, v[f], strlen(v[f]));
+        /* splite's XmlWinEventLog reader adds EventCode (as Splunk does);
+         * the JSON lines carry it so both give the same fields. */
+        if (f == BF_EventID) {
+            ob_lit(o, ",\"EventCode\":");
+            ob_json(o, v[f], strlen(v[f]));
+        }
     }
     for (int i = 0; i < g->nkv; i++) {
         ob_lit(o, ",\"");
