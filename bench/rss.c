@@ -1,6 +1,7 @@
 /* rss.c: bench-rss, a tiny stand-in for /usr/bin/time -v: runs a command and
- * prints its wall time and peak resident set size (getrusage of the child)
- * on stderr as "bench-rss: wall=SECONDS maxrss_kb=KB status=N". */
+ * prints its wall time, CPU time (user + system) and peak resident set size
+ * (getrusage of the child) on stderr as
+ * "bench-rss: wall=SECONDS cpu=SECONDS maxrss_kb=KB status=N". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -36,6 +37,8 @@ int main(int argc, char **argv)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double wall = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    fprintf(stderr, "bench-rss: wall=%.3f maxrss_kb=%ld status=%d\n", wall, ru.ru_maxrss, rc);
+    double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                 (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+    fprintf(stderr, "bench-rss: wall=%.3f cpu=%.3f maxrss_kb=%ld status=%d\n", wall, cpu, ru.ru_maxrss, rc);
     return rc;
 }
