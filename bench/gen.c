@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 enum gen_format { F_XML, F_JSON, F_TSV, F_WINEVENTLOG };
 enum attack { A_NONE = -1, A_APPCMD_MODULE, A_GACUTIL, A_HTTPLOGGING, A_COUNT };
@@ -511,9 +512,29 @@ static void put_ip_for(gen *g, const char *name)
     }
 }
 
+/* Programs that do not open network connections themselves. */
+static int is_quiet(const char *path)
+{
+    static const char *const quiet[] = {
+        "\\conhost.exe", "\\cmd.exe", "\\notepad.exe", "\\timeout.exe", "\\findstr.exe",
+        "\\HOSTNAME.EXE", "\\tasklist.exe", "\\reg.exe", "\\sc.exe", "\\7z.exe", "\\consent.exe",
+        "\\ctfmon.exe", "\\fontdrvhost.exe", "\\sihost.exe", "\\userinit.exe", "\\LogonUI.exe",
+        "\\csc.exe", "\\cvtres.exe", "\\audiodg.exe", "\\SearchFilterHost.exe", "\\ipconfig.exe",
+        "\\systeminfo.exe", "\\appcmd.exe", "\\gacutil.exe", "\\iisreset.exe", "\\WerFault.exe",
+    };
+    size_t n = strlen(path);
+    for (size_t i = 0; i < sizeof quiet / sizeof quiet[0]; i++) {
+        size_t m = strlen(quiet[i]);
+        if (n >= m && !strcasecmp(path + n - m, quiet[i])) return 1;
+    }
+    return 0;
+}
+
 static void ev_network(gen *g)
 {
     const gproc *pp = ring_pick(g);
+    for (int tries = 0; pp && tries < 6 && is_quiet(g->w.images[pp->img].path); tries++) pp = ring_pick(g);
+    if (pp && is_quiet(g->w.images[pp->img].path)) pp = NULL;
     gproc tmp;
     if (!pp) {
         make_proc_guid(g, tmp.guid, 0);
@@ -625,6 +646,10 @@ static void ev_file(gen *g)
         vprintf_(g, "C:\\Users\\%s\\Documents\\~$%s", u, gen_docs[RN(g, (uint64_t)gen_ndocs)]);
         break;
     default:
+        if (!strstr(path, "powershell")) {
+            vprintf_(g, "C:\\Users\\%s\\AppData\\Local\\Temp\\%s%04X.tmp", u, p.user >= 0 ? "~DF" : "tmp", (unsigned)RN(g, 0x10000));
+            break;
+        }
         vprintf_(g, "C:\\Users\\%s\\AppData\\Local\\Temp\\__PSScriptPolicyTest_%c%c%c%c%c%c%c%c.%c%c%c.ps1", u,
                  'a' + (int)RN(g, 26), 'a' + (int)RN(g, 26), 'a' + (int)RN(g, 26), 'a' + (int)RN(g, 26),
                  'a' + (int)RN(g, 26), 'a' + (int)RN(g, 26), 'a' + (int)RN(g, 26), 'a' + (int)RN(g, 26),

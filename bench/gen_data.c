@@ -382,6 +382,8 @@ static void build_images(gen_world *w, uint64_t seed)
      * first, then updaters, helpers, ...). */
     for (int r = 0; r < nr && n < want; r++) {
         for (int v = 0; v < nv && n < want; v++) {
+            size_t el = strlen(vendors[v].exe), sl = strlen(roles[r].suffix);
+            if (sl && el >= sl && !strcmp(vendors[v].exe + el - sl, roles[r].suffix)) continue; /* no AgentAgent */
             gen_image *im = &w->images[n++];
             const char *pf = (v % 3 == 0) ? "C:\\Program Files (x86)\\" : "C:\\Program Files\\";
             char *dir = dupf(w, pf, vendors[v].dir, "\\");
