@@ -30,7 +30,7 @@ int replay_manifest(store *st, const char *path, const ingest_opts *base, const 
         ingest_opts o = *base;
         if (!o.sourcetype) o.sourcetype = d->sourcetype;
         if (!o.source) o.source = d->source;
-        o.fallback_host = m.id;
+        o.fallback_host = d->host ? d->host : m.id;
         FILE *probe = fopen(file, "rb");
         if (!probe) {
             fprintf(stderr, "%s:%ld: dataset '%s': file %s not found\n", path, d->line, d->name ? d->name : d->path,

@@ -21,7 +21,7 @@ void hmap_free(hmap *m)
 static size_t hmap_slot(const hmap_entry *slots, size_t cap, const char *key, size_t len)
 {
     size_t i = (size_t)util_hash(UTIL_HASH_INIT, key, len) & (cap - 1);
-    while (slots[i].key && !(slots[i].key_len == len && memcmp(slots[i].key, key, len) == 0))
+    while (slots[i].key && !(slots[i].key_len == len && (len == 0 || memcmp(slots[i].key, key, len) == 0)))
         i = (i + 1) & (cap - 1);
     return i;
 }

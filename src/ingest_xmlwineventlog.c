@@ -101,7 +101,10 @@ static void XMLCALL xw_start(void *ud, const XML_Char *name, const XML_Char **at
     }
     sbuf_reset(&s->text);
     s->collecting = 1;
-    snprintf(s->elem, sizeof s->elem, "%s", name);
+    size_t nl = strlen(name);
+    if (nl >= sizeof s->elem) nl = sizeof s->elem - 1;
+    memcpy(s->elem, name, nl);
+    s->elem[nl] = 0;
     switch (s->section) {
     case XW_SYSTEM:
         if (s->depth != 3) break;
@@ -137,7 +140,12 @@ static void XMLCALL xw_start(void *ud, const XML_Char *name, const XML_Char **at
         if (!strcmp(name, "Data")) {
             const char *n = xw_attr(atts, "Name");
             s->data_named = n && *n;
-            if (s->data_named) snprintf(s->data_name, sizeof s->data_name, "%s", n);
+            if (s->data_named) {
+                size_t dl = strlen(n);
+                if (dl >= sizeof s->data_name) dl = sizeof s->data_name - 1;
+                memcpy(s->data_name, n, dl);
+                s->data_name[dl] = 0;
+            }
         }
         break;
     case XW_RENDERING:

@@ -44,6 +44,7 @@ int manifest_load(const char *path, manifest *m, char **err)
         ds->name = mf_dup(yamlu_get_str(&doc, d, "name"));
         ds->sourcetype = mf_dup(yamlu_get_str(&doc, d, "sourcetype"));
         ds->source = mf_dup(yamlu_get_str(&doc, d, "source"));
+        ds->host = mf_dup(yamlu_get_str(&doc, d, "host"));
         ds->line = yamlu_line(d);
     }
     rc = 0;
@@ -60,6 +61,7 @@ void manifest_free(manifest *m)
         free(m->datasets[i].path);
         free(m->datasets[i].sourcetype);
         free(m->datasets[i].source);
+        free(m->datasets[i].host);
     }
     free(m->datasets);
     free(m->file);

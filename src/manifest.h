@@ -6,6 +6,7 @@
 
 typedef struct manifest_dataset {
     char *name, *path, *sourcetype, *source;
+    char *host;      /* optional (not in attack_data's format): default host */
     long line;       /* line of the entry in the manifest */
 } manifest_dataset;
 

@@ -4,6 +4,9 @@
 
 const reader *const reader_table[] = {
     &reader_xmlwineventlog,
+    &reader_wineventlog,
+    &reader_json,
+    &reader_kv,
     NULL,
 };
 

@@ -45,7 +45,7 @@ char *xstrdup(const char *s)
 char *xstrndup(const char *s, size_t n)
 {
     char *p = xmalloc(n + 1);
-    memcpy(p, s, n);
+    if (n) memcpy(p, s, n); /* s may be NULL when n == 0 */
     p[n] = 0;
     return p;
 }
@@ -78,6 +78,7 @@ void sbuf_grow(sbuf *b, size_t extra)
     while (cap < b->len + extra + 1) cap *= 2;
     b->s = xrealloc(b->s, cap);
     b->cap = cap;
+    b->s[b->len] = 0; /* stays a valid (possibly empty) string */
 }
 
 void sbuf_addn(sbuf *b, const char *s, size_t n)
@@ -196,8 +197,18 @@ int util_is_number(const char *s, size_t n, double *out)
 
 uint64_t util_hash(uint64_t h, const void *p, size_t n)
 {
+    /* FNV-1a style over 8-byte words (then the tail bytewise): not
+     * cryptographic, just fast and well mixed for content identity. */
     const unsigned char *c = p;
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, c + i, 8);
+        h ^= w;
+        h *= 0x100000001b3ULL;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++) {
         h ^= c[i];
         h *= 0x100000001b3ULL;
     }

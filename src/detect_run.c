@@ -1,0 +1,226 @@
+/* detect_run.c: run one detection over a window and emit what ES would:
+ * risk events and notables, recorded with the run (see detect_run.h). */
+#include "detect_run.h"
+#include "detect_emit.h"
+#include "detect_schedule.h"
+#include "risk_store.h"
+#include "spl.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct dr_rows {
+    risk_row *v;
+    size_t n, cap;
+} dr_rows;
+
+static int dr_collect(void *ctx, const spl_query *q, sqlite3_stmt *stmt)
+{
+    dr_rows *rows = ctx;
+    if (rows->n == rows->cap) {
+        rows->cap = rows->cap ? rows->cap * 2 : 16;
+        rows->v = xrealloc(rows->v, rows->cap * sizeof *rows->v);
+    }
+    risk_row *r = &rows->v[rows->n++];
+    risk_row_init(r);
+    for (int i = 0; i < q->ncols; i++) {
+        int t = sqlite3_column_type(stmt, i);
+        if (t == SQLITE_NULL) {
+            risk_row_add_text(r, q->cols[i], NULL);
+        } else if (t == SQLITE_BLOB) {
+            const char *b = sqlite3_column_blob(stmt, i);
+            int n = sqlite3_column_bytes(stmt, i);
+            if (risk_row_add_json(r, q->cols[i], b, (size_t)n)) {
+                char *s = xstrndup(b, (size_t)n);
+                risk_row_add_text(r, q->cols[i], s);
+                free(s);
+            }
+        } else {
+            risk_row_add_text(r, q->cols[i], (const char *)sqlite3_column_text(stmt, i));
+        }
+    }
+    return 0;
+}
+
+static void dr_fail(detect_run_result *r, const char *stage, char *msg)
+{
+    r->stage = stage;
+    r->error = msg;
+}
+
+/* Record a run that failed before producing rows. */
+static void dr_record_failure(sqlite3 *db, const detection *d, double scheduled, double t0, detect_run_result *r)
+{
+    int64_t run_id = 0;
+    char *err = NULL;
+    char *msg = xasprintf("%s: %s", r->stage, r->error ? r->error : "");
+    if (risk_store_run_begin(db, d->name ? d->name : d->file, d->id, scheduled, r->earliest, r->latest, t0, &run_id,
+                             &err) == 0)
+        risk_store_run_end(db, run_id, 0, 0, 0, util_now() - t0, "error", msg, &err);
+    free(err);
+    free(msg);
+}
+
+int detect_run_one(store *st, const spl_macros *macros, const detection *d, const detect_run_opts *o,
+                   detect_run_result *r)
+{
+    memset(r, 0, sizeof *r);
+    sqlite3 *db = store_db(st);
+    char *err = NULL;
+    double t0 = util_now();
+    double now = o->now > 0 ? o->now : util_now();
+    double scheduled = o->scheduled > 0 ? o->scheduled : now;
+    if (risk_store_init(db, &err)) {
+        dr_fail(r, "store", err);
+        return -1;
+    }
+    /* window */
+    spl_opts so = {0};
+    so.now = now;
+    char e_buf[64], l_buf[64];
+    if (o->all_time) {
+        r->earliest = 0;
+        r->latest = 0;
+    } else {
+        if (o->has_window) {
+            r->earliest = o->earliest;
+            r->latest = o->latest;
+        } else if (detect_run_window(d, scheduled, &r->earliest, &r->latest, &err)) {
+            dr_fail(r, "window", err);
+            return -1;
+        }
+        snprintf(e_buf, sizeof e_buf, "%.6f", r->earliest);
+        snprintf(l_buf, sizeof l_buf, "%.6f", r->latest);
+        so.earliest = r->earliest > 0 ? e_buf : NULL;
+        so.latest = r->latest > 0 ? l_buf : NULL;
+    }
+    /* compile */
+    spl_query *q = NULL;
+    spl_error se = {0};
+    if (spl_compile(st, macros, d->search, &so, &q, &se)) {
+        char *msg = spl_error_format(&se);
+        const char *stage = strstr(se.msg ? se.msg : "", "macro") ? "macro" : "parse";
+        spl_error_clear(&se);
+        dr_fail(r, stage, msg);
+        dr_record_failure(db, d, scheduled, t0, r);
+        return -1;
+    }
+    /* execute */
+    dr_rows rows = {0};
+    if (spl_run(st, q, dr_collect, &rows, &err)) {
+        spl_query_free(q);
+        for (size_t i = 0; i < rows.n; i++) risk_row_free(&rows.v[i]);
+        free(rows.v);
+        dr_fail(r, "execute", err);
+        dr_record_failure(db, d, scheduled, t0, r);
+        return -1;
+    }
+    spl_query_free(q);
+    r->rows = (int64_t)rows.n;
+    /* emit */
+    int64_t run_id = 0;
+    int rc = 0;
+    char *name = d->name ? d->name : d->file;
+    if (risk_store_run_begin(db, name, d->id, scheduled, r->earliest, r->latest, t0, &run_id, &err)) {
+        dr_fail(r, "store", err);
+        rc = -1;
+        goto out;
+    }
+    risk_run run = {.run_id = run_id, .window_earliest = r->earliest, .window_latest = r->latest};
+    detect_emit_stats es = {0};
+    sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
+    for (size_t i = 0; i < rows.n && rc == 0; i++) {
+        double run_time = r->latest > 0 ? r->latest : now;
+        if (detect_emit_row(db, d, &run, &rows.v[i], run_time, &es, &err)) {
+            dr_fail(r, "store", err);
+            rc = -1;
+        }
+        if (o->collect && d->deploy.rba) risk_events_for_row(d, &rows.v[i], run_time, &r->events);
+        if (o->collect && d->deploy.notable) {
+            r->notables = xrealloc(r->notables, (r->nnotables_made + 1) * sizeof *r->notables);
+            risk_notable_for_row(d, &rows.v[i], run_time, &r->notables[r->nnotables_made++]);
+        }
+    }
+    r->risk_events = es.risk_events;
+    r->notables_stored = es.notables;
+    r->seconds = util_now() - t0;
+    if (risk_store_run_end(db, run_id, r->rows, r->risk_events, r->notables_stored, r->seconds, rc ? "error" : "success",
+                           r->error, &err)) {
+        if (!r->error) dr_fail(r, "store", err);
+        else free(err);
+        rc = -1;
+    }
+    sqlite3_exec(db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
+out:
+    for (size_t i = 0; i < rows.n; i++) risk_row_free(&rows.v[i]);
+    free(rows.v);
+    return rc;
+}
+
+void detect_run_result_free(detect_run_result *r)
+{
+    free(r->error);
+    risk_event_list_free(&r->events);
+    for (size_t i = 0; i < r->nnotables_made; i++) notable_event_free(&r->notables[i]);
+    free(r->notables);
+    memset(r, 0, sizeof *r);
+}
+
+int detect_load_paths(const char *deploy_dir, char **paths, int npaths, detection_set *set)
+{
+    memset(set, 0, sizeof *set);
+    deployment_set deps = {0};
+    char *err = NULL;
+    int failed = 0;
+    struct stat sb;
+    if (deploy_dir && stat(deploy_dir, &sb) == 0 && deployment_load_dir(deploy_dir, &deps, &err)) {
+        fprintf(stderr, "splite: %s\n", err);
+        free(err);
+        failed++;
+    }
+    for (int i = 0; i < npaths; i++) {
+        if (stat(paths[i], &sb) != 0) {
+            fprintf(stderr, "splite: %s: no such file or directory\n", paths[i]);
+            failed++;
+            continue;
+        }
+        if (S_ISDIR(sb.st_mode)) {
+            detection_set sub = {0};
+            detection_load_dir(paths[i], &sub);
+            for (size_t k = 0; k < sub.nerrors; k++) {
+                fprintf(stderr, "splite: %s\n", sub.errors[k]);
+                failed++;
+            }
+            for (size_t k = 0; k < sub.n; k++) {
+                set->v = xrealloc(set->v, (set->n + 1) * sizeof *set->v);
+                set->v[set->n++] = sub.v[k];
+            }
+            sub.n = 0;
+            detection_set_free(&sub);
+        } else {
+            detection *d = NULL;
+            if (detection_load_file(paths[i], &d, &err)) {
+                fprintf(stderr, "splite: %s\n", err);
+                free(err);
+                err = NULL;
+                failed++;
+                continue;
+            }
+            set->v = xrealloc(set->v, (set->n + 1) * sizeof *set->v);
+            set->v[set->n++] = d;
+        }
+    }
+    for (size_t i = 0; i < set->n; i++) {
+        if (detection_resolve(set->v[i], deps.n ? &deps : NULL, &err)) {
+            fprintf(stderr, "splite: %s\n", err);
+            free(err);
+            err = NULL;
+            failed++;
+        }
+    }
+    deployment_set_free(&deps);
+    return failed;
+}

@@ -1,0 +1,41 @@
+/* detect_run.h: running one detection: compile its search (macros
+ * expanded), run it over a window, turn each result row into risk events and
+ * a notable (detect_emit), record the run in `runs`. Shared by `splite run`,
+ * `splite schedule` and `splite test`. */
+#ifndef SPLITE_DETECT_RUN_H
+#define SPLITE_DETECT_RUN_H
+#include <stdint.h>
+#include "detection.h"
+#include "risk.h"
+#include "spl_macro.h"
+#include "store.h"
+
+typedef struct detect_run_opts {
+    int all_time;          /* no window at all */
+    int has_window;        /* use earliest/latest below instead of the deployment's */
+    double earliest, latest;
+    double now;            /* reference time (also the scheduled time) */
+    double scheduled;      /* scheduled time recorded in runs (0: now) */
+    int collect;           /* keep the risk events in the result */
+} detect_run_opts;
+
+typedef struct detect_run_result {
+    int64_t rows, risk_events, notables_stored;
+    double earliest, latest, seconds;
+    const char *stage;     /* on failure: "macro", "parse", "execute", "store" */
+    char *error;           /* NULL on success */
+    risk_event_list events;  /* when collect: every risk event the rows gave */
+    notable_event *notables; /* when collect: the notables the rows gave */
+    size_t nnotables_made;
+} detect_run_result;
+
+/* Run d (resolved). Returns 0, or -1 with r->error / r->stage set. */
+int detect_run_one(store *st, const spl_macros *macros, const detection *d, const detect_run_opts *o,
+                   detect_run_result *r);
+void detect_run_result_free(detect_run_result *r);
+
+/* Load deployments (home's deployments/) and detections from paths (files
+ * or directories), resolving each. Prints errors naming files; returns the
+ * number of files that failed. */
+int detect_load_paths(const char *deploy_dir, char **paths, int npaths, detection_set *set);
+#endif

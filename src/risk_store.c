@@ -1,0 +1,261 @@
+/* risk_store.c: SQLite schema and bound-parameter inserts for risk events,
+ * notables, detection runs and scheduler state. */
+#include "risk_store.h"
+#include "util.h"
+
+#include <assert.h>
+#include <string.h>
+
+const char risk_store_schema_sql[] =
+    "CREATE TABLE IF NOT EXISTS risk (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  _time REAL NOT NULL,\n"
+    "  search_name TEXT NOT NULL,\n"
+    "  risk_object TEXT NOT NULL,\n"
+    "  risk_object_type TEXT NOT NULL,\n"
+    "  risk_object_field TEXT NOT NULL,\n"
+    "  risk_score INTEGER NOT NULL,\n"
+    "  risk_message TEXT,\n"
+    "  confidence INTEGER,\n"
+    "  impact INTEGER,\n"
+    "  annotations_mitre_attack BLOB,\n" /* JSON arrays are BLOBs: the store's multivalue form */
+    "  analyticstories BLOB,\n"
+    "  threat_object BLOB,\n"
+    "  threat_object_type BLOB,\n"
+    "  run_id INTEGER,\n"
+    "  window_earliest REAL NOT NULL,\n"
+    "  window_latest REAL NOT NULL,\n"
+    "  row_key TEXT NOT NULL,\n"
+    "  UNIQUE (search_name, window_earliest, window_latest, row_key, risk_object_field, risk_object, "
+    "risk_object_type)\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS risk_object_time ON risk (risk_object, _time);\n"
+    "CREATE TABLE IF NOT EXISTS notable (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  _time REAL NOT NULL,\n"
+    "  search_name TEXT NOT NULL,\n"
+    "  rule_name TEXT,\n"
+    "  rule_title TEXT,\n"
+    "  rule_description TEXT,\n"
+    "  security_domain TEXT,\n"
+    "  severity TEXT,\n"
+    "  risk_score INTEGER,\n"
+    "  nes_fields TEXT,\n" /* JSON object */
+    "  annotations_mitre_attack BLOB,\n"
+    "  analyticstories BLOB,\n"
+    "  result TEXT,\n" /* the result row, JSON object */
+    "  status TEXT NOT NULL DEFAULT 'new',\n"
+    "  run_id INTEGER,\n"
+    "  window_earliest REAL NOT NULL,\n"
+    "  window_latest REAL NOT NULL,\n"
+    "  row_key TEXT NOT NULL,\n"
+    "  UNIQUE (search_name, window_earliest, window_latest, row_key)\n"
+    ");\n"
+    "CREATE TABLE IF NOT EXISTS runs (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  detection TEXT NOT NULL,\n"
+    "  detection_id TEXT,\n"
+    "  scheduled_time REAL,\n"
+    "  window_earliest REAL,\n"
+    "  window_latest REAL,\n"
+    "  started REAL,\n"
+    "  rows INTEGER,\n"
+    "  risk_events INTEGER,\n"
+    "  notables INTEGER,\n"
+    "  duration REAL,\n"
+    "  status TEXT NOT NULL,\n"
+    "  error TEXT\n"
+    ");\n"
+    "CREATE INDEX IF NOT EXISTS runs_detection ON runs (detection, scheduled_time);\n"
+    "CREATE TABLE IF NOT EXISTS schedule_state (\n"
+    "  detection TEXT PRIMARY KEY,\n"
+    "  last_scheduled REAL NOT NULL,\n"
+    "  updated REAL\n"
+    ");\n";
+
+static int rs_fail(sqlite3 *db, char **err, const char *what)
+{
+    if (err) *err = xasprintf("%s: %s", what, sqlite3_errmsg(db));
+    return -1;
+}
+
+int risk_store_init(sqlite3 *db, char **err)
+{
+    assert(db);
+    char *msg = NULL;
+    if (sqlite3_exec(db, risk_store_schema_sql, NULL, NULL, &msg) != SQLITE_OK) {
+        if (err) *err = xasprintf("creating the risk tables: %s", msg ? msg : "unknown error");
+        sqlite3_free(msg);
+        return -1;
+    }
+    return 0;
+}
+
+static void rs_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void rs_blob(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_blob(st, i, s, (int)strlen(s), SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void rs_int_or_null(sqlite3_stmt *st, int i, int v)
+{
+    if (v >= 0)
+        sqlite3_bind_int(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* Step a prepared statement to completion and finalize it. */
+static int rs_run(sqlite3 *db, sqlite3_stmt *st, int *inserted, char **err, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return rs_fail(db, err, what);
+    if (inserted) *inserted = sqlite3_changes(db) > 0;
+    return 0;
+}
+
+int risk_store_insert_risk(sqlite3 *db, const risk_run *run, const risk_event *e, int *inserted, char **err)
+{
+    assert(db && run && e);
+    static const char sql[] =
+        "INSERT OR IGNORE INTO risk (_time, search_name, risk_object, risk_object_type, risk_object_field, "
+        "risk_score, risk_message, confidence, impact, annotations_mitre_attack, analyticstories, threat_object, "
+        "threat_object_type, run_id, window_earliest, window_latest, row_key) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return rs_fail(db, err, "inserting a risk event");
+    sqlite3_bind_double(st, 1, e->time);
+    rs_text(st, 2, e->search_name);
+    rs_text(st, 3, e->risk_object);
+    rs_text(st, 4, e->risk_object_type);
+    rs_text(st, 5, e->risk_object_field);
+    sqlite3_bind_int(st, 6, e->risk_score);
+    rs_text(st, 7, e->risk_message);
+    rs_int_or_null(st, 8, e->confidence);
+    rs_int_or_null(st, 9, e->impact);
+    rs_blob(st, 10, e->mitre_attack);
+    rs_blob(st, 11, e->analyticstories);
+    rs_blob(st, 12, e->threat_object);
+    rs_blob(st, 13, e->threat_object_type);
+    if (run->run_id)
+        sqlite3_bind_int64(st, 14, run->run_id);
+    else
+        sqlite3_bind_null(st, 14);
+    sqlite3_bind_double(st, 15, run->window_earliest);
+    sqlite3_bind_double(st, 16, run->window_latest);
+    rs_text(st, 17, e->row_key);
+    return rs_run(db, st, inserted, err, "inserting a risk event");
+}
+
+int risk_store_insert_notable(sqlite3 *db, const risk_run *run, const notable_event *n, int *inserted, char **err)
+{
+    assert(db && run && n);
+    static const char sql[] =
+        "INSERT OR IGNORE INTO notable (_time, search_name, rule_name, rule_title, rule_description, "
+        "security_domain, severity, risk_score, nes_fields, annotations_mitre_attack, analyticstories, result, "
+        "run_id, window_earliest, window_latest, row_key) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return rs_fail(db, err, "inserting a notable");
+    sqlite3_bind_double(st, 1, n->time);
+    rs_text(st, 2, n->search_name);
+    rs_text(st, 3, n->rule_name);
+    rs_text(st, 4, n->rule_title);
+    rs_text(st, 5, n->rule_description);
+    rs_text(st, 6, n->security_domain);
+    rs_text(st, 7, n->severity);
+    sqlite3_bind_int(st, 8, n->risk_score);
+    rs_text(st, 9, n->nes_fields);
+    rs_blob(st, 10, n->mitre_attack);
+    rs_blob(st, 11, n->analyticstories);
+    rs_text(st, 12, n->result);
+    if (run->run_id)
+        sqlite3_bind_int64(st, 13, run->run_id);
+    else
+        sqlite3_bind_null(st, 13);
+    sqlite3_bind_double(st, 14, run->window_earliest);
+    sqlite3_bind_double(st, 15, run->window_latest);
+    rs_text(st, 16, n->row_key);
+    return rs_run(db, st, inserted, err, "inserting a notable");
+}
+
+int risk_store_run_begin(sqlite3 *db, const char *detection, const char *detection_id, double scheduled,
+                         double window_earliest, double window_latest, double started, int64_t *run_id, char **err)
+{
+    assert(db && detection && run_id);
+    static const char sql[] = "INSERT INTO runs (detection, detection_id, scheduled_time, window_earliest, "
+                              "window_latest, started, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running')";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return rs_fail(db, err, "recording a run");
+    rs_text(st, 1, detection);
+    rs_text(st, 2, detection_id);
+    sqlite3_bind_double(st, 3, scheduled);
+    sqlite3_bind_double(st, 4, window_earliest);
+    sqlite3_bind_double(st, 5, window_latest);
+    sqlite3_bind_double(st, 6, started);
+    if (rs_run(db, st, NULL, err, "recording a run") < 0) return -1;
+    *run_id = sqlite3_last_insert_rowid(db);
+    return 0;
+}
+
+int risk_store_run_end(sqlite3 *db, int64_t run_id, int64_t rows, int64_t risk_events, int64_t notables,
+                       double duration, const char *status, const char *error, char **err)
+{
+    assert(db && status);
+    static const char sql[] = "UPDATE runs SET rows = ?2, risk_events = ?3, notables = ?4, duration = ?5, "
+                              "status = ?6, error = ?7 WHERE id = ?1";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return rs_fail(db, err, "finishing a run");
+    sqlite3_bind_int64(st, 1, run_id);
+    sqlite3_bind_int64(st, 2, rows);
+    sqlite3_bind_int64(st, 3, risk_events);
+    sqlite3_bind_int64(st, 4, notables);
+    sqlite3_bind_double(st, 5, duration);
+    rs_text(st, 6, status);
+    rs_text(st, 7, error);
+    return rs_run(db, st, NULL, err, "finishing a run");
+}
+
+int risk_store_last_scheduled(sqlite3 *db, const char *detection, double *t, char **err)
+{
+    assert(db && detection && t);
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, "SELECT last_scheduled FROM schedule_state WHERE detection = ?1", -1, &st, NULL) !=
+        SQLITE_OK)
+        return rs_fail(db, err, "reading the schedule state");
+    rs_text(st, 1, detection);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        *t = sqlite3_column_double(st, 0);
+        sqlite3_finalize(st);
+        return 0;
+    }
+    sqlite3_finalize(st);
+    if (rc == SQLITE_DONE) return 1;
+    return rs_fail(db, err, "reading the schedule state");
+}
+
+int risk_store_set_last_scheduled(sqlite3 *db, const char *detection, double t, double now, char **err)
+{
+    assert(db && detection);
+    static const char sql[] = "INSERT INTO schedule_state (detection, last_scheduled, updated) VALUES (?1, ?2, ?3) "
+                              "ON CONFLICT (detection) DO UPDATE SET last_scheduled = excluded.last_scheduled, "
+                              "updated = excluded.updated";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return rs_fail(db, err, "saving the schedule state");
+    rs_text(st, 1, detection);
+    sqlite3_bind_double(st, 2, t);
+    sqlite3_bind_double(st, 3, now);
+    return rs_run(db, st, NULL, err, "saving the schedule state");
+}

@@ -1,0 +1,42 @@
+/* risk_store.h: the SQLite tables detections write: `risk` (ES risk index
+ * events), `notable` (notable events), `runs` (one row per detection run)
+ * and `schedule_state` (last scheduled time per detection, for
+ * `splite schedule`). Inserts are idempotent per detection, window and row. */
+#ifndef SPLITE_RISK_STORE_H
+#define SPLITE_RISK_STORE_H
+#include <sqlite3.h>
+#include <stdint.h>
+
+#include "risk.h"
+
+/* The SQL that creates the tables and indexes (IF NOT EXISTS). */
+extern const char risk_store_schema_sql[];
+
+/* Create the tables if missing. Returns 0, or -1 with *err. */
+int risk_store_init(sqlite3 *db, char **err);
+
+/* What identifies the run that produced an event. */
+typedef struct risk_run {
+    int64_t run_id;          /* runs.id, or 0 */
+    double window_earliest;  /* the search window */
+    double window_latest;
+} risk_run;
+
+/* Insert one risk event / notable. The same search_name + window + row +
+ * risk object (field, value, type) is stored once: a repeat is ignored and
+ * *inserted (if not NULL) is 0, else 1. Returns 0, or -1 with *err. */
+int risk_store_insert_risk(sqlite3 *db, const risk_run *run, const risk_event *e, int *inserted, char **err);
+int risk_store_insert_notable(sqlite3 *db, const risk_run *run, const notable_event *n, int *inserted, char **err);
+
+/* Start a run (status 'running'); *run_id gets runs.id. */
+int risk_store_run_begin(sqlite3 *db, const char *detection, const char *detection_id, double scheduled,
+                         double window_earliest, double window_latest, double started, int64_t *run_id, char **err);
+/* Finish it: status is "success", "error" or "skipped"; error may be NULL. */
+int risk_store_run_end(sqlite3 *db, int64_t run_id, int64_t rows, int64_t risk_events, int64_t notables,
+                       double duration, const char *status, const char *error, char **err);
+
+/* Last scheduled time recorded for a detection: 0 and *t when known, 1 when
+ * none is stored, -1 with *err on failure. */
+int risk_store_last_scheduled(sqlite3 *db, const char *detection, double *t, char **err);
+int risk_store_set_last_scheduled(sqlite3 *db, const char *detection, double t, double now, char **err);
+#endif

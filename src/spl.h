@@ -1,0 +1,64 @@
+/* spl.h: the SPL engine's public interface: compile an SPL query (macros
+ * expanded, parsed, translated) into one SQL statement with bound
+ * parameters over the event store, and run it, handing rows to a callback. */
+#ifndef SPLITE_SPL_H
+#define SPLITE_SPL_H
+#include <sqlite3.h>
+#include "store.h"
+#include "spl_macro.h"
+
+/* An error with the position (byte offset into the query text) it refers to;
+ * spl_error_format renders "line L, column C" and a caret line. */
+typedef struct spl_error {
+    char *msg;       /* NULL when no error */
+    size_t off;      /* byte offset into text */
+    int has_pos;
+    char *text;      /* the text the offset refers to (expanded query) */
+} spl_error;
+void spl_error_clear(spl_error *e);
+/* "error: MSG\n at line L, column C:\n  LINE\n  ^" (caller frees). */
+char *spl_error_format(const spl_error *e);
+
+typedef struct spl_opts {
+    const char *earliest, *latest; /* time modifiers from the command line */
+    double now;                    /* reference time for relative modifiers */
+} spl_opts;
+
+/* One bound parameter of the generated SQL (?1, ?2, ...). */
+typedef struct spl_param {
+    int is_num;
+    double num;
+    char *text;
+} spl_param;
+
+/* A compiled query. Output columns are result columns 0..ncols-1 of sql. */
+typedef struct spl_query {
+    char *sql;
+    spl_param *params;
+    int nparams;
+    char **cols;        /* output field names, in order */
+    int *col_mv;        /* 1 when the column may hold a multivalue BLOB */
+    int ncols;
+    int events;         /* 1 when results are events (raw search results) */
+    char *expanded;     /* the query after macro expansion */
+} spl_query;
+
+/* Compile text. macros may be NULL (no macros known). Returns 0, or -1 with
+ * *err filled. */
+int spl_compile(store *st, const spl_macros *macros, const char *text,
+                const spl_opts *o, spl_query **out, spl_error *err);
+void spl_query_free(spl_query *q);
+
+/* Register the SQL functions generated SQL relies on (operators, stats
+ * aggregates; also sqlfn_register). Idempotent per connection. */
+void spl_register_sql(sqlite3 *db);
+
+/* Run q; fn gets each row (values[i] is the sqlite3_value of column i).
+ * Returns 0, or -1 with *errmsg set (caller frees). */
+typedef int (*spl_row_fn)(void *ctx, const spl_query *q, sqlite3_stmt *stmt);
+int spl_run(store *st, const spl_query *q, spl_row_fn fn, void *ctx, char **errmsg);
+
+/* Render a compiled query's SQL with parameters inlined as literals (for
+ * `splite sql`; the executed statement always binds). Caller frees. */
+char *spl_query_sql_text(const spl_query *q);
+#endif

@@ -1,0 +1,108 @@
+/* spl_cli.c: option parsing, macro loading and query compilation shared by
+ * the search and sql subcommands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "spl_cli.h"
+#include "util.h"
+
+int spl_cli_load_macros(cli_env *env, spl_macros *m)
+{
+    char *err = NULL;
+    char *dir = cli_home_path(env, "macros");
+    int rc = spl_macros_load_dir(m, dir, 1, &err);
+    free(dir);
+    for (int i = 0; !rc && i < env->n_macro_dirs; i++)
+        rc = spl_macros_load_dir(m, env->macro_dirs[i], 0, &err);
+    if (rc) {
+        fprintf(stderr, "splite: %s\n", err);
+        free(err);
+        return -1;
+    }
+    return 0;
+}
+
+static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    if (!strncmp(a, name, n) && a[n] == '=') { *val = a + n + 1; (*i)++; return 1; }
+    if (strcmp(a, name)) return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "splite: %s needs a value\n", name);
+        return -1;
+    }
+    *val = argv[*i + 1];
+    *i += 2;
+    return 1;
+}
+
+int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char *usage)
+{
+    memset(c, 0, sizeof *c);
+    spl_macros_init(&c->macros);
+    const char *now = NULL;
+    for (int i = 1; i < argc;) {
+        int r = cli_common_option(env, argc, argv, &i);
+        if (r < 0) return 2;
+        if (r) continue;
+        const char *v = NULL;
+        if ((r = opt_value(argc, argv, &i, "--earliest", &v))) { if (r < 0) return 2; c->opts.earliest = v; continue; }
+        if ((r = opt_value(argc, argv, &i, "--latest", &v))) { if (r < 0) return 2; c->opts.latest = v; continue; }
+        if ((r = opt_value(argc, argv, &i, "--now", &v))) { if (r < 0) return 2; now = v; continue; }
+        if ((r = opt_value(argc, argv, &i, "--format", &v))) { if (r < 0) return 2; c->format = v; continue; }
+        if (argv[i][0] == '-' && argv[i][1] && !c->query) {
+            fprintf(stderr, "splite: unknown option '%s'\nusage: splite %s %s\n", argv[i], argv[0], usage);
+            return 2;
+        }
+        if (c->query) {
+            fprintf(stderr, "splite: one query expected (quote it); extra argument '%s'\n", argv[i]);
+            return 2;
+        }
+        c->query = argv[i++];
+    }
+    if (!c->query) {
+        fprintf(stderr, "usage: splite %s %s\n", argv[0], usage);
+        return 2;
+    }
+    if (c->format && strcmp(c->format, "table") && strcmp(c->format, "jsonl") && strcmp(c->format, "csv")) {
+        fprintf(stderr, "splite: --format must be table, jsonl or csv, not '%s'\n", c->format);
+        return 2;
+    }
+    if (now) {
+        double d;
+        if (!util_is_number(now, strlen(now), &d)) {
+            fprintf(stderr, "splite: --now must be epoch seconds, not '%s'\n", now);
+            return 2;
+        }
+        c->opts.now = d;
+    } else {
+        c->opts.now = util_now();
+    }
+    if (spl_cli_load_macros(env, &c->macros)) return 1;
+    char *err = NULL;
+    c->st = store_open(env->db_path, &err);
+    if (!c->st) {
+        fprintf(stderr, "splite: %s\n", err);
+        free(err);
+        return 1;
+    }
+    spl_error e = {0};
+    if (spl_compile(c->st, &c->macros, c->query, &c->opts, &c->q, &e)) {
+        char *m = spl_error_format(&e);
+        fprintf(stderr, "splite: %s\n", m);
+        free(m);
+        spl_error_clear(&e);
+        free(e.text);
+        return 1;
+    }
+    free(e.text);
+    return 0;
+}
+
+void spl_cli_done(spl_cli *c)
+{
+    spl_query_free(c->q);
+    if (c->st) store_close(c->st);
+    spl_macros_free(&c->macros);
+}

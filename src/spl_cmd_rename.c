@@ -1,0 +1,70 @@
+/* spl_cmd_rename.c: rename old AS new [, ...], quoted names and wildcards
+ * (rename Processes.* AS *). A renamed field replaces an existing field of
+ * the new name; renaming a field that does not exist changes nothing. */
+#include <stdlib.h>
+#include <string.h>
+#include "spl_int.h"
+
+int spl_cmd_rename(spl_cmd_ctx *c);
+
+static void rename_one(spl_tr *tr, int idx, const char *newname)
+{
+    if (!strcmp(tr->cols[idx].name, newname)) return;
+    char *old = xstrdup(tr->cols[idx].name);
+    spl_tr_remove(tr, newname);
+    spl_col *col = spl_tr_col(tr, old);
+    free(col->name);
+    col->name = xstrdup(newname);
+    free(old);
+}
+
+int spl_cmd_rename(spl_cmd_ctx *c)
+{
+    spl_tr *tr = c->tr;
+    const spl_toks *a = &c->args;
+    int i = 0, pairs = 0;
+    while (i < a->n) {
+        if (a->v[i].type == TK_COMMA) { i++; continue; }
+        if (i + 2 >= a->n || !spl_tok_is(&a->v[i + 1], "as", 1) ||
+            (a->v[i].type != TK_WORD && a->v[i].type != TK_STRING) ||
+            (a->v[i + 2].type != TK_WORD && a->v[i + 2].type != TK_STRING))
+            return spl_arg_error(c, &a->v[i], "expected 'old AS new'");
+        char *from = spl_tok_text(&a->v[i]);
+        char *to = spl_tok_text(&a->v[i + 2]);
+        int nsf = 0, nst = 0;
+        for (char *p = from; *p; p++) nsf += *p == '*';
+        for (char *p = to; *p; p++) nst += *p == '*';
+        if (nst && nst != nsf) {
+            free(from);
+            free(to);
+            return spl_arg_error(c, &a->v[i + 2], "the new name must have as many wildcards as the old one");
+        }
+        if (nsf) {
+            /* collect matches first: renaming changes the column list */
+            int n = tr->ncols;
+            char **olds = xcalloc((size_t)n + 1, sizeof *olds), **news = xcalloc((size_t)n + 1, sizeof *news);
+            int m = 0;
+            for (int k = 0; k < n; k++) {
+                char *nn = spl_wild_rename(from, to, tr->cols[k].name);
+                if (nn) { olds[m] = xstrdup(tr->cols[k].name); news[m] = nn; m++; }
+            }
+            for (int k = 0; k < m; k++) {
+                spl_col *col = spl_tr_col(tr, olds[k]);
+                if (col && *news[k]) rename_one(tr, (int)(col - tr->cols), news[k]);
+                free(olds[k]);
+                free(news[k]);
+            }
+            free(olds);
+            free(news);
+        } else {
+            spl_col *col = spl_tr_col(tr, from);
+            if (col) rename_one(tr, (int)(col - tr->cols), to);
+        }
+        free(from);
+        free(to);
+        pairs++;
+        i += 3;
+    }
+    if (!pairs) return spl_arg_error(c, NULL, "expected 'old AS new'");
+    return 0;
+}

@@ -1,0 +1,344 @@
+/* spl_cmd_stats.c: stats and eventstats. Aggregations (count, dc, sum, avg,
+ * min, max, range, values, list, first, last, earliest, latest, median,
+ * mode, stdev, var, percN, ...) with AS names and a BY clause. stats
+ * replaces the rows with one per group (groups sorted by the BY fields;
+ * events lacking a BY field dropped; a multivalue BY field puts the event in
+ * each of its values' groups); eventstats adds the group's aggregates to
+ * every row. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include "spl_int.h"
+
+int spl_cmd_stats(spl_cmd_ctx *c);
+int spl_cmd_eventstats(spl_cmd_ctx *c);
+
+enum { K_PLAIN, K_SEQ, K_TIME, K_PERC };
+
+typedef struct agg_def {
+    const char *name;   /* as written */
+    const char *fn;     /* SQL aggregate */
+    int key;            /* second argument */
+    int needs_arg;
+    int mv;             /* result may be multivalue */
+} agg_def;
+
+static const agg_def aggs[] = {
+    {"count", "splagg_count", K_PLAIN, 0, 0}, {"c", "splagg_count", K_PLAIN, 0, 0},
+    {"dc", "splagg_dc", K_PLAIN, 1, 0}, {"distinct_count", "splagg_dc", K_PLAIN, 1, 0},
+    {"estdc", "splagg_dc", K_PLAIN, 1, 0},
+    {"sum", "splagg_sum", K_PLAIN, 1, 0}, {"sumsq", "splagg_sumsq", K_PLAIN, 1, 0},
+    {"avg", "splagg_avg", K_PLAIN, 1, 0}, {"mean", "splagg_avg", K_PLAIN, 1, 0},
+    {"min", "splagg_min", K_PLAIN, 1, 0}, {"max", "splagg_max", K_PLAIN, 1, 0},
+    {"range", "splagg_range", K_PLAIN, 1, 0},
+    {"values", "splagg_values", K_PLAIN, 1, 1}, {"list", "splagg_list", K_SEQ, 1, 1},
+    {"first", "splagg_first", K_SEQ, 1, 0}, {"last", "splagg_last", K_SEQ, 1, 0},
+    {"earliest", "splagg_earliest", K_TIME, 1, 0}, {"latest", "splagg_latest", K_TIME, 1, 0},
+    {"earliest_time", "splagg_min", K_TIME, 1, 0}, {"latest_time", "splagg_max", K_TIME, 1, 0},
+    {"median", "splagg_median", K_PLAIN, 1, 0}, {"mode", "splagg_mode", K_PLAIN, 1, 0},
+    {"stdev", "splagg_stdev", K_PLAIN, 1, 0}, {"stdevp", "splagg_stdevp", K_PLAIN, 1, 0},
+    {"var", "splagg_var", K_PLAIN, 1, 0}, {"varp", "splagg_varp", K_PLAIN, 1, 0},
+    {NULL, NULL, 0, 0, 0},
+};
+
+typedef struct agg_item {
+    const agg_def *def;
+    double perc;
+    char *arg;      /* field, NULL for bare count */
+    char *as;       /* output name */
+    int arg_mv;
+} agg_item;
+
+typedef struct stats_spec {
+    agg_item *items;
+    int n;
+    char **by;
+    int nby;
+    int need_seq;
+} stats_spec;
+
+static void spec_free(stats_spec *s)
+{
+    for (int i = 0; i < s->n; i++) { free(s->items[i].arg); free(s->items[i].as); }
+    free(s->items);
+    for (int i = 0; i < s->nby; i++) free(s->by[i]);
+    free(s->by);
+}
+
+/* percN / pN / exactpercN / upperpercN */
+static int perc_name(const char *s, size_t n, double *p)
+{
+    static const char *pre[] = {"exactperc", "upperperc", "perc", "p"};
+    for (int i = 0; i < 4; i++) {
+        size_t l = strlen(pre[i]);
+        if (n > l && !strncasecmp(s, pre[i], l)) {
+            char buf[32];
+            if (n - l >= sizeof buf) return 0;
+            memcpy(buf, s + l, n - l);
+            buf[n - l] = 0;
+            if (!util_is_number(buf, strlen(buf), p) || *p < 0 || *p > 100) return 0;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int parse_spec(spl_cmd_ctx *c, stats_spec *sp)
+{
+    static const agg_def perc_def = {"perc", "splagg_perc", K_PERC, 1, 0};
+    const spl_toks *a = &c->args;
+    int i = 0;
+    /* options before the aggregations */
+    while (spl_arg_is_option(c, i)) {
+        const spl_token *t = &a->v[i];
+        if (spl_tok_is(t, "allnum", 1) || spl_tok_is(t, "partitions", 1) || spl_tok_is(t, "delim", 1)) { i += 3; continue; }
+        return spl_arg_error(c, t, "unknown option '%.*s'", (int)t->n, t->s);
+    }
+    while (i < a->n) {
+        const spl_token *t = &a->v[i];
+        if (t->type == TK_COMMA) { i++; continue; }
+        if (t->type == TK_WORD && spl_tok_is(t, "by", 1)) break;
+        if (t->type != TK_WORD)
+            return spl_arg_error(c, t, "expected an aggregation, got '%.*s'", (int)t->n, t->s);
+        const agg_def *d = NULL;
+        double perc = 0;
+        for (const agg_def *x = aggs; x->name && !d; x++)
+            if (spl_tok_is(t, x->name, 1)) d = x;
+        if (!d && perc_name(t->s, t->n, &perc)) d = &perc_def;
+        if (!d) return spl_arg_error(c, t, "unknown aggregation '%.*s'", (int)t->n, t->s);
+        agg_item it = {0};
+        it.def = d;
+        it.perc = perc;
+        size_t name_start = t->off, name_end = t->off + t->n;
+        i++;
+        if (i < a->n && a->v[i].type == TK_LP && a->v[i].off == name_end) {
+            if (i + 2 >= a->n || a->v[i + 2].type != TK_RP ||
+                (a->v[i + 1].type != TK_WORD && a->v[i + 1].type != TK_STRING)) {
+                const spl_token *bad = i + 1 < a->n ? &a->v[i + 1] : t;
+                if (bad->type == TK_WORD && spl_tok_is(bad, "eval", 1))
+                    return spl_arg_error(c, bad, "eval() inside an aggregation is not supported");
+                return spl_arg_error(c, bad, "expected %s(field)", d->name);
+            }
+            it.arg = spl_tok_text(&a->v[i + 1]);
+            if (strchr(it.arg, '*')) {
+                free(it.arg);
+                return spl_arg_error(c, &a->v[i + 1], "wildcard field names in aggregations are not supported");
+            }
+            name_end = a->v[i + 2].off + 1;
+            i += 3;
+        } else if (d->needs_arg) {
+            return spl_arg_error(c, t, "%.*s needs a field: %.*s(field)", (int)t->n, t->s, (int)t->n, t->s);
+        }
+        if (i + 1 < a->n && a->v[i].type == TK_WORD && spl_tok_is(&a->v[i], "as", 1)) {
+            it.as = spl_tok_text(&a->v[i + 1]);
+            i += 2;
+        } else if (i < a->n && a->v[i].type == TK_WORD && spl_tok_is(&a->v[i], "as", 1)) {
+            free(it.arg);
+            return spl_arg_error(c, &a->v[i], "expected a name after AS");
+        } else {
+            it.as = xstrndup(c->tr->text + name_start, name_end - name_start);
+        }
+        if (d->key == K_SEQ) sp->need_seq = 1;
+        sp->items = xrealloc(sp->items, sizeof *sp->items * (size_t)(sp->n + 1));
+        sp->items[sp->n++] = it;
+    }
+    if (!sp->n) return spl_arg_error(c, i < a->n ? &a->v[i] : NULL, "expected at least one aggregation");
+    if (i < a->n) {
+        const spl_token *byt = &a->v[i];
+        i++;
+        for (; i < a->n; i++) {
+            const spl_token *t = &a->v[i];
+            if (t->type == TK_COMMA) continue;
+            if (t->type != TK_WORD && t->type != TK_STRING)
+                return spl_arg_error(c, t, "expected a field name after BY, got '%.*s'", (int)t->n, t->s);
+            sp->by = xrealloc(sp->by, sizeof *sp->by * (size_t)(sp->nby + 1));
+            sp->by[sp->nby++] = spl_tok_text(t);
+        }
+        if (!sp->nby) return spl_arg_error(c, byt, "BY needs at least one field");
+    }
+    return 0;
+}
+
+/* SQL for aggregate item over the current level; seq is the order column */
+static void agg_sql(spl_tr *tr, const agg_item *it, const char *seq, sbuf *out)
+{
+    if (!it->arg) { sbuf_add(out, "count(*)"); return; }
+    spl_col *col = spl_tr_col(tr, it->arg);
+    const char *x = col ? col->sql : "NULL";
+    if (it->def->key == K_PLAIN) { sbuf_printf(out, "%s(%s)", it->def->fn, x); return; }
+    if (it->def->key == K_SEQ) { sbuf_printf(out, "%s(%s, %s)", it->def->fn, x, seq); return; }
+    if (it->def->key == K_PERC) {
+        sbuf_printf(out, "%s(%s, ", it->def->fn, x);
+        spl_tr_bind_num(tr, out, it->perc);
+        sbuf_addc(out, ')');
+        return;
+    }
+    spl_col *tc = spl_tr_col(tr, "_time");
+    const char *t = tc ? tc->sql : "NULL";
+    if (!strcmp(it->def->name, "earliest_time") || !strcmp(it->def->name, "latest_time"))
+        sbuf_printf(out, "%s(CASE WHEN %s IS NOT NULL THEN %s END)", it->def->fn, x, t);
+    else
+        sbuf_printf(out, "%s(%s, %s)", it->def->fn, x, t);
+}
+
+static const char *prepare_seq(spl_tr *tr, const stats_spec *sp)
+{
+    if (!sp->need_seq) return "NULL";
+    sbuf o = {0};
+    sbuf_add(&o, "row_number() OVER (");
+    if (tr->nord) {
+        sbuf_add(&o, "ORDER BY ");
+        spl_tr_order_sql(tr, &o, 0);
+    }
+    sbuf_add(&o, ") AS sq");
+    spl_tr_flush(tr, -1, o.s);
+    sbuf_free(&o);
+    return "sq";
+}
+
+int spl_cmd_stats(spl_cmd_ctx *c)
+{
+    spl_tr *tr = c->tr;
+    stats_spec sp = {0};
+    if (parse_spec(c, &sp)) { spec_free(&sp); return -1; }
+    const char *seq = prepare_seq(tr, &sp);
+    char *seqsql = sp.need_seq ? xasprintf("%s.%s", tr->from, seq) : xstrdup("NULL");
+    sbuf q = {0}, from = {0}, where = {0}, group = {0};
+    sbuf_add(&from, tr->from);
+    if (tr->where.len) sbuf_add(&where, tr->where.s);
+    int ncols = sp.nby + sp.n;
+    char **names = xcalloc((size_t)ncols, sizeof *names);
+    int *mv = xcalloc((size_t)ncols, sizeof *mv);
+    sbuf_add(&q, "SELECT ");
+    for (int b = 0; b < sp.nby; b++) {
+        spl_col *col = spl_tr_col(tr, sp.by[b]);
+        const char *x = col ? col->sql : "NULL";
+        char *v;
+        if (col && col->mv) {
+            sbuf_printf(&from, ", json_each(CASE WHEN typeof(%s)='blob' THEN CAST(%s AS TEXT) ELSE json_array(%s) END) AS by%d",
+                        x, x, x, b);
+            v = xasprintf("by%d.value", b);
+        } else {
+            v = xstrdup(x);
+        }
+        if (where.len) sbuf_add(&where, " AND ");
+        sbuf_printf(&where, "%s IS NOT NULL", v);
+        sbuf_printf(&q, "%s%s AS c%d", b ? ", " : "", v, b);
+        sbuf_printf(&group, "%s%s", b ? ", " : "", v);
+        names[b] = sp.by[b];
+        free(v);
+    }
+    for (int k = 0; k < sp.n; k++) {
+        sbuf_printf(&q, "%s", (sp.nby || k) ? ", " : "");
+        agg_sql(tr, &sp.items[k], seqsql, &q);
+        sbuf_printf(&q, " AS c%d", sp.nby + k);
+        names[sp.nby + k] = sp.items[k].as;
+        if (sp.items[k].def->mv) mv[sp.nby + k] = 1;
+        else if (sp.items[k].def->key == K_SEQ || sp.items[k].def->key == K_TIME) {
+            spl_col *col = sp.items[k].arg ? spl_tr_col(tr, sp.items[k].arg) : NULL;
+            mv[sp.nby + k] = col ? col->mv : 0;
+        }
+    }
+    sbuf_printf(&q, " FROM %s", from.s);
+    if (where.len) sbuf_printf(&q, " WHERE %s", where.s);
+    if (group.len) sbuf_printf(&q, " GROUP BY %s", group.s);
+    /* later names win when a name repeats (count twice) */
+    spl_tr_new_level(tr, q.s, names, mv, ncols);
+    spl_tr_clear_ord(tr);
+    int pos = 0;
+    for (int b = 0; b < sp.nby; b++) {
+        spl_col *col = spl_tr_col(tr, sp.by[b]);
+        if (col) spl_tr_add_sort_ord(tr, col->sql, 0, &pos);
+    }
+    tr->events = 0;
+    free(names);
+    free(mv);
+    free(seqsql);
+    sbuf_free(&q);
+    sbuf_free(&from);
+    sbuf_free(&where);
+    sbuf_free(&group);
+    spec_free(&sp);
+    return 0;
+}
+
+int spl_cmd_eventstats(spl_cmd_ctx *c)
+{
+    spl_tr *tr = c->tr;
+    stats_spec sp = {0};
+    if (parse_spec(c, &sp)) { spec_free(&sp); return -1; }
+    /* rows as a relation, with a sequence column when needed */
+    if (sp.need_seq) prepare_seq(tr, &sp);
+    else spl_tr_flush(tr, -1, NULL);
+    const char *L = tr->from;
+    char *seqsql = sp.need_seq ? xasprintf("%s.sq", L) : xstrdup("NULL");
+    sbuf g = {0}, on = {0}, q = {0};
+    sbuf_add(&g, "SELECT ");
+    for (int b = 0; b < sp.nby; b++) {
+        spl_col *col = spl_tr_col(tr, sp.by[b]);
+        sbuf_printf(&g, "%s%s AS g%d", b ? ", " : "", col ? col->sql : "NULL", b);
+        sbuf_printf(&on, "%sg.g%d = %s", b ? " AND " : "", b, col ? col->sql : "NULL");
+    }
+    for (int k = 0; k < sp.n; k++) {
+        sbuf_add(&g, (sp.nby || k) ? ", " : "");
+        agg_sql(tr, &sp.items[k], seqsql, &g);
+        sbuf_printf(&g, " AS a%d", k);
+    }
+    sbuf_printf(&g, " FROM %s", L);
+    if (sp.nby) {
+        sbuf_add(&g, " WHERE ");
+        for (int b = 0; b < sp.nby; b++) {
+            spl_col *col = spl_tr_col(tr, sp.by[b]);
+            sbuf_printf(&g, "%s%s IS NOT NULL", b ? " AND " : "", col ? col->sql : "NULL");
+        }
+        sbuf_add(&g, " GROUP BY ");
+        for (int b = 0; b < sp.nby; b++) sbuf_printf(&g, "%sg%d", b ? ", " : "", b);
+    }
+    /* new level: every existing column, then the aggregates */
+    int n0 = tr->ncols;
+    int ncols = n0 + sp.n;
+    char **names = xcalloc((size_t)ncols, sizeof *names);
+    int *mv = xcalloc((size_t)ncols, sizeof *mv);
+    sbuf_add(&q, "SELECT ");
+    int out = 0;
+    for (int i = 0; i < n0; i++) {
+        int replaced = 0;
+        for (int k = 0; k < sp.n; k++)
+            if (!strcmp(sp.items[k].as, tr->cols[i].name)) replaced = 1;
+        if (replaced) continue;
+        sbuf_printf(&q, "%s%s AS c%d", out ? ", " : "", tr->cols[i].sql, out);
+        names[out] = tr->cols[i].name;
+        mv[out] = tr->cols[i].mv;
+        out++;
+    }
+    for (int k = 0; k < sp.n; k++) {
+        sbuf_printf(&q, "%sg.a%d AS c%d", out ? ", " : "", k, out);
+        names[out] = sp.items[k].as;
+        mv[out] = sp.items[k].def->mv;
+        out++;
+    }
+    for (int i = 0; i < tr->nord; i++) sbuf_printf(&q, ", %s AS o%d", tr->ord[i].sql, i);
+    sbuf_printf(&q, " FROM %s LEFT JOIN (%s) g ON %s", L, g.s, sp.nby ? on.s : "1");
+    /* names point into tr->cols, which new_level frees: copy first */
+    for (int i = 0; i < out; i++) names[i] = xstrdup(names[i]);
+    int nord = tr->nord;
+    int *desc = xcalloc((size_t)nord + 1, sizeof *desc);
+    for (int i = 0; i < nord; i++) desc[i] = tr->ord[i].desc;
+    spl_tr_new_level(tr, q.s, names, mv, out);
+    spl_tr_clear_ord(tr);
+    for (int i = 0; i < nord; i++) {
+        char *o = xasprintf("%s.o%d", tr->from, i);
+        spl_tr_add_ord(tr, o, desc[i], 0);
+        free(o);
+    }
+    for (int i = 0; i < out; i++) free(names[i]);
+    free(names);
+    free(mv);
+    free(desc);
+    free(seqsql);
+    sbuf_free(&g);
+    sbuf_free(&on);
+    sbuf_free(&q);
+    spec_free(&sp);
+    return 0;
+}

@@ -1,0 +1,366 @@
+/* spl_compile.c: SPL query -> SQL. Expands macros, splits the pipeline at
+ * top-level '|', looks every command up in the command table
+ * (spl_registry.c), lets each translate itself into the translator state
+ * (spl_tr.c), applies the time range, and assembles the final statement
+ * "WITH s0 AS (...), ... SELECT <fields> FROM <last level> ORDER BY ...". */
+#include <assert.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "spl_int.h"
+#include "timemod.h"
+
+typedef struct seg {
+    spl_token name;      /* type 0 for the implicit search */
+    const spl_command *cmd;
+    spl_toks toks;       /* arguments lexed in search mode (not eval/where) */
+    size_t argoff, argend;
+} seg;
+
+static int is_eval_lang(const spl_token *name)
+{
+    return name->type && (spl_tok_is(name, "eval", 1) || spl_tok_is(name, "where", 1));
+}
+
+/* End of the command starting at q[i]: the next '|' outside quotes and
+ * brackets. Single quotes quote only in eval-language commands (in search
+ * they are ordinary characters). */
+static size_t segment_end(const char *q, size_t i, size_t n, int single_quotes)
+{
+    int depth = 0;
+    while (i < n) {
+        char c = q[i];
+        if (c == '"' || (c == '\'' && single_quotes)) {
+            i++;
+            while (i < n && q[i] != c) i += (q[i] == '\\' && i + 1 < n) ? 2 : 1;
+            if (i < n) i++;
+            continue;
+        }
+        if (c == '\\' && i + 1 < n) { i += 2; continue; }
+        if (c == '[') depth++;
+        else if (c == ']' && depth) depth--;
+        else if (c == '|' && !depth) return i;
+        i++;
+    }
+    return n;
+}
+
+int spl_time_modifier(spl_tr *tr, const char *spec, size_t off, double *out)
+{
+    char *e = NULL;
+    if (timemod_parse(spec, tr->now, out, &e)) {
+        int rc = spl_tr_error(tr, off, "bad time modifier: %s", e ? e : spec);
+        free(e);
+        return rc;
+    }
+    return 0;
+}
+
+int spl_arg_error(spl_cmd_ctx *c, const spl_token *t, const char *fmt, ...)
+{
+    spl_tr *tr = c->tr;
+    if (tr->err->msg) return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = xvasprintf(fmt, ap);
+    va_end(ap);
+    spl_tr_error(tr, t ? t->off : c->name->off, "%.*s: %s", (int)c->name->n, c->name->s, m);
+    free(m);
+    return -1;
+}
+
+int spl_arg_is_option(spl_cmd_ctx *c, int i)
+{
+    return i + 2 < c->args.n && c->args.v[i].type == TK_WORD && c->args.v[i + 1].type == TK_EQ &&
+           (c->args.v[i + 2].type == TK_WORD || c->args.v[i + 2].type == TK_STRING);
+}
+
+int spl_arg_option(spl_cmd_ctx *c, int i, const char *name, char **val)
+{
+    if (!spl_arg_is_option(c, i) || !spl_tok_is(&c->args.v[i], name, 1)) return 0;
+    *val = spl_tok_text(&c->args.v[i + 2]);
+    return 1;
+}
+
+/* names a command refers to, for pruning the columns of the first stage */
+static void collect_refs(spl_tr *tr, const seg *sg, const char *text)
+{
+    const char *nm = sg->cmd ? sg->cmd->name : "search";
+    if (!strcmp(nm, "search")) {
+        for (int i = 0; i < sg->toks.n; i++) {
+            const spl_token *t = &sg->toks.v[i];
+            if (t->type != TK_WORD && t->type != TK_STRING) continue;
+            int next = i + 1 < sg->toks.n ? sg->toks.v[i + 1].type : 0;
+            int prev = i > 0 ? sg->toks.v[i - 1].type : 0;
+            int is_field = next == TK_EQ || next == TK_NE || next == TK_LT || next == TK_LE ||
+                           next == TK_GT || next == TK_GE || next == TK_IN;
+            int is_value = prev == TK_EQ || prev == TK_NE || prev == TK_LT || prev == TK_LE ||
+                           prev == TK_GT || prev == TK_GE;
+            if (is_field) {
+                char *s = spl_tok_text(t);
+                spl_tr_ref(tr, s);
+                free(s);
+            } else if (!is_value) {
+                spl_tr_ref(tr, "_raw");
+            }
+        }
+        return;
+    }
+    if (!strcmp(nm, "eval") || !strcmp(nm, "where")) {
+        spl_toks et = {0};
+        spl_error e = {0};
+        if (!spl_lex(text + sg->argoff, sg->argend - sg->argoff, sg->argoff, SPL_LEX_EVAL, &et, &e)) {
+            for (int i = 0; i < et.n; i++)
+                if (et.v[i].type == TK_IDENT || et.v[i].type == TK_QIDENT) {
+                    char *s = et.v[i].type == TK_QIDENT ? spl_tok_text(&et.v[i]) : xstrndup(et.v[i].s, et.v[i].n);
+                    spl_tr_ref(tr, s);
+                    free(s);
+                }
+        }
+        spl_error_clear(&e);
+        spl_toks_free(&et);
+        return;
+    }
+    if (!strcmp(nm, "rex") || !strcmp(nm, "regex")) spl_tr_ref(tr, "_raw");
+    for (int i = 0; i < sg->toks.n; i++) {
+        const spl_token *t = &sg->toks.v[i];
+        if (t->type != TK_WORD && t->type != TK_STRING) continue;
+        char *s = spl_tok_text(t);
+        /* a leading +/- (sort -count, fields - x) is not part of the name */
+        const char *p = s;
+        if ((*p == '-' || *p == '+') && p[1]) p++;
+        spl_tr_ref(tr, p);
+        free(s);
+    }
+}
+
+static void tr_free(spl_tr *tr)
+{
+    sbuf_free(&tr->ctes);
+    free(tr->from);
+    for (int i = 0; i < tr->ncols; i++) { free(tr->cols[i].name); free(tr->cols[i].sql); }
+    free(tr->cols);
+    for (int i = 0; i < tr->nord; i++) free(tr->ord[i].sql);
+    free(tr->ord);
+    sbuf_free(&tr->where);
+    for (int i = 0; i < tr->nparams; i++) free(tr->params[i].text);
+    free(tr->params);
+    for (int i = 0; i < tr->nrefs; i++) free(tr->refs[i]);
+    free(tr->refs);
+}
+
+void spl_query_free(spl_query *q)
+{
+    if (!q) return;
+    free(q->sql);
+    for (int i = 0; i < q->nparams; i++) free(q->params[i].text);
+    free(q->params);
+    for (int i = 0; i < q->ncols; i++) free(q->cols[i]);
+    free(q->cols);
+    free(q->col_mv);
+    free(q->expanded);
+    free(q);
+}
+
+static int apply_time_range(spl_tr *tr)
+{
+    if (!tr->has_rows) return 0;
+    sbuf c = {0};
+    sbuf t = {0};
+    if (tr->is_event_table) sbuf_add(&t, "e._time");
+    else {
+        /* the first stage was already flushed: filter on its _time */
+        spl_col *col = spl_tr_col(tr, "_time");
+        sbuf_add(&t, col ? col->sql : "NULL");
+    }
+    /* earliest=0 means all time */
+    if (tr->has_earliest && tr->earliest != 0) {
+        sbuf_printf(&c, "%s >= ", t.s);
+        spl_tr_bind_num(tr, &c, tr->earliest);
+        spl_tr_where(tr, c.s);
+        sbuf_reset(&c);
+    }
+    if (tr->has_latest) {
+        sbuf_printf(&c, "%s < ", t.s);
+        spl_tr_bind_num(tr, &c, tr->latest);
+        spl_tr_where(tr, c.s);
+    }
+    sbuf_free(&c);
+    sbuf_free(&t);
+    return 0;
+}
+
+int spl_compile(store *st, const spl_macros *macros, const char *text,
+                const spl_opts *o, spl_query **out, spl_error *err)
+{
+    assert(st && text && out && err);
+    *out = NULL;
+    spl_error_clear(err);
+    char *merr = NULL;
+    size_t moff = 0;
+    char *q = spl_macros_expand(macros, text, &merr, &moff);
+    if (!q) {
+        err->msg = merr;
+        err->off = moff;
+        err->has_pos = 1;
+        free(err->text);
+        err->text = xstrdup(text);
+        return -1;
+    }
+    free(err->text);
+    err->text = xstrdup(q);
+
+    spl_tr tr = {0};
+    tr.st = st;
+    tr.opts = o;
+    tr.err = err;
+    tr.text = q;
+    tr.now = o && o->now > 0 ? o->now : util_now();
+    int rc = -1;
+    seg *segs = NULL;
+    int nseg = 0;
+    size_t qlen = strlen(q);
+
+    /* split into commands */
+    {
+        size_t i = 0;
+        while (i < qlen && (q[i] == ' ' || q[i] == '\t' || q[i] == '\n' || q[i] == '\r')) i++;
+        int leading_pipe = i < qlen && q[i] == '|';
+        if (leading_pipe) i++;
+        segs = xcalloc(qlen / 2 + 2, sizeof *segs);
+        for (;;) {
+            seg *sg = &segs[nseg];
+            size_t j = i;
+            while (j < qlen && (q[j] == ' ' || q[j] == '\t' || q[j] == '\n' || q[j] == '\r')) j++;
+            size_t w = j;
+            while (w < qlen && !strchr(" \t\r\n|\"'[]()=", q[w])) w++;
+            spl_token name = {TK_WORD, q + j, w - j, j};
+            int implicit = nseg == 0 && !leading_pipe && !spl_tok_is(&name, "search", 0);
+            if (implicit) {
+                sg->name.type = 0;
+                sg->name.s = q;
+                sg->name.n = 0;
+                sg->name.off = 0;
+                sg->argoff = i;
+            } else {
+                if (w == j) {
+                    spl_tr_error(&tr, j, j < qlen && q[j] != '|' ? "expected a command name"
+                                                                 : "empty command: expected a command name after '|'");
+                    nseg++;
+                    goto done;
+                }
+                sg->name = name;
+                sg->argoff = w;
+            }
+            size_t e = segment_end(q, sg->argoff, qlen, is_eval_lang(&sg->name));
+            sg->argend = e;
+            nseg++;
+            if (!is_eval_lang(&sg->name) &&
+                spl_lex(q + sg->argoff, e - sg->argoff, sg->argoff, SPL_LEX_SEARCH, &sg->toks, err))
+                goto done;
+            if (e >= qlen) break;
+            i = e + 1;
+        }
+    }
+    if (nseg == 1 && segs[0].name.type == 0 && segs[0].toks.n == 0) {
+        spl_tr_error(&tr, 0, "empty search");
+        goto done;
+    }
+    /* look commands up */
+    for (int k = 0; k < nseg; k++) {
+        seg *s = &segs[k];
+        if (s->name.type == 0) s->cmd = spl_command_find("search", 6);
+        else s->cmd = spl_command_find(s->name.s, s->name.n);
+        if (!s->cmd) {
+            spl_tr_error(&tr, s->name.off, "unknown command '%.*s'", (int)s->name.n, s->name.s);
+            goto done;
+        }
+        if ((s->cmd->flags & SPL_CMD_GENERATING) && k > 0) {
+            spl_tr_error(&tr, s->name.off, "command '%s' must be the first command of a search", s->cmd->name);
+            goto done;
+        }
+        if (s->cmd->flags & SPL_CMD_PROJECTS) tr.project = 1;
+    }
+    if (!(segs[0].cmd->flags & SPL_CMD_GENERATING) && strcmp(segs[0].cmd->name, "search")) {
+        spl_tr_error(&tr, segs[0].name.off, "command '%s' needs events: start the query with a search", segs[0].cmd->name);
+        goto done;
+    }
+    for (int k = 0; k < nseg; k++) collect_refs(&tr, &segs[k], q);
+    spl_tr_ref(&tr, "_time");
+
+    /* time range from the options; the query's own earliest=/latest= win */
+    if (o && o->earliest && *o->earliest) {
+        if (spl_time_modifier(&tr, o->earliest, 0, &tr.earliest)) {
+            free(err->msg);
+            err->msg = xasprintf("--earliest: bad time modifier '%s'", o->earliest);
+            err->has_pos = 0;
+            goto done;
+        }
+        tr.has_earliest = 1;
+    }
+    if (o && o->latest && *o->latest) {
+        if (spl_time_modifier(&tr, o->latest, 0, &tr.latest)) {
+            free(err->msg);
+            err->msg = xasprintf("--latest: bad time modifier '%s'", o->latest);
+            err->has_pos = 0;
+            goto done;
+        }
+        tr.has_latest = 1;
+    }
+
+    for (int k = 0; k < nseg; k++) {
+        seg *s = &segs[k];
+        spl_cmd_ctx c = {0};
+        c.tr = &tr;
+        c.name = &s->name;
+        c.args = s->toks;
+        c.argtext = q + s->argoff;
+        c.argoff = s->argoff;
+        c.arglen = s->argend - s->argoff;
+        c.first = k == 0;
+        if (!(s->cmd->flags & SPL_CMD_GENERATING)) spl_tr_ensure_events(&tr);
+        if (s->cmd->translate(&c)) goto done;
+        if (k == 0) apply_time_range(&tr);
+    }
+
+    /* final statement */
+    {
+        sbuf sql = {0};
+        if (tr.ctes.len) sbuf_printf(&sql, "WITH %s\n", tr.ctes.s);
+        sbuf_add(&sql, "SELECT ");
+        for (int i = 0; i < tr.ncols; i++)
+            sbuf_printf(&sql, "%s%s", i ? ", " : "", tr.cols[i].sql);
+        if (!tr.ncols) sbuf_add(&sql, "NULL");
+        sbuf_printf(&sql, " FROM %s", tr.from);
+        if (tr.where.len) sbuf_printf(&sql, " WHERE %s", tr.where.s);
+        if (tr.nord) {
+            sbuf_add(&sql, " ORDER BY ");
+            spl_tr_order_sql(&tr, &sql, 0);
+        }
+        spl_query *r = xcalloc(1, sizeof *r);
+        r->sql = sbuf_detach(&sql);
+        r->params = tr.params;
+        r->nparams = tr.nparams;
+        tr.params = NULL;
+        tr.nparams = 0;
+        r->ncols = tr.ncols;
+        r->cols = xcalloc((size_t)tr.ncols + 1, sizeof *r->cols);
+        r->col_mv = xcalloc((size_t)tr.ncols + 1, sizeof *r->col_mv);
+        for (int i = 0; i < tr.ncols; i++) {
+            r->cols[i] = xstrdup(tr.cols[i].name);
+            r->col_mv[i] = tr.cols[i].mv;
+        }
+        r->events = tr.events;
+        r->expanded = q;
+        q = NULL;
+        *out = r;
+        rc = 0;
+    }
+done:
+    for (int k = 0; k < nseg; k++) spl_toks_free(&segs[k].toks);
+    free(segs);
+    tr_free(&tr);
+    free(q);
+    return rc;
+}

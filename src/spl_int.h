@@ -1,0 +1,212 @@
+/* spl_int.h: internals shared by the SPL engine's modules: tokens and the
+ * lexer, the syntax tree built by the Lemon grammar (grammar/spl.y), the
+ * translator state (one SQL level per pipeline stage that needs one) and the
+ * command table every spl_cmd_*.c file registers in (spl_registry.c). */
+#ifndef SPLITE_SPL_INT_H
+#define SPLITE_SPL_INT_H
+#include <stddef.h>
+#include "spl.h"
+#include "util.h"
+#include "spl_grammar.h"
+
+/* ---- tokens ---- */
+typedef struct spl_token {
+    int type;        /* TK_* from the grammar, 0 at end */
+    const char *s;   /* into the query text */
+    size_t n;
+    size_t off;      /* byte offset in the query text */
+} spl_token;
+
+enum spl_lex_mode {
+    SPL_LEX_SEARCH, /* search terms and command arguments: WORD, STRING, ops */
+    SPL_LEX_EVAL    /* eval/where expressions */
+};
+
+typedef struct spl_toks {
+    spl_token *v;
+    int n, cap;
+} spl_toks;
+
+/* Tokenize text[0..n) (base = its offset in the whole query). Returns 0, or
+ * -1 with err set. */
+int spl_lex(const char *text, size_t n, size_t base, int mode, spl_toks *out, spl_error *err);
+void spl_toks_free(spl_toks *t);
+/* The value of a WORD/STRING token with quotes removed and Splunk's
+ * backslash escapes (\\ and \") resolved; other backslashes are kept. */
+char *spl_tok_text(const spl_token *t);
+/* 1 if token is the word w (case-insensitive when ci). */
+int spl_tok_is(const spl_token *t, const char *w, int ci);
+
+/* ---- syntax tree ---- */
+enum spl_node_kind {
+    SN_AND = 1, SN_OR, SN_NOT, SN_CMP, SN_IN, SN_TERM, /* search */
+    EX_OR, EX_XOR, EX_AND, EX_NOT, EX_EQ, EX_NE, EX_LT, EX_LE, EX_GT, EX_GE,
+    EX_LIKE, EX_IN, EX_ADD, EX_SUB, EX_CAT, EX_MUL, EX_DIV, EX_MOD, EX_NEG,
+    EX_FIELD, EX_NUM, EX_STR, EX_CALL, NODE_LIST
+};
+
+typedef struct spl_node {
+    int kind;
+    int op;              /* SN_CMP: TK_EQ.. */
+    spl_token tok;       /* leaf / field / function name / operator */
+    spl_token val;       /* SN_CMP value */
+    struct spl_node **kids;
+    int nkids, cap;
+} spl_node;
+
+typedef struct spl_pctx {
+    spl_node **nodes;    /* everything allocated, freed together */
+    int nnodes, cap;
+    spl_node *result;
+    spl_error *err;
+    int failed;
+    size_t end_off;      /* offset reported for "unexpected end" */
+} spl_pctx;
+
+spl_node *spl_node_bin(spl_pctx *P, int kind, spl_node *a, spl_node *b);
+spl_node *spl_node_un(spl_pctx *P, int kind, const spl_token *t, spl_node *a);
+spl_node *spl_node_leaf(spl_pctx *P, int kind, const spl_token *t);
+spl_node *spl_node_cmp(spl_pctx *P, const spl_token *f, int op, const spl_token *v);
+spl_node *spl_node_in(spl_pctx *P, const spl_token *f, spl_node *list);
+spl_node *spl_node_inexpr(spl_pctx *P, spl_node *e, spl_node *list);
+spl_node *spl_node_call(spl_pctx *P, const spl_token *name, spl_node *args);
+spl_node *spl_node_list(spl_pctx *P, spl_node *list, spl_node *item);
+void spl_pctx_syntax_error(spl_pctx *P, const spl_token *t);
+void spl_pctx_error_at(spl_pctx *P, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void spl_pctx_free(spl_pctx *P);
+/* Parse tokens toks[from..to) as a search (TK_SEARCH_START) or eval
+ * (TK_EVAL_START) expression. NULL result with no error = empty search. */
+int spl_parse_expr(spl_pctx *P, int start, const spl_toks *toks, int from, int to, size_t end_off);
+
+/* Lemon's interface (build/grammar/spl_grammar.c). */
+void *spl_lemonAlloc(void *(*)(size_t));
+void spl_lemonFree(void *, void (*)(void *));
+void spl_lemon(void *, int, spl_token, spl_pctx *);
+
+typedef struct spl_cmd_ctx spl_cmd_ctx;
+
+/* ---- translator state ---- */
+typedef struct spl_col {
+    char *name;   /* field name, case-sensitive */
+    char *sql;    /* SQL expression for it at the current level */
+    int mv;       /* may hold a multivalue BLOB */
+} spl_col;
+
+typedef struct spl_ord {
+    char *sql;
+    int desc;
+} spl_ord;
+
+typedef struct spl_tr {
+    store *st;
+    const spl_opts *opts;
+    spl_error *err;
+    const char *text;         /* the expanded query */
+    sbuf ctes;                /* "sK AS (...), ..." */
+    int nlevels;
+    /* current level */
+    char *from;               /* FROM clause */
+    spl_col *cols;
+    int ncols, capcols;
+    spl_ord *ord;
+    int nord;
+    sbuf where;               /* conjuncts, "" when none */
+    int events;               /* rows are still events */
+    int is_event_table;       /* from is the events table (alias e) */
+    int has_rows;             /* a first stage exists */
+    /* parameters */
+    spl_param *params;
+    int nparams, capparams;
+    /* names referenced anywhere in the pipeline (for pruning columns) */
+    char **refs;
+    int nrefs, caprefs;
+    int project;              /* some command keeps only named fields */
+    double now;
+    double earliest, latest;  /* from options and the first search */
+    int has_earliest, has_latest;
+} spl_tr;
+
+/* Add a parameter; returns its number for "?N". */
+int spl_tr_param_text(spl_tr *tr, const char *s);
+int spl_tr_param_num(spl_tr *tr, double d);
+/* Append "?N" for a new text / number parameter to out. */
+void spl_tr_bind_text(spl_tr *tr, sbuf *out, const char *s);
+void spl_tr_bind_num(spl_tr *tr, sbuf *out, double d);
+/* Find a field at the current level (NULL if absent). */
+spl_col *spl_tr_col(spl_tr *tr, const char *name);
+/* Set (add or replace) a field; sql is copied. */
+void spl_tr_set(spl_tr *tr, const char *name, const char *sql, int mv);
+void spl_tr_remove(spl_tr *tr, const char *name);
+/* Add a WHERE conjunct at the current level. */
+void spl_tr_where(spl_tr *tr, const char *cond);
+/* Materialize the current level as a CTE: columns, order columns, WHERE,
+ * and optional extra select items (name AS ...), ORDER BY + LIMIT when limit
+ * >= 0. extra: SQL select items appended (may be NULL). */
+void spl_tr_flush(spl_tr *tr, long limit, const char *extra);
+/* Name of the next CTE ("sN"), for commands that build their own. */
+char *spl_tr_next_cte(spl_tr *tr);
+/* The ORDER BY list of the current level ("" when none). */
+void spl_tr_order_sql(spl_tr *tr, sbuf *out, int reverse);
+/* Error at token / offset; always returns -1. */
+int spl_tr_error(spl_tr *tr, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Record a referenced name (for column pruning). */
+void spl_tr_ref(spl_tr *tr, const char *name);
+/* 1 if name matches the wildcard pattern pat ('*' any run), case-sensitive. */
+int spl_wild_match(const char *pat, const char *name);
+
+/* Search expression -> SQL condition at the current level. */
+int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage);
+/* Eval expression -> SQL value. *mv set when the result may be multivalue. */
+int spl_expr_sql(spl_tr *tr, const spl_node *n, sbuf *out, int *mv);
+/* Splunk numeric-vs-lexicographic sort key list for a value. */
+void spl_sort_key(sbuf *out, const char *sql, int desc);
+/* Order helpers: add one order expression (front or back); add the four
+ * sort-key expressions of a value at position *pos (advanced). */
+void spl_tr_add_ord(spl_tr *tr, const char *sql, int desc, int front);
+void spl_tr_add_sort_ord(spl_tr *tr, const char *sql, int desc, int *pos);
+void spl_tr_clear_ord(spl_tr *tr);
+void spl_tr_clear_cols(spl_tr *tr);
+/* Start a new level from a CTE the caller built: its columns c0..c<n-1> are
+ * the fields names[0..n). Order is left to the caller. */
+void spl_tr_new_level(spl_tr *tr, const char *cte_sql, char **names, int *mv, int n);
+/* Parse a search/eval expression of a command's arguments. */
+int spl_cmd_parse_search(spl_cmd_ctx *c, int from, int to, spl_pctx *P);
+int spl_cmd_lex_eval(spl_cmd_ctx *c, spl_toks *out);
+/* Glob with captures: match name against pat ('*' captures), and build
+ * repl with the captures substituted for its '*'s. NULL if no match. */
+char *spl_wild_rename(const char *pat, const char *repl, const char *name);
+/* Parse a time modifier relative to now (uses timemod_parse). */
+int spl_time_modifier(spl_tr *tr, const char *spec, size_t off, double *out);
+
+/* ---- commands ---- */
+struct spl_cmd_ctx {
+    spl_tr *tr;
+    const spl_token *name;     /* the command word */
+    spl_toks args;             /* arguments, lexed in search mode */
+    const char *argtext;       /* raw argument text */
+    size_t argoff, arglen;     /* its offset/length in the query */
+    int first;                 /* first command of the pipeline */
+};
+
+enum {
+    SPL_CMD_GENERATING = 1, /* makes the first stage (tstats, makeresults) */
+    SPL_CMD_PROJECTS = 2    /* output holds only fields it names */
+};
+
+typedef struct spl_command {
+    const char *name;
+    int flags;
+    int (*translate)(spl_cmd_ctx *c);
+} spl_command;
+
+const spl_command *spl_command_find(const char *name, size_t n);
+/* Ensure the first stage exists (an implicit `search *` over events). */
+void spl_tr_ensure_events(spl_tr *tr);
+
+/* helpers for command argument parsing */
+int spl_arg_error(spl_cmd_ctx *c, const spl_token *t, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* option "name=value" at args[i]: returns 1 and sets *val (malloc'd). */
+int spl_arg_option(spl_cmd_ctx *c, int i, const char *name, char **val);
+/* 1 if args[i] is a name=value option at all */
+int spl_arg_is_option(spl_cmd_ctx *c, int i);
+#endif

@@ -1,0 +1,382 @@
+/* spl_ops.c: SQL functions implementing SPL's operators in generated SQL:
+ * splop_num (Splunk's number reading), splop_str (text form, numbers printed
+ * as Splunk prints them), splop_add ('+' on numbers or strings), splop_cmp
+ * (comparison: numeric when both sides are numbers, else case-sensitive
+ * string order; any value of a multivalue matches), splop_like, splop_term
+ * (search terms against _raw at token boundaries, '*' wildcards,
+ * case-insensitive), splop_is, splop_typeof, splop_log. */
+#include <assert.h>
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <jansson.h>
+#include "spl_values.h"
+#include "util.h"
+
+int spl_values_each(sqlite3_value *v, spl_value_fn fn, void *ctx)
+{
+    int t = sqlite3_value_type(v);
+    if (t == SQLITE_NULL) return 0;
+    if (t == SQLITE_BLOB) {
+        const char *b = sqlite3_value_blob(v);
+        int n = sqlite3_value_bytes(v);
+        json_error_t je;
+        json_t *a = b ? json_loadb(b, (size_t)n, 0, &je) : NULL;
+        int count = 0;
+        if (a && json_is_array(a)) {
+            size_t i;
+            json_t *x;
+            json_array_foreach(a, i, x) {
+                char nb[32];
+                const char *s = NULL;
+                int len = 0;
+                if (json_is_string(x)) { s = json_string_value(x); len = (int)json_string_length(x); }
+                else if (json_is_number(x)) { s = spl_num_format(json_number_value(x), nb); len = (int)strlen(s); }
+                else continue;
+                count++;
+                if (fn(ctx, s, len)) break;
+            }
+        } else if (b) {
+            count = 1;
+            fn(ctx, b, n);
+        }
+        json_decref(a);
+        return count;
+    }
+    char nb[32];
+    if (t == SQLITE_INTEGER || t == SQLITE_FLOAT) {
+        const char *s = spl_num_format(sqlite3_value_double(v), nb);
+        if (t == SQLITE_INTEGER) { snprintf(nb, sizeof nb, "%lld", (long long)sqlite3_value_int64(v)); s = nb; }
+        fn(ctx, s, (int)strlen(s));
+        return 1;
+    }
+    const char *s = (const char *)sqlite3_value_text(v);
+    fn(ctx, s ? s : "", sqlite3_value_bytes(v));
+    return 1;
+}
+
+const char *spl_num_format(double d, char *buf)
+{
+    if (isnan(d)) { strcpy(buf, "nan"); return buf; }
+    if (d == floor(d) && fabs(d) < 1e15) snprintf(buf, 32, "%.0f", d);
+    else {
+        snprintf(buf, 32, "%.15g", d);
+        double back = strtod(buf, NULL);
+        if (back != d) snprintf(buf, 32, "%.17g", d);
+    }
+    if (!strcmp(buf, "-0")) strcpy(buf, "0");
+    return buf;
+}
+
+void spl_result_mv(sqlite3_context *ctx, char **vals, int n)
+{
+    if (n == 0) { sqlite3_result_null(ctx); return; }
+    if (n == 1) { sqlite3_result_text(ctx, vals[0], -1, SQLITE_TRANSIENT); return; }
+    json_t *a = json_array();
+    for (int i = 0; i < n; i++) json_array_append_new(a, json_string(vals[i]));
+    char *s = json_dumps(a, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(a);
+    if (!s) { sqlite3_result_error_nomem(ctx); return; }
+    sqlite3_result_blob(ctx, s, (int)strlen(s), free);
+}
+
+/* value -> number; 1 when it is one */
+static int value_num(sqlite3_value *v, double *out)
+{
+    switch (sqlite3_value_type(v)) {
+    case SQLITE_INTEGER:
+    case SQLITE_FLOAT:
+        *out = sqlite3_value_double(v);
+        return 1;
+    case SQLITE_TEXT: {
+        const char *s = (const char *)sqlite3_value_text(v);
+        return s && util_is_number(s, (size_t)sqlite3_value_bytes(v), out);
+    }
+    default:
+        return 0;
+    }
+}
+
+static void fn_num(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    double d;
+    if (value_num(argv[0], &d)) sqlite3_result_double(ctx, d);
+    else sqlite3_result_null(ctx);
+}
+
+static void result_str(sqlite3_context *ctx, sqlite3_value *v)
+{
+    char nb[32];
+    switch (sqlite3_value_type(v)) {
+    case SQLITE_NULL:
+    case SQLITE_BLOB: sqlite3_result_null(ctx); return;
+    case SQLITE_INTEGER:
+        snprintf(nb, sizeof nb, "%lld", (long long)sqlite3_value_int64(v));
+        sqlite3_result_text(ctx, nb, -1, SQLITE_TRANSIENT);
+        return;
+    case SQLITE_FLOAT:
+        sqlite3_result_text(ctx, spl_num_format(sqlite3_value_double(v), nb), -1, SQLITE_TRANSIENT);
+        return;
+    default:
+        sqlite3_result_value(ctx, v);
+    }
+}
+
+static void fn_str(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    result_str(ctx, argv[0]);
+}
+
+static void fn_add(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    double a, b;
+    int ta = sqlite3_value_type(argv[0]), tb = sqlite3_value_type(argv[1]);
+    if (ta == SQLITE_NULL || tb == SQLITE_NULL || ta == SQLITE_BLOB || tb == SQLITE_BLOB) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    int na = value_num(argv[0], &a), nb = value_num(argv[1], &b);
+    if (na && nb) { sqlite3_result_double(ctx, a + b); return; }
+    if (ta == SQLITE_TEXT && tb == SQLITE_TEXT) {
+        sbuf s = {0};
+        sbuf_addn(&s, (const char *)sqlite3_value_text(argv[0]), (size_t)sqlite3_value_bytes(argv[0]));
+        sbuf_addn(&s, (const char *)sqlite3_value_text(argv[1]), (size_t)sqlite3_value_bytes(argv[1]));
+        sqlite3_result_text(ctx, s.s ? s.s : "", (int)s.len, SQLITE_TRANSIENT);
+        sbuf_free(&s);
+        return;
+    }
+    sqlite3_result_null(ctx);
+}
+
+typedef struct cmp_ctx {
+    int op;
+    const char *rs;
+    int rn;
+    int rnum;
+    double rd;
+    int hit;
+} cmp_ctx;
+
+static int cmp_result(int op, int c)
+{
+    switch (op) {
+    case 0: return c == 0;
+    case 1: return c != 0;
+    case 2: return c < 0;
+    case 3: return c <= 0;
+    case 4: return c > 0;
+    default: return c >= 0;
+    }
+}
+
+static int cmp_one(void *vctx, const char *s, int n)
+{
+    cmp_ctx *c = vctx;
+    double d;
+    int r;
+    if (c->rnum && util_is_number(s, (size_t)n, &d)) {
+        r = d < c->rd ? -1 : d > c->rd ? 1 : 0;
+    } else {
+        int m = n < c->rn ? n : c->rn;
+        r = memcmp(s, c->rs, (size_t)m);
+        if (!r) r = n < c->rn ? -1 : n > c->rn ? 1 : 0;
+    }
+    if (cmp_result(c->op, r)) { c->hit = 1; return 1; }
+    return 0;
+}
+
+static void fn_cmp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    int op = sqlite3_value_int(argv[0]);
+    sqlite3_value *a = argv[1], *b = argv[2];
+    if (sqlite3_value_type(a) == SQLITE_NULL || sqlite3_value_type(b) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    if (sqlite3_value_type(b) == SQLITE_BLOB && sqlite3_value_type(a) != SQLITE_BLOB) {
+        sqlite3_value *t = a; a = b; b = t;
+        op = op == 2 ? 4 : op == 3 ? 5 : op == 4 ? 2 : op == 5 ? 3 : op;
+    }
+    cmp_ctx c = {0};
+    c.op = op;
+    char nb[32];
+    double d;
+    if (sqlite3_value_type(b) == SQLITE_BLOB) {
+        /* two multivalues: compare their JSON text */
+        c.rs = sqlite3_value_blob(b);
+        c.rn = sqlite3_value_bytes(b);
+    } else if (value_num(b, &d)) {
+        c.rnum = 1;
+        c.rd = d;
+        if (sqlite3_value_type(b) == SQLITE_TEXT) { c.rs = (const char *)sqlite3_value_text(b); c.rn = sqlite3_value_bytes(b); }
+        else { c.rs = spl_num_format(d, nb); c.rn = (int)strlen(c.rs); }
+    } else {
+        c.rs = (const char *)sqlite3_value_text(b);
+        c.rn = sqlite3_value_bytes(b);
+    }
+    if (sqlite3_value_type(a) == SQLITE_BLOB && sqlite3_value_type(b) == SQLITE_BLOB)
+        cmp_one(&c, sqlite3_value_blob(a), sqlite3_value_bytes(a));
+    else
+        spl_values_each(a, cmp_one, &c);
+    sqlite3_result_int(ctx, c.hit);
+}
+
+/* SQL LIKE, case-sensitive: % any run, _ one character (UTF-8 aware) */
+static int like_match(const char *p, const char *pe, const char *s, const char *se)
+{
+    while (p < pe) {
+        if (*p == '%') {
+            while (p < pe && *p == '%') p++;
+            if (p == pe) return 1;
+            for (const char *t = s; t <= se; t++)
+                if (like_match(p, pe, t, se)) return 1;
+            return 0;
+        }
+        if (s == se) return 0;
+        if (*p == '_') {
+            s++;
+            while (s < se && ((unsigned char)*s & 0xC0) == 0x80) s++;
+            p++;
+            continue;
+        }
+        if (*p == '\\' && p + 1 < pe) p++;
+        if (*p != *s) return 0;
+        p++;
+        s++;
+    }
+    return s == se;
+}
+
+typedef struct like_ctx { const char *p; int pn; int hit; } like_ctx;
+static int like_one(void *vctx, const char *s, int n)
+{
+    like_ctx *c = vctx;
+    if (like_match(c->p, c->p + c->pn, s, s + n)) { c->hit = 1; return 1; }
+    return 0;
+}
+
+static void fn_like(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    like_ctx c = {(const char *)sqlite3_value_text(argv[1]), sqlite3_value_bytes(argv[1]), 0};
+    spl_values_each(argv[0], like_one, &c);
+    sqlite3_result_int(ctx, c.hit);
+}
+
+/* search terms: a character that separates terms (anything but a letter,
+ * digit or non-ASCII byte) */
+static int is_breaker(unsigned char c)
+{
+    return !(isalnum(c) || c >= 0x80);
+}
+
+/* match pattern p (with '*') case-insensitively at s; the match must end at
+ * a term boundary of the subject */
+static int term_at(const char *p, const char *pe, const char *s, const char *se, const char *begin)
+{
+    (void)begin;
+    while (p < pe) {
+        if (*p == '*') {
+            while (p < pe && *p == '*') p++;
+            if (p == pe) return 1;
+            for (const char *t = s; t <= se; t++)
+                if (term_at(p, pe, t, se, begin)) return 1;
+            return 0;
+        }
+        if (s == se) return 0;
+        if (tolower((unsigned char)*p) != tolower((unsigned char)*s)) return 0;
+        p++;
+        s++;
+    }
+    /* end at a boundary: end of subject, a breaker next, or the pattern's
+     * last character was itself a breaker */
+    return s == se || is_breaker((unsigned char)*s) || is_breaker((unsigned char)pe[-1]);
+}
+
+static void fn_term(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
+        sqlite3_result_int(ctx, 0);
+        return;
+    }
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    int n = sqlite3_value_bytes(argv[0]);
+    const char *p = (const char *)sqlite3_value_text(argv[1]);
+    int pn = sqlite3_value_bytes(argv[1]);
+    if (!s || !p) { sqlite3_result_int(ctx, 0); return; }
+    const char *se = s + n, *pe = p + pn;
+    int lead_wild = pn && p[0] == '*';
+    int lead_breaker = pn && is_breaker((unsigned char)p[0]);
+    for (const char *t = s; t <= se; t++) {
+        if (!lead_wild && !lead_breaker && t > s && !is_breaker((unsigned char)t[-1])) continue;
+        if (term_at(p, pe, t, se, s)) { sqlite3_result_int(ctx, 1); return; }
+        if (lead_wild) break; /* a leading '*' already tried every start */
+    }
+    sqlite3_result_int(ctx, 0);
+}
+
+static void fn_is(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    int kind = sqlite3_value_int(argv[0]);
+    sqlite3_value *v = argv[1];
+    int t = sqlite3_value_type(v);
+    double d;
+    int r;
+    if (kind == 2) r = t == SQLITE_TEXT && !value_num(v, &d);
+    else if (!value_num(v, &d)) r = 0;
+    else r = kind == 0 ? 1 : d == floor(d);
+    sqlite3_result_int(ctx, r);
+}
+
+static void fn_typeof(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    double d;
+    const char *r;
+    switch (sqlite3_value_type(argv[0])) {
+    case SQLITE_NULL: r = "Invalid"; break;
+    case SQLITE_BLOB: r = "Multivalue"; break;
+    default: r = value_num(argv[0], &d) ? "Number" : "String";
+    }
+    sqlite3_result_text(ctx, r, -1, SQLITE_STATIC);
+}
+
+static void fn_log(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    double x, b = 10;
+    if (!value_num(argv[0], &x) || (argc > 1 && !value_num(argv[1], &b)) || x <= 0 || b <= 0 || b == 1) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    sqlite3_result_double(ctx, log(x) / log(b));
+}
+
+void spl_agg_register(sqlite3 *db);
+
+void spl_ops_register(sqlite3 *db)
+{
+    int f = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+    sqlite3_create_function(db, "splop_num", 1, f, NULL, fn_num, NULL, NULL);
+    sqlite3_create_function(db, "splop_str", 1, f, NULL, fn_str, NULL, NULL);
+    sqlite3_create_function(db, "splop_add", 2, f, NULL, fn_add, NULL, NULL);
+    sqlite3_create_function(db, "splop_cmp", 3, f, NULL, fn_cmp, NULL, NULL);
+    sqlite3_create_function(db, "splop_like", 2, f, NULL, fn_like, NULL, NULL);
+    sqlite3_create_function(db, "splop_term", 2, f, NULL, fn_term, NULL, NULL);
+    sqlite3_create_function(db, "splop_is", 2, f, NULL, fn_is, NULL, NULL);
+    sqlite3_create_function(db, "splop_typeof", 1, f, NULL, fn_typeof, NULL, NULL);
+    sqlite3_create_function(db, "splop_log", 1, f, NULL, fn_log, NULL, NULL);
+    sqlite3_create_function(db, "splop_log", 2, f, NULL, fn_log, NULL, NULL);
+    spl_agg_register(db);
+}

@@ -1,0 +1,55 @@
+/* spl_registry.c: the table of SPL commands. Each lives in its own
+ * spl_cmd_<name>.c; a generating command (tstats) registers with
+ * SPL_CMD_GENERATING and builds the first stage itself. */
+#include <string.h>
+#include <strings.h>
+#include "spl_int.h"
+
+int spl_cmd_search(spl_cmd_ctx *c);
+int spl_cmd_where(spl_cmd_ctx *c);
+int spl_cmd_eval(spl_cmd_ctx *c);
+int spl_cmd_stats(spl_cmd_ctx *c);
+int spl_cmd_eventstats(spl_cmd_ctx *c);
+int spl_cmd_rename(spl_cmd_ctx *c);
+int spl_cmd_table(spl_cmd_ctx *c);
+int spl_cmd_fields(spl_cmd_ctx *c);
+int spl_cmd_head(spl_cmd_ctx *c);
+int spl_cmd_tail(spl_cmd_ctx *c);
+int spl_cmd_sort(spl_cmd_ctx *c);
+int spl_cmd_dedup(spl_cmd_ctx *c);
+int spl_cmd_fillnull(spl_cmd_ctx *c);
+int spl_cmd_convert(spl_cmd_ctx *c);
+int spl_cmd_bin(spl_cmd_ctx *c);
+int spl_cmd_rex(spl_cmd_ctx *c);
+int spl_cmd_regex(spl_cmd_ctx *c);
+int spl_cmd_makeresults(spl_cmd_ctx *c);
+
+static const spl_command commands[] = {
+    {"search", 0, spl_cmd_search},
+    {"where", 0, spl_cmd_where},
+    {"eval", 0, spl_cmd_eval},
+    {"stats", SPL_CMD_PROJECTS, spl_cmd_stats},
+    {"eventstats", 0, spl_cmd_eventstats},
+    {"rename", 0, spl_cmd_rename},
+    {"table", SPL_CMD_PROJECTS, spl_cmd_table},
+    {"fields", 0, spl_cmd_fields},
+    {"head", 0, spl_cmd_head},
+    {"tail", 0, spl_cmd_tail},
+    {"sort", 0, spl_cmd_sort},
+    {"dedup", 0, spl_cmd_dedup},
+    {"fillnull", 0, spl_cmd_fillnull},
+    {"convert", 0, spl_cmd_convert},
+    {"bin", 0, spl_cmd_bin},
+    {"bucket", 0, spl_cmd_bin},
+    {"rex", 0, spl_cmd_rex},
+    {"regex", 0, spl_cmd_regex},
+    {"makeresults", SPL_CMD_GENERATING, spl_cmd_makeresults},
+    {NULL, 0, NULL},
+};
+
+const spl_command *spl_command_find(const char *name, size_t n)
+{
+    for (const spl_command *c = commands; c->name; c++)
+        if (strlen(c->name) == n && !strncasecmp(c->name, name, n)) return c;
+    return NULL;
+}

@@ -1,0 +1,88 @@
+/* spl_run.c: running a compiled query: registering the SQL functions the
+ * generated SQL uses, binding every parameter, stepping the statement; and
+ * rendering the SQL with parameters inlined for `splite sql`. */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#include "spl_int.h"
+#include "spl_values.h"
+#include "sqlfn.h"
+
+void spl_ops_register(sqlite3 *db);
+
+void spl_register_sql(sqlite3 *db)
+{
+    /* registering twice is harmless: SQLite replaces the definitions */
+    sqlfn_register(db);
+    spl_ops_register(db);
+}
+
+int spl_run(store *st, const spl_query *q, spl_row_fn fn, void *ctx, char **errmsg)
+{
+    sqlite3 *db = store_db(st);
+    spl_register_sql(db);
+    sqlite3_stmt *stmt = NULL;
+    if (sqlite3_prepare_v2(db, q->sql, -1, &stmt, NULL) != SQLITE_OK) {
+        *errmsg = xasprintf("cannot prepare the generated SQL: %s", sqlite3_errmsg(db));
+        return -1;
+    }
+    for (int i = 0; i < q->nparams; i++) {
+        const spl_param *p = &q->params[i];
+        int rc = p->is_num ? sqlite3_bind_double(stmt, i + 1, p->num)
+                           : sqlite3_bind_text(stmt, i + 1, p->text, -1, SQLITE_STATIC);
+        if (rc != SQLITE_OK) {
+            *errmsg = xasprintf("cannot bind parameter %d: %s", i + 1, sqlite3_errmsg(db));
+            sqlite3_finalize(stmt);
+            return -1;
+        }
+    }
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        if (fn && fn(ctx, q, stmt)) {
+            sqlite3_finalize(stmt);
+            return 0;
+        }
+    }
+    if (rc != SQLITE_DONE) {
+        *errmsg = xasprintf("search failed: %s", sqlite3_errmsg(db));
+        sqlite3_finalize(stmt);
+        return -1;
+    }
+    sqlite3_finalize(stmt);
+    return 0;
+}
+
+char *spl_query_sql_text(const spl_query *q)
+{
+    sbuf b = {0};
+    const char *s = q->sql;
+    while (*s) {
+        if (*s == '\'' || *s == '"') {
+            /* copy string literals and quoted names verbatim */
+            char qc = *s;
+            const char *e = s + 1;
+            while (*e && !(*e == qc && e[1] != qc)) e += (*e == qc ? 2 : 1);
+            if (*e) e++;
+            sbuf_addn(&b, s, (size_t)(e - s));
+            s = e;
+            continue;
+        }
+        if (*s == '?' && s[1] >= '0' && s[1] <= '9') {
+            char *end;
+            long k = strtol(s + 1, &end, 10);
+            if (k >= 1 && k <= q->nparams) {
+                const spl_param *p = &q->params[k - 1];
+                if (p->is_num) {
+                    char nb[32];
+                    sbuf_add(&b, spl_num_format(p->num, nb));
+                } else {
+                    sbuf_add_sql_string(&b, p->text, strlen(p->text));
+                }
+                s = end;
+                continue;
+            }
+        }
+        sbuf_addc(&b, *s++);
+    }
+    return sbuf_detach(&b);
+}

@@ -1,0 +1,172 @@
+/* spl_search.c: translation of the search language (search command, also
+ * implicit at the head of a query) into an SQL condition: field=value with
+ * case-insensitive values and '*' wildcards, !=, NOT (which also matches
+ * events lacking the field), IN, numeric comparisons, bare terms and phrases
+ * against _raw, multivalue fields matching when any value matches, and the
+ * earliest=/latest= time modifiers. Every value is a bound parameter. */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#include "spl_int.h"
+
+/* '*' -> '%', with %, _ and \ escaped by '\' for LIKE ... ESCAPE '\'. */
+static char *like_pattern(const char *v)
+{
+    sbuf b = {0};
+    for (const char *p = v; *p; p++) {
+        if (*p == '*') sbuf_addc(&b, '%');
+        else if (*p == '%' || *p == '_' || *p == '\\') { sbuf_addc(&b, '\\'); sbuf_addc(&b, *p); }
+        else sbuf_addc(&b, *p);
+    }
+    if (!b.s) sbuf_add(&b, "");
+    return sbuf_detach(&b);
+}
+
+/* condition on a single value expression x for one operator/value */
+static void value_cond(spl_tr *tr, sbuf *out, const char *x, int op, const char *v)
+{
+    double num;
+    switch (op) {
+    case TK_EQ:
+    case TK_NE:
+        if (strchr(v, '*')) {
+            char *pat = like_pattern(v);
+            sbuf_printf(out, "%s LIKE ", x);
+            spl_tr_bind_text(tr, out, pat);
+            sbuf_add(out, " ESCAPE '\\'");
+            free(pat);
+        } else {
+            sbuf_printf(out, "%s = ", x);
+            spl_tr_bind_text(tr, out, v);
+            sbuf_add(out, " COLLATE NOCASE");
+        }
+        return;
+    default: {
+        const char *o = op == TK_LT ? "<" : op == TK_LE ? "<=" : op == TK_GT ? ">" : ">=";
+        if (util_is_number(v, strlen(v), &num)) {
+            sbuf_printf(out, "splop_num(%s) %s ", x, o);
+            spl_tr_bind_num(tr, out, num);
+        } else {
+            sbuf_printf(out, "CAST(%s AS TEXT) %s ", x, o);
+            spl_tr_bind_text(tr, out, v);
+        }
+        return;
+    }
+    }
+}
+
+/* condition that field sql X (maybe multivalue) matches op/value */
+static void field_cond(spl_tr *tr, sbuf *out, const char *x, int mv, int op, const char *v)
+{
+    int eqop = op == TK_NE ? TK_EQ : op;
+    sbuf m = {0};
+    if ((op == TK_EQ || op == TK_NE) && !strcmp(v, "*")) {
+        sbuf_printf(&m, "%s IS NOT NULL", x);
+    } else if (mv) {
+        sbuf a = {0}, b = {0};
+        value_cond(tr, &a, "value", eqop, v);
+        value_cond(tr, &b, x, eqop, v);
+        sbuf_printf(&m, "CASE WHEN typeof(%s)='blob' THEN EXISTS(SELECT 1 FROM json_each(CAST(%s AS TEXT)) WHERE %s) ELSE %s END",
+                    x, x, a.s, b.s);
+        sbuf_free(&a);
+        sbuf_free(&b);
+    } else {
+        value_cond(tr, &m, x, eqop, v);
+    }
+    if (op == TK_NE) sbuf_printf(out, "(%s IS NOT NULL AND (%s) IS NOT 1)", x, m.s);
+    else sbuf_printf(out, "(%s)", m.s);
+    sbuf_free(&m);
+}
+
+static const char *raw_sql(spl_tr *tr, sbuf *tmp)
+{
+    if (tr->is_event_table) {
+        store_field_sql(tr->st, "e", "_raw", tmp);
+        return tmp->s;
+    }
+    spl_col *c = spl_tr_col(tr, "_raw");
+    return c ? c->sql : "NULL";
+}
+
+static int time_bound(spl_tr *tr, const spl_node *n, const char *name, const char *v, int first_stage)
+{
+    if (!first_stage)
+        return spl_tr_error(tr, n->tok.off, "%s= is only allowed in the first search of a query", name);
+    if (n->op != TK_EQ)
+        return spl_tr_error(tr, n->tok.off, "%s takes '=', not another operator", name);
+    double t;
+    if (spl_time_modifier(tr, v, n->val.off, &t)) return -1;
+    if (!strcmp(name, "earliest")) { tr->earliest = t; tr->has_earliest = 2; }
+    else { tr->latest = t; tr->has_latest = 2; }
+    return 0;
+}
+
+int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
+{
+    if (!n) { sbuf_add(out, "1"); return 0; }
+    switch (n->kind) {
+    case SN_AND:
+    case SN_OR: {
+        sbuf_addc(out, '(');
+        if (spl_search_sql(tr, n->kids[0], out, first_stage)) return -1;
+        sbuf_add(out, n->kind == SN_AND ? " AND " : " OR ");
+        if (spl_search_sql(tr, n->kids[1], out, first_stage)) return -1;
+        sbuf_addc(out, ')');
+        return 0;
+    }
+    case SN_NOT:
+        sbuf_addc(out, '(');
+        if (spl_search_sql(tr, n->kids[0], out, first_stage)) return -1;
+        sbuf_add(out, ") IS NOT 1");
+        return 0;
+    case SN_TERM: {
+        char *v = spl_tok_text(&n->tok);
+        if (!strcmp(v, "*")) {
+            sbuf_add(out, "1");
+        } else {
+            sbuf tmp = {0};
+            sbuf_printf(out, "splop_term(%s, ", raw_sql(tr, &tmp));
+            spl_tr_bind_text(tr, out, v);
+            sbuf_addc(out, ')');
+            sbuf_free(&tmp);
+        }
+        free(v);
+        return 0;
+    }
+    case SN_CMP:
+    case SN_IN: {
+        char *f = spl_tok_text(&n->tok);
+        int rc = 0;
+        if (n->kind == SN_CMP && (!strcmp(f, "earliest") || !strcmp(f, "latest"))) {
+            char *v = spl_tok_text(&n->val);
+            rc = time_bound(tr, n, f, v, first_stage);
+            free(v);
+            free(f);
+            if (!rc) sbuf_add(out, "1");
+            return rc;
+        }
+        spl_col *c = spl_tr_col(tr, f);
+        const char *x = c ? c->sql : "NULL";
+        int mv = c ? c->mv : 0;
+        if (n->kind == SN_CMP) {
+            char *v = spl_tok_text(&n->val);
+            field_cond(tr, out, x, mv, n->op, v);
+            free(v);
+        } else {
+            if (!n->nkids) { free(f); return spl_tr_error(tr, n->tok.off, "IN needs at least one value"); }
+            sbuf_addc(out, '(');
+            for (int i = 0; i < n->nkids; i++) {
+                char *v = spl_tok_text(&n->kids[i]->tok);
+                if (i) sbuf_add(out, " OR ");
+                field_cond(tr, out, x, mv, TK_EQ, v);
+                free(v);
+            }
+            sbuf_addc(out, ')');
+        }
+        free(f);
+        return rc;
+    }
+    default:
+        return spl_tr_error(tr, n->tok.off, "internal error: not a search expression");
+    }
+}

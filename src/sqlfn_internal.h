@@ -1,0 +1,52 @@
+/* sqlfn_internal.h: what the sqlfn_*.c families share: argument conversion
+ * in Splunk's terms, the compiled-regex cache, and each family's
+ * registration function. Not for use outside src/sqlfn_*.c. */
+#ifndef SPLITE_SQLFN_INTERNAL_H
+#define SPLITE_SQLFN_INTERNAL_H
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <sqlite3.h>
+#include <stddef.h>
+
+/* One entry of a family's function table. nargs -1 = variadic. */
+typedef struct sqlfn_def {
+    const char *name;
+    int nargs;
+    void (*fn)(sqlite3_context *, int, sqlite3_value **);
+    int deterministic;
+} sqlfn_def;
+
+int sqlfn_register_table(sqlite3 *db, const sqlfn_def *defs);
+int sqlfn_register_regex(sqlite3 *db);
+int sqlfn_register_mv(sqlite3 *db);
+int sqlfn_register_time(sqlite3 *db);
+int sqlfn_register_string(sqlite3 *db);
+int sqlfn_register_math(sqlite3 *db);
+int sqlfn_register_net(sqlite3 *db);
+
+/* The number in v: INTEGER/REAL as is, TEXT when it reads as a number
+ * (util_is_number; hex not accepted), the first value of a multivalue.
+ * Returns 1 and sets *out, or 0 (NULL or not a number). */
+int sqlfn_arg_number(sqlite3_value *v, double *out);
+/* An integer argument (number truncated toward zero); 0 if not a number. */
+int sqlfn_arg_int(sqlite3_value *v, long long *out);
+
+/* A compiled pattern with its match data. */
+typedef struct sqlfn_regex {
+    pcre2_code *code;
+    pcre2_match_data *md;
+    int jit;
+} sqlfn_regex;
+
+/* The compiled regex for argument argi of this call: from the statement's
+ * auxdata when the pattern is constant, else compiled now. On a bad pattern
+ * sets the SQL error (PCRE2 message and offset) and returns NULL; a NULL
+ * pattern returns NULL with *is_null set and no error. After use, hand it
+ * back with sqlfn_regex_release (which caches or frees it). */
+sqlfn_regex *sqlfn_regex_get(sqlite3_context *ctx, sqlite3_value **argv, int argi, int *is_null);
+void sqlfn_regex_release(sqlite3_context *ctx, int argi, sqlfn_regex *re);
+/* Match re against s[0..n) from byte offset start. Returns >0 on a match
+ * (ovector in re->md), 0 on no match, -1 on an error (match limit hit...):
+ * then the SQL error is set on ctx. */
+int sqlfn_regex_exec(sqlite3_context *ctx, sqlfn_regex *re, const char *s, size_t n, size_t start);
+#endif
