@@ -97,6 +97,14 @@ typedef struct spl_ord {
     int desc;
 } spl_ord;
 
+/* A field whose content holds more fields, extracted on demand (spath
+ * without a path, fromjson, xmlkv): names the query uses that no column
+ * has are read from it. */
+typedef struct spl_dyn {
+    char *src;    /* field name */
+    int xml;      /* 1: <name>value</name> (xmlkv); 0: JSON path (spath) */
+} spl_dyn;
+
 typedef struct spl_tr {
     store *st;
     const spl_opts *opts;
@@ -124,7 +132,20 @@ typedef struct spl_tr {
     double now;
     double earliest, latest;  /* from options and the first search */
     int has_earliest, has_latest;
+    int time_applied;         /* the time range is in a WHERE already */
+    spl_dyn *dyn;             /* on-demand field sources of this level */
+    int ndyn;
+    int in_dyn;
+    int subpipe;              /* appendpipe: commands run on the parent's rows */
 } spl_tr;
+
+/* Translate the subsearch text[start..end) (or, with subpipe, the
+ * pipeline of appendpipe over the parent's current rows) into child, which
+ * shares the parent's parameter numbering and CTE names; its result is the
+ * CTE child->from with columns child->cols (sql "sK.cI"). The child's CTEs
+ * are appended to the parent's. Free with spl_tr_sub_free. */
+int spl_tr_subsearch(spl_tr *parent, size_t start, size_t end, int subpipe, spl_tr *child);
+void spl_tr_sub_free(spl_tr *child);
 
 /* Add a parameter; returns its number for "?N". */
 int spl_tr_param_text(spl_tr *tr, const char *s);
@@ -132,8 +153,17 @@ int spl_tr_param_num(spl_tr *tr, double d);
 /* Append "?N" for a new text / number parameter to out. */
 void spl_tr_bind_text(spl_tr *tr, sbuf *out, const char *s);
 void spl_tr_bind_num(spl_tr *tr, sbuf *out, double d);
-/* Find a field at the current level (NULL if absent). */
+/* Find a field at the current level (NULL if absent). A name no column has
+ * is looked up in the level's on-demand sources (spl_tr_add_dyn) and added
+ * as a column when one applies. Adding may move the column array: do not
+ * keep a spl_col pointer across another lookup (its sql string is safe). */
 spl_col *spl_tr_col(spl_tr *tr, const char *name);
+/* The column only, no on-demand extraction. */
+spl_col *spl_tr_find(spl_tr *tr, const char *name);
+/* Register an on-demand source (spath/fromjson/xmlkv); cleared when a new
+ * level replaces the fields (stats, table...). */
+void spl_tr_add_dyn(spl_tr *tr, const char *src, int xml);
+void spl_tr_clear_dyn(spl_tr *tr);
 /* Set (add or replace) a field; sql is copied. */
 void spl_tr_set(spl_tr *tr, const char *name, const char *sql, int mv);
 void spl_tr_remove(spl_tr *tr, const char *name);
@@ -165,6 +195,8 @@ void spl_sort_key(sbuf *out, const char *sql, int desc);
 void spl_tr_add_ord(spl_tr *tr, const char *sql, int desc, int front);
 void spl_tr_add_sort_ord(spl_tr *tr, const char *sql, int desc, int *pos);
 void spl_tr_clear_ord(spl_tr *tr);
+/* Flush the level when a field's SQL nests too deeply for SQLite. */
+void spl_tr_limit_depth(spl_tr *tr);
 void spl_tr_clear_cols(spl_tr *tr);
 /* Start a new level from a CTE the caller built: its columns c0..c<n-1> are
  * the fields names[0..n). Order is left to the caller. */
@@ -202,6 +234,26 @@ typedef struct spl_command {
 const spl_command *spl_command_find(const char *name, size_t n);
 /* Ensure the first stage exists (an implicit `search *` over events). */
 void spl_tr_ensure_events(spl_tr *tr);
+/* Add the time range (--earliest/--latest, earliest=/latest= of the first
+ * search) as WHERE conjuncts on _time at the current level, once. The
+ * compiler calls it after the first command; a generating command that
+ * aggregates (tstats) calls it itself before aggregating. */
+int spl_tr_apply_time_range(spl_tr *tr);
+
+/* Writing a generating command (tstats, makeresults):
+ *  - register it in spl_registry.c with SPL_CMD_GENERATING;
+ *  - either start from the events table (spl_tr_ensure_events: every
+ *    catalog field is a column -- when the pipeline projects, only fields
+ *    named in the query, so first call spl_tr_ref for every event field the
+ *    command maps from; spl_tr_set adds e.g. "Processes.dest" as
+ *    the SQL of the field it maps to; spl_tr_where adds constraints; a
+ *    search expression parsed with spl_cmd_parse_search is translated by
+ *    spl_search_sql), or build a CTE and call spl_tr_new_level;
+ *  - call spl_tr_apply_time_range before aggregating;
+ *  - aggregate by calling spl_cmd_stats with a spl_cmd_ctx whose args are
+ *    the aggregation tokens followed by the BY tokens (tokens are plain
+ *    structs pointing into the query text, so a new spl_toks can be built
+ *    from slices of c->args). */
 
 /* helpers for command argument parsing */
 int spl_arg_error(spl_cmd_ctx *c, const spl_token *t, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

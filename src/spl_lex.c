@@ -107,6 +107,15 @@ static int lex_search(const char *s, size_t n, size_t base, spl_toks *out, spl_e
         default: break;
         }
         size_t j = i;
+        /* TERM(...) and CASE(...) directives are one word */
+        if (n - i > 5 && (!strncmp(s + i, "TERM(", 5) || !strncmp(s + i, "CASE(", 5))) {
+            size_t k = i + 5;
+            while (k < n && s[k] != ')') k += (s[k] == '\\' && k + 1 < n) ? 2 : 1;
+            if (k >= n) return lex_error(err, off, "missing ')' after TERM( or CASE(");
+            push(out, TK_WORD, s + i, k + 1 - i, off);
+            i = k + 1;
+            continue;
+        }
         while (j < n && !search_stop(s, j, n)) {
             if (s[j] == '\\' && j + 1 < n) j += 2;
             else j++;
@@ -231,6 +240,7 @@ char *spl_tok_text(const spl_token *t)
     if (quoted) { s++; n -= 2; }
     sbuf b = {0};
     sbuf_grow(&b, n + 1);
+    b.s[0] = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '\\' || s[i + 1] == '"' || (quoted && s[i + 1] == s[-1]))) {
             sbuf_addc(&b, s[i + 1]);

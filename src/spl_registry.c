@@ -23,6 +23,19 @@ int spl_cmd_bin(spl_cmd_ctx *c);
 int spl_cmd_rex(spl_cmd_ctx *c);
 int spl_cmd_regex(spl_cmd_ctx *c);
 int spl_cmd_makeresults(spl_cmd_ctx *c);
+int spl_cmd_mvexpand(spl_cmd_ctx *c);
+int spl_cmd_makemv(spl_cmd_ctx *c);
+int spl_cmd_spath(spl_cmd_ctx *c);
+int spl_cmd_replace(spl_cmd_ctx *c);
+int spl_cmd_top(spl_cmd_ctx *c);
+int spl_cmd_rare(spl_cmd_ctx *c);
+int spl_cmd_streamstats(spl_cmd_ctx *c);
+int spl_cmd_fromjson(spl_cmd_ctx *c);
+int spl_cmd_xmlkv(spl_cmd_ctx *c);
+int spl_cmd_foreach(spl_cmd_ctx *c);
+int spl_cmd_join(spl_cmd_ctx *c);
+int spl_cmd_append(spl_cmd_ctx *c);
+int spl_cmd_appendpipe(spl_cmd_ctx *c);
 
 static const spl_command commands[] = {
     {"search", 0, spl_cmd_search},
@@ -44,6 +57,19 @@ static const spl_command commands[] = {
     {"rex", 0, spl_cmd_rex},
     {"regex", 0, spl_cmd_regex},
     {"makeresults", SPL_CMD_GENERATING, spl_cmd_makeresults},
+    {"mvexpand", 0, spl_cmd_mvexpand},
+    {"makemv", 0, spl_cmd_makemv},
+    {"spath", 0, spl_cmd_spath},
+    {"replace", 0, spl_cmd_replace},
+    {"top", SPL_CMD_PROJECTS, spl_cmd_top},
+    {"rare", SPL_CMD_PROJECTS, spl_cmd_rare},
+    {"streamstats", 0, spl_cmd_streamstats},
+    {"fromjson", 0, spl_cmd_fromjson},
+    {"xmlkv", 0, spl_cmd_xmlkv},
+    {"foreach", 0, spl_cmd_foreach},
+    {"join", 0, spl_cmd_join},
+    {"append", 0, spl_cmd_append},
+    {"appendpipe", 0, spl_cmd_appendpipe},
     {NULL, 0, NULL},
 };
 
