@@ -213,7 +213,11 @@ void store_close(store *st)
     sqlite3_finalize(st->cat_ins);
     sqlite3_finalize(st->cat_mv);
     rawblk_free(st->rb);
-    if (st->db) sqlite3_close(st->db);
+    if (st->db && sqlite3_close(st->db) != SQLITE_OK) {
+        /* A statement someone forgot would keep the connection open. */
+        assert(!"store_close: unfinalized statements");
+        sqlite3_close_v2(st->db);
+    }
     store_clear_catalog(st);
     hmap_free(&st->by_col);
     free(st->fields);
