@@ -15,7 +15,8 @@
  *   UserData: every leaf element -> its element name
  *   RenderingInfo: Message (and Level/Task/Opcode/Channel/Provider text as
  *             RenderingInfo_*), Keywords/Keyword values
- * Entities are decoded by expat; host comes from Computer. */
+ * Entities are decoded by expat; host comes from Computer; source defaults to
+ * XmlWinEventLog:<Channel> as Splunk's forwarder sets it. */
 #include "ingest.h"
 #include "timeparse.h"
 #include "util.h"
@@ -184,6 +185,13 @@ static void XMLCALL xw_end(void *ud, const XML_Char *name)
                        !strcmp(name, "Opcode") || !strcmp(name, "Keywords") || !strcmp(name, "EventRecordID") ||
                        !strcmp(name, "Channel")) {
                 xw_add(s, name, txt, tlen);
+                if (!strcmp(name, "Channel") && tlen) {
+                    /* the forwarder's source: XmlWinEventLog:<Channel> (--source
+                     * and a manifest's source still win, see ingest_emit) */
+                    char *src = xasprintf("XmlWinEventLog:%.*s", (int)tlen, txt);
+                    s->ev.source = event_strndup(&s->ev, src, strlen(src));
+                    free(src);
+                }
             }
             break;
         case XW_EVENTDATA:

@@ -26,7 +26,11 @@ int spl_run(store *st, const spl_query *q, spl_row_fn fn, void *ctx, char **errm
         *errmsg = xasprintf("cannot prepare the generated SQL: %s", sqlite3_errmsg(db));
         return -1;
     }
-    for (int i = 0; i < q->nparams; i++) {
+    /* Parameters of expressions a later command dropped (`eval b="y" | table
+     * a`) do not occur in the SQL: bind only the numbers the statement has
+     * (SQLite accepts unused numbers below its highest one). */
+    int nbind = sqlite3_bind_parameter_count(stmt);
+    for (int i = 0; i < q->nparams && i < nbind; i++) {
         const spl_param *p = &q->params[i];
         int rc = p->is_num ? sqlite3_bind_double(stmt, i + 1, p->num)
                            : sqlite3_bind_text(stmt, i + 1, p->text, -1, SQLITE_STATIC);
