@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <jansson.h>
+#include "datamodel.h"
 #include "spl.h"
 #include "spl_output.h"
 #include "store.h"
@@ -235,11 +236,13 @@ static void print_rows(const char *title, json_t **v, int n)
 }
 
 static spl_macros *g_macros;
+static const dm_registry *g_datamodels;
 
 static int run_case(const tcase *c, store *st, const char *file)
 {
     spl_opts o = {0};
     o.now = c->now ? atof(c->now) : 1717243200; /* 2024-06-01T12:00:00Z */
+    o.datamodels = g_datamodels;
     o.earliest = c->earliest;
     o.latest = c->latest;
     spl_query *q = NULL;
@@ -422,6 +425,12 @@ int main(int argc, char **argv)
     if (spl_macros_load_dir(&m, mdir, 1, &err)) { fprintf(stderr, "%s\n", err); return 1; }
     free(mdir);
     g_macros = &m;
+    /* the shipped data models and aliases (DIR is tests/spl) */
+    char *ddir = xasprintf("%s/../../datamodels", dir);
+    dm_registry *dms = dm_load_dir(ddir, &err);
+    if (!dms) { fprintf(stderr, "%s\n", err); return 1; }
+    free(ddir);
+    g_datamodels = dms;
     DIR *d = opendir(dir);
     if (!d) { fprintf(stderr, "%s: cannot open\n", dir); return 2; }
     char **files = NULL;
@@ -443,6 +452,7 @@ int main(int argc, char **argv)
     }
     free(files);
     spl_macros_free(&m);
+    dm_free(dms);
     printf("spl tests: %d passed, %d failed\n", pass, fail);
     return fail ? 1 : 0;
 }
