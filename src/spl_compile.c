@@ -315,6 +315,7 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         tr.has_latest = 1;
     }
 
+    if (!strcmp(segs[0].cmd->name, "search")) tr.first_search = &segs[0].toks;
     for (int k = 0; k < nseg; k++) {
         seg *s = &segs[k];
         spl_cmd_ctx c = {0};
@@ -325,8 +326,9 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         c.argoff = s->argoff;
         c.arglen = s->argend - s->argoff;
         c.first = k == 0;
+        tr.cmd_off = s->name.type ? s->name.off : s->argoff;
         if (!(s->cmd->flags & SPL_CMD_GENERATING)) spl_tr_ensure_events(&tr);
-        if (s->cmd->translate(&c)) goto done;
+        if (err->msg || s->cmd->translate(&c) || err->msg) goto done;
         if (k == 0) apply_time_range(&tr);
         spl_tr_limit_depth(&tr);
     }

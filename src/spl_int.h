@@ -124,6 +124,9 @@ typedef struct spl_tr {
     double now;
     double earliest, latest;  /* from options and the first search */
     int has_earliest, has_latest;
+    /* data models / aliases (spl_dm.c, spl_alias.c) */
+    const spl_toks *first_search; /* the query's leading search, if any (alias pins) */
+    size_t cmd_off;               /* offset of the command being translated */
 } spl_tr;
 
 /* Add a parameter; returns its number for "?N". */
@@ -179,6 +182,30 @@ int spl_cmd_lex_eval(spl_cmd_ctx *c, spl_toks *out);
 char *spl_wild_rename(const char *pat, const char *repl, const char *name);
 /* Parse a time modifier relative to now (uses timemod_parse). */
 int spl_time_modifier(spl_tr *tr, const char *spec, size_t off, double *out);
+
+/* ---- data models and search-time aliases (spl_dm.c, spl_alias.c) ---- */
+/* A name -> SQL map to compile data model / alias expressions in, instead
+ * of the current level's fields. */
+typedef struct spl_env {
+    spl_col *v;
+    int n, cap;
+} spl_env;
+void spl_env_set(spl_env *e, const char *name, const char *sql, int mv);
+const spl_col *spl_env_get(const spl_env *e, const char *name);
+void spl_env_free(spl_env *e);
+/* Compile SPL eval text (search=0) or search text (search=1) written in a
+ * YAML file (where: "file:line" for messages) with field names resolved in
+ * env (unknown names are null). Errors are reported at tr->cmd_off. */
+int spl_dm_compile(spl_tr *tr, const char *text, int search, const spl_env *env, const char *where,
+                   sbuf *out, int *mv);
+/* A constraint (dm_match) as an SQL condition over env, with LIKE only (case-
+ * insensitive, '*' wildcards): no COLLATE, which SQLite would let leak into
+ * a CASE value holding the condition. */
+struct dm_match;
+void spl_dm_match_sql(spl_tr *tr, const struct dm_match *m, const spl_env *env, sbuf *out);
+/* Replace the referenced fields of the events level (spl_tr_ensure_events)
+ * by their alias chains (docs/DATAMODELS.md); no-op without data models. */
+void spl_alias_apply(spl_tr *tr);
 
 /* ---- commands ---- */
 struct spl_cmd_ctx {
