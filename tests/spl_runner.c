@@ -123,7 +123,7 @@ static int ingest_events(store *st, const char *events, const char *fmt)
         char *eq = strchr(kv, '=');
         if (!eq) continue;
         *eq++ = 0;
-        if (!strcmp(kv, "source")) o.source = eq;
+        if (!strcmp(kv, "source")) o.source = strcmp(eq, "-") ? eq : NULL; /* -: the reader's own */
         else if (!strcmp(kv, "sourcetype")) o.sourcetype = eq;
         else if (!strcmp(kv, "index")) o.index = eq;
         else if (!strcmp(kv, "host")) o.host = eq;
