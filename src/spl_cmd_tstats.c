@@ -627,10 +627,7 @@ int spl_cmd_tstats(spl_cmd_ctx *c)
     } else if (!rc) {
         /* no data model: the events' indexed fields */
         spl_tr_ensure_events(tr);
-        sbuf t = {0};
-        time_where(tr, "e._time", &t);
-        if (t.len) spl_tr_where(tr, t.s + 5); /* skip " AND " */
-        sbuf_free(&t);
+        spl_tr_apply_time_range(tr);
         tr->events = 0;
     }
     if (!rc && nn) {
@@ -650,8 +647,8 @@ int spl_cmd_tstats(spl_cmd_ctx *c)
         if (!rc && strcmp(cond.s, "1")) spl_tr_where(tr, cond.s);
         sbuf_free(&cond);
     }
-    /* the time range is applied above, not again after the aggregation */
-    tr->has_earliest = tr->has_latest = 0;
+    /* the time range is in the sources' WHEREs, not again after the aggregation */
+    tr->time_applied = 1;
     /* fillnull_value: null by-fields get the value instead of dropping the row */
     if (!rc && a.fillnull && a.by_tok >= 0) {
         for (int i = a.by_from; i < a.by_to; i++) {
@@ -734,7 +731,7 @@ static int dm_rows(spl_cmd_ctx *c, const char *spec, int flat)
         spl_col *t = spl_tr_col(tr, "_time");
         if (t) spl_tr_add_ord(tr, t->sql, 1, 0);
     }
-    tr->has_earliest = tr->has_latest = 0; /* applied in the sources */
+    tr->time_applied = 1; /* the time range is in the sources' WHEREs */
     names_free(&want);
     free_ctx(&d);
     return rc;

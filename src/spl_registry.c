@@ -29,6 +29,7 @@ int spl_cmd_spath(spl_cmd_ctx *c);
 int spl_cmd_replace(spl_cmd_ctx *c);
 int spl_cmd_top(spl_cmd_ctx *c);
 int spl_cmd_rare(spl_cmd_ctx *c);
+int spl_cmd_streamstats(spl_cmd_ctx *c);
 int spl_cmd_tstats(spl_cmd_ctx *c);
 int spl_cmd_from(spl_cmd_ctx *c);
 int spl_cmd_datamodel(spl_cmd_ctx *c);
@@ -59,6 +60,7 @@ static const spl_command commands[] = {
     {"replace", 0, spl_cmd_replace},
     {"top", SPL_CMD_PROJECTS, spl_cmd_top},
     {"rare", SPL_CMD_PROJECTS, spl_cmd_rare},
+    {"streamstats", 0, spl_cmd_streamstats},
     {"tstats", SPL_CMD_GENERATING | SPL_CMD_PROJECTS, spl_cmd_tstats},
     {"from", SPL_CMD_GENERATING, spl_cmd_from},
     {"datamodel", SPL_CMD_GENERATING, spl_cmd_datamodel},
