@@ -313,11 +313,9 @@ static int dm_level(dm_ctx *d, const names *want)
     for (int i = 0; i < need.n; i++) {
         int base = 0;
         for (int b = 0; b < NBASE; b++) base |= !strcmp(need.v[i], base_fields[b]);
-        if (!base && dm_field_path(ds, need.v[i])) {
-            char *p = dm_field_path(ds, need.v[i]);
-            free(p);
-            names_add(&cim, need.v[i]);
-        }
+        char *p = base ? NULL : dm_field_path(ds, need.v[i]);
+        if (p) names_add(&cim, need.v[i]);
+        free(p);
     }
     /* the union of the sources */
     size_t nsrc = 0;
