@@ -30,6 +30,12 @@ int spl_cmd_replace(spl_cmd_ctx *c);
 int spl_cmd_top(spl_cmd_ctx *c);
 int spl_cmd_rare(spl_cmd_ctx *c);
 int spl_cmd_streamstats(spl_cmd_ctx *c);
+int spl_cmd_fromjson(spl_cmd_ctx *c);
+int spl_cmd_xmlkv(spl_cmd_ctx *c);
+int spl_cmd_foreach(spl_cmd_ctx *c);
+int spl_cmd_join(spl_cmd_ctx *c);
+int spl_cmd_append(spl_cmd_ctx *c);
+int spl_cmd_appendpipe(spl_cmd_ctx *c);
 int spl_cmd_tstats(spl_cmd_ctx *c);
 int spl_cmd_from(spl_cmd_ctx *c);
 int spl_cmd_datamodel(spl_cmd_ctx *c);
@@ -61,6 +67,12 @@ static const spl_command commands[] = {
     {"top", SPL_CMD_PROJECTS, spl_cmd_top},
     {"rare", SPL_CMD_PROJECTS, spl_cmd_rare},
     {"streamstats", 0, spl_cmd_streamstats},
+    {"fromjson", 0, spl_cmd_fromjson},
+    {"xmlkv", 0, spl_cmd_xmlkv},
+    {"foreach", 0, spl_cmd_foreach},
+    {"join", 0, spl_cmd_join},
+    {"append", 0, spl_cmd_append},
+    {"appendpipe", 0, spl_cmd_appendpipe},
     {"tstats", SPL_CMD_GENERATING | SPL_CMD_PROJECTS, spl_cmd_tstats},
     {"from", SPL_CMD_GENERATING, spl_cmd_from},
     {"datamodel", SPL_CMD_GENERATING, spl_cmd_datamodel},
