@@ -348,6 +348,9 @@ static int dm_level(dm_ctx *d, const names *want)
             mv[NBASE + i] = cmv[i];
         }
         spl_tr_new_level(tr, u.s, nm, mv, ncol);
+        /* event order (newest first), which first/last/list follow */
+        spl_col *t = spl_tr_col(tr, "_time");
+        if (t) spl_tr_add_ord(tr, t->sql, 1, 0);
         tr->has_rows = 1;
         tr->events = 0;
         free(nm);
@@ -725,10 +728,6 @@ static int dm_rows(spl_cmd_ctx *c, const char *spec, int flat)
                 tr->cols[i].name = xstrdup(f);
             }
         }
-    if (!rc) {
-        spl_col *t = spl_tr_col(tr, "_time");
-        if (t) spl_tr_add_ord(tr, t->sql, 1, 0);
-    }
     tr->time_applied = 1; /* the time range is in the sources' WHEREs */
     names_free(&want);
     free_ctx(&d);
