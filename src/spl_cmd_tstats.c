@@ -69,8 +69,8 @@ static void search_fields(const spl_node *n, names *out)
     for (int i = 0; i < n->nkids; i++) search_fields(n->kids[i], out);
 }
 
-static const char *const base_fields[] = {"_time", "host", "source", "sourcetype"};
-enum { NBASE = 4 };
+static const char *const base_fields[] = {"_time", "host", "source", "sourcetype", "index"};
+enum { NBASE = 5 };
 
 static int is_meta(const char *f)
 {
