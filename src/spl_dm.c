@@ -55,6 +55,8 @@ int spl_dm_compile(spl_tr *tr, const char *text, int search, const spl_env *env,
     int saved_n = tr->ncols, saved_cap = tr->capcols;
     spl_error *saved_err = tr->err;
     int saved_ev = tr->is_event_table;
+    int saved_ndyn = tr->ndyn; /* no on-demand fields (spath/xmlkv) here */
+    tr->ndyn = 0;
     tr->cols = NULL;
     tr->ncols = tr->capcols = 0;
     for (int i = 0; i < env->n; i++) spl_tr_set(tr, env->v[i].name, env->v[i].sql, env->v[i].mv);
@@ -82,6 +84,7 @@ int spl_dm_compile(spl_tr *tr, const char *text, int search, const spl_env *env,
     tr->capcols = saved_cap;
     tr->err = saved_err;
     tr->is_event_table = saved_ev;
+    tr->ndyn = saved_ndyn;
     if (mv) *mv = m;
     if (rc) spl_tr_error(tr, tr->cmd_off, "%s: %s (in `%s`)", where, e.msg ? e.msg : "bad expression", text);
     spl_error_clear(&e);
