@@ -126,3 +126,39 @@ void spl_dm_match_sql(spl_tr *tr, const dm_match *m, const spl_env *env, sbuf *o
     }
     sbuf_addc(out, ')');
 }
+
+/* ---- a set of names (spl_names) ---- */
+int spl_names_has(const spl_names *s, const char *x)
+{
+    for (int i = 0; i < s->n; i++)
+        if (!strcmp(s->v[i], x)) return 1;
+    return 0;
+}
+
+void spl_names_add(spl_names *s, const char *x)
+{
+    if (spl_names_has(s, x)) return;
+    s->v = xrealloc(s->v, sizeof *s->v * (size_t)(s->n + 1));
+    s->v[s->n++] = xstrdup(x);
+}
+
+void spl_names_free(spl_names *s)
+{
+    for (int i = 0; i < s->n; i++) free(s->v[i]);
+    free(s->v);
+    memset(s, 0, sizeof *s);
+}
+
+void spl_names_add_cb(void *ctx, const char *name) { spl_names_add(ctx, name); }
+
+void spl_search_fields(const spl_node *n, spl_names *out)
+{
+    if (!n) return;
+    if (n->kind == SN_CMP || n->kind == SN_IN) {
+        char *f = spl_tok_text(&n->tok);
+        spl_names_add(out, f);
+        free(f);
+        return;
+    }
+    for (int i = 0; i < n->nkids; i++) spl_search_fields(n->kids[i], out);
+}

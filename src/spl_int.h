@@ -233,6 +233,26 @@ int spl_dm_compile(spl_tr *tr, const char *text, int search, const spl_env *env,
  * a CASE value holding the condition. */
 struct dm_match;
 void spl_dm_match_sql(spl_tr *tr, const struct dm_match *m, const spl_env *env, sbuf *out);
+/* A set of names (insertion order, no repeats). */
+typedef struct spl_names {
+    char **v;
+    int n;
+} spl_names;
+int spl_names_has(const spl_names *s, const char *x);
+void spl_names_add(spl_names *s, const char *x);
+void spl_names_add_cb(void *ctx, const char *name); /* ctx: spl_names * */
+void spl_names_free(spl_names *s);
+/* The field names a search expression compares (field=v, field IN (...)). */
+void spl_search_fields(const spl_node *n, spl_names *out);
+/* The data set named spec ("Model.Dataset", "Model"), or NULL after an error
+ * at tok naming the command. */
+struct dm_dataset;
+const struct dm_dataset *spl_dm_find(spl_cmd_ctx *c, const char *spec, const spl_token *tok);
+/* Start a level holding ds's rows (spl_dm_rows.c) with the base fields and
+ * the CIM fields in fields (bare names: process_name), named as tstats names
+ * them (Processes.process_name), in event order. The time range goes into
+ * the sources' WHEREs (the caller sets tr->time_applied). */
+int spl_dm_rows(spl_tr *tr, const struct dm_dataset *ds, const spl_names *fields);
 /* Replace the referenced fields of the events level (spl_tr_ensure_events)
  * by their alias chains (docs/DATAMODELS.md); no-op without data models. */
 void spl_alias_apply(spl_tr *tr);
