@@ -22,9 +22,15 @@ void spl_error_free(spl_error *e);
 /* "error: MSG\n at line L, column C:\n  LINE\n  ^" (caller frees). */
 char *spl_error_format(const spl_error *e);
 
+struct dm_registry;
+
 typedef struct spl_opts {
     const char *earliest, *latest; /* time modifiers from the command line */
     double now;                    /* reference time for relative modifiers */
+    /* data models and search-time field aliases (datamodels/, see
+     * docs/DATAMODELS.md); NULL: no aliases, and tstats over a data model is
+     * an error. Loaded once by the caller, read-only here. */
+    const struct dm_registry *datamodels;
 } spl_opts;
 
 /* One bound parameter of the generated SQL (?1, ?2, ...). */

@@ -4,8 +4,30 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include "datamodel.h"
 #include "spl_cli.h"
 #include "util.h"
+
+int spl_cli_load_datamodels(cli_env *env, dm_registry **out)
+{
+    *out = NULL;
+    char *dir = cli_home_path(env, "datamodels");
+    struct stat sb;
+    if (stat(dir, &sb) != 0) {
+        free(dir);
+        return 0;
+    }
+    char *err = NULL;
+    *out = dm_load_dir(dir, &err);
+    free(dir);
+    if (!*out) {
+        fprintf(stderr, "splite: %s\n", err ? err : "cannot load the data models");
+        free(err);
+        return -1;
+    }
+    return 0;
+}
 
 int spl_cli_load_macros(cli_env *env, spl_macros *m)
 {
@@ -86,6 +108,8 @@ int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char 
         c->opts.now = util_now();
     }
     if (spl_cli_load_macros(env, &c->macros)) return 1;
+    if (spl_cli_load_datamodels(env, &c->datamodels)) return 1;
+    c->opts.datamodels = c->datamodels;
     char *err = NULL;
     c->st = store_open(env->db_path, &err);
     if (!c->st) {
@@ -110,4 +134,5 @@ void spl_cli_done(spl_cli *c)
     spl_query_free(c->q);
     if (c->st) store_close(c->st);
     spl_macros_free(&c->macros);
+    dm_free(c->datamodels);
 }

@@ -276,6 +276,8 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
     for (int k = 0; k < nseg; k++) collect_refs(tr, &segs[k], q);
     spl_tr_ref(tr, "_time");
 
+    /* the leading search pins sourcetype/source/EventCode for the aliases */
+    tr->first_search = !tr->subpipe && !strcmp(segs[0].cmd->name, "search") ? &segs[0].toks : NULL;
     for (int k = 0; k < nseg; k++) {
         seg *s = &segs[k];
         spl_cmd_ctx c = {0};
@@ -286,14 +288,16 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
         c.argoff = s->argoff;
         c.arglen = s->argend - s->argoff;
         c.first = k == 0;
+        tr->cmd_off = s->name.type ? s->name.off : s->argoff;
         if (!(s->cmd->flags & SPL_CMD_GENERATING)) spl_tr_ensure_events(tr);
-        if (s->cmd->translate(&c)) goto done;
+        if (tr->err->msg || s->cmd->translate(&c) || tr->err->msg) goto done;
         if (k == 0 && !tr->subpipe) spl_tr_apply_time_range(tr);
         spl_tr_limit_depth(tr);
     }
 
     rc = 0;
 done:
+    tr->first_search = NULL; /* points into segs */
     for (int k = 0; k < nseg; k++) spl_toks_free(&segs[k].toks);
     free(segs);
     return rc;

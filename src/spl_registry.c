@@ -36,6 +36,9 @@ int spl_cmd_foreach(spl_cmd_ctx *c);
 int spl_cmd_join(spl_cmd_ctx *c);
 int spl_cmd_append(spl_cmd_ctx *c);
 int spl_cmd_appendpipe(spl_cmd_ctx *c);
+int spl_cmd_tstats(spl_cmd_ctx *c);
+int spl_cmd_from(spl_cmd_ctx *c);
+int spl_cmd_datamodel(spl_cmd_ctx *c);
 
 static const spl_command commands[] = {
     {"search", 0, spl_cmd_search},
@@ -70,6 +73,9 @@ static const spl_command commands[] = {
     {"join", 0, spl_cmd_join},
     {"append", 0, spl_cmd_append},
     {"appendpipe", 0, spl_cmd_appendpipe},
+    {"tstats", SPL_CMD_GENERATING | SPL_CMD_PROJECTS, spl_cmd_tstats},
+    {"from", SPL_CMD_GENERATING, spl_cmd_from},
+    {"datamodel", SPL_CMD_GENERATING, spl_cmd_datamodel},
     {NULL, 0, NULL},
 };
 

@@ -271,6 +271,7 @@ void spl_tr_ensure_events(spl_tr *tr)
     tr->ord[1].sql = xstrdup("e.rowid");
     tr->ord[1].desc = 1;
     tr->nord = 2;
+    spl_alias_apply(tr); /* search-time aliases of the referenced fields */
 }
 
 void spl_sort_key(sbuf *out, const char *sql, int desc)
