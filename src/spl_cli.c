@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "spl_cli.h"
 #include "util.h"
 
@@ -41,6 +42,11 @@ int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char 
 {
     memset(c, 0, sizeof *c);
     spl_macros_init(&c->macros);
+    /* times are UTC unless TZ says otherwise */
+    if (!getenv("TZ")) {
+        setenv("TZ", "UTC", 0);
+        tzset();
+    }
     const char *now = NULL;
     for (int i = 1; i < argc;) {
         int r = cli_common_option(env, argc, argv, &i);

@@ -55,8 +55,16 @@ int spl_cmd_sort(spl_cmd_ctx *c)
             if (!strcasecmp(p, "num")) mode = 1;
             else if (!strcasecmp(p, "str")) mode = 2;
             else if (!strcasecmp(p, "auto") || !strcasecmp(p, "ip")) mode = 0;
-            else { free(name); return spl_arg_error(c, t, "unknown sort modifier '%s'", p); }
-            if (i + 2 >= a->n || a->v[i + 2].type != TK_RP) { free(name); return spl_arg_error(c, &a->v[i], "expected %s(field)", p); }
+            else {
+                int rc = spl_arg_error(c, t, "unknown sort modifier '%s'", p);
+                free(name);
+                return rc;
+            }
+            if (i + 2 >= a->n || a->v[i + 2].type != TK_RP) {
+                int rc = spl_arg_error(c, &a->v[i], "expected %s(field)", p);
+                free(name);
+                return rc;
+            }
             free(name);
             name = spl_tok_text(&a->v[i + 1]);
             p = name;

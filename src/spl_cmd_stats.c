@@ -47,6 +47,8 @@ typedef struct agg_item {
     char *arg;      /* field, NULL for bare count */
     char *as;       /* output name */
     int arg_mv;
+    size_t eval_off, eval_len; /* agg(eval(expr)): the expression text */
+    int has_eval;
 } agg_item;
 
 typedef struct stats_spec {
@@ -111,7 +113,22 @@ static int parse_spec(spl_cmd_ctx *c, stats_spec *sp)
         it.perc = perc;
         size_t name_start = t->off, name_end = t->off + t->n;
         i++;
-        if (i < a->n && a->v[i].type == TK_LP && a->v[i].off == name_end) {
+        if (i + 2 < a->n && a->v[i].type == TK_LP && a->v[i].off == name_end &&
+            a->v[i + 1].type == TK_WORD && spl_tok_is(&a->v[i + 1], "eval", 1) && a->v[i + 2].type == TK_LP) {
+            /* agg(eval(expression)): find the parenthesis closing eval( */
+            int depth = 0, k = i + 2;
+            for (; k < a->n; k++) {
+                if (a->v[k].type == TK_LP) depth++;
+                else if (a->v[k].type == TK_RP && --depth == 0) break;
+            }
+            if (k + 1 >= a->n || a->v[k + 1].type != TK_RP)
+                return spl_arg_error(c, &a->v[i + 1], "unbalanced parentheses in %.*s(eval(...))", (int)t->n, t->s);
+            it.has_eval = 1;
+            it.eval_off = a->v[i + 2].off + 1;
+            it.eval_len = a->v[k].off - it.eval_off;
+            name_end = a->v[k + 1].off + 1;
+            i = k + 2;
+        } else if (i < a->n && a->v[i].type == TK_LP && a->v[i].off == name_end) {
             if (i + 2 >= a->n || a->v[i + 2].type != TK_RP ||
                 (a->v[i + 1].type != TK_WORD && a->v[i + 1].type != TK_STRING)) {
                 const spl_token *bad = i + 1 < a->n ? &a->v[i + 1] : t;
@@ -159,26 +176,61 @@ static int parse_spec(spl_cmd_ctx *c, stats_spec *sp)
     return 0;
 }
 
-/* SQL for aggregate item over the current level; seq is the order column */
-static void agg_sql(spl_tr *tr, const agg_item *it, const char *seq, sbuf *out)
+/* SQL of the expression of agg(eval(expr)); boolean expressions count
+ * only where true */
+static int eval_arg_sql(spl_tr *tr, const agg_item *it, sbuf *out)
 {
-    if (!it->arg) { sbuf_add(out, "count(*)"); return; }
-    spl_col *col = spl_tr_col(tr, it->arg);
-    const char *x = col ? col->sql : "NULL";
-    if (it->def->key == K_PLAIN) { sbuf_printf(out, "%s(%s)", it->def->fn, x); return; }
-    if (it->def->key == K_SEQ) { sbuf_printf(out, "%s(%s, %s)", it->def->fn, x, seq); return; }
-    if (it->def->key == K_PERC) {
+    spl_toks t = {0};
+    int rc = spl_lex(tr->text + it->eval_off, it->eval_len, it->eval_off, SPL_LEX_EVAL, &t, tr->err);
+    spl_pctx P = {0};
+    P.err = tr->err;
+    if (!rc) rc = spl_parse_expr(&P, TK_EVAL_START, &t, 0, t.n, it->eval_off + it->eval_len);
+    if (!rc && !P.result) rc = spl_tr_error(tr, it->eval_off, "eval() needs an expression");
+    if (!rc) {
+        int k = P.result->kind;
+        int boolean = (k >= EX_OR && k <= EX_IN);
+        sbuf e = {0};
+        int mv = 0;
+        rc = spl_expr_sql(tr, P.result, &e, &mv);
+        if (!rc) {
+            if (boolean) sbuf_printf(out, "CASE WHEN %s THEN 1 END", e.s);
+            else sbuf_add(out, e.s);
+        }
+        sbuf_free(&e);
+    }
+    spl_pctx_free(&P);
+    spl_toks_free(&t);
+    return rc;
+}
+
+/* SQL for aggregate item over the current level; seq is the order column */
+static int agg_sql(spl_tr *tr, const agg_item *it, const char *seq, sbuf *out)
+{
+    sbuf ev = {0};
+    if (it->has_eval) {
+        if (eval_arg_sql(tr, it, &ev)) { sbuf_free(&ev); return -1; }
+    } else if (!it->arg) {
+        sbuf_add(out, "count(*)");
+        return 0;
+    }
+    spl_col *col = it->has_eval ? NULL : spl_tr_col(tr, it->arg);
+    const char *x = it->has_eval ? ev.s : col ? col->sql : "NULL";
+    if (it->def->key == K_PLAIN) sbuf_printf(out, "%s(%s)", it->def->fn, x);
+    else if (it->def->key == K_SEQ) sbuf_printf(out, "%s(%s, %s)", it->def->fn, x, seq);
+    else if (it->def->key == K_PERC) {
         sbuf_printf(out, "%s(%s, ", it->def->fn, x);
         spl_tr_bind_num(tr, out, it->perc);
         sbuf_addc(out, ')');
-        return;
+    } else {
+        spl_col *tc = spl_tr_col(tr, "_time");
+        const char *t = tc ? tc->sql : "NULL";
+        if (!strcmp(it->def->name, "earliest_time") || !strcmp(it->def->name, "latest_time"))
+            sbuf_printf(out, "%s(CASE WHEN %s IS NOT NULL THEN %s END)", it->def->fn, x, t);
+        else
+            sbuf_printf(out, "%s(%s, %s)", it->def->fn, x, t);
     }
-    spl_col *tc = spl_tr_col(tr, "_time");
-    const char *t = tc ? tc->sql : "NULL";
-    if (!strcmp(it->def->name, "earliest_time") || !strcmp(it->def->name, "latest_time"))
-        sbuf_printf(out, "%s(CASE WHEN %s IS NOT NULL THEN %s END)", it->def->fn, x, t);
-    else
-        sbuf_printf(out, "%s(%s, %s)", it->def->fn, x, t);
+    sbuf_free(&ev);
+    return 0;
 }
 
 static const char *prepare_seq(spl_tr *tr, const stats_spec *sp)
@@ -198,6 +250,7 @@ static const char *prepare_seq(spl_tr *tr, const stats_spec *sp)
 
 int spl_cmd_stats(spl_cmd_ctx *c)
 {
+    int rc = 0;
     spl_tr *tr = c->tr;
     stats_spec sp = {0};
     if (parse_spec(c, &sp)) { spec_free(&sp); return -1; }
@@ -230,7 +283,7 @@ int spl_cmd_stats(spl_cmd_ctx *c)
     }
     for (int k = 0; k < sp.n; k++) {
         sbuf_printf(&q, "%s", (sp.nby || k) ? ", " : "");
-        agg_sql(tr, &sp.items[k], seqsql, &q);
+        if (agg_sql(tr, &sp.items[k], seqsql, &q)) { rc = -1; break; }
         sbuf_printf(&q, " AS c%d", sp.nby + k);
         names[sp.nby + k] = sp.items[k].as;
         if (sp.items[k].def->mv) mv[sp.nby + k] = 1;
@@ -242,6 +295,7 @@ int spl_cmd_stats(spl_cmd_ctx *c)
     sbuf_printf(&q, " FROM %s", from.s);
     if (where.len) sbuf_printf(&q, " WHERE %s", where.s);
     if (group.len) sbuf_printf(&q, " GROUP BY %s", group.s);
+    if (rc) goto out;
     /* later names win when a name repeats (count twice) */
     spl_tr_new_level(tr, q.s, names, mv, ncols);
     spl_tr_clear_ord(tr);
@@ -251,6 +305,7 @@ int spl_cmd_stats(spl_cmd_ctx *c)
         if (col) spl_tr_add_sort_ord(tr, col->sql, 0, &pos);
     }
     tr->events = 0;
+out:
     free(names);
     free(mv);
     free(seqsql);
@@ -259,11 +314,12 @@ int spl_cmd_stats(spl_cmd_ctx *c)
     sbuf_free(&where);
     sbuf_free(&group);
     spec_free(&sp);
-    return 0;
+    return rc;
 }
 
 int spl_cmd_eventstats(spl_cmd_ctx *c)
 {
+    int rc = 0;
     spl_tr *tr = c->tr;
     stats_spec sp = {0};
     if (parse_spec(c, &sp)) { spec_free(&sp); return -1; }
@@ -281,8 +337,15 @@ int spl_cmd_eventstats(spl_cmd_ctx *c)
     }
     for (int k = 0; k < sp.n; k++) {
         sbuf_add(&g, (sp.nby || k) ? ", " : "");
-        agg_sql(tr, &sp.items[k], seqsql, &g);
+        if (agg_sql(tr, &sp.items[k], seqsql, &g)) { rc = -1; break; }
         sbuf_printf(&g, " AS a%d", k);
+    }
+    if (rc) {
+        free(seqsql);
+        sbuf_free(&g);
+        sbuf_free(&on);
+        spec_free(&sp);
+        return -1;
     }
     sbuf_printf(&g, " FROM %s", L);
     if (sp.nby) {

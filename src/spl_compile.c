@@ -281,6 +281,12 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
             goto done;
         }
         if (s->cmd->flags & SPL_CMD_PROJECTS) tr.project = 1;
+        /* fields a b (not fields - a) also keeps only named fields */
+        if (!strcmp(s->cmd->name, "fields") && s->toks.n &&
+            !(s->toks.v[0].type == TK_WORD && s->toks.v[0].n == 1 && s->toks.v[0].s[0] == '-')) {
+            tr.project = 1;
+            spl_tr_ref(&tr, "_raw"); /* fields keeps _raw */
+        }
     }
     if (!(segs[0].cmd->flags & SPL_CMD_GENERATING) && strcmp(segs[0].cmd->name, "search")) {
         spl_tr_error(&tr, segs[0].name.off, "command '%s' needs events: start the query with a search", segs[0].cmd->name);
@@ -322,6 +328,7 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         if (!(s->cmd->flags & SPL_CMD_GENERATING)) spl_tr_ensure_events(&tr);
         if (s->cmd->translate(&c)) goto done;
         if (k == 0) apply_time_range(&tr);
+        spl_tr_limit_depth(&tr);
     }
 
     /* final statement */

@@ -165,6 +165,8 @@ void spl_sort_key(sbuf *out, const char *sql, int desc);
 void spl_tr_add_ord(spl_tr *tr, const char *sql, int desc, int front);
 void spl_tr_add_sort_ord(spl_tr *tr, const char *sql, int desc, int *pos);
 void spl_tr_clear_ord(spl_tr *tr);
+/* Flush the level when a field's SQL nests too deeply for SQLite. */
+void spl_tr_limit_depth(spl_tr *tr);
 void spl_tr_clear_cols(spl_tr *tr);
 /* Start a new level from a CTE the caller built: its columns c0..c<n-1> are
  * the fields names[0..n). Order is left to the caller. */

@@ -231,6 +231,7 @@ char *spl_tok_text(const spl_token *t)
     if (quoted) { s++; n -= 2; }
     sbuf b = {0};
     sbuf_grow(&b, n + 1);
+    b.s[0] = 0;
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '\\' && i + 1 < n && (s[i + 1] == '\\' || s[i + 1] == '"' || (quoted && s[i + 1] == s[-1]))) {
             sbuf_addc(&b, s[i + 1]);

@@ -324,6 +324,24 @@ static int expand_into(expander *x, const char *s, size_t n, sbuf *out, size_t *
     size_t i = 0;
     while (i < n) {
         char c = s[i];
+        if (c == '\\' && i + 1 < n) {
+            sbuf_addn(out, s + i, 2);
+            i += 2;
+            continue;
+        }
+        if (c == '`' && i + 2 < n && s[i + 1] == '`' && s[i + 2] == '`') {
+            /* ```comment``` : dropped (a space keeps tokens apart) */
+            size_t j = i + 3;
+            while (j + 2 < n && !(s[j] == '`' && s[j + 1] == '`' && s[j + 2] == '`')) j++;
+            if (j + 2 >= n) {
+                x->err = xstrdup("unterminated comment (missing closing ```)");
+                *err_rel = i;
+                return -1;
+            }
+            sbuf_addc(out, ' ');
+            i = j + 3;
+            continue;
+        }
         if (c == '"') {
             size_t j = i + 1;
             while (j < n && s[j] != '"') j += (s[j] == '\\' && j + 1 < n) ? 2 : 1;

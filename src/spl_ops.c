@@ -363,6 +363,53 @@ static void fn_log(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_double(ctx, log(x) / log(b));
 }
 
+char *spl_wild_rename(const char *pat, const char *repl, const char *name);
+
+/* splop_wildreplace(v, old, new): the replace command on one value (each
+ * value of a multivalue) */
+typedef struct wr_ctx { const char *old, *repl; char **out; int n, cap; } wr_ctx;
+static int wr_one(void *vctx, const char *s, int n)
+{
+    wr_ctx *c = vctx;
+    char *v = xstrndup(s, (size_t)n);
+    char *r = spl_wild_rename(c->old, c->repl, v);
+    if (c->n == c->cap) { c->cap = c->cap ? c->cap * 2 : 4; c->out = xrealloc(c->out, sizeof *c->out * (size_t)c->cap); }
+    c->out[c->n++] = r ? r : v;
+    if (r) free(v);
+    return 0;
+}
+
+static void fn_wildreplace(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    int t = sqlite3_value_type(argv[0]);
+    if (t == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL || sqlite3_value_type(argv[2]) == SQLITE_NULL) {
+        sqlite3_result_value(ctx, argv[0]);
+        return;
+    }
+    wr_ctx c = {(const char *)sqlite3_value_text(argv[1]), (const char *)sqlite3_value_text(argv[2]), NULL, 0, 0};
+    spl_values_each(argv[0], wr_one, &c);
+    if (t == SQLITE_BLOB) {
+        if (c.n == 1) { /* keep a multivalue a multivalue */
+            json_t *a = json_array();
+            json_array_append_new(a, json_string(c.out[0]));
+            char *s = json_dumps(a, JSON_COMPACT);
+            json_decref(a);
+            sqlite3_result_blob(ctx, s, (int)strlen(s), free);
+        } else {
+            spl_result_mv(ctx, c.out, c.n);
+        }
+    } else if (c.n == 1 && t == SQLITE_TEXT) {
+        sqlite3_result_text(ctx, c.out[0], -1, SQLITE_TRANSIENT);
+    } else if (c.n == 1 && !strcmp(c.out[0], (const char *)sqlite3_value_text(argv[0]))) {
+        sqlite3_result_value(ctx, argv[0]);
+    } else {
+        spl_result_mv(ctx, c.out, c.n);
+    }
+    for (int i = 0; i < c.n; i++) free(c.out[i]);
+    free(c.out);
+}
+
 void spl_agg_register(sqlite3 *db);
 
 void spl_ops_register(sqlite3 *db)
@@ -378,5 +425,6 @@ void spl_ops_register(sqlite3 *db)
     sqlite3_create_function(db, "splop_typeof", 1, f, NULL, fn_typeof, NULL, NULL);
     sqlite3_create_function(db, "splop_log", 1, f, NULL, fn_log, NULL, NULL);
     sqlite3_create_function(db, "splop_log", 2, f, NULL, fn_log, NULL, NULL);
+    sqlite3_create_function(db, "splop_wildreplace", 3, f, NULL, fn_wildreplace, NULL, NULL);
     spl_agg_register(db);
 }

@@ -23,6 +23,12 @@ int spl_cmd_bin(spl_cmd_ctx *c);
 int spl_cmd_rex(spl_cmd_ctx *c);
 int spl_cmd_regex(spl_cmd_ctx *c);
 int spl_cmd_makeresults(spl_cmd_ctx *c);
+int spl_cmd_mvexpand(spl_cmd_ctx *c);
+int spl_cmd_makemv(spl_cmd_ctx *c);
+int spl_cmd_spath(spl_cmd_ctx *c);
+int spl_cmd_replace(spl_cmd_ctx *c);
+int spl_cmd_top(spl_cmd_ctx *c);
+int spl_cmd_rare(spl_cmd_ctx *c);
 
 static const spl_command commands[] = {
     {"search", 0, spl_cmd_search},
@@ -44,6 +50,12 @@ static const spl_command commands[] = {
     {"rex", 0, spl_cmd_rex},
     {"regex", 0, spl_cmd_regex},
     {"makeresults", SPL_CMD_GENERATING, spl_cmd_makeresults},
+    {"mvexpand", 0, spl_cmd_mvexpand},
+    {"makemv", 0, spl_cmd_makemv},
+    {"spath", 0, spl_cmd_spath},
+    {"replace", 0, spl_cmd_replace},
+    {"top", SPL_CMD_PROJECTS, spl_cmd_top},
+    {"rare", SPL_CMD_PROJECTS, spl_cmd_rare},
     {NULL, 0, NULL},
 };
 

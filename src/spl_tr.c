@@ -304,3 +304,30 @@ void spl_tr_new_level(spl_tr *tr, const char *cte_sql, char **names, int *mv, in
     tr->is_event_table = 0;
     tr->nlevels++;
 }
+
+/* deepest parenthesis nesting of an SQL text (quotes skipped) */
+static int sql_depth(const char *s)
+{
+    int d = 0, max = 0;
+    for (; *s; s++) {
+        if (*s == '\'' || *s == '"') {
+            char q = *s++;
+            while (*s && !(*s == q && s[1] != q)) s += (*s == q) ? 2 : 1;
+            if (!*s) break;
+            continue;
+        }
+        if (*s == '(' && ++d > max) max = d;
+        if (*s == ')') d--;
+    }
+    return max;
+}
+
+void spl_tr_limit_depth(spl_tr *tr)
+{
+    /* SQLite's parser nests about 100 levels: materialize deep expressions */
+    for (int i = 0; i < tr->ncols; i++)
+        if (sql_depth(tr->cols[i].sql) > 40) {
+            spl_tr_flush(tr, -1, NULL);
+            return;
+        }
+}
