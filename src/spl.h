@@ -14,14 +14,17 @@ typedef struct spl_error {
     size_t off;      /* byte offset into text */
     int has_pos;
     char *text;      /* the text the offset refers to (expanded query) */
+    int syntax;      /* 1: a lexical or grammar error (not a translation one) */
 } spl_error;
 void spl_error_clear(spl_error *e);
 /* "error: MSG\n at line L, column C:\n  LINE\n  ^" (caller frees). */
 char *spl_error_format(const spl_error *e);
 
+struct spl_lookups;
 typedef struct spl_opts {
     const char *earliest, *latest; /* time modifiers from the command line */
     double now;                    /* reference time for relative modifiers */
+    const struct spl_lookups *lookups; /* lookup definitions (spl_lookup.h), or NULL */
 } spl_opts;
 
 /* One bound parameter of the generated SQL (?1, ?2, ...). */

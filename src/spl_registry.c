@@ -29,6 +29,8 @@ int spl_cmd_spath(spl_cmd_ctx *c);
 int spl_cmd_replace(spl_cmd_ctx *c);
 int spl_cmd_top(spl_cmd_ctx *c);
 int spl_cmd_rare(spl_cmd_ctx *c);
+int spl_cmd_lookup(spl_cmd_ctx *c);
+int spl_cmd_inputlookup(spl_cmd_ctx *c);
 
 static const spl_command commands[] = {
     {"search", 0, spl_cmd_search},
@@ -56,6 +58,8 @@ static const spl_command commands[] = {
     {"replace", 0, spl_cmd_replace},
     {"top", SPL_CMD_PROJECTS, spl_cmd_top},
     {"rare", SPL_CMD_PROJECTS, spl_cmd_rare},
+    {"lookup", 0, spl_cmd_lookup},
+    {"inputlookup", SPL_CMD_GENERATING, spl_cmd_inputlookup},
     {NULL, 0, NULL},
 };
 
