@@ -199,17 +199,14 @@ static void print_jsonl(const detection *d, const char *file, const check_result
 int cmd_check(cli_env *env, int argc, char **argv)
 {
     const char *corpus = NULL, *format = NULL;
-    const char *lookup_dirs[16];
-    int nlookup_dirs = 0;
     for (int i = 1; i < argc;) {
         int r = cli_common_option(env, argc, argv, &i);
         if (r < 0) return 2;
         if (r) continue;
         const char *a = argv[i];
-        if ((!strcmp(a, "--corpus") || !strcmp(a, "--format") || !strcmp(a, "--lookups")) && i + 1 < argc) {
+        if ((!strcmp(a, "--corpus") || !strcmp(a, "--format")) && i + 1 < argc) {
             if (!strcmp(a, "--corpus")) corpus = argv[i + 1];
-            else if (!strcmp(a, "--format")) format = argv[i + 1];
-            else if (nlookup_dirs < 16) lookup_dirs[nlookup_dirs++] = argv[i + 1];
+            else format = argv[i + 1];
             i += 2;
             continue;
         }
@@ -251,13 +248,10 @@ int cmd_check(cli_env *env, int argc, char **argv)
         }
     }
     if (spl_cli_load_macros(env, &macros)) { rc = 2; goto out; }
-    /* lookups: the corpus's, then ours, then --lookups (later ones win) */
-    {
-        char *ours = cli_home_path(env, "lookups");
-        char *cl = corpus ? xasprintf("%s/lookups", corpus) : NULL;
-        int lr = (cl && spl_lookups_load_dir(&lookups, cl, 1, &err)) || spl_lookups_load_dir(&lookups, ours, 1, &err);
-        for (int i = 0; !lr && i < nlookup_dirs; i++) lr = spl_lookups_load_dir(&lookups, lookup_dirs[i], 0, &err);
-        free(ours);
+    /* lookups: the corpus's, then ours (shipped + --lookups; later ones win) */
+    if (corpus) {
+        char *cl = xasprintf("%s/lookups", corpus);
+        int lr = spl_lookups_load_dir(&lookups, cl, 1, &err);
         free(cl);
         if (lr) {
             fprintf(stderr, "splite check: %s\n", err);
@@ -265,6 +259,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
             goto out;
         }
     }
+    if (spl_cli_load_lookups(env, &lookups)) { rc = 2; goto out; }
     st = store_open(env->db_path, &err);
     if (!st) {
         fprintf(stderr, "splite check: %s\n", err);

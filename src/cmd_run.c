@@ -95,16 +95,19 @@ int cmd_run(cli_env *env, int argc, char **argv)
     store *st = store_open(env->db_path, &err);
     spl_macros macros;
     spl_macros_init(&macros);
+    spl_lookups lookups;
+    spl_lookups_init(&lookups);
     if (!st) {
         fprintf(stderr, "splite: %s\n", err);
         free(err);
         rc = 1;
         goto out;
     }
-    if (spl_cli_load_macros(env, &macros)) {
+    if (spl_cli_load_macros(env, &macros) || spl_cli_load_lookups(env, &lookups)) {
         rc = 1;
         goto out;
     }
+    o.lookups = &lookups;
     long total_risk = 0, total_notable = 0, failed = 0;
     for (size_t i = 0; i < set.n; i++) {
         detection *d = set.v[i];
@@ -130,6 +133,7 @@ int cmd_run(cli_env *env, int argc, char **argv)
     if (failed) rc = 1;
 out:
     spl_macros_free(&macros);
+    spl_lookups_free(&lookups);
     store_close(st);
     detection_set_free(&set);
     free(def);

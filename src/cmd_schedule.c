@@ -91,8 +91,10 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
     char *err = NULL;
     spl_macros macros;
     spl_macros_init(&macros);
+    spl_lookups lookups;
+    spl_lookups_init(&lookups);
     store *st = store_open(env->db_path, &err);
-    if (!st || spl_cli_load_macros(env, &macros) || risk_store_init(store_db(st), &err)) {
+    if (!st || spl_cli_load_macros(env, &macros) || spl_cli_load_lookups(env, &lookups) || risk_store_init(store_db(st), &err)) {
         if (err) fprintf(stderr, "splite: %s\n", err);
         free(err);
         rc = 1;
@@ -121,7 +123,7 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
             continue;
         }
         for (size_t k = 0; k < n; k++) {
-            detect_run_opts o = {.now = due[k], .scheduled = due[k]};
+            detect_run_opts o = {.now = due[k], .scheduled = due[k], .lookups = &lookups};
             detect_run_result r;
             int bad = detect_run_one(st, &macros, d, &o, &r);
             runs++;
@@ -150,6 +152,7 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
     if (failed) rc = 1;
 out:
     spl_macros_free(&macros);
+    spl_lookups_free(&lookups);
     store_close(st);
     detection_set_free(&set);
     free(def);

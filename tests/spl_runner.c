@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <jansson.h>
 #include "spl.h"
+#include "spl_lookup.h"
 #include "spl_output.h"
 #include "store.h"
 #include "timeparse.h"
@@ -235,6 +236,7 @@ static void print_rows(const char *title, json_t **v, int n)
 }
 
 static spl_macros *g_macros;
+static spl_lookups *g_lookups;
 
 static int run_case(const tcase *c, store *st, const char *file)
 {
@@ -242,6 +244,7 @@ static int run_case(const tcase *c, store *st, const char *file)
     o.now = c->now ? atof(c->now) : 1717243200; /* 2024-06-01T12:00:00Z */
     o.earliest = c->earliest;
     o.latest = c->latest;
+    o.lookups = g_lookups;
     spl_query *q = NULL;
     spl_error e = {0};
     int ok = 1;
@@ -422,6 +425,12 @@ int main(int argc, char **argv)
     if (spl_macros_load_dir(&m, mdir, 1, &err)) { fprintf(stderr, "%s\n", err); return 1; }
     free(mdir);
     g_macros = &m;
+    spl_lookups lk;
+    spl_lookups_init(&lk);
+    char *ldir = xasprintf("%s/lookups", dir);
+    if (spl_lookups_load_dir(&lk, ldir, 1, &err)) { fprintf(stderr, "%s\n", err); return 1; }
+    free(ldir);
+    g_lookups = &lk;
     DIR *d = opendir(dir);
     if (!d) { fprintf(stderr, "%s: cannot open\n", dir); return 2; }
     char **files = NULL;
@@ -443,6 +452,7 @@ int main(int argc, char **argv)
     }
     free(files);
     spl_macros_free(&m);
+    spl_lookups_free(&lk);
     printf("spl tests: %d passed, %d failed\n", pass, fail);
     return fail ? 1 : 0;
 }
