@@ -31,6 +31,8 @@ int spl_cmd_top(spl_cmd_ctx *c);
 int spl_cmd_rare(spl_cmd_ctx *c);
 int spl_cmd_lookup(spl_cmd_ctx *c);
 int spl_cmd_inputlookup(spl_cmd_ctx *c);
+int spl_cmd_join(spl_cmd_ctx *c);
+int spl_cmd_append(spl_cmd_ctx *c);
 
 static const spl_command commands[] = {
     {"search", 0, spl_cmd_search},
@@ -60,6 +62,8 @@ static const spl_command commands[] = {
     {"rare", SPL_CMD_PROJECTS, spl_cmd_rare},
     {"lookup", 0, spl_cmd_lookup},
     {"inputlookup", SPL_CMD_GENERATING, spl_cmd_inputlookup},
+    {"join", 0, spl_cmd_join},
+    {"append", 0, spl_cmd_append},
     {NULL, 0, NULL},
 };
 
