@@ -369,8 +369,9 @@ static sqlite3_int64 ingest_new_file(struct ingest *in, const char *path, const 
     sqlite3_stmt *q;
     sqlite3 *db = store_db(in->st);
     if (sqlite3_prepare_v2(db,
-                           "INSERT INTO files(path, hash, size, \"index\", sourcetype, source, host, reader, started) "
-                           "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                           "INSERT INTO files(path, hash, size, \"index\", sourcetype, source, host, reader, started, "
+                           "first_rowid) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+                           "(SELECT coalesce(max(rowid), 0) + 1 FROM events))",
                            -1, &q, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
@@ -393,7 +394,8 @@ static int ingest_shift_times(struct ingest *in)
     sqlite3 *db = store_db(in->st);
     sqlite3_stmt *q;
     double maxt = 0;
-    if (sqlite3_prepare_v2(db, "SELECT max(_time) FROM events WHERE _file = ?1", -1, &q, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_prepare_v2(db, "SELECT max(_time) FROM events WHERE rowid >= (SELECT first_rowid FROM files WHERE id = ?1) "
+                           "AND _file = ?1", -1, &q, NULL) != SQLITE_OK) return -1;
     sqlite3_bind_int64(q, 1, in->file_id);
     int have = 0;
     if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
@@ -403,7 +405,8 @@ static int ingest_shift_times(struct ingest *in)
     sqlite3_finalize(q);
     if (!have) return 0;
     double shift = util_now() - maxt;
-    if (sqlite3_prepare_v2(db, "UPDATE events SET _time = _time + ?1 WHERE _file = ?2", -1, &q, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "UPDATE events SET _time = _time + ?1 WHERE rowid >= (SELECT first_rowid FROM files "
+                           "WHERE id = ?2) AND _file = ?2", -1, &q, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_double(q, 1, shift);
     sqlite3_bind_int64(q, 2, in->file_id);

@@ -63,7 +63,8 @@ static const char store_schema[] =
     "  status TEXT NOT NULL DEFAULT 'loading', offset INTEGER NOT NULL DEFAULT 0,\n"
     "  line INTEGER NOT NULL DEFAULT 0, events INTEGER NOT NULL DEFAULT 0,\n"
     "  rejected INTEGER NOT NULL DEFAULT 0, \"index\" TEXT, sourcetype TEXT, source TEXT,\n"
-    "  host TEXT, reader TEXT, time_shift REAL NOT NULL DEFAULT 0, started REAL, finished REAL);\n"
+    "  host TEXT, reader TEXT, time_shift REAL NOT NULL DEFAULT 0, started REAL, finished REAL,\n"
+    "  first_rowid INTEGER NOT NULL DEFAULT 0);\n"
     "CREATE INDEX IF NOT EXISTS files_hash ON files(hash);\n"
     "CREATE TABLE IF NOT EXISTS fields(name TEXT PRIMARY KEY, col TEXT, mv INTEGER NOT NULL DEFAULT 0);\n"
     "CREATE TABLE IF NOT EXISTS events(\n"
@@ -75,7 +76,7 @@ static const char store_schema[] =
     "CREATE INDEX IF NOT EXISTS events_sourcetype ON events(sourcetype COLLATE NOCASE, _time);\n"
     "CREATE INDEX IF NOT EXISTS events_source ON events(source COLLATE NOCASE, _time);\n"
     "CREATE INDEX IF NOT EXISTS events_host ON events(host COLLATE NOCASE, _time);\n"
-    "CREATE INDEX IF NOT EXISTS events_file ON events(_file);\n";
+    "DROP INDEX IF EXISTS events_file;\n";
 
 static void store_set_err(store *st, const char *what)
 {

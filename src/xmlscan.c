@@ -1,0 +1,301 @@
+/* xmlscan.c: the strict single-line XML scanner (see xmlscan.h). Any input
+ * outside the plain subset returns XMLSCAN_UNSUPPORTED and is left to expat,
+ * so this file never has to produce an error message itself. */
+#include "xmlscan.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define XS_MAX_DEPTH 64
+#define XS_MAX_ATTS 32
+
+struct xmlscan {
+    sbuf names;      /* element name stack, NUL separated */
+    size_t name_off[XS_MAX_DEPTH];
+    int depth;
+    sbuf att;        /* decoded attribute names and values */
+    size_t att_off[2 * XS_MAX_ATTS];
+    const char *atts[2 * XS_MAX_ATTS + 1];
+    sbuf text;
+};
+
+xmlscan *xmlscan_new(void)
+{
+    return xcalloc(1, sizeof(xmlscan));
+}
+
+void xmlscan_free(xmlscan *x)
+{
+    if (!x) return;
+    sbuf_free(&x->names);
+    sbuf_free(&x->att);
+    sbuf_free(&x->text);
+    free(x);
+}
+
+static int xs_name_start(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':';
+}
+
+static int xs_name_char(unsigned char c)
+{
+    return xs_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
+}
+
+static int xs_space(unsigned char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+/* Append code point cp as UTF-8; 0 if it is not a legal XML 1.0 char. */
+static int xs_put_cp(sbuf *b, unsigned long cp)
+{
+    if (cp == 0x9 || cp == 0xA || cp == 0xD || (cp >= 0x20 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
+        (cp >= 0x10000 && cp <= 0x10FFFF)) {
+        char u[4];
+        int n;
+        if (cp < 0x80) u[0] = (char)cp, n = 1;
+        else if (cp < 0x800) u[0] = (char)(0xC0 | (cp >> 6)), u[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
+        else if (cp < 0x10000)
+            u[0] = (char)(0xE0 | (cp >> 12)), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[2] = (char)(0x80 | (cp & 0x3F)),
+            n = 3;
+        else
+            u[0] = (char)(0xF0 | (cp >> 18)), u[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
+            u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
+        sbuf_addn(b, u, (size_t)n);
+        return 1;
+    }
+    return 0;
+}
+
+/* Validate one UTF-8 sequence at s[0..] (s[0] >= 0x80) within end; returns
+ * its length or 0 when invalid or not an XML char (U+FFFE, U+FFFF). */
+static size_t xs_utf8(const unsigned char *s, const unsigned char *end)
+{
+    unsigned char c = s[0];
+    size_t n;
+    unsigned long cp;
+    if (c >= 0xC2 && c <= 0xDF) n = 2, cp = c & 0x1F;
+    else if (c >= 0xE0 && c <= 0xEF) n = 3, cp = c & 0x0F;
+    else if (c >= 0xF0 && c <= 0xF4) n = 4, cp = c & 0x07;
+    else return 0;
+    if ((size_t)(end - s) < n) return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (s[i] & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF))) return 0;
+    if (cp >= 0xD800 && cp <= 0xDFFF) return 0;
+    if (cp == 0xFFFE || cp == 0xFFFF) return 0;
+    return n;
+}
+
+/* Decode an entity or character reference at p (p[0] == '&'); appends to b
+ * and returns the position after ';', or NULL if unsupported. */
+static const unsigned char *xs_entity(const unsigned char *p, const unsigned char *end, sbuf *b)
+{
+    const unsigned char *semi = memchr(p, ';', (size_t)(end - p) < 12 ? (size_t)(end - p) : 12);
+    if (!semi) return NULL;
+    size_t n = (size_t)(semi - p - 1);
+    const char *e = (const char *)p + 1;
+    if (n >= 2 && e[0] == '#') {
+        unsigned long cp = 0;
+        size_t i = 1;
+        int hex = e[1] == 'x';
+        if (hex) i = 2;
+        if (i >= n) return NULL;
+        for (; i < n; i++) {
+            unsigned char c = (unsigned char)e[i];
+            int d;
+            if (c >= '0' && c <= '9') d = c - '0';
+            else if (hex && c >= 'a' && c <= 'f') d = c - 'a' + 10;
+            else if (hex && c >= 'A' && c <= 'F') d = c - 'A' + 10;
+            else return NULL;
+            cp = cp * (hex ? 16 : 10) + (unsigned long)d;
+            if (cp > 0x10FFFF) return NULL;
+        }
+        if (!xs_put_cp(b, cp)) return NULL;
+        return semi + 1;
+    }
+    static const struct { const char *name; char c; } ents[] = {
+        {"lt", '<'}, {"gt", '>'}, {"amp", '&'}, {"quot", '"'}, {"apos", '\''}};
+    for (size_t k = 0; k < sizeof ents / sizeof ents[0]; k++)
+        if (strlen(ents[k].name) == n && !memcmp(e, ents[k].name, n)) {
+            sbuf_addc(b, ents[k].c);
+            return semi + 1;
+        }
+    return NULL;
+}
+
+/* Scan character data up to '<' (or end) into x->text. Returns the position
+ * of '<' / end, or NULL if unsupported. */
+static const unsigned char *xs_chars(xmlscan *x, const unsigned char *p, const unsigned char *end)
+{
+    sbuf_reset(&x->text);
+    while (p < end && *p != '<') {
+        const unsigned char *q = p;
+        while (q < end && *q >= 0x20 && *q < 0x80 && *q != '<' && *q != '&' && *q != ']') q++;
+        if (q > p) sbuf_addn(&x->text, (const char *)p, (size_t)(q - p));
+        p = q;
+        if (p >= end || *p == '<') break;
+        unsigned char c = *p;
+        if (c == '&') {
+            p = xs_entity(p, end, &x->text);
+            if (!p) return NULL;
+        } else if (c == ']') {
+            if (end - p >= 3 && p[1] == ']' && p[2] == '>') return NULL; /* "]]>" is an error */
+            sbuf_addc(&x->text, ']');
+            p++;
+        } else if (c == '\t') {
+            sbuf_addc(&x->text, '\t');
+            p++;
+        } else if (c >= 0x80) {
+            size_t n = xs_utf8(p, end);
+            if (!n) return NULL;
+            sbuf_addn(&x->text, (const char *)p, n);
+            p += n;
+        } else {
+            return NULL; /* CR, LF or a control character: leave to expat */
+        }
+    }
+    return p;
+}
+
+static const unsigned char *xs_name(const unsigned char *p, const unsigned char *end)
+{
+    if (p >= end || !xs_name_start(*p)) return NULL;
+    while (p < end && xs_name_char(*p)) p++;
+    return p;
+}
+
+int xmlscan_run(xmlscan *x, const char *doc, size_t len, const xmlscan_handlers *h)
+{
+    const unsigned char *p = (const unsigned char *)doc, *end = p + len;
+    x->depth = 0;
+    sbuf_reset(&x->names);
+    int seen_root = 0;
+    while (p < end) {
+        if (*p != '<') {
+            if (x->depth == 0) {
+                /* only blanks outside the root */
+                if (!xs_space(*p)) return XMLSCAN_UNSUPPORTED;
+                p++;
+                continue;
+            }
+            p = xs_chars(x, p, end);
+            if (!p) return XMLSCAN_UNSUPPORTED;
+            if (x->text.len && h->text) h->text(h->ud, x->text.s, (int)x->text.len);
+            continue;
+        }
+        p++;
+        if (p < end && *p == '/') {
+            /* end tag */
+            const unsigned char *n0 = p + 1, *n1 = xs_name(n0, end);
+            if (!n1 || x->depth == 0) return XMLSCAN_UNSUPPORTED;
+            const char *open = x->names.s + x->name_off[x->depth - 1];
+            if (strlen(open) != (size_t)(n1 - n0) || memcmp(open, n0, (size_t)(n1 - n0))) return XMLSCAN_UNSUPPORTED;
+            p = n1;
+            while (p < end && xs_space(*p)) p++;
+            if (p >= end || *p != '>') return XMLSCAN_UNSUPPORTED;
+            p++;
+            if (h->end) h->end(h->ud, open);
+            x->depth--;
+            x->names.len = x->name_off[x->depth];
+            if (h->stop && *h->stop) return XMLSCAN_STOPPED;
+            continue;
+        }
+        /* start tag */
+        if (x->depth == 0 && seen_root) return XMLSCAN_UNSUPPORTED;
+        const unsigned char *n0 = p, *n1 = xs_name(p, end);
+        if (!n1 || x->depth >= XS_MAX_DEPTH) return XMLSCAN_UNSUPPORTED;
+        x->name_off[x->depth] = x->names.len;
+        sbuf_addn(&x->names, (const char *)n0, (size_t)(n1 - n0));
+        sbuf_addc(&x->names, 0);
+        p = n1;
+        sbuf_reset(&x->att);
+        int natt = 0;
+        int empty = 0;
+        for (;;) {
+            int sp = 0;
+            while (p < end && xs_space(*p)) p++, sp = 1;
+            if (p >= end) return XMLSCAN_UNSUPPORTED;
+            if (*p == '>') {
+                p++;
+                break;
+            }
+            if (*p == '/') {
+                if (end - p < 2 || p[1] != '>') return XMLSCAN_UNSUPPORTED;
+                p += 2;
+                empty = 1;
+                break;
+            }
+            if (!sp || natt >= XS_MAX_ATTS) return XMLSCAN_UNSUPPORTED;
+            const unsigned char *a0 = p, *a1 = xs_name(p, end);
+            if (!a1) return XMLSCAN_UNSUPPORTED;
+            p = a1;
+            while (p < end && xs_space(*p)) p++;
+            if (p >= end || *p != '=') return XMLSCAN_UNSUPPORTED;
+            p++;
+            while (p < end && xs_space(*p)) p++;
+            if (p >= end || (*p != '\'' && *p != '"')) return XMLSCAN_UNSUPPORTED;
+            unsigned char q = *p++;
+            x->att_off[2 * natt] = x->att.len;
+            sbuf_addn(&x->att, (const char *)a0, (size_t)(a1 - a0));
+            sbuf_addc(&x->att, 0);
+            x->att_off[2 * natt + 1] = x->att.len;
+            while (p < end && *p != q) {
+                const unsigned char *r = p;
+                while (r < end && *r >= 0x20 && *r < 0x80 && *r != q && *r != '&' && *r != '<') r++;
+                if (r > p) {
+                    sbuf_addn(&x->att, (const char *)p, (size_t)(r - p));
+                    p = r;
+                    continue;
+                }
+                unsigned char c = *p;
+                if (c == '&') {
+                    p = xs_entity(p, end, &x->att);
+                    if (!p) return XMLSCAN_UNSUPPORTED;
+                } else if (c == '<') {
+                    return XMLSCAN_UNSUPPORTED;
+                } else if (c == '\t') {
+                    sbuf_addc(&x->att, ' '); /* attribute value normalisation */
+                    p++;
+                } else if (c >= 0x80) {
+                    size_t n = xs_utf8(p, end);
+                    if (!n) return XMLSCAN_UNSUPPORTED;
+                    sbuf_addn(&x->att, (const char *)p, n);
+                    p += n;
+                } else if (c < 0x20) {
+                    return XMLSCAN_UNSUPPORTED;
+                } else {
+                    sbuf_addc(&x->att, (char)c);
+                    p++;
+                }
+            }
+            if (p >= end) return XMLSCAN_UNSUPPORTED;
+            p++;
+            sbuf_addc(&x->att, 0);
+            /* duplicate attribute names are an error */
+            for (int k = 0; k < natt; k++)
+                if (!strcmp(x->att.s + x->att_off[2 * k], x->att.s + x->att_off[2 * natt])) return XMLSCAN_UNSUPPORTED;
+            natt++;
+        }
+        for (int k = 0; k < 2 * natt; k++) x->atts[k] = x->att.s + x->att_off[k];
+        x->atts[2 * natt] = NULL;
+        x->depth++;
+        seen_root = 1;
+        const char *name = x->names.s + x->name_off[x->depth - 1];
+        if (h->start) h->start(h->ud, name, x->atts);
+        if (h->stop && *h->stop) return XMLSCAN_STOPPED;
+        if (empty) {
+            if (h->end) h->end(h->ud, name);
+            x->depth--;
+            x->names.len = x->name_off[x->depth];
+            if (h->stop && *h->stop) return XMLSCAN_STOPPED;
+        }
+    }
+    if (x->depth != 0 || !seen_root) return XMLSCAN_UNSUPPORTED;
+    return XMLSCAN_OK;
+}
