@@ -29,6 +29,9 @@ typedef struct agg_state {
     agg_val *v;
     int n, cap;
     sqlite3_value *pick;   /* first/last/earliest/latest */
+    /* min/max/range: running extremes, numeric and as text */
+    double nlo, nhi;
+    char *slo, *shi;
     double pick_key;
     double perc;
 } agg_state;
@@ -42,6 +45,15 @@ static void add_val(agg_state *a, const char *s, int n, double key)
     a->v[a->n].s = xstrndup(s, (size_t)n);
     a->v[a->n].key = key;
     a->n++;
+}
+
+/* strcmp of s[0..n) against the string t */
+static int cmp_n(const char *s, int n, const char *t)
+{
+    size_t tn = strlen(t), m = (size_t)n < tn ? (size_t)n : tn;
+    int r = memcmp(s, t, m);
+    if (r) return r;
+    return (size_t)n < tn ? -1 : (size_t)n > tn;
 }
 
 typedef struct step_ctx {
@@ -69,7 +81,18 @@ static int step_one(void *vctx, const char *s, int n)
     case AG_LIST:
         add_val(a, s, n, c->key);
         break;
-    default: /* dc, min, max, range, values, mode */
+    case AG_MIN: case AG_MAX: case AG_RANGE:
+        if (isnum) {
+            if (!a->nnum || d < a->nlo) a->nlo = d;
+            if (!a->nnum || d > a->nhi) a->nhi = d;
+            a->nnum++;
+        } else {
+            a->nstr++;
+        }
+        if (!a->slo || cmp_n(s, n, a->slo) < 0) { free(a->slo); a->slo = xstrndup(s, (size_t)n); }
+        if (!a->shi || cmp_n(s, n, a->shi) > 0) { free(a->shi); a->shi = xstrndup(s, (size_t)n); }
+        break;
+    default: /* dc, values, mode */
         if (isnum) a->nnum++;
         else a->nstr++;
         add_val(a, s, n, isnum ? d : 0);
@@ -118,12 +141,6 @@ static void result_num(sqlite3_context *ctx, double d)
     else sqlite3_result_double(ctx, d);
 }
 
-static void result_text_or_num(sqlite3_context *ctx, const agg_val *v, int numeric)
-{
-    if (numeric) sqlite3_result_double(ctx, v->key);
-    else sqlite3_result_text(ctx, v->s, -1, SQLITE_TRANSIENT);
-}
-
 static void agg_final(sqlite3_context *ctx)
 {
     int kind = (int)(intptr_t)sqlite3_user_data(ctx);
@@ -157,23 +174,15 @@ static void agg_final(sqlite3_context *ctx)
         break;
     }
     case AG_MIN: case AG_MAX: case AG_RANGE: {
-        if (!a->n) { sqlite3_result_null(ctx); break; }
+        if (!a->nnum && !a->nstr) { sqlite3_result_null(ctx); break; }
         int numeric = a->nstr == 0;
-        int best_lo = 0, best_hi = 0;
-        for (int i = 1; i < a->n; i++) {
-            if (numeric) {
-                if (a->v[i].key < a->v[best_lo].key) best_lo = i;
-                if (a->v[i].key > a->v[best_hi].key) best_hi = i;
-            } else {
-                if (strcmp(a->v[i].s, a->v[best_lo].s) < 0) best_lo = i;
-                if (strcmp(a->v[i].s, a->v[best_hi].s) > 0) best_hi = i;
-            }
-        }
         if (kind == AG_RANGE) {
-            if (numeric) result_num(ctx, a->v[best_hi].key - a->v[best_lo].key);
+            if (numeric) result_num(ctx, a->nhi - a->nlo);
             else sqlite3_result_null(ctx);
+        } else if (numeric) {
+            result_num(ctx, kind == AG_MIN ? a->nlo : a->nhi);
         } else {
-            result_text_or_num(ctx, &a->v[kind == AG_MIN ? best_lo : best_hi], numeric);
+            sqlite3_result_text(ctx, kind == AG_MIN ? a->slo : a->shi, -1, SQLITE_TRANSIENT);
         }
         break;
     }
@@ -224,6 +233,9 @@ static void agg_final(sqlite3_context *ctx)
     a->n = 0;
     sqlite3_value_free(a->pick);
     a->pick = NULL;
+    free(a->slo);
+    free(a->shi);
+    a->slo = a->shi = NULL;
 }
 
 void spl_agg_register(sqlite3 *db)

@@ -25,7 +25,13 @@ int spl_cmd_makeresults(spl_cmd_ctx *c)
             i += 2;
             continue;
         }
-        if (spl_arg_option(c, i, "annotate", &v)) { free(v); i += 2; continue; }
+        if (spl_arg_option(c, i, "annotate", &v)) {
+            int on = !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "t");
+            free(v);
+            if (on) return spl_arg_error(c, &c->args.v[i], "annotate=true is not supported");
+            i += 2;
+            continue;
+        }
         return spl_arg_error(c, &c->args.v[i], "unexpected '%.*s'", (int)c->args.v[i].n, c->args.v[i].s);
     }
     sbuf q = {0};

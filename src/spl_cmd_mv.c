@@ -81,7 +81,13 @@ int spl_cmd_makemv(spl_cmd_ctx *c)
     for (int i = 0; i < a->n && !rc; i++) {
         char *v = NULL;
         if (spl_arg_option(c, i, "delim", &v)) { free(delim); delim = v; i += 2; continue; }
-        if (spl_arg_option(c, i, "allowempty", &v) || spl_arg_option(c, i, "setsv", &v)) { free(v); i += 2; continue; }
+        if (spl_arg_option(c, i, "allowempty", &v) || spl_arg_option(c, i, "setsv", &v)) {
+            int on = !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "t");
+            free(v);
+            if (on) { rc = spl_arg_error(c, &a->v[i], "%.*s=true is not supported", (int)a->v[i].n, a->v[i].s); break; }
+            i += 2;
+            continue;
+        }
         if (spl_arg_option(c, i, "tokenizer", &v)) { free(v); rc = spl_arg_error(c, &a->v[i], "tokenizer= is not supported (use delim=)"); break; }
         if ((a->v[i].type == TK_WORD || a->v[i].type == TK_STRING) && !field && !spl_arg_is_option(c, i)) {
             field = spl_tok_text(&a->v[i]);

@@ -93,7 +93,8 @@ static int parse_spec(spl_cmd_ctx *c, stats_spec *sp)
     /* options before the aggregations */
     while (spl_arg_is_option(c, i)) {
         const spl_token *t = &a->v[i];
-        if (spl_tok_is(t, "allnum", 1) || spl_tok_is(t, "partitions", 1) || spl_tok_is(t, "delim", 1)) { i += 3; continue; }
+        /* partitions= is a performance hint only */
+        if (spl_tok_is(t, "partitions", 1)) { i += 3; continue; }
         return spl_arg_error(c, t, "unknown option '%.*s'", (int)t->n, t->s);
     }
     while (i < a->n) {

@@ -37,7 +37,10 @@ static int top_rare(spl_cmd_ctx *c, int rare)
         if (spl_arg_option(c, i, "percentfield", &v)) { free(percf); percf = v; i += 2; continue; }
         if (spl_arg_option(c, i, "showcount", &v)) { showcount = truthy(v); free(v); i += 2; continue; }
         if (spl_arg_option(c, i, "showperc", &v)) { showperc = truthy(v); free(v); i += 2; continue; }
-        if (spl_arg_option(c, i, "useother", &v) || spl_arg_option(c, i, "otherstr", &v)) { free(v); i += 2; continue; }
+        if (spl_arg_option(c, i, "useother", &v)) {
+            if (truthy(v)) rc = spl_arg_error(c, t, "useother=true is not supported");
+            free(v); i += 2; continue;
+        }
         if (spl_arg_is_option(c, i)) { rc = spl_arg_error(c, t, "unknown option '%.*s'", (int)t->n, t->s); break; }
         if (t->type == TK_COMMA) continue;
         if (i == 0 && t->type == TK_WORD && util_is_number(t->s, t->n, &d) && d >= 0) { limit = (long)d; continue; }

@@ -163,9 +163,10 @@ void spl_query_free(spl_query *q)
     free(q);
 }
 
-static int apply_time_range(spl_tr *tr)
+int spl_tr_apply_time_range(spl_tr *tr)
 {
-    if (!tr->has_rows) return 0;
+    if (!tr->has_rows || tr->time_applied) return 0;
+    tr->time_applied = 1;
     sbuf c = {0};
     sbuf t = {0};
     if (tr->is_event_table) sbuf_add(&t, "e._time");
@@ -327,7 +328,7 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         c.first = k == 0;
         if (!(s->cmd->flags & SPL_CMD_GENERATING)) spl_tr_ensure_events(&tr);
         if (s->cmd->translate(&c)) goto done;
-        if (k == 0) apply_time_range(&tr);
+        if (k == 0) spl_tr_apply_time_range(&tr);
         spl_tr_limit_depth(&tr);
     }
 

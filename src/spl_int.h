@@ -124,6 +124,7 @@ typedef struct spl_tr {
     double now;
     double earliest, latest;  /* from options and the first search */
     int has_earliest, has_latest;
+    int time_applied;         /* the time range is in a WHERE already */
 } spl_tr;
 
 /* Add a parameter; returns its number for "?N". */
@@ -204,6 +205,26 @@ typedef struct spl_command {
 const spl_command *spl_command_find(const char *name, size_t n);
 /* Ensure the first stage exists (an implicit `search *` over events). */
 void spl_tr_ensure_events(spl_tr *tr);
+/* Add the time range (--earliest/--latest, earliest=/latest= of the first
+ * search) as WHERE conjuncts on _time at the current level, once. The
+ * compiler calls it after the first command; a generating command that
+ * aggregates (tstats) calls it itself before aggregating. */
+int spl_tr_apply_time_range(spl_tr *tr);
+
+/* Writing a generating command (tstats, makeresults):
+ *  - register it in spl_registry.c with SPL_CMD_GENERATING;
+ *  - either start from the events table (spl_tr_ensure_events: every
+ *    catalog field is a column -- when the pipeline projects, only fields
+ *    named in the query, so first call spl_tr_ref for every event field the
+ *    command maps from; spl_tr_set adds e.g. "Processes.dest" as
+ *    the SQL of the field it maps to; spl_tr_where adds constraints; a
+ *    search expression parsed with spl_cmd_parse_search is translated by
+ *    spl_search_sql), or build a CTE and call spl_tr_new_level;
+ *  - call spl_tr_apply_time_range before aggregating;
+ *  - aggregate by calling spl_cmd_stats with a spl_cmd_ctx whose args are
+ *    the aggregation tokens followed by the BY tokens (tokens are plain
+ *    structs pointing into the query text, so a new spl_toks can be built
+ *    from slices of c->args). */
 
 /* helpers for command argument parsing */
 int spl_arg_error(spl_cmd_ctx *c, const spl_token *t, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

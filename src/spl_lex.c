@@ -108,6 +108,15 @@ static int lex_search(const char *s, size_t n, size_t base, spl_toks *out, spl_e
         default: break;
         }
         size_t j = i;
+        /* TERM(...) and CASE(...) directives are one word */
+        if (n - i > 5 && (!strncmp(s + i, "TERM(", 5) || !strncmp(s + i, "CASE(", 5))) {
+            size_t k = i + 5;
+            while (k < n && s[k] != ')') k += (s[k] == '\\' && k + 1 < n) ? 2 : 1;
+            if (k >= n) return lex_error(err, off, "missing ')' after TERM( or CASE(");
+            push(out, TK_WORD, s + i, k + 1 - i, off);
+            i = k + 1;
+            continue;
+        }
         while (j < n && !search_stop(s, j, n)) {
             if (s[j] == '\\' && j + 1 < n) j += 2;
             else j++;

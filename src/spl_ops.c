@@ -280,21 +280,20 @@ static int is_breaker(unsigned char c)
     return !(isalnum(c) || c >= 0x80);
 }
 
-/* match pattern p (with '*') case-insensitively at s; the match must end at
- * a term boundary of the subject */
-static int term_at(const char *p, const char *pe, const char *s, const char *se, const char *begin)
+/* match pattern p (with '*') at s (case-insensitively unless cs); the match
+ * must end at a term boundary of the subject */
+static int term_at(const char *p, const char *pe, const char *s, const char *se, int cs)
 {
-    (void)begin;
     while (p < pe) {
         if (*p == '*') {
             while (p < pe && *p == '*') p++;
             if (p == pe) return 1;
             for (const char *t = s; t <= se; t++)
-                if (term_at(p, pe, t, se, begin)) return 1;
+                if (term_at(p, pe, t, se, cs)) return 1;
             return 0;
         }
         if (s == se) return 0;
-        if (tolower((unsigned char)*p) != tolower((unsigned char)*s)) return 0;
+        if (cs ? *p != *s : tolower((unsigned char)*p) != tolower((unsigned char)*s)) return 0;
         p++;
         s++;
     }
@@ -305,7 +304,7 @@ static int term_at(const char *p, const char *pe, const char *s, const char *se,
 
 static void fn_term(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-    (void)argc;
+    int cs = argc > 2 && sqlite3_value_int(argv[2]);
     if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
         sqlite3_result_int(ctx, 0);
         return;
@@ -320,7 +319,7 @@ static void fn_term(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     int lead_breaker = pn && is_breaker((unsigned char)p[0]);
     for (const char *t = s; t <= se; t++) {
         if (!lead_wild && !lead_breaker && t > s && !is_breaker((unsigned char)t[-1])) continue;
-        if (term_at(p, pe, t, se, s)) { sqlite3_result_int(ctx, 1); return; }
+        if (term_at(p, pe, t, se, cs)) { sqlite3_result_int(ctx, 1); return; }
         if (lead_wild) break; /* a leading '*' already tried every start */
     }
     sqlite3_result_int(ctx, 0);
@@ -421,6 +420,7 @@ void spl_ops_register(sqlite3 *db)
     sqlite3_create_function(db, "splop_cmp", 3, f, NULL, fn_cmp, NULL, NULL);
     sqlite3_create_function(db, "splop_like", 2, f, NULL, fn_like, NULL, NULL);
     sqlite3_create_function(db, "splop_term", 2, f, NULL, fn_term, NULL, NULL);
+    sqlite3_create_function(db, "splop_term", 3, f, NULL, fn_term, NULL, NULL);
     sqlite3_create_function(db, "splop_is", 2, f, NULL, fn_is, NULL, NULL);
     sqlite3_create_function(db, "splop_typeof", 1, f, NULL, fn_typeof, NULL, NULL);
     sqlite3_create_function(db, "splop_log", 1, f, NULL, fn_log, NULL, NULL);

@@ -62,7 +62,10 @@ static char *cell_text(const spl_query *q, sqlite3_stmt *stmt, int i, int pretty
             snprintf(nb, sizeof nb, "%lld", (long long)sqlite3_value_int64(v));
             return xstrdup(nb);
         }
-        return xstrdup(spl_num_format(d, nb));
+        /* 15 significant digits, as Splunk shows computed numbers */
+        if (d == floor(d) && fabs(d) < 1e15) snprintf(nb, sizeof nb, "%.0f", d);
+        else snprintf(nb, sizeof nb, "%.15g", d);
+        return xstrdup(nb);
     }
     case SQLITE_BLOB: {
         json_t *a = value_json(v);
@@ -117,7 +120,7 @@ int spl_writer_row(void *ctx, const spl_query *q, sqlite3_stmt *stmt)
     w->rows++;
     if (w->format == SPL_FMT_JSONL) {
         json_t *o = spl_row_json(q, stmt);
-        char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
         json_decref(o);
         if (s) { fputs(s, w->out); fputc('\n', w->out); free(s); }
         return 0;

@@ -26,10 +26,10 @@ int spl_run(store *st, const spl_query *q, spl_row_fn fn, void *ctx, char **errm
         *errmsg = xasprintf("cannot prepare the generated SQL: %s", sqlite3_errmsg(db));
         return -1;
     }
-    /* parameters of expressions the final statement dropped (a pruned
-     * column) may be past the last ?N it uses: nothing to bind */
-    int nbind = sqlite3_bind_parameter_count(stmt);
-    for (int i = 0; i < q->nparams && i < nbind; i++) {
+    /* parameters past the highest one the SQL uses belong to expressions
+     * that a later command dropped: nothing to bind */
+    int used = sqlite3_bind_parameter_count(stmt);
+    for (int i = 0; i < q->nparams && i < used; i++) {
         const spl_param *p = &q->params[i];
         int rc = p->is_num ? sqlite3_bind_double(stmt, i + 1, p->num)
                            : sqlite3_bind_text(stmt, i + 1, p->text, -1, SQLITE_STATIC);

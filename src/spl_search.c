@@ -22,10 +22,48 @@ static char *like_pattern(const char *v)
     return sbuf_detach(&b);
 }
 
+/* TERM(x) / CASE(x): strip the directive; *cs set for CASE */
+static char *directive(char *v, int *cs)
+{
+    size_t n = strlen(v);
+    *cs = 0;
+    if (n >= 6 && v[n - 1] == ')' && (!strncmp(v, "TERM(", 5) || !strncmp(v, "CASE(", 5))) {
+        *cs = v[0] == 'C';
+        char *inner = xstrndup(v + 5, n - 6);
+        free(v);
+        return inner;
+    }
+    return v;
+}
+
+/* '*' -> GLOB pattern with [, ], ? escaped, for case-sensitive matching */
+static char *glob_pattern(const char *v)
+{
+    sbuf b = {0};
+    for (const char *p = v; *p; p++) {
+        if (*p == '[' || *p == ']' || *p == '?') sbuf_printf(&b, "[%c]", *p);
+        else sbuf_addc(&b, *p);
+    }
+    if (!b.s) sbuf_add(&b, "");
+    return sbuf_detach(&b);
+}
+
 /* condition on a single value expression x for one operator/value */
-static void value_cond(spl_tr *tr, sbuf *out, const char *x, int op, const char *v)
+static void value_cond(spl_tr *tr, sbuf *out, const char *x, int op, const char *v, int cs)
 {
     double num;
+    if (cs && (op == TK_EQ || op == TK_NE)) {
+        if (strchr(v, '*')) {
+            char *g = glob_pattern(v);
+            sbuf_printf(out, "%s GLOB ", x);
+            spl_tr_bind_text(tr, out, g);
+            free(g);
+        } else {
+            sbuf_printf(out, "%s = ", x);
+            spl_tr_bind_text(tr, out, v);
+        }
+        return;
+    }
     switch (op) {
     case TK_EQ:
     case TK_NE:
@@ -56,7 +94,7 @@ static void value_cond(spl_tr *tr, sbuf *out, const char *x, int op, const char 
 }
 
 /* condition that field sql X (maybe multivalue) matches op/value */
-static void field_cond(spl_tr *tr, sbuf *out, const char *x, int mv, int op, const char *v)
+static void field_cond(spl_tr *tr, sbuf *out, const char *x, int mv, int op, const char *v, int cs)
 {
     int eqop = op == TK_NE ? TK_EQ : op;
     sbuf m = {0};
@@ -64,14 +102,14 @@ static void field_cond(spl_tr *tr, sbuf *out, const char *x, int mv, int op, con
         sbuf_printf(&m, "%s IS NOT NULL", x);
     } else if (mv) {
         sbuf a = {0}, b = {0};
-        value_cond(tr, &a, "value", eqop, v);
-        value_cond(tr, &b, x, eqop, v);
+        value_cond(tr, &a, "value", eqop, v, cs);
+        value_cond(tr, &b, x, eqop, v, cs);
         sbuf_printf(&m, "CASE WHEN typeof(%s)='blob' THEN EXISTS(SELECT 1 FROM json_each(CAST(%s AS TEXT)) WHERE %s) ELSE %s END",
                     x, x, a.s, b.s);
         sbuf_free(&a);
         sbuf_free(&b);
     } else {
-        value_cond(tr, &m, x, eqop, v);
+        value_cond(tr, &m, x, eqop, v, cs);
     }
     if (op == TK_NE) sbuf_printf(out, "(%s IS NOT NULL AND (%s) IS NOT 1)", x, m.s);
     else sbuf_printf(out, "(%s)", m.s);
@@ -120,14 +158,16 @@ int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
         sbuf_add(out, ") IS NOT 1");
         return 0;
     case SN_TERM: {
+        int cs = 0;
         char *v = spl_tok_text(&n->tok);
+        if (n->tok.type == TK_WORD) v = directive(v, &cs);
         if (!strcmp(v, "*")) {
             sbuf_add(out, "1");
         } else {
             sbuf tmp = {0};
             sbuf_printf(out, "splop_term(%s, ", raw_sql(tr, &tmp));
             spl_tr_bind_text(tr, out, v);
-            sbuf_addc(out, ')');
+            sbuf_add(out, cs ? ", 1)" : ")");
             sbuf_free(&tmp);
         }
         free(v);
@@ -150,7 +190,9 @@ int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
         int mv = c ? c->mv : 0;
         if (n->kind == SN_CMP) {
             char *v = spl_tok_text(&n->val);
-            field_cond(tr, out, x, mv, n->op, v);
+            int cs = 0;
+            if (n->val.type == TK_WORD) v = directive(v, &cs);
+            field_cond(tr, out, x, mv, n->op, v, cs);
             free(v);
         } else {
             if (!n->nkids) { free(f); return spl_tr_error(tr, n->tok.off, "IN needs at least one value"); }
@@ -158,7 +200,9 @@ int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
             for (int i = 0; i < n->nkids; i++) {
                 char *v = spl_tok_text(&n->kids[i]->tok);
                 if (i) sbuf_add(out, " OR ");
-                field_cond(tr, out, x, mv, TK_EQ, v);
+                int cs = 0;
+                if (n->kids[i]->tok.type == TK_WORD) v = directive(v, &cs);
+                field_cond(tr, out, x, mv, TK_EQ, v, cs);
                 free(v);
             }
             sbuf_addc(out, ')');

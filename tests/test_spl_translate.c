@@ -104,6 +104,8 @@ static void test_metadata_search_uses_index(void **state)
         {"index=main | stats count", "events_index"},
         {"host=h | stats count", "events_host"},
         {"source=s | head 5", "events_source"},
+        {"sourcetype=XmlWin* | stats count", "events_sourcetype"},
+        {"sourcetype IN (XmlWinEventLog, other) | stats count", "events_sourcetype"},
         {"`iis_operational_logs` EventCode=29 | stats count min(_time) as firstTime by EventCode", "events_sourcetype"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
