@@ -33,6 +33,7 @@ int spl_cmd_lookup(spl_cmd_ctx *c);
 int spl_cmd_inputlookup(spl_cmd_ctx *c);
 int spl_cmd_join(spl_cmd_ctx *c);
 int spl_cmd_append(spl_cmd_ctx *c);
+int spl_cmd_foreach(spl_cmd_ctx *c);
 int spl_cmd_streamstats(spl_cmd_ctx *c);
 
 static const spl_command commands[] = {
@@ -65,6 +66,7 @@ static const spl_command commands[] = {
     {"inputlookup", SPL_CMD_GENERATING, spl_cmd_inputlookup},
     {"join", 0, spl_cmd_join},
     {"append", 0, spl_cmd_append},
+    {"foreach", 0, spl_cmd_foreach},
     {"streamstats", 0, spl_cmd_streamstats},
     {NULL, 0, NULL},
 };
