@@ -34,6 +34,8 @@ int spl_cmd_inputlookup(spl_cmd_ctx *c);
 int spl_cmd_join(spl_cmd_ctx *c);
 int spl_cmd_append(spl_cmd_ctx *c);
 int spl_cmd_foreach(spl_cmd_ctx *c);
+int spl_cmd_xmlkv(spl_cmd_ctx *c);
+int spl_cmd_fromjson(spl_cmd_ctx *c);
 int spl_cmd_streamstats(spl_cmd_ctx *c);
 
 static const spl_command commands[] = {
@@ -67,6 +69,8 @@ static const spl_command commands[] = {
     {"join", 0, spl_cmd_join},
     {"append", 0, spl_cmd_append},
     {"foreach", 0, spl_cmd_foreach},
+    {"xmlkv", 0, spl_cmd_xmlkv},
+    {"fromjson", 0, spl_cmd_fromjson},
     {"streamstats", 0, spl_cmd_streamstats},
     {NULL, 0, NULL},
 };
