@@ -36,6 +36,7 @@ int spl_cmd_append(spl_cmd_ctx *c);
 int spl_cmd_foreach(spl_cmd_ctx *c);
 int spl_cmd_xmlkv(spl_cmd_ctx *c);
 int spl_cmd_fromjson(spl_cmd_ctx *c);
+int spl_cmd_addtotals(spl_cmd_ctx *c);
 int spl_cmd_streamstats(spl_cmd_ctx *c);
 
 static const spl_command commands[] = {
@@ -71,6 +72,7 @@ static const spl_command commands[] = {
     {"foreach", 0, spl_cmd_foreach},
     {"xmlkv", 0, spl_cmd_xmlkv},
     {"fromjson", 0, spl_cmd_fromjson},
+    {"addtotals", 0, spl_cmd_addtotals},
     {"streamstats", 0, spl_cmd_streamstats},
     {NULL, 0, NULL},
 };
