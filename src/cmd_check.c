@@ -72,11 +72,13 @@ static char *cause_named(const char *msg, const char *what)
 static char *cause_of(const char *stage, const char *msg)
 {
     static const char *named[] = {"unknown command '", "unknown function '", "unknown macro '",
-                                  "unknown lookup '", "not supported: '"};
+                                  "unknown lookup '"};
     for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
         char *c = cause_named(msg, named[i]);
         if (c) return c;
     }
+    const char *ns = strstr(msg, "' is not supported");
+    if (!strncmp(msg, "command '", 9) && ns) return xstrndup(msg, (size_t)(ns - msg) + strlen("' is not supported"));
     sbuf b = {0};
     sbuf_printf(&b, "%s: ", stage);
     const char *nl = strchr(msg, '\n');

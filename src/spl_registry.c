@@ -37,6 +37,7 @@ int spl_cmd_foreach(spl_cmd_ctx *c);
 int spl_cmd_xmlkv(spl_cmd_ctx *c);
 int spl_cmd_fromjson(spl_cmd_ctx *c);
 int spl_cmd_addtotals(spl_cmd_ctx *c);
+int spl_cmd_unsupported(spl_cmd_ctx *c);
 int spl_cmd_streamstats(spl_cmd_ctx *c);
 
 static const spl_command commands[] = {
@@ -73,6 +74,11 @@ static const spl_command commands[] = {
     {"xmlkv", 0, spl_cmd_xmlkv},
     {"fromjson", 0, spl_cmd_fromjson},
     {"addtotals", 0, spl_cmd_addtotals},
+    {"iplocation", 0, spl_cmd_unsupported},
+    {"mstats", SPL_CMD_GENERATING, spl_cmd_unsupported},
+    {"apply", 0, spl_cmd_unsupported},
+    {"fit", 0, spl_cmd_unsupported},
+    {"anomalydetection", 0, spl_cmd_unsupported},
     {"streamstats", 0, spl_cmd_streamstats},
     {NULL, 0, NULL},
 };
