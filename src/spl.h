@@ -44,6 +44,8 @@ typedef struct spl_query {
     int ncols;
     int events;         /* 1 when results are events (raw search results) */
     char *expanded;     /* the query after macro expansion */
+    char **pre;         /* statements spl_run runs first (same parameters) */
+    int npre;
 } spl_query;
 
 /* Compile text. macros may be NULL (no macros known). Returns 0, or -1 with

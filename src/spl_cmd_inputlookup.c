@@ -46,7 +46,8 @@ int spl_cmd_inputlookup(spl_cmd_ctx *c)
         return spl_arg_error(c, i < a->n ? &a->v[i] : NULL, "expected a lookup name");
     const spl_token *ntok = &a->v[i++];
     char *name = spl_tok_text(ntok);
-    const spl_lookup_def *d = spl_lookups_find(tr->opts ? tr->opts->lookups : NULL, name);
+    spl_lookup_def tmpdef;
+    const spl_lookup_def *d = spl_lookup_resolve(store_db(tr->st), tr->opts ? tr->opts->lookups : NULL, name, &tmpdef);
     if (!d) {
         rc = spl_tr_error(tr, ntok->off, "unknown lookup '%s'", name);
         free(name);
@@ -55,9 +56,11 @@ int spl_cmd_inputlookup(spl_cmd_ctx *c)
     free(name);
     int where_from = -1;
     if (i < a->n) {
-        if (a->v[i].type != TK_WORD || !spl_tok_is(&a->v[i], "where", 1))
+        if (a->v[i].type != TK_WORD || !spl_tok_is(&a->v[i], "where", 1)) {
+            free(tmpdef.name);
             return spl_arg_error(c, &a->v[i], "expected WHERE or the end of the command, got '%.*s'", (int)a->v[i].n,
                                  a->v[i].s);
+        }
         where_from = i + 1;
     }
     char **cols = NULL;
@@ -66,9 +69,10 @@ int spl_cmd_inputlookup(spl_cmd_ctx *c)
     if (spl_lookup_table(store_db(tr->st), d, &cols, &ncols, &err)) {
         rc = spl_tr_error(tr, ntok->off, "%s", err);
         free(err);
+        free(tmpdef.name);
         return rc;
     }
-    char *tsql = spl_lookup_table_sql(d);
+    char *tsql = spl_lookup_table_sql(store_db(tr->st), d);
     sbuf q = {0};
     sbuf_add(&q, "SELECT ");
     for (int k = 0; k < ncols; k++) {
@@ -88,6 +92,7 @@ int spl_cmd_inputlookup(spl_cmd_ctx *c)
     tr->events = 0;
     sbuf_free(&q);
     free(tsql);
+    free(tmpdef.name);
     spl_lookup_cols_free(cols, ncols);
     if (where_from >= 0) {
         spl_pctx P = {0};

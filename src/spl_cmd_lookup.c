@@ -90,7 +90,8 @@ int spl_cmd_lookup(spl_cmd_ctx *c)
     if (i >= a->n || !is_name(&a->v[i])) return spl_arg_error(c, i < a->n ? &a->v[i] : NULL, "expected a lookup name");
     const spl_token *ntok = &a->v[i++];
     char *name = spl_tok_text(ntok);
-    const spl_lookup_def *d = spl_lookups_find(tr->opts ? tr->opts->lookups : NULL, name);
+    spl_lookup_def tmpdef;
+    const spl_lookup_def *d = spl_lookup_resolve(store_db(tr->st), tr->opts ? tr->opts->lookups : NULL, name, &tmpdef);
     if (!d) {
         rc = spl_tr_error(tr, ntok->off, "unknown lookup '%s'", name);
         free(name);
@@ -144,7 +145,7 @@ int spl_cmd_lookup(spl_cmd_ctx *c)
 
     /* name the rows so far, then one subquery per output field */
     spl_tr_flush(tr, -1, NULL);
-    tsql = spl_lookup_table_sql(d);
+    tsql = spl_lookup_table_sql(store_db(tr->st), d);
     sbuf from = {0}, present = {0};
     sbuf_printf(&from, "FROM %s AS lk", tsql);
     for (int k = 0; k < nin; k++) {
@@ -197,6 +198,7 @@ int spl_cmd_lookup(spl_cmd_ctx *c)
     /* materialize, so later references do not repeat the subqueries */
     spl_tr_flush(tr, -1, NULL);
 out:
+    free(tmpdef.name);
     free(tsql);
     spl_lookup_cols_free(cols, ncols);
     pairs_free(in, nin);

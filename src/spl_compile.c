@@ -137,6 +137,8 @@ static void collect_refs(spl_tr *tr, const seg *sg, const char *text)
 
 static void tr_free(spl_tr *tr)
 {
+    for (int i = 0; i < tr->npre; i++) free(tr->pre[i]);
+    free(tr->pre);
     sbuf_free(&tr->ctes);
     free(tr->from);
     for (int i = 0; i < tr->ncols; i++) { free(tr->cols[i].name); free(tr->cols[i].sql); }
@@ -160,6 +162,8 @@ void spl_query_free(spl_query *q)
     free(q->cols);
     free(q->col_mv);
     free(q->expanded);
+    for (int i = 0; i < q->npre; i++) free(q->pre[i]);
+    free(q->pre);
     free(q);
 }
 
@@ -361,6 +365,10 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         }
         r->events = tr.events;
         r->expanded = q;
+        r->pre = tr.pre;
+        r->npre = tr.npre;
+        tr.pre = NULL;
+        tr.npre = 0;
         q = NULL;
         *out = r;
         rc = 0;

@@ -124,6 +124,10 @@ typedef struct spl_tr {
     double now;
     double earliest, latest;  /* from options and the first search */
     int has_earliest, has_latest;
+    /* statements run before the query, in order, with its parameters
+     * (outputlookup writes its table this way) */
+    char **pre;
+    int npre;
     int time_applied;         /* the time range is in a WHERE already */
 } spl_tr;
 

@@ -224,11 +224,40 @@ int spl_lookup_is_wild(const spl_lookup_def *d, const char *field)
     return 0;
 }
 
-char *spl_lookup_table_sql(const spl_lookup_def *d)
+static int table_exists_in(sqlite3 *db, const char *schema, const char *name);
+
+int spl_lookup_in_db(sqlite3 *db, const char *name)
+{
+    char *n = xasprintf("lookup:%s", name);
+    int r = table_exists_in(db, "main", n);
+    free(n);
+    return r;
+}
+
+const spl_lookup_def *spl_lookup_resolve(sqlite3 *db, const spl_lookups *l, const char *name, spl_lookup_def *tmp)
+{
+    memset(tmp, 0, sizeof *tmp);
+    const spl_lookup_def *d = spl_lookups_find(l, name);
+    if (d) return d;
+    if (!spl_lookup_in_db(db, name)) return NULL;
+    tmp->name = xstrdup(name);
+    tmp->case_sensitive = 1;
+    tmp->max_matches = 1000;
+    return tmp;
+}
+
+char *spl_lookup_pattern_sql(const spl_lookup_def *d, const char *x)
+{
+    if (d->case_sensitive)
+        return xasprintf("replace(replace(%s, '[', '[[]'), '?', '[?]')", x);
+    return xasprintf("replace(replace(replace(replace(%s, '\\', '\\\\'), '%%', '\\%%'), '_', '\\_'), '*', '%%')", x);
+}
+
+char *spl_lookup_table_sql(sqlite3 *db, const spl_lookup_def *d)
 {
     sbuf b = {0};
     char *n = xasprintf("lookup:%s", d->name);
-    sbuf_add(&b, "temp.");
+    sbuf_add(&b, table_exists_in(db, "main", n) ? "main." : "temp.");
     sbuf_add_sql_ident(&b, n);
     free(n);
     return sbuf_detach(&b);
@@ -313,12 +342,14 @@ static char *read_file(const char *path, size_t *len)
     return sbuf_detach(&b);
 }
 
-static int table_exists(sqlite3 *db, const char *name)
+static int table_exists_in(sqlite3 *db, const char *schema, const char *name)
 {
     sqlite3_stmt *st = NULL;
     int found = 0;
-    if (sqlite3_prepare_v2(db, "SELECT 1 FROM temp.sqlite_master WHERE type='table' AND name=?1", -1, &st, NULL) ==
-        SQLITE_OK) {
+    char *q = xasprintf("SELECT 1 FROM %s.sqlite_master WHERE type='table' AND name=?1", schema);
+    int prc = sqlite3_prepare_v2(db, q, -1, &st, NULL);
+    free(q);
+    if (prc == SQLITE_OK) {
         sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
         found = sqlite3_step(st) == SQLITE_ROW;
     }
@@ -498,10 +529,10 @@ out:
 int spl_lookup_table(sqlite3 *db, const spl_lookup_def *d, char ***cols, int *ncols, char **err)
 {
     assert(db && d);
-    char *tsql = spl_lookup_table_sql(d);
     char *raw = xasprintf("lookup:%s", d->name);
     int rc = 0;
-    if (!table_exists(db, raw)) {
+    if (!table_exists_in(db, "main", raw) && !table_exists_in(db, "temp", raw)) {
+        char *tsql = spl_lookup_table_sql(db, d);
         if (d->path) {
             rc = load_csv(db, d, tsql, err);
         } else if (d->collection) {
@@ -516,7 +547,9 @@ int spl_lookup_table(sqlite3 *db, const spl_lookup_def *d, char ***cols, int *nc
                              d->name, d->file);
             rc = -1;
         }
+        free(tsql);
     }
+    char *tsql = spl_lookup_table_sql(db, d);
     if (!rc && table_cols(db, tsql, cols, ncols)) {
         *err = xasprintf("lookup '%s': %s", d->name, sqlite3_errmsg(db));
         rc = -1;
@@ -531,7 +564,8 @@ void spl_lookup_index(sqlite3 *db, const spl_lookup_def *d, const char *col)
     sbuf q = {0};
     char *iname = xasprintf("lookup:%s#%s", d->name, col);
     char *tname = xasprintf("lookup:%s", d->name);
-    sbuf_add(&q, "CREATE INDEX IF NOT EXISTS temp.");
+    sbuf_add(&q, "CREATE INDEX IF NOT EXISTS ");
+    sbuf_add(&q, table_exists_in(db, "main", tname) ? "main." : "temp.");
     sbuf_add_sql_ident(&q, iname);
     sbuf_add(&q, " ON ");
     sbuf_add_sql_ident(&q, tname);

@@ -41,13 +41,24 @@ const spl_lookup_def *spl_lookups_find(const spl_lookups *l, const char *name);
 /* 1 if field is matched with wildcards in d. */
 int spl_lookup_is_wild(const spl_lookup_def *d, const char *field);
 
+/* A table outputlookup wrote into the database (main."lookup:NAME")
+ * replaces the definition's file: lookups read it from then on. */
+int spl_lookup_in_db(sqlite3 *db, const char *name);
+/* d by name (spl_lookups_find), else, when the database holds a written
+ * table of that name, *tmp filled with defaults for it (case-sensitive, no
+ * wildcards; caller frees tmp->name). NULL when neither exists. */
+const spl_lookup_def *spl_lookup_resolve(sqlite3 *db, const spl_lookups *l, const char *name, spl_lookup_def *tmp);
+
 /* Make sure d's table exists on db (load the CSV the first time). Returns 0
  * and the table's columns (*cols, *ncols; caller frees with
  * spl_lookup_cols_free), or -1 with *err. The SQL name of the table is
- * spl_lookup_table_sql(d) (caller frees). */
+ * spl_lookup_table_sql(db, d) (caller frees). */
 int spl_lookup_table(sqlite3 *db, const spl_lookup_def *d, char ***cols, int *ncols, char **err);
 void spl_lookup_cols_free(char **cols, int ncols);
-char *spl_lookup_table_sql(const spl_lookup_def *d);
+char *spl_lookup_table_sql(sqlite3 *db, const spl_lookup_def *d);
+/* The SQL expression turning a '*' wildcard value x into d's pattern
+ * column value (LIKE or GLOB syntax, see spl_lookup.h). */
+char *spl_lookup_pattern_sql(const spl_lookup_def *d, const char *x);
 /* Ensure an index on column col of d's table (for exact matches). */
 void spl_lookup_index(sqlite3 *db, const spl_lookup_def *d, const char *col);
 #endif

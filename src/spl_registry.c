@@ -31,6 +31,7 @@ int spl_cmd_top(spl_cmd_ctx *c);
 int spl_cmd_rare(spl_cmd_ctx *c);
 int spl_cmd_lookup(spl_cmd_ctx *c);
 int spl_cmd_inputlookup(spl_cmd_ctx *c);
+int spl_cmd_outputlookup(spl_cmd_ctx *c);
 int spl_cmd_join(spl_cmd_ctx *c);
 int spl_cmd_append(spl_cmd_ctx *c);
 int spl_cmd_foreach(spl_cmd_ctx *c);
@@ -68,6 +69,7 @@ static const spl_command commands[] = {
     {"rare", SPL_CMD_PROJECTS, spl_cmd_rare},
     {"lookup", 0, spl_cmd_lookup},
     {"inputlookup", SPL_CMD_GENERATING, spl_cmd_inputlookup},
+    {"outputlookup", 0, spl_cmd_outputlookup},
     {"join", 0, spl_cmd_join},
     {"append", 0, spl_cmd_append},
     {"foreach", 0, spl_cmd_foreach},
