@@ -38,6 +38,7 @@ int spl_cmd_foreach(spl_cmd_ctx *c);
 int spl_cmd_xmlkv(spl_cmd_ctx *c);
 int spl_cmd_fromjson(spl_cmd_ctx *c);
 int spl_cmd_addtotals(spl_cmd_ctx *c);
+int spl_cmd_transaction(spl_cmd_ctx *c);
 int spl_cmd_unsupported(spl_cmd_ctx *c);
 int spl_cmd_streamstats(spl_cmd_ctx *c);
 
@@ -76,6 +77,7 @@ static const spl_command commands[] = {
     {"xmlkv", 0, spl_cmd_xmlkv},
     {"fromjson", 0, spl_cmd_fromjson},
     {"addtotals", 0, spl_cmd_addtotals},
+    {"transaction", 0, spl_cmd_transaction},
     {"iplocation", 0, spl_cmd_unsupported},
     {"mstats", SPL_CMD_GENERATING, spl_cmd_unsupported},
     {"apply", 0, spl_cmd_unsupported},

@@ -9,12 +9,14 @@
 #include "sqlfn.h"
 
 void spl_ops_register(sqlite3 *db);
+void spl_txn_register(sqlite3 *db);
 
 void spl_register_sql(sqlite3 *db)
 {
     /* registering twice is harmless: SQLite replaces the definitions */
     sqlfn_register(db);
     spl_ops_register(db);
+    spl_txn_register(db);
 }
 
 static int prepare_bound(sqlite3 *db, const char *sql, const spl_query *q, sqlite3_stmt **out, char **errmsg)
