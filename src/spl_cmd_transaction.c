@@ -221,7 +221,8 @@ int spl_cmd_transaction(spl_cmd_ctx *c)
         names[n++] = xstrdup("duration");
         sbuf_printf(&q, ", count(*) AS c%d", n);
         names[n++] = xstrdup("eventcount");
-        sbuf_printf(&q, ", min(tt) AS o0 FROM (SELECT * FROM %s ORDER BY %stxn, tt) GROUP BY %stxn", l1name, grp.s, grp.s);
+        const char *g = grp.s ? grp.s : "";
+        sbuf_printf(&q, ", min(tt) AS o0 FROM (SELECT * FROM %s ORDER BY %stxn, tt) GROUP BY %stxn", l1name, g, g);
         int h = 0;
         if (scond.len) { sbuf_add(&q, " HAVING min(CASE WHEN ts THEN tt END) = min(tt)"); h = 1; }
         if (econd.len) sbuf_printf(&q, " %s max(CASE WHEN te THEN tt END) = max(tt)", h ? "AND" : "HAVING");
