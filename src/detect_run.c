@@ -105,10 +105,12 @@ int detect_run_one(store *st, const spl_macros *macros, const detection *d, cons
         char *msg = spl_error_format(&se);
         const char *stage = strstr(se.msg ? se.msg : "", "macro") ? "macro" : "parse";
         spl_error_clear(&se);
+        free(se.text);
         dr_fail(r, stage, msg);
         dr_record_failure(db, d, scheduled, t0, r);
         return -1;
     }
+    free(se.text);
     /* execute */
     dr_rows rows = {0};
     if (spl_run(st, q, dr_collect, &rows, &err)) {
