@@ -71,6 +71,32 @@ static int has_col(char **cols, int n, const char *name)
     return 0;
 }
 
+/* a computed lookup: word -> ut_shannon */
+static int external_lookup(spl_cmd_ctx *c, const spl_lookup_def *d, lk_pair *in, int nin, lk_pair *outp, int nout,
+                           int outputnew)
+{
+    spl_tr *tr = c->tr;
+    if (strcmp(d->external, "shannon"))
+        return spl_tr_error(tr, c->name->off, "lookup '%s': unknown external lookup '%s'", d->name, d->external);
+    if (nin != 1 || strcmp(in[0].tfield, "word"))
+        return spl_arg_error(c, in[0].tok, "lookup '%s' matches on the field 'word'", d->name);
+    for (int k = 0; k < nout; k++)
+        if (strcmp(outp[k].tfield, "ut_shannon"))
+            return spl_arg_error(c, outp[k].tok, "lookup '%s' has no field '%s'", d->name, outp[k].tfield);
+    spl_col *ic = spl_tr_col(tr, in[0].efield);
+    char *v = xasprintf("spl_shannon(spl_mv_first(%s))", ic ? ic->sql : "NULL");
+    const char *dest = nout ? outp[0].efield : "ut_shannon";
+    spl_col *ex = spl_tr_col(tr, dest);
+    if (outputnew && ex) {
+        char *w = xasprintf("COALESCE(%s, %s)", ex->sql, v);
+        free(v);
+        v = w;
+    }
+    spl_tr_set(tr, dest, v, 0);
+    free(v);
+    return 0;
+}
+
 int spl_cmd_lookup(spl_cmd_ctx *c)
 {
     spl_tr *tr = c->tr;
@@ -113,6 +139,10 @@ int spl_cmd_lookup(spl_cmd_ctx *c)
         if (!rc && !nout) rc = spl_arg_error(c, &a->v[i - 1], "expected fields after OUTPUT");
     }
     if (rc) goto out;
+    if (d->external) {
+        rc = external_lookup(c, d, in, nin, outp, nout, outputnew);
+        goto out;
+    }
     {
         char *err = NULL;
         if (spl_lookup_table(store_db(tr->st), d, &cols, &ncols, &err)) {

@@ -9,6 +9,7 @@
 
 #include <assert.h>
 #include <ctype.h>
+#include <math.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +32,7 @@ static void def_free(spl_lookup_def *d)
     free(d->wild);
     free(d->default_match);
     free(d->file);
+    free(d->external);
     memset(d, 0, sizeof *d);
 }
 
@@ -105,6 +107,7 @@ static int load_def(spl_lookups *l, const char *dir, const char *path, char **er
         if (n > 4 && !strcasecmp(s + n - 4, ".csv")) d.path = xasprintf("%s/%s", dir, s);
     }
     if ((s = yamlu_get_str(&doc, root, "collection")) && *s) d.collection = xstrdup(s);
+    if ((s = yamlu_get_str(&doc, root, "external")) && *s) d.external = xstrdup(s);
     if ((s = yamlu_get_str(&doc, root, "fields_list"))) split_list(s, &d.fields, &d.nfields);
     if ((s = yamlu_get_str(&doc, root, "case_sensitive_match"))) d.case_sensitive = yes(s);
     if ((s = yamlu_get_str(&doc, root, "min_matches"))) d.min_matches = atoi(s);
@@ -576,4 +579,35 @@ void spl_lookup_index(sqlite3 *db, const spl_lookup_def *d, const char *col)
     sbuf_free(&q);
     free(iname);
     free(tname);
+}
+
+/* spl_shannon(x): -sum(p * log2 p) over the byte frequencies of x */
+static void fn_shannon(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const unsigned char *s = sqlite3_value_text(argv[0]);
+    int n = sqlite3_value_bytes(argv[0]);
+    if (!s || n <= 0) {
+        sqlite3_result_double(ctx, 0);
+        return;
+    }
+    long counts[256] = {0};
+    for (int i = 0; i < n; i++) counts[s[i]]++;
+    double h = 0;
+    for (int k = 0; k < 256; k++)
+        if (counts[k]) {
+            double p = (double)counts[k] / n;
+            h -= p * log2(p);
+        }
+    sqlite3_result_double(ctx, h);
+}
+
+void spl_lookup_register(sqlite3 *db)
+{
+    sqlite3_create_function(db, "spl_shannon", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
+                            fn_shannon, NULL, NULL);
 }

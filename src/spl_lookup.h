@@ -23,6 +23,7 @@ typedef struct spl_lookup_def {
     int max_matches;      /* default 1000 */
     char *default_match;  /* NULL when none */
     char *file;           /* the definition file */
+    char *external;       /* a computed lookup splite implements ("shannon"), or NULL */
 } spl_lookup_def;
 
 typedef struct spl_lookups {
@@ -61,4 +62,9 @@ char *spl_lookup_table_sql(sqlite3 *db, const spl_lookup_def *d);
 char *spl_lookup_pattern_sql(const spl_lookup_def *d, const char *x);
 /* Ensure an index on column col of d's table (for exact matches). */
 void spl_lookup_index(sqlite3 *db, const spl_lookup_def *d, const char *col);
+
+/* Computed ("external") lookups: `external: shannon` is URL Toolbox's
+ * ut_shannon_lookup (word -> ut_shannon, the Shannon entropy of the word in
+ * bits per byte), the SQL function spl_shannon(x). */
+void spl_lookup_register(sqlite3 *db);
 #endif

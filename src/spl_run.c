@@ -10,6 +10,7 @@
 
 void spl_ops_register(sqlite3 *db);
 void spl_txn_register(sqlite3 *db);
+void spl_lookup_register(sqlite3 *db);
 
 void spl_register_sql(sqlite3 *db)
 {
@@ -17,6 +18,7 @@ void spl_register_sql(sqlite3 *db)
     sqlfn_register(db);
     spl_ops_register(db);
     spl_txn_register(db);
+    spl_lookup_register(db);
 }
 
 static int prepare_bound(sqlite3 *db, const char *sql, const spl_query *q, sqlite3_stmt **out, char **errmsg)
