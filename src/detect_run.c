@@ -110,6 +110,7 @@ int detect_run_one(store *st, const spl_macros *macros, const detection *d, cons
         dr_record_failure(db, d, scheduled, t0, r);
         return -1;
     }
+    spl_error_clear(&se);
     free(se.text);
     /* execute */
     dr_rows rows = {0};

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -16,6 +17,9 @@ static void main_usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+    /* Times are UTC unless TZ says otherwise (not the machine's zone). */
+    setenv("TZ", "UTC", 0);
+    tzset();
     cli_env env = {0};
     const char *e = getenv("SPLITE_DB");
     env.db_path = (e && *e) ? e : "splite.db";

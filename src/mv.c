@@ -68,6 +68,153 @@ char *mv_format_number(double d, char *buf)
     return buf;
 }
 
+/* Append s[0..n) as a JSON string literal: quote and backslash escaped,
+ * control characters as \u00XX, every other byte as is (the store's own
+ * encoding: values are kept byte for byte, even when not UTF-8). */
+static void mv_json_string(sbuf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    sbuf_grow(b, n + 2);
+    sbuf_addc(b, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\') {
+            sbuf_addc(b, '\\');
+            sbuf_addc(b, (char)c);
+        } else if (c < 0x20) {
+            char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
+            sbuf_add(b, u);
+        } else {
+            sbuf_addc(b, (char)c);
+        }
+    }
+    sbuf_addc(b, '"');
+}
+
+char *mv_encode(const mv_list *l, size_t *len)
+{
+    sbuf b = {0};
+    sbuf_addc(&b, '[');
+    for (size_t i = 0; i < l->n; i++) {
+        if (i) sbuf_addc(&b, ',');
+        mv_json_string(&b, l->v[i], l->len[i]);
+    }
+    sbuf_addc(&b, ']');
+    if (len) *len = b.len;
+    return sbuf_detach(&b);
+}
+
+static int mv_hex4(const char *p, unsigned *out)
+{
+    unsigned v = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        v <<= 4;
+        if (c >= '0' && c <= '9') v |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f') v |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F') v |= (unsigned)(c - 'A' + 10);
+        else return 0;
+    }
+    *out = v;
+    return 1;
+}
+
+static void mv_add_utf8(sbuf *b, unsigned cp)
+{
+    if (cp < 0x80) {
+        sbuf_addc(b, (char)cp);
+    } else if (cp < 0x800) {
+        sbuf_addc(b, (char)(0xC0 | (cp >> 6)));
+        sbuf_addc(b, (char)(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        sbuf_addc(b, (char)(0xE0 | (cp >> 12)));
+        sbuf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+        sbuf_addc(b, (char)(0x80 | (cp & 0x3F)));
+    } else {
+        sbuf_addc(b, (char)(0xF0 | (cp >> 18)));
+        sbuf_addc(b, (char)(0x80 | ((cp >> 12) & 0x3F)));
+        sbuf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3F)));
+        sbuf_addc(b, (char)(0x80 | (cp & 0x3F)));
+    }
+}
+
+/* Fast path: p[0..n) as a JSON array of strings, tolerant of raw bytes
+ * that are not UTF-8. Returns 1 and appends the values, or 0 (l unchanged)
+ * if it is something else (numbers, nesting, bad syntax). */
+static int mv_parse_strings(mv_list *l, const char *p, size_t n)
+{
+    size_t before = l->n, i = 0;
+    sbuf b = {0};
+#define MV_WS() while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r')) i++
+    MV_WS();
+    if (i >= n || p[i++] != '[') goto fail;
+    MV_WS();
+    if (i < n && p[i] == ']') {
+        i++;
+        goto end;
+    }
+    for (;;) {
+        MV_WS();
+        if (i >= n || p[i++] != '"') goto fail;
+        sbuf_reset(&b);
+        for (;;) {
+            if (i >= n) goto fail;
+            char c = p[i++];
+            if (c == '"') break;
+            if (c != '\\') {
+                sbuf_addc(&b, c);
+                continue;
+            }
+            if (i >= n) goto fail;
+            c = p[i++];
+            switch (c) {
+            case '"': case '\\': case '/': sbuf_addc(&b, c); break;
+            case 'b': sbuf_addc(&b, '\b'); break;
+            case 'f': sbuf_addc(&b, '\f'); break;
+            case 'n': sbuf_addc(&b, '\n'); break;
+            case 'r': sbuf_addc(&b, '\r'); break;
+            case 't': sbuf_addc(&b, '\t'); break;
+            case 'u': {
+                unsigned cp, lo;
+                if (i + 4 > n || !mv_hex4(p + i, &cp)) goto fail;
+                i += 4;
+                if (cp >= 0xD800 && cp < 0xDC00 && i + 6 <= n && p[i] == '\\' && p[i + 1] == 'u' &&
+                    mv_hex4(p + i + 2, &lo) && lo >= 0xDC00 && lo < 0xE000) {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+                    i += 6;
+                } else if (cp >= 0xD800 && cp < 0xE000) {
+                    cp = 0xFFFD;
+                }
+                mv_add_utf8(&b, cp);
+                break;
+            }
+            default:
+                goto fail;
+            }
+        }
+        mv_list_add(l, b.s ? b.s : "", b.len);
+        MV_WS();
+        if (i >= n) goto fail;
+        if (p[i] == ',') {
+            i++;
+            continue;
+        }
+        if (p[i++] == ']') break;
+        goto fail;
+    }
+end:
+    MV_WS();
+#undef MV_WS
+    sbuf_free(&b);
+    if (i != n) goto fail_nofree;
+    return 1;
+fail:
+    sbuf_free(&b);
+fail_nofree:
+    while (l->n > before) free(l->v[--l->n]);
+    return 0;
+}
+
 static void mv_add_json(mv_list *l, json_t *e)
 {
     if (json_is_string(e)) {
@@ -96,6 +243,7 @@ size_t mv_list_add_value(mv_list *l, sqlite3_value *v)
     case SQLITE_BLOB: {
         const char *p = sqlite3_value_blob(v);
         size_t n = (size_t)sqlite3_value_bytes(v);
+        if (p && n && mv_parse_strings(l, p, n)) break;
         json_t *j = (p && n) ? json_loadb(p, n, JSON_ALLOW_NUL | JSON_DECODE_ANY, NULL) : NULL;
         if (j && json_is_array(j)) {
             size_t i;
@@ -130,64 +278,6 @@ int mv_is_mv(sqlite3_value *v)
     return sqlite3_value_type(v) == SQLITE_BLOB;
 }
 
-/* Length of the valid UTF-8 sequence at s[0..n), or 0 if invalid. */
-static size_t mv_utf8_seq(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t k;
-    unsigned min;
-    if (c < 0x80) return 1;
-    if (c >= 0xC2 && c <= 0xDF) k = 2, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF) k = 3, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4) k = 4, min = 0x10000;
-    else return 0;
-    if (n < k) return 0;
-    unsigned cp = c & (0x3F >> (k - 1));
-    for (size_t i = 1; i < k; i++) {
-        if ((s[i] & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (s[i] & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return k;
-}
-
-void mv_utf8_sanitize(sbuf *out, const char *s, size_t n)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t i = 0;
-    while (i < n) {
-        size_t k = mv_utf8_seq(p + i, n - i);
-        if (k) {
-            sbuf_addn(out, s + i, k);
-            i += k;
-        } else {
-            sbuf_add(out, "\xEF\xBF\xBD");
-            i++;
-        }
-    }
-}
-
-char *mv_encode(const mv_list *l, size_t *len)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; i < l->n; i++) {
-        json_t *e = json_stringn(l->v[i], l->len[i]);
-        if (!e) { /* not UTF-8: keep the valid parts, U+FFFD for the rest */
-            sbuf b = {0};
-            mv_utf8_sanitize(&b, l->v[i], l->len[i]);
-            e = json_stringn(b.s ? b.s : "", b.len);
-            sbuf_free(&b);
-        }
-        assert(e);
-        json_array_append_new(a, e);
-    }
-    char *s = json_dumps(a, JSON_COMPACT);
-    json_decref(a);
-    assert(s);
-    if (len) *len = strlen(s);
-    return s;
-}
-
 void mv_result_blob(sqlite3_context *ctx, const mv_list *l)
 {
     if (l->n == 0) {
@@ -212,6 +302,7 @@ void mv_result(sqlite3_context *ctx, const mv_list *l)
 char *mv_first(sqlite3_value *v, size_t *len)
 {
     int t = sqlite3_value_type(v);
+    if (len) *len = 0;
     if (t == SQLITE_NULL) return NULL;
     if (t == SQLITE_TEXT || t == SQLITE_INTEGER) {
         const char *s = (const char *)sqlite3_value_text(v);
@@ -229,4 +320,43 @@ char *mv_first(sqlite3_value *v, size_t *len)
     }
     mv_list_free(&l);
     return r;
+}
+
+size_t mv_view_init(mv_view *w, sqlite3_value *v)
+{
+    memset(w, 0, sizeof *w);
+    switch (sqlite3_value_type(v)) {
+    case SQLITE_NULL:
+        return 0;
+    case SQLITE_TEXT:
+    case SQLITE_INTEGER:
+        w->one = (const char *)sqlite3_value_text(v);
+        w->one_len = (size_t)sqlite3_value_bytes(v);
+        if (!w->one) w->one = "", w->one_len = 0;
+        return w->n = 1;
+    case SQLITE_FLOAT:
+        mv_format_number(sqlite3_value_double(v), w->num);
+        w->one = w->num;
+        w->one_len = strlen(w->num);
+        return w->n = 1;
+    default:
+        mv_list_add_value(&w->list, v);
+        return w->n = w->list.n;
+    }
+}
+
+const char *mv_view_get(const mv_view *w, size_t i, size_t *len)
+{
+    assert(i < w->n);
+    if (w->one) {
+        *len = w->one_len;
+        return w->one;
+    }
+    *len = w->list.len[i];
+    return w->list.v[i];
+}
+
+void mv_view_free(mv_view *w)
+{
+    mv_list_free(&w->list);
 }

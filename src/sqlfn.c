@@ -13,7 +13,9 @@ int sqlfn_register_table(sqlite3 *db, const sqlfn_def *defs)
 {
     for (const sqlfn_def *d = defs; d->name; d++) {
         int flags = SQLITE_UTF8 | SQLITE_INNOCUOUS | (d->deterministic ? SQLITE_DETERMINISTIC : 0);
-        int rc = sqlite3_create_function_v2(db, d->name, d->nargs, flags, NULL, d->fn, NULL, NULL, NULL);
+        void *app = d->regex_cache ? xcalloc(1, sizeof(sqlfn_recache)) : NULL;
+        int rc = sqlite3_create_function_v2(db, d->name, d->nargs, flags, app, d->fn, NULL, NULL,
+                                            app ? sqlfn_recache_destroy : NULL);
         if (rc != SQLITE_OK) return rc;
     }
     return SQLITE_OK;
@@ -22,7 +24,8 @@ int sqlfn_register_table(sqlite3 *db, const sqlfn_def *defs)
 int sqlfn_register(sqlite3 *db)
 {
     int (*families[])(sqlite3 *) = {sqlfn_register_regex, sqlfn_register_mv,   sqlfn_register_time,
-                                     sqlfn_register_string, sqlfn_register_math, sqlfn_register_net};
+                                     sqlfn_register_string, sqlfn_register_math, sqlfn_register_net,
+                                     sqlfn_register_hash};
     for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
         int rc = families[i](db);
         if (rc != SQLITE_OK) return rc;

@@ -251,15 +251,22 @@ static void fn_mv_any_eq(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         sqlite3_result_null(ctx);
         return;
     }
-    mv_list l = {0}, c = {0};
-    mv_list_from_value(&l, argv[0]);
-    for (int i = 1; i < argc; i++) mv_list_add_value(&c, argv[i]);
+    mv_view w;
+    mv_view_init(&w, argv[0]);
     int found = 0;
-    for (size_t i = 0; i < l.n && !found; i++)
-        for (size_t j = 0; j < c.n && !found; j++) found = mv_values_equal(l.v[i], l.len[i], c.v[j], c.len[j]);
+    for (int a = 1; a < argc && !found; a++) {
+        mv_view c;
+        mv_view_init(&c, argv[a]);
+        for (size_t i = 0; i < w.n && !found; i++)
+            for (size_t j = 0; j < c.n && !found; j++) {
+                size_t xn, yn;
+                const char *x = mv_view_get(&w, i, &xn), *y = mv_view_get(&c, j, &yn);
+                found = mv_values_equal(x, xn, y, yn);
+            }
+        mv_view_free(&c);
+    }
     sqlite3_result_int(ctx, found);
-    mv_list_free(&l);
-    mv_list_free(&c);
+    mv_view_free(&w);
 }
 
 /* spl_mv_json(x): the values of x as TEXT holding a JSON array ('[]' for
@@ -370,22 +377,22 @@ static void agg_dc_final(sqlite3_context *ctx)
 }
 
 static const sqlfn_def sqlfn_mv_defs[] = {
-    {"spl_mvcount", 1, fn_mvcount, 1},
-    {"spl_mvindex", 2, fn_mvindex, 1},
-    {"spl_mvindex", 3, fn_mvindex, 1},
-    {"spl_mvjoin", 2, fn_mvjoin, 1},
-    {"spl_mvappend", -1, fn_mvappend, 1},
-    {"spl_mvdedup", 1, fn_mvdedup, 1},
-    {"spl_mvsort", 1, fn_mvsort, 1},
-    {"spl_mvzip", 2, fn_mvzip, 1},
-    {"spl_mvzip", 3, fn_mvzip, 1},
-    {"spl_mvrange", 2, fn_mvrange, 1},
-    {"spl_mvrange", 3, fn_mvrange, 1},
-    {"spl_split", 2, fn_split, 1},
-    {"spl_mv_any_eq", -1, fn_mv_any_eq, 1},
-    {"spl_mv_json", 1, fn_mv_json, 1},
-    {"spl_mv_first", 1, fn_mv_first, 1},
-    {NULL, 0, NULL, 0},
+    {"spl_mvcount", 1, fn_mvcount, 1, 0},
+    {"spl_mvindex", 2, fn_mvindex, 1, 0},
+    {"spl_mvindex", 3, fn_mvindex, 1, 0},
+    {"spl_mvjoin", 2, fn_mvjoin, 1, 0},
+    {"spl_mvappend", -1, fn_mvappend, 1, 0},
+    {"spl_mvdedup", 1, fn_mvdedup, 1, 0},
+    {"spl_mvsort", 1, fn_mvsort, 1, 0},
+    {"spl_mvzip", 2, fn_mvzip, 1, 0},
+    {"spl_mvzip", 3, fn_mvzip, 1, 0},
+    {"spl_mvrange", 2, fn_mvrange, 1, 0},
+    {"spl_mvrange", 3, fn_mvrange, 1, 0},
+    {"spl_split", 2, fn_split, 1, 0},
+    {"spl_mv_any_eq", -1, fn_mv_any_eq, 1, 0},
+    {"spl_mv_json", 1, fn_mv_json, 1, 0},
+    {"spl_mv_first", 1, fn_mv_first, 1, 0},
+    {NULL, 0, NULL, 0, 0},
 };
 
 int sqlfn_register_mv(sqlite3 *db)

@@ -82,18 +82,21 @@ static void fn_cidrmatch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     free(cidr);
     int found = 0;
     if (nl) {
-        mv_list l = {0};
-        mv_list_from_value(&l, argv[1]);
-        for (size_t i = 0; i < l.n && !found; i++)
-            found = net_parse_ip(l.v[i], l.len[i], ip) == nl && net_prefix_eq(net, ip, bits);
-        mv_list_free(&l);
+        mv_view w;
+        mv_view_init(&w, argv[1]);
+        for (size_t i = 0; i < w.n && !found; i++) {
+            size_t n;
+            const char *s = mv_view_get(&w, i, &n);
+            found = net_parse_ip(s, n, ip) == nl && net_prefix_eq(net, ip, bits);
+        }
+        mv_view_free(&w);
     }
     sqlite3_result_int(ctx, found);
 }
 
 static const sqlfn_def sqlfn_net_defs[] = {
-    {"spl_cidrmatch", 2, fn_cidrmatch, 1},
-    {NULL, 0, NULL, 0},
+    {"spl_cidrmatch", 2, fn_cidrmatch, 1, 0},
+    {NULL, 0, NULL, 0, 0},
 };
 
 int sqlfn_register_net(sqlite3 *db)

@@ -85,13 +85,62 @@ void sqlfn_free_names(char **names)
     free(names);
 }
 
-static void sqlfn_regex_free(void *p)
+/* Drop one reference (the auxdata destructor). */
+static void sqlfn_regex_unref(void *p)
 {
     sqlfn_regex *re = p;
     if (!re) return;
+    assert(re->refs > 0);
+    if (--re->refs) return;
     pcre2_match_data_free(re->md);
     pcre2_code_free(re->code);
+    free(re->pat);
     free(re);
+}
+
+void sqlfn_recache_destroy(void *cache)
+{
+    sqlfn_recache *c = cache;
+    if (!c) return;
+    for (int i = 0; i < SQLFN_RECACHE_SIZE; i++) sqlfn_regex_unref(c->e[i]);
+    free(c);
+}
+
+sqlfn_regex *sqlfn_regex_for(sqlite3_context *ctx, const char *pat, size_t n)
+{
+    sqlfn_recache *c = sqlite3_user_data(ctx);
+    if (c)
+        for (int i = 0; i < SQLFN_RECACHE_SIZE; i++)
+            if (c->e[i] && c->e[i]->patlen == n && memcmp(c->e[i]->pat, pat, n) == 0) {
+                c->e[i]->refs++;
+                return c->e[i];
+            }
+    char *err = NULL;
+    pcre2_code *code = sqlfn_compile(pat, n, &err, NULL);
+    if (!code) {
+        sqlite3_result_error(ctx, err, -1);
+        free(err);
+        return NULL;
+    }
+    pcre2_jit_compile(code, PCRE2_JIT_COMPLETE); /* failure: the interpreter is used */
+    sqlfn_regex *re = xcalloc(1, sizeof *re);
+    re->code = code;
+    re->md = pcre2_match_data_create_from_pattern(code, NULL);
+    re->pat = xstrndup(pat, n);
+    re->patlen = n;
+    re->refs = 1;
+    if (!re->md) {
+        sqlfn_regex_unref(re);
+        sqlite3_result_error_nomem(ctx);
+        return NULL;
+    }
+    if (c) {
+        sqlfn_regex_unref(c->e[c->next]);
+        c->e[c->next] = re;
+        c->next = (c->next + 1) % SQLFN_RECACHE_SIZE;
+        re->refs++;
+    }
+    return re;
 }
 
 sqlfn_regex *sqlfn_regex_get(sqlite3_context *ctx, sqlite3_value **argv, int argi, int *is_null)
@@ -105,32 +154,18 @@ sqlfn_regex *sqlfn_regex_get(sqlite3_context *ctx, sqlite3_value **argv, int arg
     }
     size_t n;
     char *pat = mv_first(argv[argi], &n);
-    char *err = NULL;
-    pcre2_code *code = sqlfn_compile(pat ? pat : "", pat ? n : 0, &err, NULL);
+    re = sqlfn_regex_for(ctx, pat ? pat : "", n);
     free(pat);
-    if (!code) {
-        sqlite3_result_error(ctx, err, -1);
-        free(err);
-        return NULL;
-    }
-    re = xcalloc(1, sizeof *re);
-    re->code = code;
-    re->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
-    re->md = pcre2_match_data_create_from_pattern(code, NULL);
-    if (!re->md) {
-        sqlfn_regex_free(re);
-        sqlite3_result_error_nomem(ctx);
-        return NULL;
-    }
     return re;
 }
 
 void sqlfn_regex_release(sqlite3_context *ctx, int argi, sqlfn_regex *re)
 {
     if (!re) return;
-    if (sqlite3_get_auxdata(ctx, argi) == re) return; /* already cached */
-    /* SQLite keeps it while the argument is constant, else frees it now. */
-    sqlite3_set_auxdata(ctx, argi, re, sqlfn_regex_free);
+    if (sqlite3_get_auxdata(ctx, argi) == re) return; /* already the statement's */
+    /* Hand our reference to SQLite: kept while the argument is constant,
+     * dropped right after the call otherwise. */
+    sqlite3_set_auxdata(ctx, argi, re, sqlfn_regex_unref);
 }
 
 int sqlfn_regex_exec(sqlite3_context *ctx, sqlfn_regex *re, const char *s, size_t n, size_t start)
@@ -176,16 +211,18 @@ static void fn_match(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         if (isnull) sqlite3_result_null(ctx);
         return;
     }
-    mv_list l = {0};
-    mv_list_from_value(&l, argv[0]);
+    mv_view w;
+    mv_view_init(&w, argv[0]);
     int found = 0, rc = 0;
-    for (size_t i = 0; i < l.n && !found; i++) {
-        rc = sqlfn_regex_exec(ctx, re, l.v[i], l.len[i], 0);
+    for (size_t i = 0; i < w.n && !found; i++) {
+        size_t n;
+        const char *s = mv_view_get(&w, i, &n);
+        rc = sqlfn_regex_exec(ctx, re, s, n, 0);
         if (rc < 0) break;
         found = rc > 0;
     }
     if (rc >= 0) sqlite3_result_int(ctx, found);
-    mv_list_free(&l);
+    mv_view_free(&w);
     sqlfn_regex_release(ctx, 1, re);
 }
 
@@ -303,8 +340,10 @@ static void fn_rex(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         return;
     }
     int group;
-    if (sqlite3_value_type(argv[2]) == SQLITE_INTEGER) {
+    const char *gt = (const char *)sqlite3_value_text(argv[2]);
+    if (sqlite3_value_type(argv[2]) == SQLITE_INTEGER || (gt && gt[0] && strspn(gt, "0123456789") == strlen(gt))) {
         group = sqlite3_value_int(argv[2]);
+        if (group < 0) group = 0;
     } else {
         const char *g = (const char *)sqlite3_value_text(argv[2]);
         group = pcre2_substring_number_from_name(re->code, (PCRE2_SPTR)g);
@@ -438,7 +477,10 @@ static void fn_sed(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     long nth = 0;
     for (const char *f = flags; *f; f++) {
         if (*f == 'g') global = 1;
-        else if (*f >= '0' && *f <= '9') nth = nth * 10 + (*f - '0');
+        else if (*f >= '0' && *f <= '9') {
+            nth = nth * 10 + (*f - '0');
+            if (nth > 1000000000L) nth = 1000000000L;
+        }
         else {
             err = xasprintf("sed expression \"%s\": unknown flag '%c'", expr, *f);
             break;
@@ -447,13 +489,8 @@ static void fn_sed(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     mv_list l = {0}, r = {0};
     sqlfn_regex *re = NULL;
     if (!err && cmd == 's') {
-        pcre2_code *code = sqlfn_compile(pat, strlen(pat), &err, NULL);
-        if (code) {
-            re = xcalloc(1, sizeof *re);
-            re->code = code;
-            re->md = pcre2_match_data_create_from_pattern(code, NULL);
-            if (!re->md) abort(); /* out of memory */
-        }
+        re = sqlite3_get_auxdata(ctx, 1);
+        if (!re && !(re = sqlfn_regex_for(ctx, pat, strlen(pat)))) goto out; /* error already set */
     }
     if (!err && cmd == 'y' && strlen(pat) != strlen(rep))
         err = xasprintf("sed expression \"%s\": y/// needs strings of equal length", expr);
@@ -482,7 +519,7 @@ static void fn_sed(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     else
         mv_result(ctx, &r);
 out:
-    sqlfn_regex_free(re);
+    sqlfn_regex_release(ctx, 1, re);
     mv_list_free(&l);
     mv_list_free(&r);
     free(pat);
@@ -492,13 +529,13 @@ out:
 }
 
 static const sqlfn_def sqlfn_regex_defs[] = {
-    {"spl_match", 2, fn_match, 1},
-    {"spl_replace", 3, fn_replace, 1},
-    {"spl_rex", 3, fn_rex, 1},
-    {"spl_rex", 4, fn_rex, 1},
-    {"spl_mvfind", 2, fn_mvfind, 1},
-    {"spl_sed", 2, fn_sed, 1},
-    {NULL, 0, NULL, 0},
+    {"spl_match", 2, fn_match, 1, 1},
+    {"spl_replace", 3, fn_replace, 1, 1},
+    {"spl_rex", 3, fn_rex, 1, 1},
+    {"spl_rex", 4, fn_rex, 1, 1},
+    {"spl_mvfind", 2, fn_mvfind, 1, 1},
+    {"spl_sed", 2, fn_sed, 1, 1},
+    {NULL, 0, NULL, 0, 0},
 };
 
 int sqlfn_register_regex(sqlite3 *db)

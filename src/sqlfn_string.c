@@ -253,10 +253,13 @@ static void fn_printf(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         if (j < fn && fmt[j] == '*') {
             long long w = 0;
             if (ai < argc) sqlfn_arg_int(argv[ai++], &w);
-            width = (long)w;
+            width = w < 0 ? -1 : w > 100000 ? 100000 : (long)w;
             j++;
         } else {
-            while (j < fn && isdigit((unsigned char)fmt[j])) width = (width < 0 ? 0 : width) * 10 + (fmt[j++] - '0');
+            while (j < fn && isdigit((unsigned char)fmt[j])) {
+                width = (width < 0 ? 0 : width) * 10 + (fmt[j++] - '0');
+                if (width > 100000) width = 100000;
+            }
         }
         if (j < fn && fmt[j] == '.') {
             j++;
@@ -264,10 +267,13 @@ static void fn_printf(sqlite3_context *ctx, int argc, sqlite3_value **argv)
             if (j < fn && fmt[j] == '*') {
                 long long p = 0;
                 if (ai < argc) sqlfn_arg_int(argv[ai++], &p);
-                prec = (long)p;
+                prec = p < 0 ? -1 : p > 100000 ? 100000 : (long)p;
                 j++;
             } else {
-                while (j < fn && isdigit((unsigned char)fmt[j])) prec = prec * 10 + (fmt[j++] - '0');
+                while (j < fn && isdigit((unsigned char)fmt[j])) {
+                    prec = prec * 10 + (fmt[j++] - '0');
+                    if (prec > 100000) prec = 100000;
+                }
             }
         }
         while (j < fn && strchr("hlLqjzt", fmt[j])) j++; /* length modifiers: ignored */
@@ -303,7 +309,10 @@ static void fn_printf(sqlite3_context *ctx, int argc, sqlite3_value **argv)
             spec[k++] = 's';
             spec[k] = 0;
             char one[8] = {0};
-            if (s && *s) memcpy(one, s, str_char_offset(s, strlen(s), 1));
+            if (s && *s) {
+                size_t k = str_char_offset(s, strlen(s), 1);
+                memcpy(one, s, k < 4 ? k : 4); /* one character, at most 4 bytes */
+            }
             snprintf(buf, sizeof buf, spec, one);
             free(s);
             break;
@@ -408,11 +417,15 @@ static void fn_tostring(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     mv_list l = {0}, r = {0};
     mv_list_from_value(&l, argv[0]);
     for (size_t i = 0; i < l.n; i++) {
-        double d;
-        int isnum = t == SQLITE_INTEGER || t == SQLITE_FLOAT || (fmt && util_is_number(l.v[i], l.len[i], &d));
-        if (isnum && (t == SQLITE_INTEGER || t == SQLITE_FLOAT)) d = sqlite3_value_double(argv[0]);
-        if (t == SQLITE_INTEGER) d = (double)sqlite3_value_int64(argv[0]);
-        if (!fmt || !isnum) {
+        double d = 0;
+        int isnum = 1;
+        if (t == SQLITE_INTEGER)
+            d = (double)sqlite3_value_int64(argv[0]);
+        else if (t == SQLITE_FLOAT)
+            d = sqlite3_value_double(argv[0]);
+        else
+            isnum = util_is_number(l.v[i], l.len[i], &d); /* numeric text, e.g. a field value */
+        if (!fmt || !isnum || isnan(d) || fabs(d) > 9e18) {
             mv_list_add(&r, l.v[i], l.len[i]);
             continue;
         }
@@ -575,6 +588,11 @@ static int str_like(const char *s, size_t n, const char *p, size_t pn)
     return pi == pn;
 }
 
+static inline unsigned char str_fold(unsigned char c)
+{
+    return (c >= 'A' && c <= 'Z') ? (unsigned char)(c + 32) : c;
+}
+
 /* Splunk search wildcard match: * any run, case-insensitive (ASCII). */
 static int str_wildmatch(const char *s, size_t n, const char *p, size_t pn)
 {
@@ -583,7 +601,7 @@ static int str_wildmatch(const char *s, size_t n, const char *p, size_t pn)
         if (pi < pn && p[pi] == '*') {
             star_p = ++pi;
             star_s = si;
-        } else if (pi < pn && tolower((unsigned char)p[pi]) == tolower((unsigned char)s[si])) {
+        } else if (pi < pn && str_fold((unsigned char)p[pi]) == str_fold((unsigned char)s[si])) {
             si++;
             pi++;
         } else if (star_p != (size_t)-1) {
@@ -607,15 +625,20 @@ static void str_match_any(sqlite3_context *ctx, sqlite3_value **argv, int (*m)(c
             sqlite3_result_null(ctx);
         return;
     }
-    size_t pn;
-    char *p = mv_first(argv[1], &pn);
-    mv_list l = {0};
-    mv_list_from_value(&l, argv[0]);
+    mv_view pv;
+    size_t pn = 0;
+    const char *p = mv_view_init(&pv, argv[1]) ? mv_view_get(&pv, 0, &pn) : "";
+    mv_view w;
+    mv_view_init(&w, argv[0]);
     int found = 0;
-    for (size_t i = 0; i < l.n && !found; i++) found = m(l.v[i], l.len[i], p, pn);
+    for (size_t i = 0; i < w.n && !found; i++) {
+        size_t n;
+        const char *s = mv_view_get(&w, i, &n);
+        found = m(s, n, p, pn);
+    }
     sqlite3_result_int(ctx, found);
-    mv_list_free(&l);
-    free(p);
+    mv_view_free(&w);
+    mv_view_free(&pv);
 }
 
 /* spl_like(x, pattern): eval like(): 1 if any value matches. */
@@ -760,32 +783,32 @@ static void fn_spath(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 static const sqlfn_def sqlfn_string_defs[] = {
-    {"spl_len", 1, fn_len, 1},
-    {"spl_lower", 1, fn_lower, 1},
-    {"spl_upper", 1, fn_upper, 1},
-    {"spl_trim", 1, fn_trim, 1},
-    {"spl_trim", 2, fn_trim, 1},
-    {"spl_ltrim", 1, fn_ltrim, 1},
-    {"spl_ltrim", 2, fn_ltrim, 1},
-    {"spl_rtrim", 1, fn_rtrim, 1},
-    {"spl_rtrim", 2, fn_rtrim, 1},
-    {"spl_substr", 2, fn_substr, 1},
-    {"spl_substr", 3, fn_substr, 1},
-    {"spl_urldecode", 1, fn_urldecode, 1},
-    {"spl_printf", -1, fn_printf, 1},
-    {"spl_tostring", 1, fn_tostring, 1},
-    {"spl_tostring", 2, fn_tostring, 1},
-    {"spl_tonumber", 1, fn_tonumber, 1},
-    {"spl_tonumber", 2, fn_tonumber, 1},
-    {"spl_typeof", 1, fn_typeof, 1},
-    {"spl_isnum", 1, fn_isnum, 1},
-    {"spl_isint", 1, fn_isint, 1},
-    {"spl_isstr", 1, fn_isstr, 1},
-    {"spl_like", 2, fn_like, 1},
-    {"spl_wildmatch", 2, fn_wildmatch, 1},
-    {"spl_json_extract", -1, fn_json_extract, 1},
-    {"spl_spath", 2, fn_spath, 1},
-    {NULL, 0, NULL, 0},
+    {"spl_len", 1, fn_len, 1, 0},
+    {"spl_lower", 1, fn_lower, 1, 0},
+    {"spl_upper", 1, fn_upper, 1, 0},
+    {"spl_trim", 1, fn_trim, 1, 0},
+    {"spl_trim", 2, fn_trim, 1, 0},
+    {"spl_ltrim", 1, fn_ltrim, 1, 0},
+    {"spl_ltrim", 2, fn_ltrim, 1, 0},
+    {"spl_rtrim", 1, fn_rtrim, 1, 0},
+    {"spl_rtrim", 2, fn_rtrim, 1, 0},
+    {"spl_substr", 2, fn_substr, 1, 0},
+    {"spl_substr", 3, fn_substr, 1, 0},
+    {"spl_urldecode", 1, fn_urldecode, 1, 0},
+    {"spl_printf", -1, fn_printf, 1, 0},
+    {"spl_tostring", 1, fn_tostring, 1, 0},
+    {"spl_tostring", 2, fn_tostring, 1, 0},
+    {"spl_tonumber", 1, fn_tonumber, 1, 0},
+    {"spl_tonumber", 2, fn_tonumber, 1, 0},
+    {"spl_typeof", 1, fn_typeof, 1, 0},
+    {"spl_isnum", 1, fn_isnum, 1, 0},
+    {"spl_isint", 1, fn_isint, 1, 0},
+    {"spl_isstr", 1, fn_isstr, 1, 0},
+    {"spl_like", 2, fn_like, 1, 0},
+    {"spl_wildmatch", 2, fn_wildmatch, 1, 0},
+    {"spl_json_extract", -1, fn_json_extract, 1, 0},
+    {"spl_spath", 2, fn_spath, 1, 0},
+    {NULL, 0, NULL, 0, 0},
 };
 
 int sqlfn_register_string(sqlite3 *db)

@@ -1,6 +1,7 @@
 /* sqlfn_time.c: time SQL functions: spl_strftime(t, fmt) (Splunk
  * conversions, see timefmt.h), spl_strptime(str, fmt) (timeparse.h) and
  * spl_relative_time(t, spec) (timemod.h). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,7 +14,7 @@
 
 static void time_result(sqlite3_context *ctx, double t)
 {
-    if (t == (double)(sqlite3_int64)t)
+    if (fabs(t) < 9.007199254740992e15 && t == floor(t))
         sqlite3_result_int64(ctx, (sqlite3_int64)t);
     else
         sqlite3_result_double(ctx, t);
@@ -26,7 +27,7 @@ static void fn_strftime(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     (void)argc;
     double t;
     char *fmt = mv_first(argv[1], NULL);
-    if (!fmt || !sqlfn_arg_number(argv[0], &t) || t > 1e13 || t < -1e13) {
+    if (!fmt || !sqlfn_arg_number(argv[0], &t) || !(fabs(t) < TIMEMOD_MAX)) {
         free(fmt);
         sqlite3_result_null(ctx);
         return;
@@ -61,7 +62,7 @@ static void fn_relative_time(sqlite3_context *ctx, int argc, sqlite3_value **arg
     (void)argc;
     double t, out;
     char *spec = mv_first(argv[1], NULL);
-    if (!spec || !sqlfn_arg_number(argv[0], &t)) {
+    if (!spec || !sqlfn_arg_number(argv[0], &t) || !(fabs(t) < TIMEMOD_MAX)) {
         free(spec);
         sqlite3_result_null(ctx);
         return;
@@ -77,10 +78,10 @@ static void fn_relative_time(sqlite3_context *ctx, int argc, sqlite3_value **arg
 }
 
 static const sqlfn_def sqlfn_time_defs[] = {
-    {"spl_strftime", 2, fn_strftime, 1},
-    {"spl_strptime", 2, fn_strptime, 1},
-    {"spl_relative_time", 2, fn_relative_time, 1},
-    {NULL, 0, NULL, 0},
+    {"spl_strftime", 2, fn_strftime, 1, 0},
+    {"spl_strptime", 2, fn_strptime, 1, 0},
+    {"spl_relative_time", 2, fn_relative_time, 1, 0},
+    {NULL, 0, NULL, 0, 0},
 };
 
 int sqlfn_register_time(sqlite3 *db)

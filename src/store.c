@@ -3,6 +3,7 @@
  * per set of fields. See store.h for the layout. */
 #include "store.h"
 #include "hmap.h"
+#include "rawblk.h"
 
 #include <assert.h>
 #include <ctype.h>
@@ -39,7 +40,8 @@ struct store {
     hmap stmt_index;       /* signature bytes -> index in stmts */
     store_stmt *stmts;
     int nstmts;
-    sqlite3_stmt *raw_ins, *cat_ins, *cat_mv;
+    sqlite3_stmt *cat_ins, *cat_mv;
+    rawblk *rb;
     char *err;
     /* scratch for store_insert, indexed by field index */
     unsigned *stamp;
@@ -70,7 +72,8 @@ static const char store_schema[] =
     "CREATE TABLE IF NOT EXISTS events(\n"
     "  _time REAL NOT NULL, \"index\" TEXT NOT NULL, host TEXT, source TEXT, sourcetype TEXT,\n"
     "  _file INTEGER, _extra TEXT);\n"
-    "CREATE TABLE IF NOT EXISTS raw(rowid INTEGER PRIMARY KEY, _raw TEXT);\n"
+    "CREATE TABLE IF NOT EXISTS raw(rowid INTEGER PRIMARY KEY, blk INTEGER NOT NULL);\n"
+    "CREATE TABLE IF NOT EXISTS raw_blocks(id INTEGER PRIMARY KEY, data BLOB NOT NULL);\n"
     "CREATE INDEX IF NOT EXISTS events_time ON events(_time);\n"
     "CREATE INDEX IF NOT EXISTS events_index ON events(\"index\" COLLATE NOCASE, _time);\n"
     "CREATE INDEX IF NOT EXISTS events_sourcetype ON events(sourcetype COLLATE NOCASE, _time);\n"
@@ -182,11 +185,12 @@ store *store_open(const char *path, char **err)
     }
     char sql[128];
     snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO meta VALUES('schema_version', %d)", STORE_SCHEMA_VERSION);
-    if (store_exec(st, sql) || store_exec(st, "COMMIT") || store_reload_catalog(st)) {
+    if (store_exec(st, sql) || store_exec(st, "COMMIT") || store_reload_catalog(st) || rawblk_register(st->db)) {
         *err = xasprintf("cannot initialise database %s: %s", path, store_errmsg(st));
         store_close(st);
         return NULL;
     }
+    st->rb = rawblk_new(st->db);
     return st;
 }
 
@@ -206,9 +210,9 @@ void store_close(store *st)
 {
     if (!st) return;
     store_drop_stmts(st);
-    sqlite3_finalize(st->raw_ins);
     sqlite3_finalize(st->cat_ins);
     sqlite3_finalize(st->cat_mv);
+    rawblk_free(st->rb);
     if (st->db) sqlite3_close(st->db);
     store_clear_catalog(st);
     hmap_free(&st->by_col);
@@ -231,12 +235,17 @@ int store_begin(store *st)
 
 int store_commit(store *st)
 {
+    if (st->rb && rawblk_flush(st->rb)) {
+        store_set_err(st, "writing a _raw block");
+        return -1;
+    }
     return store_exec(st, "COMMIT");
 }
 
 void store_rollback(store *st)
 {
     if (!sqlite3_get_autocommit(st->db)) sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    if (st->rb) rawblk_discard(st->rb);
 }
 
 /* Choose a column name for a new field: the name itself unless it collides
@@ -488,19 +497,8 @@ sqlite3_int64 store_insert(store *st, const event *ev, sqlite3_int64 file_id)
         goto out;
     }
     rowid = sqlite3_last_insert_rowid(st->db);
-    if (!st->raw_ins &&
-        sqlite3_prepare_v3(st->db, "INSERT INTO raw(rowid, _raw) VALUES(?1, ?2)", -1, SQLITE_PREPARE_PERSISTENT,
-                           &st->raw_ins, NULL)) {
-        store_set_err(st, "preparing the raw insert");
-        rowid = -1;
-        goto out;
-    }
-    sqlite3_bind_int64(st->raw_ins, 1, rowid);
-    sqlite3_bind_text(st->raw_ins, 2, ev->raw ? ev->raw : "", ev->raw ? (int)ev->raw_len : 0, SQLITE_STATIC);
-    rc = sqlite3_step(st->raw_ins);
-    sqlite3_reset(st->raw_ins);
-    if (rc != SQLITE_DONE) {
-        store_set_err(st, "inserting _raw");
+    if (rawblk_add(st->rb, rowid, ev->raw ? ev->raw : "", ev->raw ? ev->raw_len : 0)) {
+        store_set_err(st, "writing a _raw block");
         rowid = -1;
     }
 out:
@@ -526,7 +524,7 @@ int store_field_sql(store *st, const char *alias, const char *name, sbuf *out)
         return 1;
     }
     if (!strcmp(name, "_raw")) {
-        sbuf_printf(out, "(SELECT r._raw FROM raw r WHERE r.rowid = %s%srowid)", alias, dot);
+        sbuf_printf(out, "(SELECT splite_raw(r.blk, r.rowid) FROM raw r WHERE r.rowid = %s%srowid)", alias, dot);
         return 1;
     }
     long *v = hmap_get(&st->by_name, name, strlen(name));

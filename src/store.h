@@ -3,7 +3,10 @@
  * Layout (see docs/ARCHITECTURE.md):
  *   events(rowid, _time REAL, "index", host, source, sourcetype, _file,
  *          then one TEXT column per extracted field, added as fields appear)
- *   raw(rowid = events.rowid, _raw)        the original text, byte for byte
+ *   raw(rowid = events.rowid, blk)         where the original text is: block
+ *   raw_blocks(id, data)                   blk of zstd-compressed events (see
+ *                                          rawblk.h); read _raw byte for byte
+ *                                          as splite_raw(blk, rowid)
  *   fields(name PRIMARY KEY, col, mv)      catalog: case-sensitive field name
  *                                          -> column; mv=1 once a multivalue
  *                                          value was stored

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "timeparse.h"
 #include "util.h"
 
 typedef enum { TU_SEC, TU_MIN, TU_HOUR, TU_DAY, TU_WEEK, TU_MONTH, TU_QUARTER, TU_YEAR } timemod_unit;
@@ -42,6 +43,10 @@ static int timemod_lookup(const char *s, size_t n, timemod_unit *u)
 
 void timemod_localtime(double t, struct tm *tm)
 {
+    if (!(fabs(t) < TIMEMOD_MAX)) { /* out of range or NaN: a zeroed tm, never UB */
+        memset(tm, 0, sizeof *tm);
+        return;
+    }
     time_t tt = (time_t)floor(t);
     if (!localtime_r(&tt, tm)) memset(tm, 0, sizeof *tm);
 }
@@ -173,6 +178,7 @@ int timemod_parse(const char *spec, double now, double *out, char **err)
     while (a < len && isspace((unsigned char)spec[a])) a++;
     while (len > a && isspace((unsigned char)spec[len - 1])) len--;
     if (a == len) return timemod_fail(err, spec, a, "empty time modifier");
+    if (!(fabs(now) < TIMEMOD_MAX)) return timemod_fail(err, spec, a, "base time out of range");
     char *s = xstrndup(spec + a, len - a);
     int rc = 0;
     double t = now;
@@ -180,6 +186,13 @@ int timemod_parse(const char *spec, double now, double *out, char **err)
     double num;
     if ((isdigit((unsigned char)s[0]) || s[0] == '.') && util_is_number(s, strlen(s), &num)) {
         t = num;
+        goto done;
+    }
+    /* Not Splunk syntax, but handy on the command line: ISO 8601
+     * (2024-03-05T14:07:09Z; UTC when it has no offset). */
+    if (isdigit((unsigned char)s[0]) && strlen(s) >= 10 && s[4] == '-' && s[7] == '-') {
+        if (time_parse_iso8601(s, strlen(s), &t) == 0) goto done;
+        rc = timemod_fail_hint(err, spec, a, "invalid ISO 8601 time", "expected e.g. 2024-03-05T14:07:09Z");
         goto done;
     }
     if (strchr(s, '/')) {
@@ -256,6 +269,7 @@ int timemod_parse(const char *spec, double now, double *out, char **err)
     }
 done:
     free(s);
+    if (rc == 0 && !(fabs(t) < TIMEMOD_MAX)) rc = timemod_fail(err, spec, a, "time out of range");
     if (rc == 0) *out = t;
     return rc;
 }

@@ -8,6 +8,10 @@
 #define SPLITE_TIMEMOD_H
 #include <time.h>
 
+/* Times beyond this many seconds from the epoch (about year 318000) are
+ * refused as out of range. */
+#define TIMEMOD_MAX 1e13
+
 /* Evaluate spec relative to now (epoch seconds). Returns 0 and sets *out;
  * on error returns -1 and sets *err (heap, caller frees) to a message that
  * quotes the spec and names the 1-based character position. "0" is epoch 0

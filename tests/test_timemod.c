@@ -62,6 +62,8 @@ static void test_basic(void **state)
     assert_true(ev("03/05/2024:14:07:09", NOW) == 1709647629);
     assert_true(ev("03/05/2024", NOW) == 1709596800);
     assert_true(ev("rt", NOW) == NOW);
+    assert_true(ev("2024-03-05T14:07:09Z", NOW) == 1709647629);
+    assert_true(ev("2024-03-05 14:07:09.5+01:00", NOW) == 1709647629.5 - 3600);
 }
 
 static void test_offsets(void **state)
@@ -161,6 +163,14 @@ static void test_errors(void **state)
     BAD("02/03/2024:25:00:00", "invalid date or time");
     BAD("-1d$", "unexpected character '$' at position 4");
     BAD("-999999999999d", "offset too large");
+    BAD("2024-13-05T00:00:00", "invalid ISO 8601 time");
+    BAD("1e300", "time out of range");
+    BAD("+99999999y", "time out of range");
+    double out;
+    char *e = NULL;
+    assert_int_equal(timemod_parse("-1d", 1e300, &out, &e), -1);
+    assert_non_null(strstr(e, "base time out of range"));
+    free(e);
 }
 
 int main(void)
