@@ -16,7 +16,10 @@ typedef struct spl_error {
     char *text;      /* the text the offset refers to (expanded query) */
     int syntax;      /* 1: a lexical or grammar error (not a translation one) */
 } spl_error;
+/* Forget the message (the text stays). */
 void spl_error_clear(spl_error *e);
+/* Free everything an error holds (message and text); call when done. */
+void spl_error_free(spl_error *e);
 /* "error: MSG\n at line L, column C:\n  LINE\n  ^" (caller frees). */
 char *spl_error_format(const spl_error *e);
 

@@ -165,6 +165,13 @@ void spl_error_clear(spl_error *e)
     e->syntax = 0;
 }
 
+void spl_error_free(spl_error *e)
+{
+    spl_error_clear(e);
+    free(e->text);
+    e->text = NULL;
+}
+
 char *spl_error_format(const spl_error *e)
 {
     sbuf b = {0};

@@ -115,8 +115,7 @@ int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char 
         char *m = spl_error_format(&e);
         fprintf(stderr, "splite: %s\n", m);
         free(m);
-        spl_error_clear(&e);
-        free(e.text);
+        spl_error_free(&e);
         return 1;
     }
     free(e.text);

@@ -1,222 +1,121 @@
-/* spl_cmd_foreach.c: foreach [mode=multifield] [fieldstr=S] [matchstr=S]
- * [matchseg1=S ...] wc-field ... [template]: for every current field whose
- * name matches one of the wildcard patterns (in field order; names starting
- * with '_' only when the pattern does), the template - a pipeline of
- * streaming commands, usually one eval - is translated with <<FIELD>>
- * replaced by the field name, <<MATCHSTR>> by the part the wildcards
- * matched and <<MATCHSEG1>>, <<MATCHSEG2>>... by each wildcard's part.
- * The field set is known when the query is translated, so this is a
- * translation-time expansion. mode=multivalue and mode=json_array are not
- * supported. */
+/* spl_cmd_foreach.c: foreach PATTERN ... [ eval TEMPLATE ]: runs the eval
+ * template once per current field matching a pattern, with <<FIELD>> the
+ * field name, <<MATCHSTR>> what the pattern's first '*' matched and
+ * <<MATCHSEGn>> what its n-th '*' matched. Templates other than eval (and
+ * the fieldstr=/matchstr= options) are not supported. Errors inside a
+ * template point at its '['. */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include "spl_int.h"
 
 int spl_cmd_foreach(spl_cmd_ctx *c);
+int spl_cmd_eval(spl_cmd_ctx *c);
 
-#define FE_MAXSEG 8
-
-/* glob match with captures of each '*' */
-static int cap_match(const char *p, const char *s, const char **caps, size_t *lens, int k)
+/* what the k-th (1-based) '*' of pat matched in name */
+static char *capture(const char *pat, const char *name, int k)
 {
-    if (!*p) return !*s;
-    if (*p == '*') {
-        if (k >= FE_MAXSEG) return 0;
-        for (size_t n = 0;; n++) {
-            caps[k] = s;
-            lens[k] = n;
-            if (cap_match(p + 1, s + n, caps, lens, k + 1)) return 1;
-            if (!s[n]) return 0;
-        }
+    sbuf r = {0};
+    for (int i = 1; i <= k; i++) {
+        if (i > 1) sbuf_addc(&r, '\x1f');
+        sbuf_addc(&r, '*');
     }
-    if (*p != *s) return 0;
-    return cap_match(p + 1, s + 1, caps, lens, k);
+    char *all = spl_wild_rename(pat, r.s, name);
+    sbuf_free(&r);
+    if (!all) return xstrdup("");
+    char *last = strrchr(all, '\x1f');
+    char *out = xstrdup(last ? last + 1 : all);
+    free(all);
+    return out;
 }
 
-static void replace_all(sbuf *out, const char *text, const char *const *keys, const char *const *vals, int n)
+static char *substitute(const char *tmpl, size_t n, const char *pat, const char *field)
 {
-    for (const char *t = text; *t;) {
-        int hit = 0;
-        for (int k = 0; k < n && !hit; k++) {
-            size_t kl = strlen(keys[k]);
-            if (!strncmp(t, keys[k], kl)) {
-                sbuf_add(out, vals[k]);
-                t += kl;
-                hit = 1;
-            }
-        }
-        if (!hit) sbuf_addc(out, *t++);
-    }
-}
-
-/* end of the command starting at s[i]: next '|' outside quotes/brackets */
-static size_t seg_end(const char *s, size_t i, size_t n)
-{
-    int depth = 0;
-    while (i < n) {
-        char ch = s[i];
-        if (ch == '"' || ch == '\'') {
-            i++;
-            while (i < n && s[i] != ch) i += (s[i] == '\\' && i + 1 < n) ? 2 : 1;
-            if (i < n) i++;
+    sbuf b = {0};
+    for (size_t i = 0; i < n;) {
+        if (!strncmp(tmpl + i, "<<FIELD>>", 9)) { sbuf_add(&b, field); i += 9; continue; }
+        if (!strncmp(tmpl + i, "<<MATCHSTR>>", 12)) {
+            char *m = capture(pat, field, 1);
+            sbuf_add(&b, m);
+            free(m);
+            i += 12;
             continue;
         }
-        if (ch == '[') depth++;
-        else if (ch == ']' && depth) depth--;
-        else if (ch == '|' && !depth) return i;
-        i++;
+        if (!strncmp(tmpl + i, "<<MATCHSEG", 10) && tmpl[i + 10] >= '1' && tmpl[i + 10] <= '9' &&
+            !strncmp(tmpl + i + 11, ">>", 2)) {
+            char *m = capture(pat, field, tmpl[i + 10] - '0');
+            sbuf_add(&b, m);
+            free(m);
+            i += 13;
+            continue;
+        }
+        sbuf_addc(&b, tmpl[i++]);
     }
-    return n;
-}
-
-/* translate pipeline text (no generating commands) at the current level */
-static int run_template(spl_cmd_ctx *c, const char *text)
-{
-    spl_tr *tr = c->tr;
-    size_t n = strlen(text), i = 0;
-    int rc = 0;
-    while (!rc && i < n) {
-        while (i < n && strchr(" \t\r\n|", text[i])) i++;
-        if (i >= n) break;
-        size_t w = i;
-        while (w < n && !strchr(" \t\r\n|\"'[]()=", text[w])) w++;
-        if (w == i) return spl_tr_error(tr, 0, "expected a command name");
-        spl_token name = {TK_WORD, text + i, w - i, i};
-        const spl_command *cmd = spl_command_find(name.s, name.n);
-        if (!cmd) return spl_tr_error(tr, 0, "unknown command '%.*s'", (int)name.n, name.s);
-        if (cmd->flags & SPL_CMD_GENERATING)
-            return spl_tr_error(tr, 0, "command '%s' cannot be used in a foreach template", cmd->name);
-        int evl = spl_tok_is(&name, "eval", 1) || spl_tok_is(&name, "where", 1);
-        size_t e = seg_end(text, w, n);
-        spl_cmd_ctx sc = {0};
-        sc.tr = tr;
-        sc.name = &name;
-        sc.argtext = text + w;
-        sc.argoff = w;
-        sc.arglen = e - w;
-        if (!evl && spl_lex(text + w, e - w, w, SPL_LEX_SEARCH, &sc.args, tr->err)) return -1;
-        rc = cmd->translate(&sc);
-        spl_toks_free(&sc.args);
-        i = e;
-    }
-    return rc;
+    return b.s ? sbuf_detach(&b) : xstrdup("");
 }
 
 int spl_cmd_foreach(spl_cmd_ctx *c)
 {
     spl_tr *tr = c->tr;
     const spl_toks *a = &c->args;
-    int first = -1, rc = 0;
-    for (int i = 0; i < a->n; i++)
-        if (a->v[i].type == TK_LBRACKET) { first = i; break; }
-    if (first < 0 || a->v[a->n - 1].type != TK_RBRACKET)
-        return spl_arg_error(c, NULL, "expected fields then a template in [ ]");
-    char *fieldstr = xstrdup("<<FIELD>>"), *matchstr = xstrdup("<<MATCHSTR>>");
-    char *segname[FE_MAXSEG] = {0};
+    int lb = -1, rb = -1;
+    for (int i = 0; i < a->n; i++) {
+        if (a->v[i].type == TK_LBRACKET && lb < 0) lb = i;
+        if (a->v[i].type == TK_RBRACKET) rb = i;
+    }
+    if (lb < 0 || rb < lb) return spl_arg_error(c, NULL, "expected a template in [ ]");
+    if (rb != a->n - 1) return spl_arg_error(c, &a->v[rb + 1], "unexpected text after the template");
     char **pats = NULL;
-    int npats = 0;
-    for (int i = 0; i < first && !rc; i++) {
-        const spl_token *t = &a->v[i];
-        char *v = NULL;
-        if (t->type == TK_COMMA) continue;
-        if (spl_arg_option(c, i, "mode", &v)) {
-            if (strcasecmp(v, "multifield")) rc = spl_arg_error(c, &a->v[i + 2], "only mode=multifield is supported");
-            free(v);
-            i += 2;
-            continue;
-        }
-        if (spl_arg_option(c, i, "fieldstr", &v)) { free(fieldstr); fieldstr = v; i += 2; continue; }
-        if (spl_arg_option(c, i, "matchstr", &v)) { free(matchstr); matchstr = v; i += 2; continue; }
-        if (spl_arg_is_option(c, i) && t->n == 9 && !strncasecmp(t->s, "matchseg", 8) && t->s[8] >= '1' &&
-            t->s[8] <= '8') {
-            int k = t->s[8] - '1';
-            free(segname[k]);
-            segname[k] = spl_tok_text(&a->v[i + 2]);
-            i += 2;
-            continue;
-        }
-        if (spl_arg_is_option(c, i)) {
-            rc = spl_arg_error(c, t, "unknown option '%.*s'", (int)t->n, t->s);
-            break;
-        }
-        if (t->type == TK_WORD || t->type == TK_STRING) {
-            pats = xrealloc(pats, sizeof *pats * (size_t)(npats + 1));
-            pats[npats++] = spl_tok_text(t);
-            continue;
-        }
-        rc = spl_arg_error(c, t, "unexpected '%.*s'", (int)t->n, t->s);
+    int np = 0, rc = 0;
+    for (int i = 0; i < lb && !rc; i++) {
+        if (spl_arg_is_option(c, i)) { rc = spl_arg_error(c, &a->v[i], "option '%.*s' is not supported", (int)a->v[i].n, a->v[i].s); break; }
+        if (a->v[i].type == TK_COMMA) continue;
+        if (a->v[i].type != TK_WORD && a->v[i].type != TK_STRING) { rc = spl_arg_error(c, &a->v[i], "expected a field pattern"); break; }
+        pats = xrealloc(pats, sizeof *pats * (size_t)(np + 1));
+        pats[np++] = spl_tok_text(&a->v[i]);
     }
-    if (!rc && !npats) rc = spl_arg_error(c, &a->v[first], "expected a field or wildcard before the template");
-    if (rc) goto out;
-    size_t from = a->v[first].off + 1, to = a->v[a->n - 1].off;
-    char *tmpl = xstrndup(c->argtext + (from - c->argoff), to > from ? to - from : 0);
-    /* the matching fields, fixed before the template adds any */
-    int nnames = 0;
-    char **names = xcalloc((size_t)tr->ncols + 1, sizeof *names);
-    int *pat_of = xcalloc((size_t)tr->ncols + 1, sizeof *pat_of);
-    for (int i = 0; i < tr->ncols; i++) {
-        const char *nm = tr->cols[i].name;
-        for (int p = 0; p < npats; p++) {
-            const char *caps[FE_MAXSEG];
-            size_t lens[FE_MAXSEG];
-            if (nm[0] == '_' && pats[p][0] != '_') continue;
-            if (cap_match(pats[p], nm, caps, lens, 0)) {
-                pat_of[nnames] = p;
-                names[nnames++] = xstrdup(nm);
-                break;
+    if (!rc && !np) rc = spl_arg_error(c, NULL, "expected at least one field pattern");
+    /* the template: "eval ..." between the brackets */
+    size_t ts = a->v[lb].off + 1, te = a->v[rb].off;
+    const char *t = tr->text + ts;
+    size_t tn = te - ts;
+    while (tn && (*t == ' ' || *t == '\t' || *t == '\n' || *t == '\r')) t++, tn--;
+    if (!rc && (tn < 5 || strncasecmp(t, "eval", 4) || !strchr(" \t\r\n", t[4])))
+        rc = spl_tr_error(tr, a->v[lb].off, "foreach: only eval templates are supported");
+    /* the fields to visit, fixed before the template changes any */
+    char **fields = NULL, **fpat = NULL;
+    int nf = 0;
+    for (int p = 0; !rc && p < np; p++)
+        for (int k = 0; k < tr->ncols; k++)
+            if (spl_wild_match(pats[p], tr->cols[k].name)) {
+                fields = xrealloc(fields, sizeof *fields * (size_t)(nf + 1));
+                fpat = xrealloc(fpat, sizeof *fpat * (size_t)(nf + 1));
+                fields[nf] = xstrdup(tr->cols[k].name);
+                fpat[nf] = pats[p];
+                nf++;
             }
-        }
-    }
-    const char *saved = tr->text;
-    for (int k = 0; k < nnames && !rc; k++) {
-        const char *caps[FE_MAXSEG];
-        size_t lens[FE_MAXSEG];
-        int nseg = 0;
-        for (const char *p = pats[pat_of[k]]; *p; p++) nseg += *p == '*';
-        cap_match(pats[pat_of[k]], names[k], caps, lens, 0);
-        sbuf ms = {0};
-        char *segs[FE_MAXSEG];
-        for (int s = 0; s < nseg && s < FE_MAXSEG; s++) {
-            sbuf_addn(&ms, caps[s], lens[s]);
-            segs[s] = xstrndup(caps[s], lens[s]);
-        }
-        if (!ms.s) sbuf_add(&ms, "");
-        const char *keys[2 + FE_MAXSEG], *vals[2 + FE_MAXSEG];
-        char *segkeys[FE_MAXSEG];
-        int nk = 0;
-        keys[nk] = fieldstr, vals[nk++] = names[k];
-        keys[nk] = matchstr, vals[nk++] = ms.s;
-        for (int s = 0; s < nseg && s < FE_MAXSEG; s++) {
-            segkeys[s] = segname[s] ? xstrdup(segname[s]) : xasprintf("<<MATCHSEG%d>>", s + 1);
-            keys[nk] = segkeys[s], vals[nk++] = segs[s];
-        }
-        sbuf body = {0};
-        replace_all(&body, tmpl, keys, vals, nk);
-        if (!body.s) sbuf_add(&body, "");
-        /* the template's offsets refer to its own text while it runs */
-        tr->text = body.s;
-        rc = run_template(c, body.s);
-        tr->text = saved;
-        if (rc && tr->err->msg) {
-            char *m = xasprintf("foreach (field '%s'): %s", names[k], tr->err->msg);
+    for (int k = 0; !rc && k < nf; k++) {
+        char *body = substitute(t + 4, tn - 4, fpat[k], fields[k]);
+        spl_token name = {TK_WORD, "eval", 4, a->v[lb].off};
+        spl_cmd_ctx sub = {0};
+        sub.tr = tr;
+        sub.name = &name;
+        sub.argtext = body;
+        sub.argoff = a->v[lb].off;
+        sub.arglen = strlen(body);
+        if (spl_cmd_eval(&sub)) {
+            char *m = xasprintf("foreach template for field '%s': %s", fields[k], tr->err->msg ? tr->err->msg : "error");
             free(tr->err->msg);
             tr->err->msg = m;
-            tr->err->off = a->v[first].off;
+            tr->err->off = a->v[lb].off;
+            tr->err->has_pos = 1;
+            rc = -1;
         }
-        sbuf_free(&body);
-        sbuf_free(&ms);
-        for (int s = 0; s < nseg && s < FE_MAXSEG; s++) { free(segs[s]); free(segkeys[s]); }
+        free(body);
     }
-    for (int k = 0; k < nnames; k++) free(names[k]);
-    free(names);
-    free(pat_of);
-    free(tmpl);
-out:
-    for (int p = 0; p < npats; p++) free(pats[p]);
+    for (int k = 0; k < nf; k++) free(fields[k]);
+    free(fields);
+    free(fpat);
+    for (int p = 0; p < np; p++) free(pats[p]);
     free(pats);
-    free(fieldstr);
-    free(matchstr);
-    for (int s = 0; s < FE_MAXSEG; s++) free(segname[s]);
     return rc;
 }

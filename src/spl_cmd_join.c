@@ -1,157 +1,217 @@
-/* spl_cmd_join.c: join [type=inner|left|outer] [max=N] [overwrite=B]
- * [field, ...] [subsearch]: each result is combined with the subsearch
- * results whose join fields have the same values (compared as text; a
- * result lacking a join field matches nothing). Without a field list the
- * fields common to both sides are used. type=inner (default) drops results
- * without a match, left/outer keep them. max (default 1, 0 = no limit) is
- * how many subsearch results, in their order, one result joins with. Other
- * fields both sides have take the subsearch's value when overwrite=true
- * (default) and it has one. usetime/earlier are not supported. */
+/* spl_cmd_join.c: commands that combine with a subsearch: join [type=
+ * inner|left|outer] [max=N] [overwrite=bool] field, ... [subsearch] (each
+ * result joined with up to max subsearch results having equal values of
+ * the fields; default inner, max=1, overwrite=true), append [subsearch]
+ * (the subsearch's results after the current ones) and appendpipe
+ * [pipeline] (the pipeline run over the current results, appended). */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include "spl_subsearch.h"
+#include "spl_int.h"
 
 int spl_cmd_join(spl_cmd_ctx *c);
+int spl_cmd_append(spl_cmd_ctx *c);
+int spl_cmd_appendpipe(spl_cmd_ctx *c);
 
 static int truthy(const char *v)
 {
-    return !strcasecmp(v, "t") || !strcasecmp(v, "true") || !strcmp(v, "1");
+    return !strcasecmp(v, "true") || !strcasecmp(v, "t") || !strcmp(v, "1") || !strcasecmp(v, "yes");
+}
+
+/* the bracketed subsearch: tokens lb..rb; 0, or -1 with an error */
+static int find_sub(spl_cmd_ctx *c, int *lb, int *rb)
+{
+    const spl_toks *a = &c->args;
+    *lb = *rb = -1;
+    int depth = 0;
+    for (int i = 0; i < a->n; i++) {
+        if (a->v[i].type == TK_LBRACKET) { if (!depth++ && *lb < 0) *lb = i; }
+        else if (a->v[i].type == TK_RBRACKET && depth && !--depth && *rb < 0) *rb = i;
+    }
+    if (*lb < 0 || *rb < 0) return spl_arg_error(c, NULL, "expected a subsearch in [ ]");
+    if (*rb != a->n - 1) return spl_arg_error(c, &a->v[*rb + 1], "unexpected text after the subsearch");
+    return 0;
+}
+
+/* index of column name in a flushed level (sql "sK.cI") */
+static int col_index(const spl_col *col)
+{
+    const char *p = strrchr(col->sql, 'c');
+    return p ? atoi(p + 1) : -1;
 }
 
 int spl_cmd_join(spl_cmd_ctx *c)
 {
     spl_tr *tr = c->tr;
     const spl_toks *a = &c->args;
-    int first = 0, rc = 0, outer = 0, overwrite = 1;
+    int lb, rb;
+    if (find_sub(c, &lb, &rb)) return -1;
+    char *type = xstrdup("inner");
     long max = 1;
-    char **keys = NULL;
-    int nkeys = 0;
-    if (spl_sub_find(c, &first)) return -1;
-    for (int i = 0; i < first && !rc; i++) {
-        const spl_token *t = &a->v[i];
+    int overwrite = 1, rc = 0;
+    char **f = NULL;
+    int nf = 0;
+    double d;
+    for (int i = 0; i < lb && !rc; i++) {
         char *v = NULL;
-        if (t->type == TK_COMMA) continue;
-        if (spl_arg_option(c, i, "type", &v)) {
-            if (!strcasecmp(v, "left") || !strcasecmp(v, "outer")) outer = 1;
-            else if (!strcasecmp(v, "inner")) outer = 0;
-            else rc = spl_arg_error(c, &a->v[i + 2], "type must be inner, left or outer");
-            free(v);
-            i += 2;
-            continue;
-        }
+        if (spl_arg_option(c, i, "type", &v)) { free(type); type = v; i += 2; continue; }
         if (spl_arg_option(c, i, "max", &v)) {
-            double d;
             if (!util_is_number(v, strlen(v), &d) || d < 0) rc = spl_arg_error(c, &a->v[i + 2], "max must be a number");
-            else max = (long)d;
-            free(v);
-            i += 2;
-            continue;
+            max = (long)d;
+            free(v); i += 2; continue;
         }
-        if (spl_arg_option(c, i, "overwrite", &v)) {
-            overwrite = truthy(v);
-            free(v);
-            i += 2;
-            continue;
+        if (spl_arg_option(c, i, "overwrite", &v)) { overwrite = truthy(v); free(v); i += 2; continue; }
+        if (spl_arg_is_option(c, i)) { rc = spl_arg_error(c, &a->v[i], "option '%.*s' is not supported", (int)a->v[i].n, a->v[i].s); break; }
+        if (a->v[i].type == TK_COMMA) continue;
+        if (a->v[i].type != TK_WORD && a->v[i].type != TK_STRING) { rc = spl_arg_error(c, &a->v[i], "expected a field name"); break; }
+        f = xrealloc(f, sizeof *f * (size_t)(nf + 1));
+        f[nf++] = spl_tok_text(&a->v[i]);
+    }
+    int left = !strcasecmp(type, "left") || !strcasecmp(type, "outer");
+    if (!rc && !left && strcasecmp(type, "inner")) rc = spl_arg_error(c, NULL, "type must be inner, left or outer, not '%s'", type);
+    if (!rc && !nf) rc = spl_arg_error(c, NULL, "join needs the fields to join on");
+    spl_tr sub;
+    int have_sub = 0;
+    if (!rc) {
+        spl_tr_flush(tr, -1, NULL);
+        rc = spl_tr_subsearch(tr, a->v[lb].off + 1, a->v[rb].off, 0, &sub);
+        have_sub = 1;
+    }
+    if (!rc) {
+        const char *L = tr->from;
+        sbuf q = {0}, on = {0}, part = {0}, sord = {0};
+        int nl = tr->ncols, total = nl;
+        char **names = xcalloc((size_t)(nl + sub.ncols) + 1, sizeof *names);
+        int *mv = xcalloc((size_t)(nl + sub.ncols) + 1, sizeof *mv);
+        sbuf_add(&q, "SELECT ");
+        for (int i = 0; i < nl; i++) {
+            spl_col *r = spl_tr_find(&sub, tr->cols[i].name);
+            int is_key = 0;
+            for (int k = 0; k < nf; k++) is_key |= !strcmp(f[k], tr->cols[i].name);
+            if (r && overwrite && !is_key)
+                sbuf_printf(&q, "%scoalesce(jr.c%d, %s) AS c%d", i ? ", " : "", col_index(r), tr->cols[i].sql, i);
+            else
+                sbuf_printf(&q, "%s%s AS c%d", i ? ", " : "", tr->cols[i].sql, i);
+            names[i] = xstrdup(tr->cols[i].name);
+            mv[i] = tr->cols[i].mv || (r && r->mv);
         }
-        if (spl_arg_is_option(c, i)) {
-            rc = spl_arg_error(c, t, "option '%.*s' is not supported", (int)t->n, t->s);
-            break;
+        for (int j = 0; j < sub.ncols; j++) {
+            if (spl_tr_find(tr, sub.cols[j].name)) continue;
+            sbuf_printf(&q, "%sjr.c%d AS c%d", total ? ", " : "", col_index(&sub.cols[j]), total);
+            names[total] = xstrdup(sub.cols[j].name);
+            mv[total] = sub.cols[j].mv;
+            total++;
         }
-        if (t->type == TK_WORD || t->type == TK_STRING) {
-            keys = xrealloc(keys, sizeof *keys * (size_t)(nkeys + 1));
-            keys[nkeys++] = spl_tok_text(t);
-            continue;
+        for (int i = 0; i < tr->nord; i++) sbuf_printf(&q, ", %s AS o%d", tr->ord[i].sql, i);
+        for (int k = 0; k < nf; k++) {
+            spl_col *lc = spl_tr_find(tr, f[k]);
+            spl_col *r = spl_tr_find(&sub, f[k]);
+            sbuf_printf(&on, "%s%s = ", k ? " AND " : "", lc ? lc->sql : "NULL");
+            if (r) sbuf_printf(&on, "jr.c%d", col_index(r));
+            else sbuf_add(&on, "NULL");
+            sbuf_printf(&part, "%s%s", k ? ", " : "", r ? r->sql : "NULL");
         }
-        rc = spl_arg_error(c, t, "unexpected '%.*s'", (int)t->n, t->s);
-    }
-    spl_sub sub = {0};
-    if (!rc) rc = spl_sub_compile(c, first, &sub);
-    if (rc) goto out;
-    spl_tr_flush(tr, -1, NULL);
-    if (!nkeys) {
-        for (int i = 0; i < tr->ncols; i++)
-            if (spl_sub_col(&sub, tr->cols[i].name) >= 0) {
-                keys = xrealloc(keys, sizeof *keys * (size_t)(nkeys + 1));
-                keys[nkeys++] = xstrdup(tr->cols[i].name);
-            }
-        if (!nkeys) {
-            rc = spl_arg_error(c, NULL, "no field list and no field common to both sides to join on");
-            goto out;
+        if (sub.nord) spl_tr_order_sql(&sub, &sord, 0);
+        sbuf_printf(&q, " FROM %s %sJOIN (SELECT *, row_number() OVER (PARTITION BY %s%s%s) AS jn FROM %s) AS jr ON %s",
+                    L, left ? "LEFT " : "", part.s, sub.nord ? " ORDER BY " : "", sub.nord ? sord.s : "", sub.from, on.s);
+        if (max > 0) sbuf_printf(&q, " AND jr.jn <= %ld", max);
+        int nord = tr->nord;
+        int *desc = xcalloc((size_t)nord + 1, sizeof *desc);
+        for (int i = 0; i < nord; i++) desc[i] = tr->ord[i].desc;
+        spl_tr_new_level(tr, q.s, names, mv, total);
+        spl_tr_clear_ord(tr);
+        for (int i = 0; i < nord; i++) {
+            char *o = xasprintf("%s.o%d", tr->from, i);
+            spl_tr_add_ord(tr, o, desc[i], 0);
+            free(o);
         }
+        tr->events = tr->events && sub.events;
+        for (int i = 0; i < total; i++) free(names[i]);
+        free(names);
+        free(mv);
+        free(desc);
+        sbuf_free(&q);
+        sbuf_free(&on);
+        sbuf_free(&part);
+        sbuf_free(&sord);
     }
-    /* the subsearch ranked within each key */
-    char *ranked = spl_tr_next_cte(tr);
-    {
-        sbuf r = {0};
-        sbuf_printf(&r, "SELECT *, row_number() OVER (PARTITION BY ");
-        for (int k = 0; k < nkeys; k++) {
-            int j = spl_sub_col(&sub, keys[k]);
-            if (j >= 0) sbuf_printf(&r, "%ssplop_str(c%d)", k ? ", " : "", j);
-            else sbuf_printf(&r, "%sNULL", k ? ", " : "");
-        }
-        sbuf_printf(&r, " ORDER BY seq) AS rn FROM (SELECT *, row_number() OVER () AS seq FROM %s)", sub.cte);
-        sbuf_printf(&tr->ctes, ",\n%s AS (%s)", ranked, r.s);
-        tr->nlevels++;
-        sbuf_free(&r);
-    }
-    sbuf q = {0};
-    int n = 0, cap = tr->ncols + sub.ncols + 1;
-    char **names = xcalloc((size_t)cap, sizeof *names);
-    int *mv = xcalloc((size_t)cap, sizeof *mv);
-    sbuf_add(&q, "SELECT ");
-    for (int i = 0; i < tr->ncols; i++) {
-        const spl_col *col = &tr->cols[i];
-        int j = spl_sub_col(&sub, col->name), is_key = 0;
-        for (int k = 0; k < nkeys; k++) is_key |= !strcmp(keys[k], col->name);
-        if (j >= 0 && !is_key) {
-            if (overwrite) sbuf_printf(&q, "%sCOALESCE(r.c%d, %s)", n ? ", " : "", j, col->sql);
-            else sbuf_printf(&q, "%sCOALESCE(%s, r.c%d)", n ? ", " : "", col->sql, j);
-        } else {
-            sbuf_printf(&q, "%s%s", n ? ", " : "", col->sql);
-        }
-        sbuf_printf(&q, " AS c%d", n);
-        names[n] = xstrdup(col->name);
-        mv[n] = col->mv || (j >= 0 && sub.mv[j]);
-        n++;
-    }
-    for (int j = 0; j < sub.ncols; j++) {
-        if (spl_tr_col(tr, sub.names[j])) continue;
-        sbuf_printf(&q, "%sr.c%d AS c%d", n ? ", " : "", j, n);
-        names[n] = xstrdup(sub.names[j]);
-        mv[n] = sub.mv[j];
-        n++;
-    }
-    if (!n) sbuf_add(&q, "NULL AS c_");
-    for (int i = 0; i < tr->nord; i++) sbuf_printf(&q, ", %s AS o%d", tr->ord[i].sql, i);
-    sbuf_printf(&q, ", r.rn AS o%d FROM %s %sJOIN %s AS r ON ", tr->nord, tr->from, outer ? "LEFT " : "", ranked);
-    for (int k = 0; k < nkeys; k++) {
-        spl_col *mc = spl_tr_col(tr, keys[k]);
-        int j = spl_sub_col(&sub, keys[k]);
-        sbuf_printf(&q, "%ssplop_str(%s) = ", k ? " AND " : "", mc ? mc->sql : "NULL");
-        if (j >= 0) sbuf_printf(&q, "splop_str(r.c%d)", j);
-        else sbuf_add(&q, "NULL");
-    }
-    if (max > 0) sbuf_printf(&q, " AND r.rn <= %ld", max);
-    int nord = tr->nord;
-    int *desc = xcalloc((size_t)nord + 1, sizeof *desc);
-    for (int i = 0; i < nord; i++) desc[i] = tr->ord[i].desc;
-    spl_tr_new_level(tr, q.s, names, mv, n);
-    spl_tr_clear_ord(tr);
-    for (int i = 0; i <= nord; i++) {
-        char *o = xasprintf("%s.o%d", tr->from, i);
-        spl_tr_add_ord(tr, o, i < nord ? desc[i] : 0, 0);
-        free(o);
-    }
-    for (int i = 0; i < n; i++) free(names[i]);
-    free(names);
-    free(mv);
-    free(desc);
-    free(ranked);
-    sbuf_free(&q);
-out:
-    spl_sub_free(&sub);
-    for (int k = 0; k < nkeys; k++) free(keys[k]);
-    free(keys);
+    if (have_sub) spl_tr_sub_free(&sub);
+    for (int k = 0; k < nf; k++) free(f[k]);
+    free(f);
+    free(type);
     return rc;
 }
+
+/* current rows, then the child's: union of the columns, order kept */
+static void append_rows(spl_tr *tr, spl_tr *sub)
+{
+    const char *L = tr->from;
+    int nl = tr->ncols, total = nl;
+    char **names = xcalloc((size_t)(nl + sub->ncols) + 1, sizeof *names);
+    int *mv = xcalloc((size_t)(nl + sub->ncols) + 1, sizeof *mv);
+    for (int i = 0; i < nl; i++) { names[i] = xstrdup(tr->cols[i].name); mv[i] = tr->cols[i].mv; }
+    for (int j = 0; j < sub->ncols; j++)
+        if (!spl_tr_find(tr, sub->cols[j].name)) {
+            names[total] = xstrdup(sub->cols[j].name);
+            mv[total] = sub->cols[j].mv;
+            total++;
+        }
+    sbuf q = {0}, lo = {0}, ro = {0};
+    spl_tr_order_sql(tr, &lo, 0);
+    spl_tr_order_sql(sub, &ro, 0);
+    sbuf_add(&q, "SELECT ");
+    for (int i = 0; i < total; i++) {
+        spl_col *x = spl_tr_find(tr, names[i]);
+        sbuf_printf(&q, "%s%s AS c%d", i ? ", " : "", x ? x->sql : "NULL", i);
+        if (x) mv[i] |= x->mv;
+    }
+    sbuf_printf(&q, ", 0 AS o0, row_number() OVER (%s%s) AS o1 FROM %s UNION ALL SELECT ", tr->nord ? "ORDER BY " : "",
+                tr->nord ? lo.s : "", L);
+    for (int i = 0; i < total; i++) {
+        spl_col *x = spl_tr_find(sub, names[i]);
+        sbuf_printf(&q, "%s%s", i ? ", " : "", x ? x->sql : "NULL");
+        if (x) mv[i] |= x->mv;
+    }
+    sbuf_printf(&q, ", 1, row_number() OVER (%s%s) FROM %s", sub->nord ? "ORDER BY " : "", sub->nord ? ro.s : "", sub->from);
+    spl_tr_new_level(tr, q.s, names, mv, total);
+    spl_tr_clear_ord(tr);
+    char *o = xasprintf("%s.o0", tr->from);
+    spl_tr_add_ord(tr, o, 0, 0);
+    free(o);
+    o = xasprintf("%s.o1", tr->from);
+    spl_tr_add_ord(tr, o, 0, 0);
+    free(o);
+    tr->events = tr->events && sub->events;
+    for (int i = 0; i < total; i++) free(names[i]);
+    free(names);
+    free(mv);
+    sbuf_free(&q);
+    sbuf_free(&lo);
+    sbuf_free(&ro);
+}
+
+static int append_common(spl_cmd_ctx *c, int subpipe)
+{
+    spl_tr *tr = c->tr;
+    const spl_toks *a = &c->args;
+    int lb, rb;
+    if (find_sub(c, &lb, &rb)) return -1;
+    for (int i = 0; i < lb; i++) {
+        char *v = NULL;
+        if (spl_arg_option(c, i, "extendtimerange", &v) || spl_arg_option(c, i, "maxtime", &v) ||
+            spl_arg_option(c, i, "maxout", &v) || spl_arg_option(c, i, "timeout", &v)) {
+            free(v);
+            i += 2;
+            continue;
+        }
+        return spl_arg_error(c, &a->v[i], "unexpected '%.*s'", (int)a->v[i].n, a->v[i].s);
+    }
+    spl_tr_flush(tr, -1, NULL);
+    spl_tr sub;
+    int rc = spl_tr_subsearch(tr, a->v[lb].off + 1, a->v[rb].off, subpipe, &sub);
+    if (!rc) append_rows(tr, &sub);
+    spl_tr_sub_free(&sub);
+    return rc;
+}
+
+int spl_cmd_append(spl_cmd_ctx *c) { return append_common(c, 0); }
+int spl_cmd_appendpipe(spl_cmd_ctx *c) { return append_common(c, 1); }

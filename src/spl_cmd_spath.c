@@ -1,9 +1,8 @@
 /* spl_cmd_spath.c: spath [input=F] [output=O] [path=P] (or spath P): the
  * value at a JSON path of a field (default _raw) into a field (default: the
- * path). Without a path, spath on _raw is a no-op here: JSON events already
- * have their fields extracted at ingest (KV_MODE=json); without a path on
- * another field it is an error (the field set must be known when the query
- * is translated). */
+ * path). Without a path, the fields the rest of the query names (and that
+ * do not exist yet) are read from the JSON of the input on demand (JSON
+ * events already have their fields extracted at ingest). */
 #include <stdlib.h>
 #include <string.h>
 #include "spl_int.h"
@@ -25,8 +24,11 @@ int spl_cmd_spath(spl_cmd_ctx *c)
         if ((a->v[i].type == TK_WORD || a->v[i].type == TK_STRING) && !path) { path = spl_tok_text(&a->v[i]); continue; }
         rc = spl_arg_error(c, &a->v[i], "unexpected '%.*s'", (int)a->v[i].n, a->v[i].s);
     }
-    if (!rc && !path && strcmp(input, "_raw"))
-        rc = spl_arg_error(c, NULL, "spath without path= on a field other than _raw is not supported");
+    if (!rc && !path && output)
+        rc = spl_arg_error(c, NULL, "output= needs path=");
+    if (!rc && !path)
+        /* every field the query names from now on is read from the JSON */
+        spl_tr_add_dyn(tr, input, 0);
     if (!rc && path) {
         spl_col *col = spl_tr_col(tr, input);
         sbuf s = {0};

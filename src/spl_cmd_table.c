@@ -31,6 +31,10 @@ static int names_from(spl_cmd_ctx *c, int from, char ***out)
  * become NULL columns */
 static void keep(spl_tr *tr, char **names, int n, int add_missing, int keep_internal)
 {
+    /* resolve on-demand names first, then only the kept fields exist */
+    for (int k = 0; k < n; k++)
+        if (!strchr(names[k], '*')) spl_tr_col(tr, names[k]);
+    spl_tr_clear_dyn(tr);
     spl_col *old = tr->cols;
     int nold = tr->ncols;
     char *used = xcalloc((size_t)nold + 1, 1);

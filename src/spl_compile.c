@@ -122,7 +122,8 @@ static void collect_refs(spl_tr *tr, const seg *sg, const char *text)
         spl_toks_free(&et);
         return;
     }
-    if (!strcmp(nm, "rex") || !strcmp(nm, "regex")) spl_tr_ref(tr, "_raw");
+    if (!strcmp(nm, "rex") || !strcmp(nm, "regex") || !strcmp(nm, "spath") || !strcmp(nm, "xmlkv"))
+        spl_tr_ref(tr, "_raw");
     for (int i = 0; i < sg->toks.n; i++) {
         const spl_token *t = &sg->toks.v[i];
         if (t->type != TK_WORD && t->type != TK_STRING) continue;
@@ -150,6 +151,7 @@ static void tr_free(spl_tr *tr)
     free(tr->params);
     for (int i = 0; i < tr->nrefs; i++) free(tr->refs[i]);
     free(tr->refs);
+    spl_tr_clear_dyn(tr);
 }
 
 void spl_query_free(spl_query *q)
@@ -196,6 +198,167 @@ int spl_tr_apply_time_range(spl_tr *tr)
     return 0;
 }
 
+/* Translate the pipeline in tr->text[start..end) into tr. */
+static int run_pipeline(spl_tr *tr, size_t start, size_t end)
+{
+    int rc = -1;
+    seg *segs = NULL;
+    int nseg = 0;
+    const char *q = tr->text;
+    size_t qlen = end;
+
+    /* split into commands */
+    {
+        size_t i = start;
+        while (i < qlen && (q[i] == ' ' || q[i] == '\t' || q[i] == '\n' || q[i] == '\r')) i++;
+        int leading_pipe = i < qlen && q[i] == '|';
+        if (leading_pipe) i++;
+        segs = xcalloc((qlen - start) / 2 + 2, sizeof *segs);
+        for (;;) {
+            seg *sg = &segs[nseg];
+            size_t j = i;
+            while (j < qlen && (q[j] == ' ' || q[j] == '\t' || q[j] == '\n' || q[j] == '\r')) j++;
+            size_t w = j;
+            while (w < qlen && !strchr(" \t\r\n|\"'[]()=", q[w])) w++;
+            spl_token name = {TK_WORD, q + j, w - j, j};
+            int implicit = nseg == 0 && !leading_pipe && !tr->subpipe && !spl_tok_is(&name, "search", 0);
+            if (implicit) {
+                sg->name.type = 0;
+                sg->name.s = q;
+                sg->name.n = 0;
+                sg->name.off = i;
+                sg->argoff = i;
+            } else {
+                if (w == j) {
+                    spl_tr_error(tr, j, j < qlen && q[j] != '|' ? "expected a command name"
+                                                                 : "empty command: expected a command name after '|'");
+                    nseg++;
+                    goto done;
+                }
+                sg->name = name;
+                sg->argoff = w;
+            }
+            size_t e = segment_end(q, sg->argoff, qlen, is_eval_lang(&sg->name));
+            sg->argend = e;
+            nseg++;
+            if (!is_eval_lang(&sg->name) &&
+                spl_lex(q + sg->argoff, e - sg->argoff, sg->argoff, SPL_LEX_SEARCH, &sg->toks, tr->err))
+                goto done;
+            if (e >= qlen) break;
+            i = e + 1;
+        }
+    }
+    if (nseg == 1 && segs[0].name.type == 0 && segs[0].toks.n == 0) {
+        spl_tr_error(tr, start, "empty search");
+        goto done;
+    }
+    /* look commands up */
+    for (int k = 0; k < nseg; k++) {
+        seg *s = &segs[k];
+        if (s->name.type == 0) s->cmd = spl_command_find("search", 6);
+        else s->cmd = spl_command_find(s->name.s, s->name.n);
+        if (!s->cmd) {
+            spl_tr_error(tr, s->name.off, "unknown command '%.*s'", (int)s->name.n, s->name.s);
+            goto done;
+        }
+        if ((s->cmd->flags & SPL_CMD_GENERATING) && k > 0) {
+            spl_tr_error(tr, s->name.off, "command '%s' must be the first command of a search", s->cmd->name);
+            goto done;
+        }
+        if (s->cmd->flags & SPL_CMD_PROJECTS) tr->project = 1;
+        /* fields a b (not fields - a) also keeps only named fields */
+        if (!strcmp(s->cmd->name, "fields") && s->toks.n &&
+            !(s->toks.v[0].type == TK_WORD && s->toks.v[0].n == 1 && s->toks.v[0].s[0] == '-')) {
+            tr->project = 1;
+            spl_tr_ref(tr, "_raw"); /* fields keeps _raw */
+        }
+    }
+    if (!tr->subpipe && !(segs[0].cmd->flags & SPL_CMD_GENERATING) && strcmp(segs[0].cmd->name, "search")) {
+        spl_tr_error(tr, segs[0].name.off, "command '%s' needs events: start the query with a search", segs[0].cmd->name);
+        goto done;
+    }
+    for (int k = 0; k < nseg; k++) collect_refs(tr, &segs[k], q);
+    spl_tr_ref(tr, "_time");
+
+    for (int k = 0; k < nseg; k++) {
+        seg *s = &segs[k];
+        spl_cmd_ctx c = {0};
+        c.tr = tr;
+        c.name = &s->name;
+        c.args = s->toks;
+        c.argtext = q + s->argoff;
+        c.argoff = s->argoff;
+        c.arglen = s->argend - s->argoff;
+        c.first = k == 0;
+        if (!(s->cmd->flags & SPL_CMD_GENERATING)) spl_tr_ensure_events(tr);
+        if (s->cmd->translate(&c)) goto done;
+        if (k == 0 && !tr->subpipe) spl_tr_apply_time_range(tr);
+        spl_tr_limit_depth(tr);
+    }
+
+    rc = 0;
+done:
+    for (int k = 0; k < nseg; k++) spl_toks_free(&segs[k].toks);
+    free(segs);
+    return rc;
+}
+
+int spl_tr_subsearch(spl_tr *parent, size_t start, size_t end, int subpipe, spl_tr *child)
+{
+    memset(child, 0, sizeof *child);
+    child->st = parent->st;
+    child->opts = parent->opts;
+    child->err = parent->err;
+    child->text = parent->text;
+    child->now = parent->now;
+    child->earliest = parent->earliest;
+    child->latest = parent->latest;
+    child->has_earliest = parent->has_earliest;
+    child->has_latest = parent->has_latest;
+    child->subpipe = subpipe;
+    /* share parameter numbering and CTE names */
+    child->params = parent->params;
+    child->nparams = parent->nparams;
+    child->capparams = parent->capparams;
+    parent->params = NULL;
+    parent->nparams = parent->capparams = 0;
+    child->nlevels = parent->nlevels;
+    if (subpipe) {
+        /* start from the parent's results */
+        spl_tr_flush(parent, -1, NULL);
+        child->nlevels = parent->nlevels;
+        child->from = xstrdup(parent->from);
+        for (int i = 0; i < parent->ncols; i++)
+            spl_tr_set(child, parent->cols[i].name, parent->cols[i].sql, parent->cols[i].mv);
+        for (int i = 0; i < parent->nord; i++) spl_tr_add_ord(child, parent->ord[i].sql, parent->ord[i].desc, 0);
+        child->has_rows = 1;
+        child->events = parent->events;
+        child->time_applied = 1;
+    }
+    int rc = run_pipeline(child, start, end);
+    if (!rc) {
+        if (!child->has_rows) spl_tr_ensure_events(child);
+        spl_tr_flush(child, -1, NULL);
+    }
+    /* hand the shared state back */
+    parent->params = child->params;
+    parent->nparams = child->nparams;
+    parent->capparams = child->capparams;
+    child->params = NULL;
+    child->nparams = child->capparams = 0;
+    parent->nlevels = child->nlevels;
+    if (child->ctes.len) {
+        if (parent->ctes.len) sbuf_add(&parent->ctes, ",\n");
+        sbuf_add(&parent->ctes, child->ctes.s);
+    }
+    return rc;
+}
+
+void spl_tr_sub_free(spl_tr *child)
+{
+    tr_free(child);
+}
+
 int spl_compile(store *st, const spl_macros *macros, const char *text,
                 const spl_opts *o, spl_query **out, spl_error *err)
 {
@@ -223,83 +386,6 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
     tr.text = q;
     tr.now = o && o->now > 0 ? o->now : util_now();
     int rc = -1;
-    seg *segs = NULL;
-    int nseg = 0;
-    size_t qlen = strlen(q);
-
-    /* split into commands */
-    {
-        size_t i = 0;
-        while (i < qlen && (q[i] == ' ' || q[i] == '\t' || q[i] == '\n' || q[i] == '\r')) i++;
-        int leading_pipe = i < qlen && q[i] == '|';
-        if (leading_pipe) i++;
-        segs = xcalloc(qlen / 2 + 2, sizeof *segs);
-        for (;;) {
-            seg *sg = &segs[nseg];
-            size_t j = i;
-            while (j < qlen && (q[j] == ' ' || q[j] == '\t' || q[j] == '\n' || q[j] == '\r')) j++;
-            size_t w = j;
-            while (w < qlen && !strchr(" \t\r\n|\"'[]()=", q[w])) w++;
-            spl_token name = {TK_WORD, q + j, w - j, j};
-            int implicit = nseg == 0 && !leading_pipe && !spl_tok_is(&name, "search", 0);
-            if (implicit) {
-                sg->name.type = 0;
-                sg->name.s = q;
-                sg->name.n = 0;
-                sg->name.off = 0;
-                sg->argoff = i;
-            } else {
-                if (w == j) {
-                    spl_tr_error(&tr, j, j < qlen && q[j] != '|' ? "expected a command name"
-                                                                 : "empty command: expected a command name after '|'");
-                    nseg++;
-                    goto done;
-                }
-                sg->name = name;
-                sg->argoff = w;
-            }
-            size_t e = segment_end(q, sg->argoff, qlen, is_eval_lang(&sg->name));
-            sg->argend = e;
-            nseg++;
-            if (!is_eval_lang(&sg->name) &&
-                spl_lex(q + sg->argoff, e - sg->argoff, sg->argoff, SPL_LEX_SEARCH, &sg->toks, err))
-                goto done;
-            if (e >= qlen) break;
-            i = e + 1;
-        }
-    }
-    if (nseg == 1 && segs[0].name.type == 0 && segs[0].toks.n == 0) {
-        spl_tr_error(&tr, 0, "empty search");
-        goto done;
-    }
-    /* look commands up */
-    for (int k = 0; k < nseg; k++) {
-        seg *s = &segs[k];
-        if (s->name.type == 0) s->cmd = spl_command_find("search", 6);
-        else s->cmd = spl_command_find(s->name.s, s->name.n);
-        if (!s->cmd) {
-            spl_tr_error(&tr, s->name.off, "unknown command '%.*s'", (int)s->name.n, s->name.s);
-            goto done;
-        }
-        if ((s->cmd->flags & SPL_CMD_GENERATING) && k > 0) {
-            spl_tr_error(&tr, s->name.off, "command '%s' must be the first command of a search", s->cmd->name);
-            goto done;
-        }
-        if (s->cmd->flags & SPL_CMD_PROJECTS) tr.project = 1;
-        /* fields a b (not fields - a) also keeps only named fields */
-        if (!strcmp(s->cmd->name, "fields") && s->toks.n &&
-            !(s->toks.v[0].type == TK_WORD && s->toks.v[0].n == 1 && s->toks.v[0].s[0] == '-')) {
-            tr.project = 1;
-            spl_tr_ref(&tr, "_raw"); /* fields keeps _raw */
-        }
-    }
-    if (!(segs[0].cmd->flags & SPL_CMD_GENERATING) && strcmp(segs[0].cmd->name, "search")) {
-        spl_tr_error(&tr, segs[0].name.off, "command '%s' needs events: start the query with a search", segs[0].cmd->name);
-        goto done;
-    }
-    for (int k = 0; k < nseg; k++) collect_refs(&tr, &segs[k], q);
-    spl_tr_ref(&tr, "_time");
-
     /* time range from the options; the query's own earliest=/latest= win */
     if (o && o->earliest && *o->earliest) {
         if (spl_time_modifier(&tr, o->earliest, 0, &tr.earliest)) {
@@ -320,21 +406,7 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         tr.has_latest = 1;
     }
 
-    for (int k = 0; k < nseg; k++) {
-        seg *s = &segs[k];
-        spl_cmd_ctx c = {0};
-        c.tr = &tr;
-        c.name = &s->name;
-        c.args = s->toks;
-        c.argtext = q + s->argoff;
-        c.argoff = s->argoff;
-        c.arglen = s->argend - s->argoff;
-        c.first = k == 0;
-        if (!(s->cmd->flags & SPL_CMD_GENERATING)) spl_tr_ensure_events(&tr);
-        if (s->cmd->translate(&c)) goto done;
-        if (k == 0) spl_tr_apply_time_range(&tr);
-        spl_tr_limit_depth(&tr);
-    }
+    if (run_pipeline(&tr, 0, strlen(q))) goto done;
 
     /* final statement */
     {
@@ -374,8 +446,6 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         rc = 0;
     }
 done:
-    for (int k = 0; k < nseg; k++) spl_toks_free(&segs[k].toks);
-    free(segs);
     tr_free(&tr);
     free(q);
     return rc;

@@ -288,7 +288,7 @@ static int ex(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
         sbuf_addc(out, ')');
         return 0;
     case EX_LIKE:
-        sbuf_add(out, "splop_like(");
+        sbuf_add(out, "spl_like(");
         if (ex(tr, n->kids[0], out, &m)) return -1;
         sbuf_add(out, ", ");
         if (ex(tr, n->kids[1], out, &m)) return -1;

@@ -97,6 +97,14 @@ typedef struct spl_ord {
     int desc;
 } spl_ord;
 
+/* A field whose content holds more fields, extracted on demand (spath
+ * without a path, fromjson, xmlkv): names the query uses that no column
+ * has are read from it. */
+typedef struct spl_dyn {
+    char *src;    /* field name */
+    int xml;      /* 1: <name>value</name> (xmlkv); 0: JSON path (spath) */
+} spl_dyn;
+
 typedef struct spl_tr {
     store *st;
     const spl_opts *opts;
@@ -129,7 +137,19 @@ typedef struct spl_tr {
     char **pre;
     int npre;
     int time_applied;         /* the time range is in a WHERE already */
+    spl_dyn *dyn;             /* on-demand field sources of this level */
+    int ndyn;
+    int in_dyn;
+    int subpipe;              /* appendpipe: commands run on the parent's rows */
 } spl_tr;
+
+/* Translate the subsearch text[start..end) (or, with subpipe, the
+ * pipeline of appendpipe over the parent's current rows) into child, which
+ * shares the parent's parameter numbering and CTE names; its result is the
+ * CTE child->from with columns child->cols (sql "sK.cI"). The child's CTEs
+ * are appended to the parent's. Free with spl_tr_sub_free. */
+int spl_tr_subsearch(spl_tr *parent, size_t start, size_t end, int subpipe, spl_tr *child);
+void spl_tr_sub_free(spl_tr *child);
 
 /* Add a parameter; returns its number for "?N". */
 int spl_tr_param_text(spl_tr *tr, const char *s);
@@ -137,8 +157,17 @@ int spl_tr_param_num(spl_tr *tr, double d);
 /* Append "?N" for a new text / number parameter to out. */
 void spl_tr_bind_text(spl_tr *tr, sbuf *out, const char *s);
 void spl_tr_bind_num(spl_tr *tr, sbuf *out, double d);
-/* Find a field at the current level (NULL if absent). */
+/* Find a field at the current level (NULL if absent). A name no column has
+ * is looked up in the level's on-demand sources (spl_tr_add_dyn) and added
+ * as a column when one applies. Adding may move the column array: do not
+ * keep a spl_col pointer across another lookup (its sql string is safe). */
 spl_col *spl_tr_col(spl_tr *tr, const char *name);
+/* The column only, no on-demand extraction. */
+spl_col *spl_tr_find(spl_tr *tr, const char *name);
+/* Register an on-demand source (spath/fromjson/xmlkv); cleared when a new
+ * level replaces the fields (stats, table...). */
+void spl_tr_add_dyn(spl_tr *tr, const char *src, int xml);
+void spl_tr_clear_dyn(spl_tr *tr);
 /* Set (add or replace) a field; sql is copied. */
 void spl_tr_set(spl_tr *tr, const char *name, const char *sql, int mv);
 void spl_tr_remove(spl_tr *tr, const char *name);

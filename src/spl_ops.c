@@ -2,7 +2,7 @@
  * splop_num (Splunk's number reading), splop_str (text form, numbers printed
  * as Splunk prints them), splop_add ('+' on numbers or strings), splop_cmp
  * (comparison: numeric when both sides are numbers, else case-sensitive
- * string order; any value of a multivalue matches), splop_like, splop_term
+ * string order; any value of a multivalue matches), splop_term
  * (search terms against _raw at token boundaries, '*' wildcards,
  * case-insensitive), splop_is, splop_typeof, splop_log. */
 #include <assert.h>
@@ -227,52 +227,6 @@ static void fn_cmp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, c.hit);
 }
 
-/* SQL LIKE, case-sensitive: % any run, _ one character (UTF-8 aware) */
-static int like_match(const char *p, const char *pe, const char *s, const char *se)
-{
-    while (p < pe) {
-        if (*p == '%') {
-            while (p < pe && *p == '%') p++;
-            if (p == pe) return 1;
-            for (const char *t = s; t <= se; t++)
-                if (like_match(p, pe, t, se)) return 1;
-            return 0;
-        }
-        if (s == se) return 0;
-        if (*p == '_') {
-            s++;
-            while (s < se && ((unsigned char)*s & 0xC0) == 0x80) s++;
-            p++;
-            continue;
-        }
-        if (*p == '\\' && p + 1 < pe) p++;
-        if (*p != *s) return 0;
-        p++;
-        s++;
-    }
-    return s == se;
-}
-
-typedef struct like_ctx { const char *p; int pn; int hit; } like_ctx;
-static int like_one(void *vctx, const char *s, int n)
-{
-    like_ctx *c = vctx;
-    if (like_match(c->p, c->p + c->pn, s, s + n)) { c->hit = 1; return 1; }
-    return 0;
-}
-
-static void fn_like(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL) {
-        sqlite3_result_null(ctx);
-        return;
-    }
-    like_ctx c = {(const char *)sqlite3_value_text(argv[1]), sqlite3_value_bytes(argv[1]), 0};
-    spl_values_each(argv[0], like_one, &c);
-    sqlite3_result_int(ctx, c.hit);
-}
-
 /* search terms: a character that separates terms (anything but a letter,
  * digit or non-ASCII byte) */
 static int is_breaker(unsigned char c)
@@ -280,26 +234,77 @@ static int is_breaker(unsigned char c)
     return !(isalnum(c) || c >= 0x80);
 }
 
-/* match pattern p (with '*') at s (case-insensitively unless cs); the match
- * must end at a term boundary of the subject */
-static int term_at(const char *p, const char *pe, const char *s, const char *se, int cs)
+/* first position >= from where needle[0..nn) occurs (case-insensitively
+ * unless cs), or NULL */
+static const char *find_ci(const char *from, const char *se, const char *needle, size_t nn, int cs)
 {
-    while (p < pe) {
-        if (*p == '*') {
-            while (p < pe && *p == '*') p++;
-            if (p == pe) return 1;
-            for (const char *t = s; t <= se; t++)
-                if (term_at(p, pe, t, se, cs)) return 1;
-            return 0;
-        }
-        if (s == se) return 0;
-        if (cs ? *p != *s : tolower((unsigned char)*p) != tolower((unsigned char)*s)) return 0;
-        p++;
-        s++;
+    if (!nn) return from;
+    for (const char *t = from; t + nn <= se; t++) {
+        size_t k = 0;
+        while (k < nn && (cs ? t[k] == needle[k] : tolower((unsigned char)t[k]) == tolower((unsigned char)needle[k]))) k++;
+        if (k == nn) return t;
     }
-    /* end at a boundary: end of subject, a breaker next, or the pattern's
-     * last character was itself a breaker */
-    return s == se || is_breaker((unsigned char)*s) || is_breaker((unsigned char)pe[-1]);
+    return NULL;
+}
+
+/* does the match ending at e end a term? */
+static int ends_term(const char *e, const char *se, const char *p, const char *pe)
+{
+    return e == se || is_breaker((unsigned char)*e) || (pe > p && is_breaker((unsigned char)pe[-1]));
+}
+
+static int starts_term(const char *t, const char *s)
+{
+    return t == s || is_breaker((unsigned char)t[-1]);
+}
+
+/* splop_term(raw, pattern[, case_sensitive]): pattern ('*' any run) occurs
+ * in raw starting at a term start and ending at a term end. Linear in the
+ * raw size times the pattern size: the pieces between '*'s are found
+ * leftmost-first, and a failure to find one ends the search (a later start
+ * cannot do better). */
+static int term_match(const char *s, const char *se, const char *p, const char *pe, int cs)
+{
+    /* split p at '*' */
+    const char *seg[64];
+    size_t len[64];
+    int nseg = 0;
+    const char *q = p;
+    for (;;) {
+        const char *st = memchr(q, '*', (size_t)(pe - q));
+        if (nseg == 64) return 0;
+        seg[nseg] = q;
+        len[nseg] = (size_t)((st ? st : pe) - q);
+        nseg++;
+        if (!st) break;
+        q = st + 1;
+    }
+    int lead = p < pe && p[0] == '*', trail = p < pe && pe[-1] == '*';
+    if (nseg == 1) {
+        /* no wildcard: every occurrence at a term start */
+        for (const char *t = find_ci(s, se, seg[0], len[0], cs); t; t = find_ci(t + 1, se, seg[0], len[0], cs))
+            if (starts_term(t, s) && ends_term(t + len[0], se, p, pe)) return 1;
+        return 0;
+    }
+    const char *pos;
+    if (lead) {
+        pos = s;
+    } else {
+        const char *t = find_ci(s, se, seg[0], len[0], cs);
+        while (t && !starts_term(t, s)) t = find_ci(t + 1, se, seg[0], len[0], cs);
+        if (!t) return 0;
+        pos = t + len[0];
+    }
+    int last = nseg - 1;
+    for (int i = lead ? 0 : 1; i < last; i++) {
+        const char *t = find_ci(pos, se, seg[i], len[i], cs);
+        if (!t) return 0;
+        pos = t + len[i];
+    }
+    if (trail) return 1; /* a trailing '*' can run to the end of the raw */
+    for (const char *t = find_ci(pos, se, seg[last], len[last], cs); t; t = find_ci(t + 1, se, seg[last], len[last], cs))
+        if (ends_term(t + len[last], se, p, pe)) return 1;
+    return 0;
 }
 
 static void fn_term(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -314,15 +319,7 @@ static void fn_term(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     const char *p = (const char *)sqlite3_value_text(argv[1]);
     int pn = sqlite3_value_bytes(argv[1]);
     if (!s || !p) { sqlite3_result_int(ctx, 0); return; }
-    const char *se = s + n, *pe = p + pn;
-    int lead_wild = pn && p[0] == '*';
-    int lead_breaker = pn && is_breaker((unsigned char)p[0]);
-    for (const char *t = s; t <= se; t++) {
-        if (!lead_wild && !lead_breaker && t > s && !is_breaker((unsigned char)t[-1])) continue;
-        if (term_at(p, pe, t, se, cs)) { sqlite3_result_int(ctx, 1); return; }
-        if (lead_wild) break; /* a leading '*' already tried every start */
-    }
-    sqlite3_result_int(ctx, 0);
+    sqlite3_result_int(ctx, term_match(s, s + n, p, p + pn, cs));
 }
 
 static void fn_is(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -409,6 +406,51 @@ static void fn_wildreplace(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     free(c.out);
 }
 
+/* splop_xmlkv(text, name): the content of the first <name>...</name> (or
+ * <name .../>) element in text, XML entities decoded; NULL if none */
+static void fn_xmlkv(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    const char *name = (const char *)sqlite3_value_text(argv[1]);
+    if (!s || !name || !*name || sqlite3_value_type(argv[0]) == SQLITE_NULL) { sqlite3_result_null(ctx); return; }
+    size_t nl = strlen(name);
+    for (const char *p = strchr(s, '<'); p; p = strchr(p + 1, '<')) {
+        if (strncmp(p + 1, name, nl)) continue;
+        char after = p[1 + nl];
+        if (after != '>' && after != ' ' && after != '/' && after != '\t' && after != '\n' && after != '\r') continue;
+        const char *gt = strchr(p + 1 + nl, '>');
+        if (!gt) break;
+        if (gt[-1] == '/') { sqlite3_result_text(ctx, "", 0, SQLITE_STATIC); return; }
+        const char *v = gt + 1;
+        sbuf close = {0};
+        sbuf_printf(&close, "</%s>", name);
+        const char *e = strstr(v, close.s);
+        sbuf_free(&close);
+        if (!e) break;
+        sbuf out = {0};
+        for (const char *q = v; q < e; q++) {
+            static const struct { const char *ent; char c; } ents[] = {
+                {"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
+            int hit = 0;
+            if (*q == '&')
+                for (size_t k = 0; k < sizeof ents / sizeof ents[0] && !hit; k++) {
+                    size_t el = strlen(ents[k].ent);
+                    if ((size_t)(e - q) >= el && !strncmp(q, ents[k].ent, el)) {
+                        sbuf_addc(&out, ents[k].c);
+                        q += el - 1;
+                        hit = 1;
+                    }
+                }
+            if (!hit) sbuf_addc(&out, *q);
+        }
+        sqlite3_result_text(ctx, out.s ? out.s : "", (int)out.len, SQLITE_TRANSIENT);
+        sbuf_free(&out);
+        return;
+    }
+    sqlite3_result_null(ctx);
+}
+
 void spl_agg_register(sqlite3 *db);
 
 void spl_ops_register(sqlite3 *db)
@@ -418,7 +460,6 @@ void spl_ops_register(sqlite3 *db)
     sqlite3_create_function(db, "splop_str", 1, f, NULL, fn_str, NULL, NULL);
     sqlite3_create_function(db, "splop_add", 2, f, NULL, fn_add, NULL, NULL);
     sqlite3_create_function(db, "splop_cmp", 3, f, NULL, fn_cmp, NULL, NULL);
-    sqlite3_create_function(db, "splop_like", 2, f, NULL, fn_like, NULL, NULL);
     sqlite3_create_function(db, "splop_term", 2, f, NULL, fn_term, NULL, NULL);
     sqlite3_create_function(db, "splop_term", 3, f, NULL, fn_term, NULL, NULL);
     sqlite3_create_function(db, "splop_is", 2, f, NULL, fn_is, NULL, NULL);
@@ -426,5 +467,6 @@ void spl_ops_register(sqlite3 *db)
     sqlite3_create_function(db, "splop_log", 1, f, NULL, fn_log, NULL, NULL);
     sqlite3_create_function(db, "splop_log", 2, f, NULL, fn_log, NULL, NULL);
     sqlite3_create_function(db, "splop_wildreplace", 3, f, NULL, fn_wildreplace, NULL, NULL);
+    sqlite3_create_function(db, "splop_xmlkv", 2, f, NULL, fn_xmlkv, NULL, NULL);
     spl_agg_register(db);
 }

@@ -29,19 +29,20 @@ int spl_cmd_spath(spl_cmd_ctx *c);
 int spl_cmd_replace(spl_cmd_ctx *c);
 int spl_cmd_top(spl_cmd_ctx *c);
 int spl_cmd_rare(spl_cmd_ctx *c);
+int spl_cmd_streamstats(spl_cmd_ctx *c);
+int spl_cmd_fromjson(spl_cmd_ctx *c);
+int spl_cmd_xmlkv(spl_cmd_ctx *c);
+int spl_cmd_foreach(spl_cmd_ctx *c);
+int spl_cmd_join(spl_cmd_ctx *c);
+int spl_cmd_append(spl_cmd_ctx *c);
+int spl_cmd_appendpipe(spl_cmd_ctx *c);
+
 int spl_cmd_lookup(spl_cmd_ctx *c);
 int spl_cmd_inputlookup(spl_cmd_ctx *c);
 int spl_cmd_outputlookup(spl_cmd_ctx *c);
-int spl_cmd_join(spl_cmd_ctx *c);
-int spl_cmd_append(spl_cmd_ctx *c);
-int spl_cmd_foreach(spl_cmd_ctx *c);
-int spl_cmd_xmlkv(spl_cmd_ctx *c);
-int spl_cmd_fromjson(spl_cmd_ctx *c);
 int spl_cmd_addtotals(spl_cmd_ctx *c);
 int spl_cmd_transaction(spl_cmd_ctx *c);
 int spl_cmd_unsupported(spl_cmd_ctx *c);
-int spl_cmd_streamstats(spl_cmd_ctx *c);
-
 static const spl_command commands[] = {
     {"search", 0, spl_cmd_search},
     {"where", 0, spl_cmd_where},
@@ -68,14 +69,16 @@ static const spl_command commands[] = {
     {"replace", 0, spl_cmd_replace},
     {"top", SPL_CMD_PROJECTS, spl_cmd_top},
     {"rare", SPL_CMD_PROJECTS, spl_cmd_rare},
+    {"streamstats", 0, spl_cmd_streamstats},
+    {"fromjson", 0, spl_cmd_fromjson},
+    {"xmlkv", 0, spl_cmd_xmlkv},
+    {"foreach", 0, spl_cmd_foreach},
+    {"join", 0, spl_cmd_join},
+    {"append", 0, spl_cmd_append},
+    {"appendpipe", 0, spl_cmd_appendpipe},
     {"lookup", 0, spl_cmd_lookup},
     {"inputlookup", SPL_CMD_GENERATING, spl_cmd_inputlookup},
     {"outputlookup", 0, spl_cmd_outputlookup},
-    {"join", 0, spl_cmd_join},
-    {"append", 0, spl_cmd_append},
-    {"foreach", 0, spl_cmd_foreach},
-    {"xmlkv", 0, spl_cmd_xmlkv},
-    {"fromjson", 0, spl_cmd_fromjson},
     {"addtotals", 0, spl_cmd_addtotals},
     {"transaction", 0, spl_cmd_transaction},
     {"iplocation", 0, spl_cmd_unsupported},
@@ -83,7 +86,6 @@ static const spl_command commands[] = {
     {"apply", 0, spl_cmd_unsupported},
     {"fit", 0, spl_cmd_unsupported},
     {"anomalydetection", 0, spl_cmd_unsupported},
-    {"streamstats", 0, spl_cmd_streamstats},
     {NULL, 0, NULL},
 };
 

@@ -47,16 +47,54 @@ void spl_tr_bind_num(spl_tr *tr, sbuf *out, double d)
     sbuf_printf(out, "?%d", spl_tr_param_num(tr, d));
 }
 
-spl_col *spl_tr_col(spl_tr *tr, const char *name)
+spl_col *spl_tr_find(spl_tr *tr, const char *name)
 {
     for (int i = 0; i < tr->ncols; i++)
         if (!strcmp(tr->cols[i].name, name)) return &tr->cols[i];
     return NULL;
 }
 
+spl_col *spl_tr_col(spl_tr *tr, const char *name)
+{
+    spl_col *c = spl_tr_find(tr, name);
+    if (c || !tr->ndyn || tr->in_dyn || name[0] == '_' || !*name) return c;
+    sbuf s = {0};
+    int n = 0;
+    for (int i = tr->ndyn - 1; i >= 0; i--) {
+        spl_col *src = spl_tr_find(tr, tr->dyn[i].src);
+        if (!src) continue;
+        sbuf_add(&s, n++ ? ", " : "");
+        sbuf_printf(&s, "%s(%s, ", tr->dyn[i].xml ? "splop_xmlkv" : "spl_spath", src->sql);
+        spl_tr_bind_text(tr, &s, name);
+        sbuf_addc(&s, ')');
+    }
+    if (!n) { sbuf_free(&s); return NULL; }
+    char *sql = n > 1 ? xasprintf("coalesce(%s)", s.s) : xstrdup(s.s);
+    sbuf_free(&s);
+    spl_tr_set(tr, name, sql, 1);
+    free(sql);
+    return spl_tr_find(tr, name);
+}
+
+void spl_tr_add_dyn(spl_tr *tr, const char *src, int xml)
+{
+    tr->dyn = xrealloc(tr->dyn, sizeof *tr->dyn * (size_t)(tr->ndyn + 1));
+    tr->dyn[tr->ndyn].src = xstrdup(src);
+    tr->dyn[tr->ndyn].xml = xml;
+    tr->ndyn++;
+}
+
+void spl_tr_clear_dyn(spl_tr *tr)
+{
+    for (int i = 0; i < tr->ndyn; i++) free(tr->dyn[i].src);
+    free(tr->dyn);
+    tr->dyn = NULL;
+    tr->ndyn = 0;
+}
+
 void spl_tr_set(spl_tr *tr, const char *name, const char *sql, int mv)
 {
-    spl_col *c = spl_tr_col(tr, name);
+    spl_col *c = spl_tr_find(tr, name);
     if (c) {
         char *s = xstrdup(sql);
         free(c->sql);
@@ -196,7 +234,7 @@ static void add_catalog_field(void *vctx, const char *name)
 {
     add_ctx *a = vctx;
     spl_tr *tr = a->tr;
-    if (spl_tr_col(tr, name)) return;
+    if (spl_tr_find(tr, name)) return;
     if (!strcmp(name, "_raw")) return; /* added explicitly */
     if (tr->project && !referenced(tr, name)) return;
     sbuf b = {0};
@@ -289,6 +327,7 @@ void spl_tr_clear_cols(spl_tr *tr)
 
 void spl_tr_new_level(spl_tr *tr, const char *cte_sql, char **names, int *mv, int n)
 {
+    spl_tr_clear_dyn(tr);
     char *name = spl_tr_next_cte(tr);
     if (tr->ctes.len) sbuf_add(&tr->ctes, ",\n");
     sbuf_printf(&tr->ctes, "%s AS (%s)", name, cte_sql);

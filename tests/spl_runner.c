@@ -311,8 +311,7 @@ static int run_case(const tcase *c, store *st, const char *file)
         }
         free(msg);
     }
-    spl_error_clear(&e);
-    free(e.text);
+    spl_error_free(&e);
     spl_query_free(q);
     return ok;
 }

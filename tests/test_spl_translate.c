@@ -68,8 +68,7 @@ static spl_query *compile(const char *q)
         fprintf(stderr, "compile failed: %s\n", m);
         free(m);
     }
-    spl_error_clear(&e);
-    free(e.text);
+    spl_error_free(&e);
     assert_non_null(r);
     return r;
 }

@@ -66,8 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *m = spl_error_format(&e);
         free(m);
     }
-    spl_error_clear(&e);
-    free(e.text);
+    spl_error_free(&e);
     free(q);
     return 0;
 }
