@@ -315,6 +315,7 @@ int spl_tr_subsearch(spl_tr *parent, size_t start, size_t end, int subpipe, spl_
     child->latest = parent->latest;
     child->has_earliest = parent->has_earliest;
     child->has_latest = parent->has_latest;
+    child->macros = parent->macros;
     child->subpipe = subpipe;
     /* share parameter numbering and CTE names */
     child->params = parent->params;
@@ -382,6 +383,7 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
     spl_tr tr = {0};
     tr.st = st;
     tr.opts = o;
+    tr.macros = macros;
     tr.err = err;
     tr.text = q;
     tr.now = o && o->now > 0 ? o->now : util_now();

@@ -136,6 +136,7 @@ typedef struct spl_tr {
      * (outputlookup writes its table this way) */
     char **pre;
     int npre;
+    const spl_macros *macros; /* the query's macros (map expands its search with them) */
     int time_applied;         /* the time range is in a WHERE already */
     spl_dyn *dyn;             /* on-demand field sources of this level */
     int ndyn;

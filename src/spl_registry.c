@@ -43,6 +43,7 @@ int spl_cmd_outputlookup(spl_cmd_ctx *c);
 int spl_cmd_addtotals(spl_cmd_ctx *c);
 int spl_cmd_transaction(spl_cmd_ctx *c);
 int spl_cmd_unsupported(spl_cmd_ctx *c);
+int spl_cmd_map(spl_cmd_ctx *c);
 static const spl_command commands[] = {
     {"search", 0, spl_cmd_search},
     {"where", 0, spl_cmd_where},
@@ -81,6 +82,7 @@ static const spl_command commands[] = {
     {"outputlookup", 0, spl_cmd_outputlookup},
     {"addtotals", 0, spl_cmd_addtotals},
     {"transaction", 0, spl_cmd_transaction},
+    {"map", 0, spl_cmd_map},
     {"iplocation", 0, spl_cmd_unsupported},
     {"mstats", SPL_CMD_GENERATING, spl_cmd_unsupported},
     {"apply", 0, spl_cmd_unsupported},
