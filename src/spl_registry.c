@@ -44,6 +44,7 @@ int spl_cmd_addtotals(spl_cmd_ctx *c);
 int spl_cmd_transaction(spl_cmd_ctx *c);
 int spl_cmd_unsupported(spl_cmd_ctx *c);
 int spl_cmd_map(spl_cmd_ctx *c);
+int spl_cmd_timechart(spl_cmd_ctx *c);
 static const spl_command commands[] = {
     {"search", 0, spl_cmd_search},
     {"where", 0, spl_cmd_where},
@@ -83,6 +84,7 @@ static const spl_command commands[] = {
     {"addtotals", 0, spl_cmd_addtotals},
     {"transaction", 0, spl_cmd_transaction},
     {"map", 0, spl_cmd_map},
+    {"timechart", SPL_CMD_PROJECTS, spl_cmd_timechart},
     {"iplocation", 0, spl_cmd_unsupported},
     {"mstats", SPL_CMD_GENERATING, spl_cmd_unsupported},
     {"apply", 0, spl_cmd_unsupported},
