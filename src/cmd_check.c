@@ -23,7 +23,7 @@
 char *cmd_default_detections(cli_env *env);
 
 static const char check_usage[] =
-    "[--corpus DIR] [--macros DIR] [--lookups DIR] [--format table|jsonl] [--db FILE]";
+    "[--corpus DIR] [--macros DIR] [--lookups DIR] [--format table|jsonl] [--timeout S] [--db FILE]";
 
 typedef struct check_cause {
     char *text;
@@ -123,7 +123,14 @@ static char *one_line_error(const spl_error *e)
     return xasprintf("%s (line %ld, column %ld)", e->msg ? e->msg : "error", line, col);
 }
 
-static void check_one(store *st, const spl_macros *macros, const spl_opts *so, const detection *d, check_result *r)
+/* sqlite progress handler: interrupt a statement past its deadline */
+static int past_deadline(void *ctx)
+{
+    return util_now() > *(const double *)ctx;
+}
+
+static void check_one(store *st, const spl_macros *macros, const spl_opts *so, double timeout, const detection *d,
+                      check_result *r)
 {
     memset(r, 0, sizeof *r);
     if (!d->search || !*d->search) {
@@ -155,8 +162,16 @@ static void check_one(store *st, const spl_macros *macros, const spl_opts *so, c
     free(se.text);
     long rows = 0;
     char *err = NULL;
-    if (spl_run(st, q, count_rows, &rows, &err)) {
+    double deadline = util_now() + timeout;
+    if (timeout > 0) sqlite3_progress_handler(store_db(st), 10000, past_deadline, &deadline);
+    int xr = spl_run(st, q, count_rows, &rows, &err);
+    if (timeout > 0) sqlite3_progress_handler(store_db(st), 0, NULL, NULL);
+    if (xr) {
         r->stage = "execute";
+        if (timeout > 0 && util_now() > deadline) {
+            free(err);
+            err = xasprintf("execution took longer than %g s (--timeout)", timeout);
+        }
         r->error = err;
         r->cause = cause_of("execute", err);
     }
@@ -201,14 +216,19 @@ static void print_jsonl(const detection *d, const char *file, const check_result
 int cmd_check(cli_env *env, int argc, char **argv)
 {
     const char *corpus = NULL, *format = NULL;
+    double timeout = 60;
     for (int i = 1; i < argc;) {
         int r = cli_common_option(env, argc, argv, &i);
         if (r < 0) return 2;
         if (r) continue;
         const char *a = argv[i];
-        if ((!strcmp(a, "--corpus") || !strcmp(a, "--format")) && i + 1 < argc) {
+        if ((!strcmp(a, "--corpus") || !strcmp(a, "--format") || !strcmp(a, "--timeout")) && i + 1 < argc) {
             if (!strcmp(a, "--corpus")) corpus = argv[i + 1];
-            else format = argv[i + 1];
+            else if (!strcmp(a, "--format")) format = argv[i + 1];
+            else if (!util_is_number(argv[i + 1], strlen(argv[i + 1]), &timeout) || timeout < 0) {
+                fprintf(stderr, "splite check: --timeout must be a number of seconds (0: none)\n");
+                return 2;
+            }
             i += 2;
             continue;
         }
@@ -297,7 +317,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
         const detection *d = set.v[i];
         check_result r;
         add_filter_macro(&macros, d);
-        check_one(st, &macros, &so, d, &r);
+        check_one(st, &macros, &so, timeout, d, &r);
         if (jsonl) print_jsonl(d, d->file, &r);
         else if (r.stage) printf("FAIL  %-9s  %s: %s\n", r.stage, d->file, r.error);
         else printf("ok               %s\n", d->file);

@@ -22,6 +22,6 @@ const cli_command cli_commands[] = {
     {"runs", cmd_runs, "[--limit N]  recent detection runs and their status"},
     {"search", cmd_search, "[--earliest T] [--latest T] [--now T] [--format table|jsonl|csv] 'SPL'  run an SPL search"},
     {"sql", cmd_sql, "[--earliest T] [--latest T] [--now T] 'SPL'  print the SQL an SPL search translates to"},
-    {"check", cmd_check, "[--corpus DIR] [--lookups DIR] [--format table|jsonl]  run every detection through the engine, report failures and their causes"},
+    {"check", cmd_check, "[--corpus DIR] [--lookups DIR] [--format table|jsonl] [--timeout S]  run every detection through the engine, report failures and their causes"},
     {0, 0, 0},
 };

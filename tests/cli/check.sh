@@ -55,4 +55,9 @@ cp "$tmp/c/detections/endpoint/g.yml" "$tmp/own/detections/"
 grep -q "unknown lookup 'colors.csv'" "$tmp/out" || fail "no unknown lookup cause: $(cat "$tmp/out")"
 (cd "$tmp/own" && "$splite" check --db "$tmp/t.db" --lookups lk > "$tmp/out" 2>&1) || fail "--lookups not used: $(cat "$tmp/out")"
 "$splite" check --format xml > /dev/null 2>&1 && fail "bad --format accepted"
+# --timeout interrupts a long execution (a large cross join of generated rows)
+det h "Slow One" 8 '| makeresults count=3000 | eval k=1 | join max=0 k [| makeresults count=3000 | eval k=1 | eval j=random()] | stats count'
+mkdir -p "$tmp/slow/detections"; cp "$tmp/c/detections/endpoint/h.yml" "$tmp/slow/detections/"
+"$splite" check --db "$tmp/t.db" --corpus "$tmp/slow" --timeout 0.2 > "$tmp/out" 2>&1
+grep -q "FAIL  execute .*took longer than 0.2 s" "$tmp/out" || fail "no timeout: $(cat "$tmp/out")"
 exit 0
