@@ -4,7 +4,8 @@
  * Each output field becomes a correlated subquery over the lookup's table
  * (spl_lookup.h): the rows whose match fields equal the event's values
  * (any value of a multivalue field; '*' patterns for WILDCARD fields;
- * case-insensitive unless the definition is case-sensitive), in file order,
+ * CIDR ranges for CIDR fields; case-insensitive unless the definition is
+ * case-sensitive), in file order,
  * at most max_matches of them; several matches give a multivalue. With
  * min_matches > 0 and default_match, an event whose match fields are all
  * present but found nothing gets default_match. OUTPUT (also the default,
@@ -171,7 +172,7 @@ int spl_cmd_lookup(spl_cmd_ctx *c)
         }
     }
     for (int k = 0; k < nin; k++)
-        if (!spl_lookup_is_wild(d, in[k].tfield)) spl_lookup_index(store_db(tr->st), d, in[k].tfield);
+        if (!spl_lookup_is_wild(d, in[k].tfield) && !spl_lookup_is_cidr(d, in[k].tfield)) spl_lookup_index(store_db(tr->st), d, in[k].tfield);
 
     /* name the rows so far, then one subquery per output field */
     spl_tr_flush(tr, -1, NULL);
@@ -183,7 +184,11 @@ int spl_cmd_lookup(spl_cmd_ctx *c)
         const char *x = ec ? ec->sql : "NULL";
         sbuf_printf(&from, " JOIN json_each(spl_mv_json(%s)) AS v%d ON ", x, k);
         sbuf_printf(&present, "%s%s IS NOT NULL", k ? " AND " : "", x);
-        if (spl_lookup_is_wild(d, in[k].tfield)) {
+        if (spl_lookup_is_cidr(d, in[k].tfield)) {
+            sbuf_printf(&from, "spl_cidrmatch(lk.");
+            sbuf_add_sql_ident(&from, in[k].tfield);
+            sbuf_printf(&from, ", v%d.value)", k);
+        } else if (spl_lookup_is_wild(d, in[k].tfield)) {
             char *pn = xasprintf("%s#pat", in[k].tfield);
             sbuf_printf(&from, "v%d.value %s lk.", k, d->case_sensitive ? "GLOB" : "LIKE");
             sbuf_add_sql_ident(&from, pn);

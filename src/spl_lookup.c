@@ -30,6 +30,8 @@ static void def_free(spl_lookup_def *d)
     free(d->fields);
     for (int i = 0; i < d->nwild; i++) free(d->wild[i]);
     free(d->wild);
+    for (int i = 0; i < d->ncidr; i++) free(d->cidr[i]);
+    free(d->cidr);
     free(d->default_match);
     free(d->file);
     free(d->external);
@@ -118,22 +120,26 @@ static int load_def(spl_lookups *l, const char *dir, const char *path, char **er
     }
     if ((s = yamlu_get_str(&doc, root, "default_match"))) d.default_match = xstrdup(s);
     if ((s = yamlu_get_str(&doc, root, "match_type"))) {
-        /* WILDCARD(a), WILDCARD(b), CIDR(c): only WILDCARD is supported */
+        /* WILDCARD(a), WILDCARD(b), CIDR(c) */
         const char *p = s;
         while ((p = strchr(p, '('))) {
             const char *kw = p;
             while (kw > s && isalpha((unsigned char)kw[-1])) kw--;
             const char *e = strchr(p, ')');
             if (!e) break;
-            if ((size_t)(p - kw) == 8 && !strncasecmp(kw, "WILDCARD", 8)) {
+            int is_wild = (size_t)(p - kw) == 8 && !strncasecmp(kw, "WILDCARD", 8);
+            int is_cidr = (size_t)(p - kw) == 4 && !strncasecmp(kw, "CIDR", 4);
+            if (is_wild || is_cidr) {
                 char **one = NULL;
                 int n1 = 0;
                 char *inner = xstrndup(p + 1, (size_t)(e - p - 1));
                 split_list(inner, &one, &n1);
                 free(inner);
                 for (int i = 0; i < n1; i++) {
-                    d.wild = xrealloc(d.wild, sizeof *d.wild * (size_t)(d.nwild + 1));
-                    d.wild[d.nwild++] = one[i];
+                    char ***lst = is_wild ? &d.wild : &d.cidr;
+                    int *cnt = is_wild ? &d.nwild : &d.ncidr;
+                    *lst = xrealloc(*lst, sizeof **lst * (size_t)(*cnt + 1));
+                    (*lst)[(*cnt)++] = one[i];
                 }
                 free(one);
             }
@@ -254,6 +260,13 @@ char *spl_lookup_pattern_sql(const spl_lookup_def *d, const char *x)
     if (d->case_sensitive)
         return xasprintf("replace(replace(%s, '[', '[[]'), '?', '[?]')", x);
     return xasprintf("replace(replace(replace(replace(%s, '\\', '\\\\'), '%%', '\\%%'), '_', '\\_'), '*', '%%')", x);
+}
+
+int spl_lookup_is_cidr(const spl_lookup_def *d, const char *field)
+{
+    for (int i = 0; i < d->ncidr; i++)
+        if (!strcmp(d->cidr[i], field)) return 1;
+    return 0;
 }
 
 char *spl_lookup_table_sql(sqlite3 *db, const spl_lookup_def *d)

@@ -18,6 +18,8 @@ typedef struct spl_lookup_def {
     int nfields;
     char **wild;          /* WILDCARD(field) match types */
     int nwild;
+    char **cidr;          /* CIDR(field) match types: values are IPv4/IPv6 ranges */
+    int ncidr;
     int case_sensitive;   /* case_sensitive_match (default true) */
     int min_matches;      /* default 0 */
     int max_matches;      /* default 1000 */
@@ -41,6 +43,8 @@ int spl_lookups_load_dir(spl_lookups *l, const char *dir, int optional, char **e
 const spl_lookup_def *spl_lookups_find(const spl_lookups *l, const char *name);
 /* 1 if field is matched with wildcards in d. */
 int spl_lookup_is_wild(const spl_lookup_def *d, const char *field);
+/* 1 if field holds CIDR ranges (match_type CIDR(field)) in d. */
+int spl_lookup_is_cidr(const spl_lookup_def *d, const char *field);
 
 /* A table outputlookup wrote into the database (main."lookup:NAME")
  * replaces the definition's file: lookups read it from then on. */
