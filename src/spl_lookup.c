@@ -110,7 +110,19 @@ static int load_def(spl_lookups *l, const char *dir, const char *path, char **er
     }
     if ((s = yamlu_get_str(&doc, root, "collection")) && *s) d.collection = xstrdup(s);
     if ((s = yamlu_get_str(&doc, root, "external")) && *s) d.external = xstrdup(s);
-    if ((s = yamlu_get_str(&doc, root, "fields_list"))) split_list(s, &d.fields, &d.nfields);
+    if ((s = yamlu_get_str(&doc, root, "fields_list"))) {
+        split_list(s, &d.fields, &d.nfields);
+        /* a field listed twice is one column */
+        for (int i = 0; i < d.nfields; i++)
+            for (int k = i + 1; k < d.nfields;)
+                if (!strcmp(d.fields[i], d.fields[k])) {
+                    free(d.fields[k]);
+                    memmove(&d.fields[k], &d.fields[k + 1], sizeof *d.fields * (size_t)(d.nfields - k - 1));
+                    d.nfields--;
+                } else {
+                    k++;
+                }
+    }
     if ((s = yamlu_get_str(&doc, root, "case_sensitive_match"))) d.case_sensitive = yes(s);
     if ((s = yamlu_get_str(&doc, root, "min_matches"))) d.min_matches = atoi(s);
     if ((s = yamlu_get_str(&doc, root, "max_matches"))) {
