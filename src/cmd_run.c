@@ -97,17 +97,21 @@ int cmd_run(cli_env *env, int argc, char **argv)
     spl_macros macros;
     spl_macros_init(&macros);
     dm_registry *dms = NULL;
+    spl_lookups lookups;
+    spl_lookups_init(&lookups);
     if (!st) {
         fprintf(stderr, "splite: %s\n", err);
         free(err);
         rc = 1;
         goto out;
     }
-    if (spl_cli_load_macros(env, &macros) || spl_cli_load_datamodels(env, &dms)) {
+    if (spl_cli_load_macros(env, &macros) || spl_cli_load_datamodels(env, &dms) ||
+        spl_cli_load_lookups(env, &lookups)) {
         rc = 1;
         goto out;
     }
     o.datamodels = dms;
+    o.lookups = &lookups;
     long total_risk = 0, total_notable = 0, failed = 0;
     for (size_t i = 0; i < set.n; i++) {
         detection *d = set.v[i];
@@ -134,6 +138,7 @@ int cmd_run(cli_env *env, int argc, char **argv)
 out:
     spl_macros_free(&macros);
     dm_free(dms);
+    spl_lookups_free(&lookups);
     store_close(st);
     detection_set_free(&set);
     free(def);

@@ -93,9 +93,11 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
     spl_macros macros;
     spl_macros_init(&macros);
     dm_registry *dms = NULL;
+    spl_lookups lookups;
+    spl_lookups_init(&lookups);
     store *st = store_open(env->db_path, &err);
     if (!st || spl_cli_load_macros(env, &macros) || spl_cli_load_datamodels(env, &dms) ||
-        risk_store_init(store_db(st), &err)) {
+        spl_cli_load_lookups(env, &lookups) || risk_store_init(store_db(st), &err)) {
         if (err) fprintf(stderr, "splite: %s\n", err);
         free(err);
         rc = 1;
@@ -124,7 +126,7 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
             continue;
         }
         for (size_t k = 0; k < n; k++) {
-            detect_run_opts o = {.now = due[k], .scheduled = due[k], .datamodels = dms};
+            detect_run_opts o = {.now = due[k], .scheduled = due[k], .datamodels = dms, .lookups = &lookups};
             detect_run_result r;
             int bad = detect_run_one(st, &macros, d, &o, &r);
             runs++;
@@ -154,6 +156,7 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
 out:
     spl_macros_free(&macros);
     dm_free(dms);
+    spl_lookups_free(&lookups);
     store_close(st);
     detection_set_free(&set);
     free(def);

@@ -128,7 +128,10 @@ int cmd_test(cli_env *env, int argc, char **argv)
     spl_macros macros;
     spl_macros_init(&macros);
     dm_registry *dms = NULL;
-    if (spl_cli_load_macros(env, &macros) || spl_cli_load_datamodels(env, &dms)) {
+    spl_lookups lookups;
+    spl_lookups_init(&lookups);
+    if (spl_cli_load_macros(env, &macros) || spl_cli_load_datamodels(env, &dms) ||
+        spl_cli_load_lookups(env, &lookups)) {
         rc = 1;
         goto out;
     }
@@ -152,7 +155,7 @@ int cmd_test(cli_env *env, int argc, char **argv)
             if (!st) {
                 c->message = err;
             } else if (test_load(st, d, t, root, &c->message) == 0) {
-                detect_run_opts o = {.all_time = 1, .collect = 1, .datamodels = dms};
+                detect_run_opts o = {.all_time = 1, .collect = 1, .datamodels = dms, .lookups = &lookups};
                 detect_run_result r;
                 if (detect_run_one(st, &macros, d, &o, &r)) {
                     c->message = xasprintf("%s failed: %s", r.stage, r.error ? r.error : "");
@@ -190,6 +193,7 @@ int cmd_test(cli_env *env, int argc, char **argv)
 out:
     spl_macros_free(&macros);
     dm_free(dms);
+    spl_lookups_free(&lookups);
     detection_set_free(&set);
     free(def);
     free(def_root);

@@ -220,6 +220,8 @@ void spl_alias_apply(spl_tr *tr)
         int mv;
         if (resolve(&a, f, UINT_MAX, &sql, &mv)) break;
         spl_tr_set(tr, f, sql, mv);
+        spl_col *col = spl_tr_find(tr, f);
+        if (col) col->weak = 1;
     }
     for (int i = 0; i < a.nmemo; i++) { free(a.memo[i].field); free(a.memo[i].sql); }
     free(a.memo);

@@ -45,6 +45,21 @@ int spl_cli_load_macros(cli_env *env, spl_macros *m)
     return 0;
 }
 
+int spl_cli_load_lookups(cli_env *env, spl_lookups *l)
+{
+    char *err = NULL;
+    char *dir = cli_home_path(env, "lookups");
+    int rc = spl_lookups_load_dir(l, dir, 1, &err);
+    free(dir);
+    for (int i = 0; !rc && i < env->n_lookup_dirs; i++) rc = spl_lookups_load_dir(l, env->lookup_dirs[i], 0, &err);
+    if (rc) {
+        fprintf(stderr, "splite: %s\n", err);
+        free(err);
+        return -1;
+    }
+    return 0;
+}
+
 static int opt_value(int argc, char **argv, int *i, const char *name, const char **val)
 {
     size_t n = strlen(name);
@@ -64,6 +79,7 @@ int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char 
 {
     memset(c, 0, sizeof *c);
     spl_macros_init(&c->macros);
+    spl_lookups_init(&c->lookups);
     /* times are UTC unless TZ says otherwise */
     if (!getenv("TZ")) {
         setenv("TZ", "UTC", 0);
@@ -107,9 +123,10 @@ int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char 
     } else {
         c->opts.now = util_now();
     }
-    if (spl_cli_load_macros(env, &c->macros)) return 1;
+    if (spl_cli_load_macros(env, &c->macros) || spl_cli_load_lookups(env, &c->lookups)) return 1;
     if (spl_cli_load_datamodels(env, &c->datamodels)) return 1;
     c->opts.datamodels = c->datamodels;
+    c->opts.lookups = &c->lookups;
     char *err = NULL;
     c->st = store_open(env->db_path, &err);
     if (!c->st) {
@@ -135,4 +152,5 @@ void spl_cli_done(spl_cli *c)
     if (c->st) store_close(c->st);
     spl_macros_free(&c->macros);
     dm_free(c->datamodels);
+    spl_lookups_free(&c->lookups);
 }

@@ -6,6 +6,7 @@
 #define SPLITE_SPL_CLI_H
 #include "cli.h"
 #include "spl.h"
+#include "spl_lookup.h"
 
 typedef struct spl_cli {
     spl_opts opts;
@@ -14,6 +15,7 @@ typedef struct spl_cli {
     store *st;
     spl_macros macros;
     struct dm_registry *datamodels; /* NULL when the home has no datamodels/ */
+    spl_lookups lookups;
     spl_query *q;
 } spl_cli;
 
@@ -26,4 +28,6 @@ int spl_cli_load_macros(cli_env *env, spl_macros *m);
 /* Load the home's datamodels/ into *out (NULL when the directory does not
  * exist). Returns 0, or -1 after printing the error (file and line). */
 int spl_cli_load_datamodels(cli_env *env, struct dm_registry **out);
+/* Load the shipped lookups/ and env->lookup_dirs into l (later ones win). */
+int spl_cli_load_lookups(cli_env *env, spl_lookups *l);
 #endif

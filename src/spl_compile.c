@@ -138,6 +138,8 @@ static void collect_refs(spl_tr *tr, const seg *sg, const char *text)
 
 static void tr_free(spl_tr *tr)
 {
+    for (int i = 0; i < tr->npre; i++) free(tr->pre[i]);
+    free(tr->pre);
     sbuf_free(&tr->ctes);
     free(tr->from);
     for (int i = 0; i < tr->ncols; i++) { free(tr->cols[i].name); free(tr->cols[i].sql); }
@@ -162,6 +164,8 @@ void spl_query_free(spl_query *q)
     free(q->cols);
     free(q->col_mv);
     free(q->expanded);
+    for (int i = 0; i < q->npre; i++) free(q->pre[i]);
+    free(q->pre);
     free(q);
 }
 
@@ -315,6 +319,7 @@ int spl_tr_subsearch(spl_tr *parent, size_t start, size_t end, int subpipe, spl_
     child->latest = parent->latest;
     child->has_earliest = parent->has_earliest;
     child->has_latest = parent->has_latest;
+    child->macros = parent->macros;
     child->subpipe = subpipe;
     /* share parameter numbering and CTE names */
     child->params = parent->params;
@@ -382,6 +387,7 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
     spl_tr tr = {0};
     tr.st = st;
     tr.opts = o;
+    tr.macros = macros;
     tr.err = err;
     tr.text = q;
     tr.now = o && o->now > 0 ? o->now : util_now();
@@ -437,6 +443,10 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         }
         r->events = tr.events;
         r->expanded = q;
+        r->pre = tr.pre;
+        r->npre = tr.npre;
+        tr.pre = NULL;
+        tr.npre = 0;
         q = NULL;
         *out = r;
         rc = 0;

@@ -90,6 +90,8 @@ typedef struct spl_col {
     char *name;   /* field name, case-sensitive */
     char *sql;    /* SQL expression for it at the current level */
     int mv;       /* may hold a multivalue BLOB */
+    int weak;     /* a search-time alias: a later xmlkv/spath extraction of
+                     the same name takes precedence over it */
 } spl_col;
 
 typedef struct spl_ord {
@@ -132,6 +134,11 @@ typedef struct spl_tr {
     double now;
     double earliest, latest;  /* from options and the first search */
     int has_earliest, has_latest;
+    /* statements run before the query, in order, with its parameters
+     * (outputlookup writes its table this way) */
+    char **pre;
+    int npre;
+    const spl_macros *macros; /* the query's macros (map expands its search with them) */
     int time_applied;         /* the time range is in a WHERE already */
     spl_dyn *dyn;             /* on-demand field sources of this level */
     int ndyn;

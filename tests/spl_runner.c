@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include "datamodel.h"
 #include "spl.h"
+#include "spl_lookup.h"
 #include "spl_output.h"
 #include "store.h"
 #include "timeparse.h"
@@ -237,6 +238,7 @@ static void print_rows(const char *title, json_t **v, int n)
 
 static spl_macros *g_macros;
 static const dm_registry *g_datamodels;
+static spl_lookups *g_lookups;
 
 static int run_case(const tcase *c, store *st, const char *file)
 {
@@ -245,6 +247,7 @@ static int run_case(const tcase *c, store *st, const char *file)
     o.datamodels = g_datamodels;
     o.earliest = c->earliest;
     o.latest = c->latest;
+    o.lookups = g_lookups;
     spl_query *q = NULL;
     spl_error e = {0};
     int ok = 1;
@@ -430,6 +433,12 @@ int main(int argc, char **argv)
     if (!dms) { fprintf(stderr, "%s\n", err); return 1; }
     free(ddir);
     g_datamodels = dms;
+    spl_lookups lk;
+    spl_lookups_init(&lk);
+    char *ldir = xasprintf("%s/lookups", dir);
+    if (spl_lookups_load_dir(&lk, ldir, 1, &err)) { fprintf(stderr, "%s\n", err); return 1; }
+    free(ldir);
+    g_lookups = &lk;
     DIR *d = opendir(dir);
     if (!d) { fprintf(stderr, "%s: cannot open\n", dir); return 2; }
     char **files = NULL;
@@ -452,6 +461,7 @@ int main(int argc, char **argv)
     free(files);
     spl_macros_free(&m);
     dm_free(dms);
+    spl_lookups_free(&lk);
     printf("spl tests: %d passed, %d failed\n", pass, fail);
     return fail ? 1 : 0;
 }
