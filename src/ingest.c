@@ -532,7 +532,9 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
     }
     /* A file much larger than what is stored: load without the metadata
      * indexes and build them once at the end. */
-    int bulk = !is_stdin && size > (8 << 20) && size / 600 > 2 * (long long)store_approx_events(st);
+    const char *bulk_env = getenv("SPLITE_BULK_MIN_BYTES"); /* tests lower it */
+    long long bulk_min = bulk_env ? atoll(bulk_env) : (8 << 20);
+    int bulk = !is_stdin && size > bulk_min && size / 600 > 2 * (long long)store_approx_events(st);
     if (bulk && store_drop_indexes(st)) bulk = 0;
     in.progress = !o->quiet && util_isatty(2);
     const char *abort_env = getenv("SPLITE_TEST_CRASH_AFTER");
