@@ -8,6 +8,8 @@ typedef struct cli_env {
     const char *db_path;        /* --db, $SPLITE_DB, else ./splite.db */
     const char *macro_dirs[16]; /* --macros DIR (repeatable), in order */
     int n_macro_dirs;
+    const char *lookup_dirs[16]; /* --lookups DIR (repeatable), in order */
+    int n_lookup_dirs;
     const char *home;           /* the project tree: $SPLITE_HOME, else the
                                    source tree splite was built from */
 } cli_env;
@@ -23,7 +25,7 @@ typedef struct cli_command {
 /* The subcommand table (cmd_registry.c), terminated by a NULL name. */
 extern const cli_command cli_commands[];
 
-/* Parse an option shared by all subcommands (--db PATH, --macros DIR) at
+/* Parse an option shared by all subcommands (--db PATH, --macros DIR, --lookups DIR) at
  * argv[*i]; returns 1 and advances *i when it was one, 0 otherwise, -1 when
  * its value is missing. */
 int cli_common_option(cli_env *env, int argc, char **argv, int *i);

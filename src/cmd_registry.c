@@ -10,6 +10,7 @@ int cmd_schedule(cli_env *env, int argc, char **argv);
 int cmd_runs(cli_env *env, int argc, char **argv);
 int cmd_search(cli_env *env, int argc, char **argv);
 int cmd_sql(cli_env *env, int argc, char **argv);
+int cmd_check(cli_env *env, int argc, char **argv);
 
 const cli_command cli_commands[] = {
     {"ingest", cmd_ingest, "[--index I] [--sourcetype ST] [--source S] [--host H] [--format F] [--force] FILE...  load log files"},
@@ -21,5 +22,6 @@ const cli_command cli_commands[] = {
     {"runs", cmd_runs, "[--limit N]  recent detection runs and their status"},
     {"search", cmd_search, "[--earliest T] [--latest T] [--now T] [--format table|jsonl|csv] 'SPL'  run an SPL search"},
     {"sql", cmd_sql, "[--earliest T] [--latest T] [--now T] 'SPL'  print the SQL an SPL search translates to"},
+    {"check", cmd_check, "[--corpus DIR] [--lookups DIR] [--format table|jsonl] [--timeout S]  run every detection through the engine, report failures and their causes"},
     {0, 0, 0},
 };

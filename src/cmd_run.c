@@ -3,6 +3,7 @@
  * notables they produce. A detection that fails is reported with its file
  * and does not stop the others; the exit status is then 1. */
 #include "cli.h"
+#include "datamodel.h"
 #include "detect_print.h"
 #include "detect_run.h"
 #include "spl_cli.h"
@@ -95,16 +96,22 @@ int cmd_run(cli_env *env, int argc, char **argv)
     store *st = store_open(env->db_path, &err);
     spl_macros macros;
     spl_macros_init(&macros);
+    dm_registry *dms = NULL;
+    spl_lookups lookups;
+    spl_lookups_init(&lookups);
     if (!st) {
         fprintf(stderr, "splite: %s\n", err);
         free(err);
         rc = 1;
         goto out;
     }
-    if (spl_cli_load_macros(env, &macros)) {
+    if (spl_cli_load_macros(env, &macros) || spl_cli_load_datamodels(env, &dms) ||
+        spl_cli_load_lookups(env, &lookups)) {
         rc = 1;
         goto out;
     }
+    o.datamodels = dms;
+    o.lookups = &lookups;
     long total_risk = 0, total_notable = 0, failed = 0;
     for (size_t i = 0; i < set.n; i++) {
         detection *d = set.v[i];
@@ -130,6 +137,8 @@ int cmd_run(cli_env *env, int argc, char **argv)
     if (failed) rc = 1;
 out:
     spl_macros_free(&macros);
+    dm_free(dms);
+    spl_lookups_free(&lookups);
     store_close(st);
     detection_set_free(&set);
     free(def);

@@ -5,6 +5,7 @@
  * and the risk events / notables it makes are well formed. Prints a summary
  * table; --junit FILE writes JUnit XML. */
 #include "cli.h"
+#include "datamodel.h"
 #include "detect_check.h"
 #include "detect_run.h"
 #include "ingest.h"
@@ -126,7 +127,11 @@ int cmd_test(cli_env *env, int argc, char **argv)
     free(deploy_dir);
     spl_macros macros;
     spl_macros_init(&macros);
-    if (spl_cli_load_macros(env, &macros)) {
+    dm_registry *dms = NULL;
+    spl_lookups lookups;
+    spl_lookups_init(&lookups);
+    if (spl_cli_load_macros(env, &macros) || spl_cli_load_datamodels(env, &dms) ||
+        spl_cli_load_lookups(env, &lookups)) {
         rc = 1;
         goto out;
     }
@@ -150,7 +155,7 @@ int cmd_test(cli_env *env, int argc, char **argv)
             if (!st) {
                 c->message = err;
             } else if (test_load(st, d, t, root, &c->message) == 0) {
-                detect_run_opts o = {.all_time = 1, .collect = 1};
+                detect_run_opts o = {.all_time = 1, .collect = 1, .datamodels = dms, .lookups = &lookups};
                 detect_run_result r;
                 if (detect_run_one(st, &macros, d, &o, &r)) {
                     c->message = xasprintf("%s failed: %s", r.stage, r.error ? r.error : "");
@@ -187,6 +192,8 @@ int cmd_test(cli_env *env, int argc, char **argv)
     free(tc);
 out:
     spl_macros_free(&macros);
+    dm_free(dms);
+    spl_lookups_free(&lookups);
     detection_set_free(&set);
     free(def);
     free(def_root);

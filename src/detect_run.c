@@ -80,6 +80,8 @@ int detect_run_one(store *st, const spl_macros *macros, const detection *d, cons
     /* window */
     spl_opts so = {0};
     so.now = now;
+    so.datamodels = o->datamodels;
+    so.lookups = o->lookups;
     char e_buf[64], l_buf[64];
     if (o->all_time) {
         r->earliest = 0;

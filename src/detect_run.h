@@ -17,6 +17,8 @@ typedef struct detect_run_opts {
     double now;            /* reference time (also the scheduled time) */
     double scheduled;      /* scheduled time recorded in runs (0: now) */
     int collect;           /* keep the risk events in the result */
+    const struct dm_registry *datamodels; /* data models and aliases (may be NULL) */
+    const struct spl_lookups *lookups; /* lookup definitions, or NULL */
 } detect_run_opts;
 
 typedef struct detect_run_result {

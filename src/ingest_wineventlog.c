@@ -5,6 +5,7 @@
  *   LogName=Security                  <- Key=Value header lines
  *   EventCode=4688
  *   ComputerName=host.example.local   <- also the event's host
+ *                                        (LogName gives source WinEventLog:<LogName>)
  *   Message=A new process has been created.
  *                                     <- Message runs to the end of the event,
  *   Creator Subject:                     blank lines included
@@ -223,6 +224,13 @@ static int wel_flush(wel_state *st, struct ingest *in)
                 event_add(ev, line, klen, v, vlen);
                 if (klen == 12 && !memcmp(line, "ComputerName", 12))
                     ev->host = event_strndup(ev, v, vlen);
+                if (klen == 7 && !memcmp(line, "LogName", 7)) {
+                    /* the forwarder's source: WinEventLog:<LogName> (--source
+                     * and a manifest's source still win, see ingest_emit) */
+                    char *src = xasprintf("WinEventLog:%.*s", (int)vlen, v);
+                    ev->source = event_strndup(ev, src, strlen(src));
+                    free(src);
+                }
             }
         }
         pos = next;

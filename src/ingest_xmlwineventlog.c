@@ -18,7 +18,8 @@
  * Lines are parsed by the fast scanner in xmlscan.c; a line it does not
  * accept (anything beyond the plain subset, or malformed) is parsed by expat,
  * which gives the same fields or the error. Entities are decoded; host comes
- * from Computer. */
+ * from Computer; source defaults to XmlWinEventLog:<Channel> as Splunk's
+ * forwarder sets it. */
 #include "ingest.h"
 #include "timeparse.h"
 #include "util.h"
@@ -198,6 +199,13 @@ static void XMLCALL xw_end(void *ud, const XML_Char *name)
                        !strcmp(name, "Opcode") || !strcmp(name, "Keywords") || !strcmp(name, "EventRecordID") ||
                        !strcmp(name, "Channel")) {
                 xw_add(s, name, txt, tlen);
+                if (!strcmp(name, "Channel") && tlen) {
+                    /* the forwarder's source: XmlWinEventLog:<Channel> (--source
+                     * and a manifest's source still win, see ingest_emit) */
+                    char *src = xasprintf("XmlWinEventLog:%.*s", (int)tlen, txt);
+                    s->ev.source = event_strndup(&s->ev, src, strlen(src));
+                    free(src);
+                }
             }
             break;
         case XW_EVENTDATA:

@@ -117,8 +117,6 @@ typedef struct rb_cache {
     rb_entry e[RB_CACHE];
     unsigned long clock;
     ZSTD_DCtx *dctx;
-    sqlite3_stmt *get;
-    sqlite3 *db;
 } rb_cache;
 
 static void rb_cache_free(void *p)
@@ -126,7 +124,6 @@ static void rb_cache_free(void *p)
     rb_cache *c = p;
     for (int i = 0; i < RB_CACHE; i++) free(c->e[i].data);
     ZSTD_freeDCtx(c->dctx);
-    sqlite3_finalize(c->get);
     free(c);
 }
 
@@ -141,20 +138,15 @@ static rb_entry *rb_load(rb_cache *c, sqlite3 *db, sqlite3_int64 blk)
         }
         if (c->e[i].used < victim->used) victim = &c->e[i];
     }
-    if (c->get && c->db != db) {
-        sqlite3_finalize(c->get);
-        c->get = NULL;
-    }
-    if (!c->get) {
-        if (sqlite3_prepare_v2(db, "SELECT data FROM raw_blocks WHERE id = ?1", -1, &c->get, NULL) != SQLITE_OK)
-            return NULL;
-        c->db = db;
-    }
-    sqlite3_bind_int64(c->get, 1, blk);
+    /* No statement is kept between calls: a cached one would keep the
+     * connection from closing (its finalizer runs only at close). */
+    sqlite3_stmt *get;
+    if (sqlite3_prepare_v2(db, "SELECT data FROM raw_blocks WHERE id = ?1", -1, &get, NULL) != SQLITE_OK) return NULL;
+    sqlite3_bind_int64(get, 1, blk);
     rb_entry *out = NULL;
-    if (sqlite3_step(c->get) == SQLITE_ROW) {
-        const void *src = sqlite3_column_blob(c->get, 0);
-        size_t srclen = (size_t)sqlite3_column_bytes(c->get, 0);
+    if (sqlite3_step(get) == SQLITE_ROW) {
+        const void *src = sqlite3_column_blob(get, 0);
+        size_t srclen = (size_t)sqlite3_column_bytes(get, 0);
         unsigned long long size = ZSTD_getFrameContentSize(src, srclen);
         if (size != ZSTD_CONTENTSIZE_ERROR && size != ZSTD_CONTENTSIZE_UNKNOWN && size < (1ULL << 31)) {
             char *buf = xmalloc((size_t)size + 1);
@@ -171,7 +163,7 @@ static rb_entry *rb_load(rb_cache *c, sqlite3 *db, sqlite3_int64 blk)
             }
         }
     }
-    sqlite3_reset(c->get);
+    sqlite3_finalize(get);
     return out;
 }
 

@@ -14,6 +14,7 @@ typedef struct spl_error {
     size_t off;      /* byte offset into text */
     int has_pos;
     char *text;      /* the text the offset refers to (expanded query) */
+    int syntax;      /* 1: a lexical or grammar error (not a translation one) */
 } spl_error;
 /* Forget the message (the text stays). */
 void spl_error_clear(spl_error *e);
@@ -22,9 +23,17 @@ void spl_error_free(spl_error *e);
 /* "error: MSG\n at line L, column C:\n  LINE\n  ^" (caller frees). */
 char *spl_error_format(const spl_error *e);
 
+struct dm_registry;
+struct spl_lookups;
+
 typedef struct spl_opts {
     const char *earliest, *latest; /* time modifiers from the command line */
     double now;                    /* reference time for relative modifiers */
+    /* data models and search-time field aliases (datamodels/, see
+     * docs/DATAMODELS.md); NULL: no aliases, and tstats over a data model is
+     * an error. Loaded once by the caller, read-only here. */
+    const struct dm_registry *datamodels;
+    const struct spl_lookups *lookups; /* lookup definitions (spl_lookup.h), or NULL */
 } spl_opts;
 
 /* One bound parameter of the generated SQL (?1, ?2, ...). */
@@ -44,6 +53,8 @@ typedef struct spl_query {
     int ncols;
     int events;         /* 1 when results are events (raw search results) */
     char *expanded;     /* the query after macro expansion */
+    char **pre;         /* statements spl_run runs first (same parameters) */
+    int npre;
 } spl_query;
 
 /* Compile text. macros may be NULL (no macros known). Returns 0, or -1 with

@@ -105,6 +105,7 @@ void spl_pctx_error_at(spl_pctx *P, size_t off, const char *fmt, ...)
     va_end(ap);
     P->err->off = off;
     P->err->has_pos = 1;
+    P->err->syntax = 1;
 }
 
 void spl_pctx_syntax_error(spl_pctx *P, const spl_token *t)
@@ -161,6 +162,7 @@ void spl_error_clear(spl_error *e)
     e->msg = NULL;
     e->has_pos = 0;
     e->off = 0;
+    e->syntax = 0;
 }
 
 void spl_error_free(spl_error *e)

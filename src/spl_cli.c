@@ -4,8 +4,30 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
+#include "datamodel.h"
 #include "spl_cli.h"
 #include "util.h"
+
+int spl_cli_load_datamodels(cli_env *env, dm_registry **out)
+{
+    *out = NULL;
+    char *dir = cli_home_path(env, "datamodels");
+    struct stat sb;
+    if (stat(dir, &sb) != 0) {
+        free(dir);
+        return 0;
+    }
+    char *err = NULL;
+    *out = dm_load_dir(dir, &err);
+    free(dir);
+    if (!*out) {
+        fprintf(stderr, "splite: %s\n", err ? err : "cannot load the data models");
+        free(err);
+        return -1;
+    }
+    return 0;
+}
 
 int spl_cli_load_macros(cli_env *env, spl_macros *m)
 {
@@ -15,6 +37,21 @@ int spl_cli_load_macros(cli_env *env, spl_macros *m)
     free(dir);
     for (int i = 0; !rc && i < env->n_macro_dirs; i++)
         rc = spl_macros_load_dir(m, env->macro_dirs[i], 0, &err);
+    if (rc) {
+        fprintf(stderr, "splite: %s\n", err);
+        free(err);
+        return -1;
+    }
+    return 0;
+}
+
+int spl_cli_load_lookups(cli_env *env, spl_lookups *l)
+{
+    char *err = NULL;
+    char *dir = cli_home_path(env, "lookups");
+    int rc = spl_lookups_load_dir(l, dir, 1, &err);
+    free(dir);
+    for (int i = 0; !rc && i < env->n_lookup_dirs; i++) rc = spl_lookups_load_dir(l, env->lookup_dirs[i], 0, &err);
     if (rc) {
         fprintf(stderr, "splite: %s\n", err);
         free(err);
@@ -42,6 +79,7 @@ int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char 
 {
     memset(c, 0, sizeof *c);
     spl_macros_init(&c->macros);
+    spl_lookups_init(&c->lookups);
     /* times are UTC unless TZ says otherwise */
     if (!getenv("TZ")) {
         setenv("TZ", "UTC", 0);
@@ -85,7 +123,10 @@ int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char 
     } else {
         c->opts.now = util_now();
     }
-    if (spl_cli_load_macros(env, &c->macros)) return 1;
+    if (spl_cli_load_macros(env, &c->macros) || spl_cli_load_lookups(env, &c->lookups)) return 1;
+    if (spl_cli_load_datamodels(env, &c->datamodels)) return 1;
+    c->opts.datamodels = c->datamodels;
+    c->opts.lookups = &c->lookups;
     char *err = NULL;
     c->st = store_open(env->db_path, &err);
     if (!c->st) {
@@ -110,4 +151,6 @@ void spl_cli_done(spl_cli *c)
     spl_query_free(c->q);
     if (c->st) store_close(c->st);
     spl_macros_free(&c->macros);
+    dm_free(c->datamodels);
+    spl_lookups_free(&c->lookups);
 }

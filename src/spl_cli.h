@@ -6,6 +6,7 @@
 #define SPLITE_SPL_CLI_H
 #include "cli.h"
 #include "spl.h"
+#include "spl_lookup.h"
 
 typedef struct spl_cli {
     spl_opts opts;
@@ -13,6 +14,8 @@ typedef struct spl_cli {
     const char *query;
     store *st;
     spl_macros macros;
+    struct dm_registry *datamodels; /* NULL when the home has no datamodels/ */
+    spl_lookups lookups;
     spl_query *q;
 } spl_cli;
 
@@ -22,4 +25,9 @@ int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char 
 void spl_cli_done(spl_cli *c);
 /* Load the shipped macros/ and env->macro_dirs into m. */
 int spl_cli_load_macros(cli_env *env, spl_macros *m);
+/* Load the home's datamodels/ into *out (NULL when the directory does not
+ * exist). Returns 0, or -1 after printing the error (file and line). */
+int spl_cli_load_datamodels(cli_env *env, struct dm_registry **out);
+/* Load the shipped lookups/ and env->lookup_dirs into l (later ones win). */
+int spl_cli_load_lookups(cli_env *env, spl_lookups *l);
 #endif

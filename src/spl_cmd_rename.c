@@ -18,26 +18,59 @@ static void rename_one(spl_tr *tr, int idx, const char *newname)
     free(old);
 }
 
+/* Adjacent name tokens with nothing between them form one name, as in
+ * Splunk: `rename "Authentication".* AS *` (what drop_dm_object_name
+ * expands to when given a quoted argument). */
+static void join_adjacent(const spl_toks *in, spl_toks *out, char ***texts)
+{
+    out->v = xcalloc((size_t)in->n + 1, sizeof *out->v);
+    *texts = xcalloc((size_t)in->n + 1, sizeof **texts);
+    for (int i = 0; i < in->n; i++) {
+        const spl_token *t = &in->v[i];
+        int name = t->type == TK_WORD || t->type == TK_STRING;
+        spl_token *prev = out->n ? &out->v[out->n - 1] : NULL;
+        int pname = prev && (prev->type == TK_WORD || prev->type == TK_STRING);
+        if (name && pname && prev->off + prev->n == t->off && !spl_tok_is(t, "as", 1) && !spl_tok_is(prev, "as", 1)) {
+            char *a = (*texts)[out->n - 1] ? (*texts)[out->n - 1] : spl_tok_text(prev);
+            char *b = spl_tok_text(t);
+            (*texts)[out->n - 1] = xasprintf("%s%s", a, b);
+            free(a);
+            free(b);
+            prev->n = t->off + t->n - prev->off;
+            prev->type = TK_WORD;
+            continue;
+        }
+        out->v[out->n++] = *t;
+    }
+}
+
 int spl_cmd_rename(spl_cmd_ctx *c)
 {
     spl_tr *tr = c->tr;
-    const spl_toks *a = &c->args;
+    spl_toks joined = {0};
+    char **texts = NULL;
+    join_adjacent(&c->args, &joined, &texts);
+    const spl_toks *a = &joined;
+    int rc = 0;
     int i = 0, pairs = 0;
     while (i < a->n) {
         if (a->v[i].type == TK_COMMA) { i++; continue; }
         if (i + 2 >= a->n || !spl_tok_is(&a->v[i + 1], "as", 1) ||
             (a->v[i].type != TK_WORD && a->v[i].type != TK_STRING) ||
-            (a->v[i + 2].type != TK_WORD && a->v[i + 2].type != TK_STRING))
-            return spl_arg_error(c, &a->v[i], "expected 'old AS new'");
-        char *from = spl_tok_text(&a->v[i]);
-        char *to = spl_tok_text(&a->v[i + 2]);
+            (a->v[i + 2].type != TK_WORD && a->v[i + 2].type != TK_STRING)) {
+            rc = spl_arg_error(c, &a->v[i], "expected 'old AS new'");
+            goto out;
+        }
+        char *from = texts[i] ? xstrdup(texts[i]) : spl_tok_text(&a->v[i]);
+        char *to = texts[i + 2] ? xstrdup(texts[i + 2]) : spl_tok_text(&a->v[i + 2]);
         int nsf = 0, nst = 0;
         for (char *p = from; *p; p++) nsf += *p == '*';
         for (char *p = to; *p; p++) nst += *p == '*';
         if (nst && nst != nsf) {
             free(from);
             free(to);
-            return spl_arg_error(c, &a->v[i + 2], "the new name must have as many wildcards as the old one");
+            rc = spl_arg_error(c, &a->v[i + 2], "the new name must have as many wildcards as the old one");
+            goto out;
         }
         if (nsf) {
             /* collect matches first: renaming changes the column list */
@@ -65,6 +98,10 @@ int spl_cmd_rename(spl_cmd_ctx *c)
         pairs++;
         i += 3;
     }
-    if (!pairs) return spl_arg_error(c, NULL, "expected 'old AS new'");
-    return 0;
+    if (!pairs) rc = spl_arg_error(c, NULL, "expected 'old AS new'");
+out:
+    for (int k = 0; k < c->args.n; k++) free(texts[k]);
+    free(texts);
+    free(joined.v);
+    return rc;
 }

@@ -148,6 +148,8 @@ static void collect_refs(spl_tr *tr, const seg *sg, const char *text)
 
 static void tr_free(spl_tr *tr)
 {
+    for (int i = 0; i < tr->npre; i++) free(tr->pre[i]);
+    free(tr->pre);
     sbuf_free(&tr->ctes);
     free(tr->from);
     for (int i = 0; i < tr->ncols; i++) { free(tr->cols[i].name); free(tr->cols[i].sql); }
@@ -172,6 +174,8 @@ void spl_query_free(spl_query *q)
     free(q->cols);
     free(q->col_mv);
     free(q->expanded);
+    for (int i = 0; i < q->npre; i++) free(q->pre[i]);
+    free(q->pre);
     free(q);
 }
 
@@ -286,6 +290,8 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
     for (int k = 0; k < nseg; k++) collect_refs(tr, &segs[k], q);
     spl_tr_ref(tr, "_time");
 
+    /* the leading search pins sourcetype/source/EventCode for the aliases */
+    tr->first_search = !tr->subpipe && !strcmp(segs[0].cmd->name, "search") ? &segs[0].toks : NULL;
     for (int k = 0; k < nseg; k++) {
         seg *s = &segs[k];
         spl_cmd_ctx c = {0};
@@ -296,14 +302,16 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
         c.argoff = s->argoff;
         c.arglen = s->argend - s->argoff;
         c.first = k == 0;
+        tr->cmd_off = s->name.type ? s->name.off : s->argoff;
         if (!(s->cmd->flags & SPL_CMD_GENERATING)) spl_tr_ensure_events(tr);
-        if (s->cmd->translate(&c)) goto done;
+        if (tr->err->msg || s->cmd->translate(&c) || tr->err->msg) goto done;
         if (k == 0 && !tr->subpipe) spl_tr_apply_time_range(tr);
         spl_tr_limit_depth(tr);
     }
 
     rc = 0;
 done:
+    tr->first_search = NULL; /* points into segs */
     for (int k = 0; k < nseg; k++) spl_toks_free(&segs[k].toks);
     free(segs);
     return rc;
@@ -321,6 +329,7 @@ int spl_tr_subsearch(spl_tr *parent, size_t start, size_t end, int subpipe, spl_
     child->latest = parent->latest;
     child->has_earliest = parent->has_earliest;
     child->has_latest = parent->has_latest;
+    child->macros = parent->macros;
     child->subpipe = subpipe;
     /* share parameter numbering and CTE names */
     child->params = parent->params;
@@ -388,6 +397,7 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
     spl_tr tr = {0};
     tr.st = st;
     tr.opts = o;
+    tr.macros = macros;
     tr.err = err;
     tr.text = q;
     tr.now = o && o->now > 0 ? o->now : util_now();
@@ -443,6 +453,10 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         }
         r->events = tr.events;
         r->expanded = q;
+        r->pre = tr.pre;
+        r->npre = tr.npre;
+        tr.pre = NULL;
+        tr.npre = 0;
         q = NULL;
         *out = r;
         rc = 0;

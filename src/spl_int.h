@@ -90,6 +90,8 @@ typedef struct spl_col {
     char *name;   /* field name, case-sensitive */
     char *sql;    /* SQL expression for it at the current level */
     int mv;       /* may hold a multivalue BLOB */
+    int weak;     /* a search-time alias: a later xmlkv/spath extraction of
+                     the same name takes precedence over it */
 } spl_col;
 
 typedef struct spl_ord {
@@ -132,11 +134,19 @@ typedef struct spl_tr {
     double now;
     double earliest, latest;  /* from options and the first search */
     int has_earliest, has_latest;
+    /* statements run before the query, in order, with its parameters
+     * (outputlookup writes its table this way) */
+    char **pre;
+    int npre;
+    const spl_macros *macros; /* the query's macros (map expands its search with them) */
     int time_applied;         /* the time range is in a WHERE already */
     spl_dyn *dyn;             /* on-demand field sources of this level */
     int ndyn;
     int in_dyn;
     int subpipe;              /* appendpipe: commands run on the parent's rows */
+    /* data models / aliases (spl_dm.c, spl_alias.c) */
+    const spl_toks *first_search; /* the query's leading search, if any (alias pins) */
+    size_t cmd_off;               /* offset of the command being translated */
 } spl_tr;
 
 /* Translate the subsearch text[start..end) (or, with subpipe, the
@@ -209,6 +219,50 @@ int spl_cmd_lex_eval(spl_cmd_ctx *c, spl_toks *out);
 char *spl_wild_rename(const char *pat, const char *repl, const char *name);
 /* Parse a time modifier relative to now (uses timemod_parse). */
 int spl_time_modifier(spl_tr *tr, const char *spec, size_t off, double *out);
+
+/* ---- data models and search-time aliases (spl_dm.c, spl_alias.c) ---- */
+/* A name -> SQL map to compile data model / alias expressions in, instead
+ * of the current level's fields. */
+typedef struct spl_env {
+    spl_col *v;
+    int n, cap;
+} spl_env;
+void spl_env_set(spl_env *e, const char *name, const char *sql, int mv);
+const spl_col *spl_env_get(const spl_env *e, const char *name);
+void spl_env_free(spl_env *e);
+/* Compile SPL eval text (search=0) or search text (search=1) written in a
+ * YAML file (where: "file:line" for messages) with field names resolved in
+ * env (unknown names are null). Errors are reported at tr->cmd_off. */
+int spl_dm_compile(spl_tr *tr, const char *text, int search, const spl_env *env, const char *where,
+                   sbuf *out, int *mv);
+/* A constraint (dm_match) as an SQL condition over env, with LIKE only (case-
+ * insensitive, '*' wildcards): no COLLATE, which SQLite would let leak into
+ * a CASE value holding the condition. */
+struct dm_match;
+void spl_dm_match_sql(spl_tr *tr, const struct dm_match *m, const spl_env *env, sbuf *out);
+/* A set of names (insertion order, no repeats). */
+typedef struct spl_names {
+    char **v;
+    int n;
+} spl_names;
+int spl_names_has(const spl_names *s, const char *x);
+void spl_names_add(spl_names *s, const char *x);
+void spl_names_add_cb(void *ctx, const char *name); /* ctx: spl_names * */
+void spl_names_free(spl_names *s);
+/* The field names a search expression compares (field=v, field IN (...)). */
+void spl_search_fields(const spl_node *n, spl_names *out);
+/* The data set named spec ("Model.Dataset", "Model"), or NULL after an error
+ * at tok naming the command. */
+struct dm_dataset;
+const struct dm_dataset *spl_dm_find(spl_cmd_ctx *c, const char *spec, const spl_token *tok);
+/* Start a level holding ds's rows (spl_dm_rows.c) with the base fields and
+ * the CIM fields in fields (bare names: process_name), named as tstats names
+ * them (Processes.process_name), in event order. The time range goes into
+ * the sources' WHEREs (the caller sets tr->time_applied). */
+int spl_dm_rows(spl_tr *tr, const struct dm_dataset *ds, const spl_names *fields);
+/* Replace the referenced fields of the events level (spl_tr_ensure_events)
+ * by their alias chains (docs/DATAMODELS.md); no-op without data models. */
+void spl_alias_apply(spl_tr *tr);
 
 /* ---- commands ---- */
 struct spl_cmd_ctx {

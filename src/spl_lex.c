@@ -36,6 +36,7 @@ static int lex_error(spl_error *err, size_t off, const char *msg)
     err->msg = xstrdup(msg);
     err->off = off;
     err->has_pos = 1;
+    err->syntax = 1;
     return -1;
 }
 

@@ -3,6 +3,7 @@
  * substitution, nested macros, cycle detection. Text inside double-quoted
  * strings is left alone. */
 #include <assert.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -291,7 +292,17 @@ static int expand_call(expander *x, const char *body, size_t n, sbuf *out)
             for (int a = 0; a < mac->nargs && a < na; a++) {
                 size_t al = strlen(mac->args[a]);
                 if (!strncmp(d + k + 1, mac->args[a], al) && d[k + 1 + al] == '$') {
-                    sbuf_add(&def, args[a]);
+                    /* a quoted simple name glued to more text ("Processes".*)
+                     * is one search token in Splunk: its quotes only group */
+                    const char *v = args[a];
+                    size_t vl = strlen(v);
+                    char next = d[k + 2 + al];
+                    int glued = next && next != ' ' && next != '\t' && next != '\n' && next != '"' && next != '|';
+                    int simple = vl >= 2 && v[0] == '"' && v[vl - 1] == '"';
+                    for (size_t z = 1; simple && z + 1 < vl; z++)
+                        if (!(isalnum((unsigned char)v[z]) || v[z] == '_' || v[z] == '.' || v[z] == '-')) simple = 0;
+                    if (glued && simple) sbuf_addn(&def, v + 1, vl - 2);
+                    else sbuf_add(&def, v);
                     k += al + 2;
                     hit = 1;
                     break;

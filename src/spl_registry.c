@@ -36,7 +36,18 @@ int spl_cmd_foreach(spl_cmd_ctx *c);
 int spl_cmd_join(spl_cmd_ctx *c);
 int spl_cmd_append(spl_cmd_ctx *c);
 int spl_cmd_appendpipe(spl_cmd_ctx *c);
+int spl_cmd_tstats(spl_cmd_ctx *c);
+int spl_cmd_from(spl_cmd_ctx *c);
+int spl_cmd_datamodel(spl_cmd_ctx *c);
 
+int spl_cmd_lookup(spl_cmd_ctx *c);
+int spl_cmd_inputlookup(spl_cmd_ctx *c);
+int spl_cmd_outputlookup(spl_cmd_ctx *c);
+int spl_cmd_addtotals(spl_cmd_ctx *c);
+int spl_cmd_transaction(spl_cmd_ctx *c);
+int spl_cmd_unsupported(spl_cmd_ctx *c);
+int spl_cmd_map(spl_cmd_ctx *c);
+int spl_cmd_timechart(spl_cmd_ctx *c);
 static const spl_command commands[] = {
     {"search", 0, spl_cmd_search},
     {"where", 0, spl_cmd_where},
@@ -70,6 +81,21 @@ static const spl_command commands[] = {
     {"join", 0, spl_cmd_join},
     {"append", 0, spl_cmd_append},
     {"appendpipe", 0, spl_cmd_appendpipe},
+    {"tstats", SPL_CMD_GENERATING | SPL_CMD_PROJECTS, spl_cmd_tstats},
+    {"from", SPL_CMD_GENERATING, spl_cmd_from},
+    {"datamodel", SPL_CMD_GENERATING, spl_cmd_datamodel},
+    {"lookup", 0, spl_cmd_lookup},
+    {"inputlookup", SPL_CMD_GENERATING, spl_cmd_inputlookup},
+    {"outputlookup", 0, spl_cmd_outputlookup},
+    {"addtotals", 0, spl_cmd_addtotals},
+    {"transaction", 0, spl_cmd_transaction},
+    {"map", 0, spl_cmd_map},
+    {"timechart", SPL_CMD_PROJECTS, spl_cmd_timechart},
+    {"iplocation", 0, spl_cmd_unsupported},
+    {"mstats", SPL_CMD_GENERATING, spl_cmd_unsupported},
+    {"apply", 0, spl_cmd_unsupported},
+    {"fit", 0, spl_cmd_unsupported},
+    {"anomalydetection", 0, spl_cmd_unsupported},
     {NULL, 0, NULL},
 };
 

@@ -9,20 +9,23 @@
 #include "sqlfn.h"
 
 void spl_ops_register(sqlite3 *db);
+void spl_txn_register(sqlite3 *db);
+void spl_lookup_register(sqlite3 *db);
 
 void spl_register_sql(sqlite3 *db)
 {
     /* registering twice is harmless: SQLite replaces the definitions */
     sqlfn_register(db);
     spl_ops_register(db);
+    spl_txn_register(db);
+    spl_lookup_register(db);
 }
 
-int spl_run(store *st, const spl_query *q, spl_row_fn fn, void *ctx, char **errmsg)
+static int prepare_bound(sqlite3 *db, const char *sql, const spl_query *q, sqlite3_stmt **out, char **errmsg)
 {
-    sqlite3 *db = store_db(st);
-    spl_register_sql(db);
     sqlite3_stmt *stmt = NULL;
-    if (sqlite3_prepare_v2(db, q->sql, -1, &stmt, NULL) != SQLITE_OK) {
+    *out = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
         *errmsg = xasprintf("cannot prepare the generated SQL: %s", sqlite3_errmsg(db));
         return -1;
     }
@@ -39,7 +42,26 @@ int spl_run(store *st, const spl_query *q, spl_row_fn fn, void *ctx, char **errm
             return -1;
         }
     }
+    *out = stmt;
+    return 0;
+}
+
+int spl_run(store *st, const spl_query *q, spl_row_fn fn, void *ctx, char **errmsg)
+{
+    sqlite3 *db = store_db(st);
+    spl_register_sql(db);
+    sqlite3_stmt *stmt = NULL;
     int rc;
+    for (int i = 0; i < q->npre; i++) {
+        if (prepare_bound(db, q->pre[i], q, &stmt, errmsg)) return -1;
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {}
+        sqlite3_finalize(stmt);
+        if (rc != SQLITE_DONE) {
+            *errmsg = xasprintf("search failed: %s", sqlite3_errmsg(db));
+            return -1;
+        }
+    }
+    if (prepare_bound(db, q->sql, q, &stmt, errmsg)) return -1;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
         if (fn && fn(ctx, q, stmt)) {
             sqlite3_finalize(stmt);

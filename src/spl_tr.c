@@ -57,7 +57,7 @@ spl_col *spl_tr_find(spl_tr *tr, const char *name)
 spl_col *spl_tr_col(spl_tr *tr, const char *name)
 {
     spl_col *c = spl_tr_find(tr, name);
-    if (c || !tr->ndyn || tr->in_dyn || name[0] == '_' || !*name) return c;
+    if ((c && !c->weak) || !tr->ndyn || tr->in_dyn || name[0] == '_' || !*name) return c;
     sbuf s = {0};
     int n = 0;
     for (int i = tr->ndyn - 1; i >= 0; i--) {
@@ -68,8 +68,8 @@ spl_col *spl_tr_col(spl_tr *tr, const char *name)
         spl_tr_bind_text(tr, &s, name);
         sbuf_addc(&s, ')');
     }
-    if (!n) { sbuf_free(&s); return NULL; }
-    char *sql = n > 1 ? xasprintf("coalesce(%s)", s.s) : xstrdup(s.s);
+    if (!n) { sbuf_free(&s); return c; }
+    char *sql = c ? xasprintf("coalesce(%s, %s)", s.s, c->sql) : n > 1 ? xasprintf("coalesce(%s)", s.s) : xstrdup(s.s);
     sbuf_free(&s);
     spl_tr_set(tr, name, sql, 1);
     free(sql);
@@ -100,6 +100,7 @@ void spl_tr_set(spl_tr *tr, const char *name, const char *sql, int mv)
         free(c->sql);
         c->sql = s;
         c->mv = mv;
+        c->weak = 0;
         return;
     }
     if (tr->ncols == tr->capcols) {
@@ -110,6 +111,7 @@ void spl_tr_set(spl_tr *tr, const char *name, const char *sql, int mv)
     c->name = xstrdup(name);
     c->sql = xstrdup(sql);
     c->mv = mv;
+    c->weak = 0;
 }
 
 void spl_tr_remove(spl_tr *tr, const char *name)
@@ -271,6 +273,7 @@ void spl_tr_ensure_events(spl_tr *tr)
     tr->ord[1].sql = xstrdup("e.rowid");
     tr->ord[1].desc = 1;
     tr->nord = 2;
+    spl_alias_apply(tr); /* search-time aliases of the referenced fields */
 }
 
 void spl_sort_key(sbuf *out, const char *sql, int desc)

@@ -10,7 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <jansson.h>
+#include "datamodel.h"
 #include "spl.h"
+#include "spl_lookup.h"
 #include "spl_output.h"
 #include "store.h"
 #include "timeparse.h"
@@ -122,7 +124,7 @@ static int ingest_events(store *st, const char *events, const char *fmt)
         char *eq = strchr(kv, '=');
         if (!eq) continue;
         *eq++ = 0;
-        if (!strcmp(kv, "source")) o.source = eq;
+        if (!strcmp(kv, "source")) o.source = strcmp(eq, "-") ? eq : NULL; /* -: the reader's own */
         else if (!strcmp(kv, "sourcetype")) o.sourcetype = eq;
         else if (!strcmp(kv, "index")) o.index = eq;
         else if (!strcmp(kv, "host")) o.host = eq;
@@ -235,13 +237,17 @@ static void print_rows(const char *title, json_t **v, int n)
 }
 
 static spl_macros *g_macros;
+static const dm_registry *g_datamodels;
+static spl_lookups *g_lookups;
 
 static int run_case(const tcase *c, store *st, const char *file)
 {
     spl_opts o = {0};
     o.now = c->now ? atof(c->now) : 1717243200; /* 2024-06-01T12:00:00Z */
+    o.datamodels = g_datamodels;
     o.earliest = c->earliest;
     o.latest = c->latest;
+    o.lookups = g_lookups;
     spl_query *q = NULL;
     spl_error e = {0};
     int ok = 1;
@@ -421,6 +427,18 @@ int main(int argc, char **argv)
     if (spl_macros_load_dir(&m, mdir, 1, &err)) { fprintf(stderr, "%s\n", err); return 1; }
     free(mdir);
     g_macros = &m;
+    /* the shipped data models and aliases (DIR is tests/spl) */
+    char *ddir = xasprintf("%s/../../datamodels", dir);
+    dm_registry *dms = dm_load_dir(ddir, &err);
+    if (!dms) { fprintf(stderr, "%s\n", err); return 1; }
+    free(ddir);
+    g_datamodels = dms;
+    spl_lookups lk;
+    spl_lookups_init(&lk);
+    char *ldir = xasprintf("%s/lookups", dir);
+    if (spl_lookups_load_dir(&lk, ldir, 1, &err)) { fprintf(stderr, "%s\n", err); return 1; }
+    free(ldir);
+    g_lookups = &lk;
     DIR *d = opendir(dir);
     if (!d) { fprintf(stderr, "%s: cannot open\n", dir); return 2; }
     char **files = NULL;
@@ -442,6 +460,8 @@ int main(int argc, char **argv)
     }
     free(files);
     spl_macros_free(&m);
+    dm_free(dms);
+    spl_lookups_free(&lk);
     printf("spl tests: %d passed, %d failed\n", pass, fail);
     return fail ? 1 : 0;
 }

@@ -63,6 +63,7 @@ static void test_two_events(void **state)
     assert_time_equal(e->time, 1699228798); /* TZ unset in ctest: UTC */
     assert_string_equal(e->host, "ws-12.corp.test");
     assert_string_equal(tc_get(e, "LogName"), "Security");
+    assert_string_equal(e->source, "WinEventLog:Security"); /* forwarder's default */
     assert_string_equal(tc_get(e, "EventCode"), "4688");
     assert_string_equal(tc_get(e, "ComputerName"), "ws-12.corp.test");
     assert_null(tc_get(e, "User"));
@@ -129,6 +130,7 @@ static void test_timezone(void **state)
     assert_time_equal(c.ev[1].time, 1717373100);  /* 00:05 UTC */
     assert_time_equal(c.ev[2].time, 1717417800);  /* 12:30 UTC */
     assert_null(c.ev[0].host);
+    assert_null(c.ev[0].source); /* no LogName: the driver uses the file name */
     tc_free(&c);
 
     setenv("TZ", "XST-2", 1); /* two hours east of UTC */

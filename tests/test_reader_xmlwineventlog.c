@@ -54,6 +54,8 @@ static void test_system_and_eventdata(void **state)
     assert_string_equal(tu_get(e, "Computer"), "web-07.example.local");
     assert_string_equal(e->host, "web-07.example.local");
     assert_string_equal(tu_get(e, "Channel"), "Microsoft-Windows-Sysmon/Operational");
+    /* the forwarder's default source; the ingest driver prefers --source */
+    assert_string_equal(e->source, "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational");
     assert_string_equal(tu_get(e, "EventRecordID"), "4242");
     assert_string_equal(tu_get(e, "Level"), "4");
     assert_string_equal(tu_get(e, "Task"), "1");

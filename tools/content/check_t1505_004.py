@@ -71,11 +71,11 @@ def processes(fn):
     for f in xml_events(fn):
         if f['Channel'] == 'Microsoft-Windows-Sysmon/Operational' and f['EventID'] == '1':
             rows.append(dict(dest=f['Computer'], user=f['User'], parent_process_name=base(f['ParentImage']),
-                             process_name=base(f['Image']), original_file_name=f.get('OriginalFileName') or 'null',
+                             process_name=base(f['Image']), original_file_name=f.get('OriginalFileName') or 'unknown',
                              process=f['CommandLine'], process_id=f['ProcessId'], parent_process_id=f['ParentProcessId'], _time=f['_time']))
         elif f['Channel'] == 'Security' and f['EventID'] == '4688':
             rows.append(dict(dest=f['Computer'], user=f['SubjectUserName'], parent_process_name=base(f['ParentProcessName']),
-                             process_name=base(f['NewProcessName']), original_file_name='null',
+                             process_name=base(f['NewProcessName']), original_file_name='unknown',  # CIM calculated field
                              process=f['CommandLine'], process_id=f['NewProcessId'], parent_process_id=f['ProcessId'], _time=f['_time']))
     return rows
 

@@ -48,8 +48,10 @@ HEADER = """# Expected results of the nine T1505.004 detections on splite's own 
 #   characters, line breaks included; IN (...) is an OR of wildcard matches;
 #   NOT (f IN (...)) keeps events whose f matches none of the values.
 # - security_content_summariesonly expands to fillnull_value=null, so a missing tstats
-#   by-field becomes the string "null" instead of dropping the row (4688 has no
-#   OriginalFileName: original_file_name="null").
+#   by-field becomes the string "null" instead of dropping the row. 4688 has no
+#   OriginalFileName, but the CIM's calculated field for Endpoint.Processes turns a null
+#   original_file_name into "unknown" before tstats groups, so fillnull_value never sees
+#   a null there: original_file_name="unknown".
 # - stats by drops events in which any by-field is missing.
 # - Endpoint.Processes gets Sysmon EventID 1 and Security 4688 only (not Sysmon 5/11,
 #   not 4689); process_name / parent_process_name are the file name part of

@@ -1,0 +1,367 @@
+/* cmd_check.c: `splite check`: run every detection of a detection library
+ * (the project's detections/, or DIR/detections of a security_content tree
+ * given with --corpus) through the whole engine - macro expansion, parsing,
+ * translation and execution against the current database - and report per
+ * detection "ok" or the stage that failed with its error, then totals and
+ * the causes behind the failures (unknown commands, functions, macros...),
+ * most frequent first. Exit 1 when a detection of the project's own library
+ * fails (a --corpus run only reports). */
+#include "cli.h"
+#include "datamodel.h"
+#include "detection.h"
+#include "spl.h"
+#include "spl_cli.h"
+#include "spl_lookup.h"
+#include "util.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+char *cmd_default_detections(cli_env *env);
+
+static const char check_usage[] =
+    "[--corpus DIR] [--macros DIR] [--lookups DIR] [--format table|jsonl] [--timeout S] [--db FILE]";
+
+typedef struct check_cause {
+    char *text;
+    int count;
+} check_cause;
+
+typedef struct check_causes {
+    check_cause *v;
+    int n, cap;
+} check_causes;
+
+static void causes_add(check_causes *c, const char *text)
+{
+    for (int i = 0; i < c->n; i++)
+        if (!strcmp(c->v[i].text, text)) { c->v[i].count++; return; }
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 32;
+        c->v = xrealloc(c->v, sizeof *c->v * (size_t)c->cap);
+    }
+    c->v[c->n].text = xstrdup(text);
+    c->v[c->n].count = 1;
+    c->n++;
+}
+
+static int cause_cmp(const void *a, const void *b)
+{
+    const check_cause *x = a, *y = b;
+    if (x->count != y->count) return y->count - x->count;
+    return strcmp(x->text, y->text);
+}
+
+/* "unknown command 'join'" out of a longer message, if it has one */
+static char *cause_named(const char *msg, const char *what)
+{
+    const char *p = strstr(msg, what);
+    if (!p) return NULL;
+    const char *q = p + strlen(what);
+    const char *e = strchr(q, '\'');
+    if (!e) return NULL;
+    return xstrndup(p, (size_t)(e - p + 1));
+}
+
+/* The cause behind an error message: a named unknown command, function,
+ * macro or lookup; otherwise the message with quoted specifics blanked so
+ * that the same problem in different detections counts once. */
+static char *cause_of(const char *stage, const char *msg)
+{
+    static const char *named[] = {"unknown command '", "unknown function '", "unknown macro '",
+                                  "unknown lookup '"};
+    for (size_t i = 0; i < sizeof named / sizeof named[0]; i++) {
+        char *c = cause_named(msg, named[i]);
+        if (c) return c;
+    }
+    const char *ns = strstr(msg, "' is not supported");
+    if (!strncmp(msg, "command '", 9) && ns) return xstrndup(msg, (size_t)(ns - msg) + strlen("' is not supported"));
+    sbuf b = {0};
+    sbuf_printf(&b, "%s: ", stage);
+    const char *nl = strchr(msg, '\n');
+    size_t n = nl ? (size_t)(nl - msg) : strlen(msg);
+    if (n > 160) n = 160;
+    int inq = 0;
+    for (size_t i = 0; i < n; i++) {
+        char ch = msg[i];
+        if (ch == '\'') {
+            sbuf_addc(&b, ch);
+            if (!inq) sbuf_add(&b, "...");
+            inq = !inq;
+            continue;
+        }
+        if (!inq) sbuf_addc(&b, ch);
+    }
+    return sbuf_detach(&b);
+}
+
+typedef struct check_result {
+    const char *stage; /* NULL when ok */
+    char *error;       /* one line (with position) */
+    char *cause;
+} check_result;
+
+static int count_rows(void *ctx, const spl_query *q, sqlite3_stmt *stmt)
+{
+    (void)q;
+    (void)stmt;
+    (*(long *)ctx)++;
+    return 0;
+}
+
+static char *one_line_error(const spl_error *e)
+{
+    if (!e->has_pos || !e->text) return xstrdup(e->msg ? e->msg : "error");
+    long line = 1, col = 1;
+    for (size_t i = 0; i < e->off && e->text[i]; i++) {
+        if (e->text[i] == '\n') { line++; col = 1; }
+        else col++;
+    }
+    return xasprintf("%s (line %ld, column %ld)", e->msg ? e->msg : "error", line, col);
+}
+
+/* sqlite progress handler: interrupt a statement past its deadline */
+static int past_deadline(void *ctx)
+{
+    return util_now() > *(const double *)ctx;
+}
+
+static void check_one(store *st, const spl_macros *macros, const spl_opts *so, double timeout, const detection *d,
+                      check_result *r)
+{
+    memset(r, 0, sizeof *r);
+    if (!d->search || !*d->search) {
+        r->stage = "parse";
+        r->error = xstrdup("the detection has no search");
+        r->cause = xstrdup("parse: no search");
+        return;
+    }
+    char *merr = NULL;
+    size_t moff = 0;
+    char *expanded = spl_macros_expand(macros, d->search, &merr, &moff);
+    if (!expanded) {
+        r->stage = "macro";
+        r->error = merr ? merr : xstrdup("macro expansion failed");
+        r->cause = cause_of("macro", r->error);
+        return;
+    }
+    free(expanded);
+    spl_query *q = NULL;
+    spl_error se = {0};
+    if (spl_compile(st, macros, d->search, so, &q, &se)) {
+        r->stage = se.syntax ? "parse" : "translate";
+        r->error = one_line_error(&se);
+        r->cause = cause_of(r->stage, se.msg ? se.msg : "");
+        spl_error_clear(&se);
+        free(se.text);
+        return;
+    }
+    free(se.text);
+    long rows = 0;
+    char *err = NULL;
+    double deadline = util_now() + timeout;
+    if (timeout > 0) sqlite3_progress_handler(store_db(st), 10000, past_deadline, &deadline);
+    int xr = spl_run(st, q, count_rows, &rows, &err);
+    if (timeout > 0) sqlite3_progress_handler(store_db(st), 0, NULL, NULL);
+    if (xr) {
+        r->stage = "execute";
+        if (timeout > 0 && util_now() > deadline) {
+            free(err);
+            err = xasprintf("execution took longer than %g s (--timeout)", timeout);
+        }
+        r->error = err;
+        r->cause = cause_of("execute", err);
+    }
+    spl_query_free(q);
+}
+
+/* contentctl gives every detection a filter macro "<name>_filter" (name
+ * lowercased, ' ', '-', '.', '/' -> '_') defined as `search *` unless the
+ * content overrides it; define it when nothing else does. */
+static void add_filter_macro(spl_macros *m, const detection *d)
+{
+    if (!d->name) return;
+    char *key = xasprintf("%s_filter", d->name);
+    for (char *p = key; *p; p++) {
+        if (*p == ' ' || *p == '-' || *p == '.' || *p == '/') *p = '_';
+        else if (*p >= 'A' && *p <= 'Z') *p = (char)(*p - 'A' + 'a');
+    }
+    if (!spl_macros_find(m, key)) spl_macros_add(m, key, "search *", NULL, 0);
+    free(key);
+}
+
+static int is_dir(const char *p)
+{
+    struct stat sb;
+    return stat(p, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static void print_jsonl(const detection *d, const char *file, const check_result *r)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "file", json_string(file));
+    json_object_set_new(o, "name", d && d->name ? json_string(d->name) : json_null());
+    json_object_set_new(o, "status", json_string(r->stage ? "failed" : "ok"));
+    json_object_set_new(o, "stage", r->stage ? json_string(r->stage) : json_null());
+    json_object_set_new(o, "error", r->error ? json_string(r->error) : json_null());
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+    if (s) puts(s);
+    free(s);
+    json_decref(o);
+}
+
+int cmd_check(cli_env *env, int argc, char **argv)
+{
+    const char *corpus = NULL, *format = NULL;
+    double timeout = 60;
+    for (int i = 1; i < argc;) {
+        int r = cli_common_option(env, argc, argv, &i);
+        if (r < 0) return 2;
+        if (r) continue;
+        const char *a = argv[i];
+        if ((!strcmp(a, "--corpus") || !strcmp(a, "--format") || !strcmp(a, "--timeout")) && i + 1 < argc) {
+            if (!strcmp(a, "--corpus")) corpus = argv[i + 1];
+            else if (!strcmp(a, "--format")) format = argv[i + 1];
+            else if (!util_is_number(argv[i + 1], strlen(argv[i + 1]), &timeout) || timeout < 0) {
+                fprintf(stderr, "splite check: --timeout must be a number of seconds (0: none)\n");
+                return 2;
+            }
+            i += 2;
+            continue;
+        }
+        fprintf(stderr, "splite check: unexpected argument '%s'\nusage: splite check %s\n", a, check_usage);
+        return 2;
+    }
+    if (format && strcmp(format, "table") && strcmp(format, "jsonl")) {
+        fprintf(stderr, "splite check: --format is table or jsonl, not '%s'\n", format);
+        return 2;
+    }
+    int jsonl = format && !strcmp(format, "jsonl");
+    if (!getenv("TZ")) setenv("TZ", "UTC", 0), tzset();
+    double t0 = util_now();
+
+    char *det_dir = corpus ? xasprintf("%s/detections", corpus) : cmd_default_detections(env);
+    if (corpus && !is_dir(corpus)) {
+        fprintf(stderr, "splite check: %s: not a directory\n", corpus);
+        free(det_dir);
+        return 2;
+    }
+    int rc = 0;
+    spl_macros macros;
+    spl_macros_init(&macros);
+    spl_lookups lookups;
+    spl_lookups_init(&lookups);
+    dm_registry *dms = NULL;
+    store *st = NULL;
+    detection_set set = {0};
+    char *err = NULL;
+
+    /* macros: the corpus's first, ours (shipped + --macros) replace them */
+    if (corpus) {
+        char *md = xasprintf("%s/macros", corpus);
+        int lr = spl_macros_load_dir(&macros, md, 1, &err);
+        free(md);
+        if (lr) {
+            fprintf(stderr, "splite check: %s\n", err);
+            rc = 2;
+            goto out;
+        }
+    }
+    if (spl_cli_load_macros(env, &macros)) { rc = 2; goto out; }
+    /* lookups: the corpus's, then ours (shipped + --lookups; later ones win) */
+    if (corpus) {
+        char *cl = xasprintf("%s/lookups", corpus);
+        int lr = spl_lookups_load_dir(&lookups, cl, 1, &err);
+        free(cl);
+        if (lr) {
+            fprintf(stderr, "splite check: %s\n", err);
+            rc = 2;
+            goto out;
+        }
+    }
+    if (spl_cli_load_lookups(env, &lookups)) { rc = 2; goto out; }
+    if (spl_cli_load_datamodels(env, &dms)) { rc = 2; goto out; }
+    st = store_open(env->db_path, &err);
+    if (!st) {
+        fprintf(stderr, "splite check: %s\n", err);
+        rc = 2;
+        goto out;
+    }
+    if (detection_load_dir(det_dir, &set) < 0) {
+        fprintf(stderr, "splite check: %s\n", set.nerrors ? set.errors[0] : det_dir);
+        rc = 2;
+        goto out;
+    }
+    spl_opts so = {0};
+    so.now = util_now();
+    so.lookups = &lookups;
+    so.datamodels = dms;
+    check_causes causes = {0};
+    long ok = 0, failed = 0;
+    long stage_counts[5] = {0};
+    static const char *stages[] = {"load", "macro", "parse", "translate", "execute"};
+    for (size_t i = 0; i < set.nerrors; i++) {
+        /* a file that does not load: "file:line: message" */
+        check_result r = {.stage = "load", .error = xstrdup(set.errors[i])};
+        const char *colon = strchr(set.errors[i], ':');
+        char *file = colon ? xstrndup(set.errors[i], (size_t)(colon - set.errors[i])) : xstrdup(set.errors[i]);
+        if (jsonl) print_jsonl(NULL, file, &r);
+        else printf("FAIL  load       %s\n", set.errors[i]);
+        causes_add(&causes, "load: the YAML file does not load");
+        stage_counts[0]++;
+        failed++;
+        free(file);
+        free(r.error);
+    }
+    for (size_t i = 0; i < set.n; i++) {
+        const detection *d = set.v[i];
+        check_result r;
+        add_filter_macro(&macros, d);
+        check_one(st, &macros, &so, timeout, d, &r);
+        if (jsonl) print_jsonl(d, d->file, &r);
+        else if (r.stage) printf("FAIL  %-9s  %s: %s\n", r.stage, d->file, r.error);
+        else printf("ok               %s\n", d->file);
+        if (r.stage) {
+            failed++;
+            causes_add(&causes, r.cause ? r.cause : r.stage);
+            for (int k = 0; k < 5; k++)
+                if (!strcmp(stages[k], r.stage)) stage_counts[k]++;
+        } else {
+            ok++;
+        }
+        free(r.error);
+        free(r.cause);
+    }
+    double secs = util_now() - t0;
+    long total = ok + failed;
+    if (!jsonl) {
+        printf("\n%ld detections: %ld ok (%.1f%%), %ld failed", total, ok, total ? 100.0 * (double)ok / (double)total : 0.0,
+               failed);
+        for (int k = 0; k < 5; k++)
+            if (stage_counts[k]) printf(", %ld at %s", stage_counts[k], stages[k]);
+        printf("; %.2f s\n", secs);
+        if (causes.n) {
+            qsort(causes.v, (size_t)causes.n, sizeof *causes.v, cause_cmp);
+            printf("\nfailure causes (detections, cause):\n");
+            for (int i = 0; i < causes.n; i++) printf("%6d  %s\n", causes.v[i].count, causes.v[i].text);
+        }
+    } else {
+        fprintf(stderr, "check: %ld detections, %ld ok, %ld failed, %.2f s\n", total, ok, failed, secs);
+    }
+    for (int i = 0; i < causes.n; i++) free(causes.v[i].text);
+    free(causes.v);
+    if (!corpus && failed) rc = 1;
+out:
+    free(err);
+    detection_set_free(&set);
+    if (st) store_close(st);
+    spl_macros_free(&macros);
+    spl_lookups_free(&lookups);
+    dm_free(dms);
+    free(det_dir);
+    return rc;
+}

@@ -1,0 +1,110 @@
+/* spl_cmd_inputlookup.c: the inputlookup generating command:
+ *   | inputlookup [start=N] [max=N] NAME [WHERE search-expression]
+ * The rows of a lookup's table (spl_lookup.h) in file order, one result per
+ * row with the table's columns as fields (an empty cell is no field),
+ * optionally filtered by a search expression. append=true (adding the rows
+ * to earlier results) needs a command in the middle of a pipeline and is
+ * not supported. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "spl_int.h"
+#include "spl_lookup.h"
+
+int spl_cmd_inputlookup(spl_cmd_ctx *c);
+
+int spl_cmd_inputlookup(spl_cmd_ctx *c)
+{
+    spl_tr *tr = c->tr;
+    const spl_toks *a = &c->args;
+    int i = 0, rc = 0;
+    long start = 0, max = -1;
+    while (i < a->n && spl_arg_is_option(c, i)) {
+        char *v = NULL;
+        const spl_token *vt = &a->v[i + 2];
+        if (spl_arg_option(c, i, "start", &v) || spl_arg_option(c, i, "max", &v)) {
+            double d;
+            int is_start = spl_tok_is(&a->v[i], "start", 1);
+            if (!util_is_number(v, strlen(v), &d) || d < 0) rc = spl_arg_error(c, vt, "expected a number");
+            else if (is_start) start = (long)d;
+            else max = (long)d;
+            free(v);
+            if (rc) return rc;
+            i += 3;
+            continue;
+        }
+        if (spl_arg_option(c, i, "append", &v)) {
+            int on = !strcasecmp(v, "t") || !strcasecmp(v, "true") || !strcmp(v, "1");
+            free(v);
+            if (on) return spl_arg_error(c, &a->v[i], "append=true is not supported");
+            i += 3;
+            continue;
+        }
+        return spl_arg_error(c, &a->v[i], "unknown option '%.*s'", (int)a->v[i].n, a->v[i].s);
+    }
+    if (i >= a->n || (a->v[i].type != TK_WORD && a->v[i].type != TK_STRING))
+        return spl_arg_error(c, i < a->n ? &a->v[i] : NULL, "expected a lookup name");
+    const spl_token *ntok = &a->v[i++];
+    char *name = spl_tok_text(ntok);
+    spl_lookup_def tmpdef;
+    const spl_lookup_def *d = spl_lookup_resolve(store_db(tr->st), tr->opts ? tr->opts->lookups : NULL, name, &tmpdef);
+    if (!d) {
+        rc = spl_tr_error(tr, ntok->off, "unknown lookup '%s'", name);
+        free(name);
+        return rc;
+    }
+    free(name);
+    int where_from = -1;
+    if (i < a->n) {
+        if (a->v[i].type != TK_WORD || !spl_tok_is(&a->v[i], "where", 1)) {
+            free(tmpdef.name);
+            return spl_arg_error(c, &a->v[i], "expected WHERE or the end of the command, got '%.*s'", (int)a->v[i].n,
+                                 a->v[i].s);
+        }
+        where_from = i + 1;
+    }
+    char **cols = NULL;
+    int ncols = 0;
+    char *err = NULL;
+    if (spl_lookup_table(store_db(tr->st), d, &cols, &ncols, &err)) {
+        rc = spl_tr_error(tr, ntok->off, "%s", err);
+        free(err);
+        free(tmpdef.name);
+        return rc;
+    }
+    char *tsql = spl_lookup_table_sql(store_db(tr->st), d);
+    sbuf q = {0};
+    sbuf_add(&q, "SELECT ");
+    for (int k = 0; k < ncols; k++) {
+        sbuf_add(&q, k ? ", " : "");
+        sbuf_add_sql_ident(&q, cols[k]);
+        sbuf_printf(&q, " AS c%d", k);
+    }
+    sbuf_printf(&q, "%srowid AS o0 FROM %s", ncols ? ", " : "", tsql);
+    if (max >= 0 || start > 0) sbuf_printf(&q, " ORDER BY rowid LIMIT %ld OFFSET %ld", max >= 0 ? max : -1L, start);
+    tr->has_rows = 1;
+    tr->from = xstrdup("");
+    spl_tr_new_level(tr, q.s, cols, NULL, ncols);
+    spl_tr_clear_ord(tr);
+    char *o = xasprintf("%s.o0", tr->from);
+    spl_tr_add_ord(tr, o, 0, 0);
+    free(o);
+    tr->events = 0;
+    sbuf_free(&q);
+    free(tsql);
+    free(tmpdef.name);
+    spl_lookup_cols_free(cols, ncols);
+    if (where_from >= 0) {
+        spl_pctx P = {0};
+        rc = spl_cmd_parse_search(c, where_from, a->n, &P);
+        if (!rc && !P.result) rc = spl_arg_error(c, &a->v[where_from - 1], "expected a search expression after WHERE");
+        if (!rc) {
+            sbuf cond = {0};
+            rc = spl_search_sql(tr, P.result, &cond, 0);
+            if (!rc && strcmp(cond.s, "1")) spl_tr_where(tr, cond.s);
+            sbuf_free(&cond);
+        }
+        spl_pctx_free(&P);
+    }
+    return rc;
+}

@@ -1,0 +1,251 @@
+/* spl_cmd_transaction.c: transaction [field ...] [maxspan=T] [maxpause=T]
+ * [startswith=(search)] [endswith=(search)] [connected=B] [keepevicted=false]
+ * Events with the same values of the fields (all present) are taken in time
+ * order; a new transaction begins at the first event, at an event matching
+ * startswith, after an event matching endswith, after a gap longer than
+ * maxpause, or when the event is more than maxspan after the
+ * transaction's first event. A transaction is kept when (with startswith)
+ * its first event matches it and (with endswith) its last event matches
+ * it. Each gives one result: the fields, _time of its first event,
+ * duration (last - first, seconds), eventcount, _raw (the events' _raw in
+ * time order, one per line) and every other field as the set of its values
+ * (as stats values() gives them); newest transaction first.
+ * Transaction ids come from the window function spl_txn_id, an ordered
+ * walk over each group (registered by spl_txn_register). Simplification:
+ * events are grouped by the exact values of all the fields (connected= has
+ * no effect); keepevicted=true, mvlist=true and quoted startswith/endswith
+ * searches are not supported. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "spl_int.h"
+
+int spl_cmd_transaction(spl_cmd_ctx *c);
+void spl_txn_register(sqlite3 *db);
+
+/* ---- the window function ---- */
+typedef struct txn_state {
+    double start, prev;
+    sqlite3_int64 id;
+    int inited, prev_end;
+} txn_state;
+
+/* spl_txn_id(t, is_start, is_end, maxspan, maxpause) OVER (PARTITION BY
+ * ... ORDER BY t ROWS UNBOUNDED PRECEDING): the transaction number */
+static void txn_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    txn_state *s = sqlite3_aggregate_context(ctx, sizeof *s);
+    if (!s) return;
+    double t = sqlite3_value_double(argv[0]);
+    int is_start = sqlite3_value_int(argv[1]), is_end = sqlite3_value_int(argv[2]);
+    double maxspan = sqlite3_value_double(argv[3]), maxpause = sqlite3_value_double(argv[4]);
+    int fresh = !s->inited || is_start || s->prev_end || (maxpause >= 0 && t - s->prev > maxpause) ||
+                (maxspan >= 0 && t - s->start > maxspan);
+    if (fresh) {
+        s->id++;
+        s->start = t;
+    }
+    s->prev = t;
+    s->prev_end = is_end;
+    s->inited = 1;
+}
+
+static void txn_value(sqlite3_context *ctx)
+{
+    txn_state *s = sqlite3_aggregate_context(ctx, 0);
+    sqlite3_result_int64(ctx, s ? s->id : 0);
+}
+
+static void txn_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    /* frames start at the partition's first row: never called */
+    (void)argc;
+    (void)argv;
+    (void)ctx;
+}
+
+void spl_txn_register(sqlite3 *db)
+{
+    sqlite3_create_window_function(db, "spl_txn_id", 5, SQLITE_UTF8 | SQLITE_INNOCUOUS, NULL, txn_step, txn_value,
+                                   txn_value, txn_inverse, NULL);
+}
+
+/* ---- the command ---- */
+static int parse_time_span(const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (end == s || v < 0) return v == -1 && end != s ? (*out = -1, 0) : -1;
+    const char *u = end;
+    double mul = 1;
+    if (!*u || !strcasecmp(u, "s") || !strcasecmp(u, "sec") || !strcasecmp(u, "secs")) mul = 1;
+    else if (!strcasecmp(u, "m") || !strcasecmp(u, "min") || !strcasecmp(u, "mins")) mul = 60;
+    else if (!strcasecmp(u, "h") || !strcasecmp(u, "hr") || !strcasecmp(u, "hrs")) mul = 3600;
+    else if (!strcasecmp(u, "d") || !strcasecmp(u, "day") || !strcasecmp(u, "days")) mul = 86400;
+    else return -1;
+    *out = v * mul;
+    return 0;
+}
+
+/* startswith=( search ) : the condition SQL; *i advanced past ')' */
+static int cond_arg(spl_cmd_ctx *c, int *i, sbuf *out)
+{
+    const spl_toks *a = &c->args;
+    int k = *i + 2;
+    if (k < a->n && a->v[k].type == TK_LP) {
+        int depth = 0, e = k;
+        for (; e < a->n; e++) {
+            if (a->v[e].type == TK_LP) depth++;
+            if (a->v[e].type == TK_RP && --depth == 0) break;
+        }
+        if (e >= a->n) return spl_arg_error(c, &a->v[k], "missing ')'");
+        spl_pctx P = {0};
+        int rc = spl_cmd_parse_search(c, k + 1, e, &P);
+        if (!rc && !P.result) rc = spl_arg_error(c, &a->v[k], "empty condition");
+        if (!rc) rc = spl_search_sql(c->tr, P.result, out, 0);
+        spl_pctx_free(&P);
+        *i = e;
+        return rc;
+    }
+    return spl_arg_error(c, &a->v[*i], "only %.*s=( search terms ) is supported", (int)a->v[*i].n, a->v[*i].s);
+}
+
+int spl_cmd_transaction(spl_cmd_ctx *c)
+{
+    spl_tr *tr = c->tr;
+    const spl_toks *a = &c->args;
+    double maxspan = -1, maxpause = -1;
+    char **keys = NULL;
+    int nkeys = 0, rc = 0;
+    sbuf scond = {0}, econd = {0};
+    /* conditions refer to the rows as they are before the transaction */
+    spl_tr_flush(tr, -1, NULL);
+    for (int i = 0; i < a->n && !rc; i++) {
+        const spl_token *t = &a->v[i];
+        char *v = NULL;
+        if (t->type == TK_COMMA) continue;
+        if (i + 1 < a->n && a->v[i + 1].type == TK_EQ && t->type == TK_WORD &&
+            (spl_tok_is(t, "startswith", 1) || spl_tok_is(t, "endswith", 1))) {
+            sbuf *dst = spl_tok_is(t, "startswith", 1) ? &scond : &econd;
+            sbuf_reset(dst);
+            rc = cond_arg(c, &i, dst);
+            continue;
+        }
+        if (spl_arg_option(c, i, "maxspan", &v) || spl_arg_option(c, i, "maxpause", &v)) {
+            double d;
+            if (parse_time_span(v, &d)) rc = spl_arg_error(c, &a->v[i + 2], "expected a time span such as 30s, 5m or 2h");
+            else if (spl_tok_is(t, "maxspan", 1)) maxspan = d;
+            else maxpause = d;
+            free(v);
+            i += 2;
+            continue;
+        }
+        if (spl_arg_option(c, i, "connected", &v) || spl_arg_option(c, i, "maxevents", &v) ||
+            spl_arg_option(c, i, "maxopentxn", &v) || spl_arg_option(c, i, "maxopenevents", &v)) {
+            free(v);
+            i += 2;
+            continue;
+        }
+        if (spl_arg_option(c, i, "keepevicted", &v) || spl_arg_option(c, i, "mvlist", &v)) {
+            int on = !strcasecmp(v, "t") || !strcasecmp(v, "true") || !strcmp(v, "1");
+            free(v);
+            if (on) rc = spl_arg_error(c, t, "%.*s=true is not supported", (int)t->n, t->s);
+            i += 2;
+            continue;
+        }
+        if (spl_arg_is_option(c, i)) { rc = spl_arg_error(c, t, "option '%.*s' is not supported", (int)t->n, t->s); break; }
+        if (t->type == TK_WORD || t->type == TK_STRING) {
+            keys = xrealloc(keys, sizeof *keys * (size_t)(nkeys + 1));
+            keys[nkeys++] = spl_tok_text(t);
+            continue;
+        }
+        rc = spl_arg_error(c, t, "unexpected '%.*s'", (int)t->n, t->s);
+    }
+    if (rc) goto out;
+    {
+        spl_col *tc = spl_tr_col(tr, "_time");
+        spl_col *rawc = spl_tr_col(tr, "_raw");
+        const char *tsql = tc ? tc->sql : "NULL";
+        /* level 1: rows with their transaction id */
+        sbuf part = {0}, keep = {0}, l1 = {0};
+        for (int k = 0; k < nkeys; k++) {
+            spl_col *kc = spl_tr_col(tr, keys[k]);
+            sbuf_printf(&part, "%s%s", k ? ", " : "", kc ? kc->sql : "NULL");
+            sbuf_printf(&keep, "%s%s IS NOT NULL", k ? " AND " : "", kc ? kc->sql : "NULL");
+        }
+        sbuf_add(&l1, "SELECT ");
+        for (int i = 0; i < tr->ncols; i++) sbuf_printf(&l1, "%s AS c%d, ", tr->cols[i].sql, i);
+        sbuf_printf(&l1, "%s AS tt, coalesce((%s), 0) AS ts, coalesce((%s), 0) AS te, spl_txn_id(%s, coalesce((%s), 0), "
+                         "coalesce((%s), 0), ",
+                    tsql, scond.len ? scond.s : "0", econd.len ? econd.s : "0", tsql, scond.len ? scond.s : "0",
+                    econd.len ? econd.s : "0");
+        spl_tr_bind_num(tr, &l1, maxspan);
+        sbuf_add(&l1, ", ");
+        spl_tr_bind_num(tr, &l1, maxpause);
+        sbuf_add(&l1, ") OVER (");
+        if (nkeys) sbuf_printf(&l1, "PARTITION BY %s ", part.s);
+        sbuf_printf(&l1, "ORDER BY %s", tsql);
+        if (tr->nord) { sbuf_add(&l1, ", "); spl_tr_order_sql(tr, &l1, 1); }
+        sbuf_printf(&l1, " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS txn FROM %s", tr->from);
+        if (nkeys) sbuf_printf(&l1, " WHERE %s", keep.s);
+        char *l1name = spl_tr_next_cte(tr);
+        sbuf_printf(&tr->ctes, "%s%s AS (%s)", tr->ctes.len ? ",\n" : "", l1name, l1.s);
+        tr->nlevels++;
+        /* level 2: one row per transaction */
+        int cap = tr->ncols + 4, n = 0;
+        char **names = xcalloc((size_t)cap, sizeof *names);
+        int *mv = xcalloc((size_t)cap, sizeof *mv);
+        sbuf q = {0}, grp = {0};
+        sbuf_add(&q, "SELECT ");
+        for (int i = 0; i < tr->ncols; i++) {
+            const char *nm = tr->cols[i].name;
+            int is_key = 0;
+            for (int k = 0; k < nkeys; k++) is_key |= !strcmp(keys[k], nm);
+            if (is_key) {
+                sbuf_printf(&q, "%sc%d AS c%d", n ? ", " : "", i, n);
+                sbuf_printf(&grp, "c%d, ", i);
+                mv[n] = tr->cols[i].mv;
+            } else if (!strcmp(nm, "_time")) {
+                sbuf_printf(&q, "%smin(tt) AS c%d", n ? ", " : "", n);
+            } else if (&tr->cols[i] == rawc) {
+                sbuf_printf(&q, "%sgroup_concat(c%d, char(10)) AS c%d", n ? ", " : "", i, n);
+            } else {
+                sbuf_printf(&q, "%sspl_values(c%d) AS c%d", n ? ", " : "", i, n);
+                mv[n] = 1;
+            }
+            names[n++] = xstrdup(nm);
+        }
+        if (!tc) { sbuf_printf(&q, "%smin(tt) AS c%d", n ? ", " : "", n); names[n++] = xstrdup("_time"); }
+        sbuf_printf(&q, "%smax(tt) - min(tt) AS c%d", n ? ", " : "", n);
+        names[n++] = xstrdup("duration");
+        sbuf_printf(&q, ", count(*) AS c%d", n);
+        names[n++] = xstrdup("eventcount");
+        const char *g = grp.s ? grp.s : "";
+        sbuf_printf(&q, ", min(tt) AS o0 FROM (SELECT * FROM %s ORDER BY %stxn, tt) GROUP BY %stxn", l1name, g, g);
+        int h = 0;
+        if (scond.len) { sbuf_add(&q, " HAVING min(CASE WHEN ts THEN tt END) = min(tt)"); h = 1; }
+        if (econd.len) sbuf_printf(&q, " %s max(CASE WHEN te THEN tt END) = max(tt)", h ? "AND" : "HAVING");
+        spl_tr_new_level(tr, q.s, names, mv, n);
+        spl_tr_clear_ord(tr);
+        char *o = xasprintf("%s.o0", tr->from);
+        spl_tr_add_ord(tr, o, 1, 0);
+        free(o);
+        tr->events = 0;
+        for (int i = 0; i < n; i++) free(names[i]);
+        free(names);
+        free(mv);
+        free(l1name);
+        sbuf_free(&q);
+        sbuf_free(&grp);
+        sbuf_free(&part);
+        sbuf_free(&keep);
+        sbuf_free(&l1);
+    }
+out:
+    sbuf_free(&scond);
+    sbuf_free(&econd);
+    for (int k = 0; k < nkeys; k++) free(keys[k]);
+    free(keys);
+    return rc;
+}

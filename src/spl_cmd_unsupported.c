@@ -1,0 +1,27 @@
+/* spl_cmd_unsupported.c: commands splite knows but cannot run, each with
+ * the reason, so a query using one fails with a clear message rather than
+ * "unknown command": iplocation (needs a GeoIP database), mstats (metrics
+ * indexes), apply/fit (Machine Learning Toolkit models), anomalydetection. */
+#include <string.h>
+#include "spl_int.h"
+
+int spl_cmd_unsupported(spl_cmd_ctx *c);
+
+static const struct {
+    const char *name, *why;
+} reasons[] = {
+    {"iplocation", "it needs a GeoIP database, which splite does not have"},
+    {"mstats", "splite has no metrics indexes"},
+    {"apply", "it runs Machine Learning Toolkit models, which splite does not have"},
+    {"fit", "it trains Machine Learning Toolkit models, which splite does not have"},
+    {"anomalydetection", "its statistical models are not implemented"},
+};
+
+int spl_cmd_unsupported(spl_cmd_ctx *c)
+{
+    for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
+        if (spl_tok_is(c->name, reasons[i].name, 1))
+            return spl_tr_error(c->tr, c->name->off, "command '%s' is not supported: %s", reasons[i].name,
+                                reasons[i].why);
+    return spl_tr_error(c->tr, c->name->off, "command '%.*s' is not supported", (int)c->name->n, c->name->s);
+}

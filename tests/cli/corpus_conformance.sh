@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# tests/cli/corpus_conformance.sh: the security_content corpus through
+# `splite check`: at least tests/conformance/baseline.txt detections pass on
+# an empty database, and each of them passes again on a database loaded with
+# the real datasets (see tests/conformance/README.md). Skips (77) without
+# ../shared/corpus/security_content.
+set -u
+splite=$1
+corpus=../shared/corpus/security_content
+[ -d "$corpus/detections" ] || { echo "skip: $corpus not found"; exit 77; }
+baseline=$(tr -dc '0-9' < tests/conformance/baseline.txt)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$splite" check --db "$tmp/empty.db" --corpus "$corpus" --format jsonl > "$tmp/empty.jsonl" 2>"$tmp/err" \
+    || fail "check on an empty database exited non-zero: $(cat "$tmp/err")"
+total=$(wc -l < "$tmp/empty.jsonl")
+[ "$total" -gt 1000 ] || fail "only $total detections reported"
+grep '"status": "ok"\|"status":"ok"' "$tmp/empty.jsonl" | sed 's/.*"file": *"\([^"]*\)".*/\1/' | sort > "$tmp/ok_empty"
+ok=$(wc -l < "$tmp/ok_empty")
+echo "empty database: $ok of $total detections pass (baseline $baseline)"
+[ "$ok" -ge "$baseline" ] || fail "$ok detections pass, fewer than the baseline $baseline"
+
+# the same on real rows
+manifests=$(find ../shared/datasets/real datasets -name manifest.yml 2>/dev/null | sort)
+if [ -n "$manifests" ]; then
+    # shellcheck disable=SC2086
+    "$splite" --db "$tmp/real.db" replay $manifests > /dev/null 2>"$tmp/err" || fail "replay failed: $(tail -3 "$tmp/err")"
+    "$splite" check --db "$tmp/real.db" --corpus "$corpus" --format jsonl > "$tmp/real.jsonl" 2>"$tmp/err" \
+        || fail "check on the loaded database exited non-zero: $(cat "$tmp/err")"
+    grep '"status": "ok"\|"status":"ok"' "$tmp/real.jsonl" | sed 's/.*"file": *"\([^"]*\)".*/\1/' | sort > "$tmp/ok_real"
+    lost=$(comm -23 "$tmp/ok_empty" "$tmp/ok_real")
+    if [ -n "$lost" ]; then
+        echo "$lost" | head -20 | while read -r f; do grep -F "\"file\": \"$f\"" "$tmp/real.jsonl" || grep -F "\"file\":\"$f\"" "$tmp/real.jsonl"; done
+        fail "detections that pass on an empty database fail on real rows"
+    fi
+    echo "loaded database: $(wc -l < "$tmp/ok_real") detections pass"
+fi
+exit 0
