@@ -27,10 +27,12 @@ const char *geoip_dir(void)
     return d && *d ? d : "/usr/share/GeoIP";
 }
 
+#ifdef SPLITE_HAVE_GEOIP
 static char *geoip_file(const char *name)
 {
     return xasprintf("%s/%s", geoip_dir(), name);
 }
+#endif
 
 int geoip_check(char **err)
 {
