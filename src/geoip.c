@@ -59,8 +59,8 @@ geoip_db *geoip_open(char **err)
 #ifdef SPLITE_HAVE_GEOIP
     geoip_db *db = xcalloc(1, sizeof *db);
     char *p4 = geoip_file("GeoIP.dat"), *p6 = geoip_file("GeoIPv6.dat");
-    db->v4 = GeoIP_open(p4, GEOIP_STANDARD | GEOIP_SILENCE);
-    if (access(p6, R_OK) == 0) db->v6 = GeoIP_open(p6, GEOIP_STANDARD | GEOIP_SILENCE);
+    db->v4 = GeoIP_open(p4, GEOIP_MEMORY_CACHE | GEOIP_SILENCE);
+    if (access(p6, R_OK) == 0) db->v6 = GeoIP_open(p6, GEOIP_MEMORY_CACHE | GEOIP_SILENCE);
     if (!db->v4) {
         *err = xasprintf("cannot read the GeoIP country database %s", p4);
         geoip_close(db);
