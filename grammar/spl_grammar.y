@@ -26,7 +26,7 @@
 %stack_size 200
 
 /* Tokens the command-argument lexer also produces. */
-%token PIPE LBRACKET RBRACKET.
+%token PIPE LBRACKET RBRACKET SUBSEARCH.
 
 %left OR XOR.
 %left AND.
@@ -51,6 +51,7 @@ snot(A) ::= NOT(T) snot(B).     { A = spl_node_un(P, SN_NOT, &T, B); }
 snot(A) ::= satom(B).           { A = B; }
 satom(A) ::= LP sand(B) RP.     { A = B; }
 satom(A) ::= sword(W).          { A = spl_node_leaf(P, SN_TERM, &W); }
+satom(A) ::= SUBSEARCH(T).      { A = spl_node_leaf(P, SN_SUB, &T); }
 satom(A) ::= sword(F) scmp(O) sword(V). { A = spl_node_cmp(P, &F, O, &V); }
 satom(A) ::= sword(F) IN LP slist(L) RP. { A = spl_node_in(P, &F, L); }
 %type scmp {int}

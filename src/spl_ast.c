@@ -143,7 +143,7 @@ int spl_parse_expr(spl_pctx *P, int start, const spl_toks *toks, int from, int t
         if (ty == TK_PIPE || ty == TK_LBRACKET || ty == TK_RBRACKET) {
             int w = (int)toks->v[i].n;
             spl_pctx_error_at(P, toks->v[i].off, "unexpected '%.*s'%s", w, toks->v[i].s,
-                              ty == TK_PIPE ? "" : " (subsearches are not supported)");
+                              ty == TK_PIPE ? "" : " (a subsearch is not allowed here)");
             break;
         }
         spl_lemon(p, ty, toks->v[i], P);

@@ -8,10 +8,41 @@
 
 int spl_cmd_search(spl_cmd_ctx *c);
 
+/* Replace each top-level [ ... ] by one SUBSEARCH token covering it. */
+static int fold_subsearches(spl_cmd_ctx *c, spl_toks *out)
+{
+    const spl_toks *a = &c->args;
+    out->v = xcalloc((size_t)a->n + 1, sizeof *out->v);
+    out->n = 0;
+    out->cap = a->n + 1;
+    for (int i = 0; i < a->n; i++) {
+        if (a->v[i].type == TK_RBRACKET)
+            return spl_arg_error(c, &a->v[i], "']' without '['");
+        if (a->v[i].type != TK_LBRACKET) { out->v[out->n++] = a->v[i]; continue; }
+        int depth = 0, j = i;
+        for (; j < a->n; j++) {
+            if (a->v[j].type == TK_LBRACKET) depth++;
+            else if (a->v[j].type == TK_RBRACKET && !--depth) break;
+        }
+        if (j >= a->n) return spl_arg_error(c, &a->v[i], "missing ']' after the subsearch");
+        spl_token t = a->v[i];
+        t.type = TK_SUBSEARCH;
+        t.n = a->v[j].off + 1 - t.off;
+        out->v[out->n++] = t;
+        i = j;
+    }
+    return 0;
+}
+
 int spl_cmd_search(spl_cmd_ctx *c)
 {
     spl_pctx P = {0};
+    spl_toks folded = {0};
+    if (fold_subsearches(c, &folded)) { spl_toks_free(&folded); return -1; }
+    spl_toks orig = c->args;
+    c->args = folded;
     int rc = spl_cmd_parse_search(c, 0, c->args.n, &P);
+    c->args = orig;
     if (!rc) {
         sbuf cond = {0};
         rc = spl_search_sql(c->tr, P.result, &cond, c->first);
@@ -19,5 +50,6 @@ int spl_cmd_search(spl_cmd_ctx *c)
         sbuf_free(&cond);
     }
     spl_pctx_free(&P);
+    spl_toks_free(&folded);
     return rc;
 }

@@ -88,9 +88,19 @@ static void collect_refs(spl_tr *tr, const seg *sg, const char *text)
 {
     const char *nm = sg->cmd ? sg->cmd->name : "search";
     if (!strcmp(nm, "search")) {
+        int depth = 0;
         for (int i = 0; i < sg->toks.n; i++) {
             const spl_token *t = &sg->toks.v[i];
+            if (t->type == TK_LBRACKET) depth++;
+            if (t->type == TK_RBRACKET && depth) depth--;
             if (t->type != TK_WORD && t->type != TK_STRING) continue;
+            if (depth) {
+                /* a subsearch's output fields are matched against ours */
+                char *s = spl_tok_text(t);
+                spl_tr_ref(tr, s);
+                free(s);
+                continue;
+            }
             int next = i + 1 < sg->toks.n ? sg->toks.v[i + 1].type : 0;
             int prev = i > 0 ? sg->toks.v[i - 1].type : 0;
             int is_field = next == TK_EQ || next == TK_NE || next == TK_LT || next == TK_LE ||

@@ -39,7 +39,7 @@ int spl_tok_is(const spl_token *t, const char *w, int ci);
 
 /* ---- syntax tree ---- */
 enum spl_node_kind {
-    SN_AND = 1, SN_OR, SN_NOT, SN_CMP, SN_IN, SN_TERM, /* search */
+    SN_AND = 1, SN_OR, SN_NOT, SN_CMP, SN_IN, SN_TERM, SN_SUB, /* search */
     EX_OR, EX_XOR, EX_AND, EX_NOT, EX_EQ, EX_NE, EX_LT, EX_LE, EX_GT, EX_GE,
     EX_LIKE, EX_IN, EX_ADD, EX_SUB, EX_CAT, EX_MUL, EX_DIV, EX_MOD, EX_NEG,
     EX_FIELD, EX_NUM, EX_STR, EX_CALL, NODE_LIST

@@ -148,6 +148,31 @@ static int time_bound(spl_tr *tr, const spl_node *n, const char *name, const cha
     return 0;
 }
 
+/* [subsearch] as a condition: some result of the subsearch whose every
+ * field (other than internal ones) matches the event's field of the same
+ * name, case-insensitively, as Splunk's (f1=v1 AND f2=v2) OR ... does */
+static int sub_cond(spl_tr *tr, const spl_node *n, sbuf *out)
+{
+    spl_tr sub;
+    int rc = spl_tr_subsearch(tr, n->tok.off + 1, n->tok.off + n->tok.n - 1, 0, &sub);
+    if (!rc) {
+        sbuf_printf(out, "EXISTS (SELECT 1 FROM %s WHERE 1", sub.from);
+        int nf = 0;
+        for (int i = 0; i < sub.ncols; i++) {
+            const char *nm = sub.cols[i].name;
+            if (nm[0] == '_') continue;
+            spl_col *col = spl_tr_col(tr, nm);
+            sbuf_printf(out, " AND (%s IS NULL OR %s = %s COLLATE NOCASE)", sub.cols[i].sql,
+                        col ? col->sql : "NULL", sub.cols[i].sql);
+            nf++;
+        }
+        sbuf_addc(out, ')');
+        if (!nf) rc = spl_tr_error(tr, n->tok.off, "the subsearch returns no fields to match");
+    }
+    spl_tr_sub_free(&sub);
+    return rc;
+}
+
 int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
 {
     if (!n) { sbuf_add(out, "1"); return 0; }
@@ -166,6 +191,8 @@ int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
         if (spl_search_sql(tr, n->kids[0], out, first_stage)) return -1;
         sbuf_add(out, ") IS NOT 1");
         return 0;
+    case SN_SUB:
+        return sub_cond(tr, n, out);
     case SN_TERM: {
         int cs = 0;
         char *v = spl_tok_text(&n->tok);
