@@ -5,6 +5,7 @@
  * events lacking a BY field dropped; a multivalue BY field puts the event in
  * each of its values' groups); eventstats adds the group's aggregates to
  * every row. */
+#include <assert.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,26 @@ static int perc_name(const char *s, size_t n, double *p)
     return 0;
 }
 
+/* End (exclusive token index) of the name after AS starting at token i: a
+ * word directly followed, without spaces, by balanced parentheses and words
+ * is one name (values(x) as aceFlags(inheritance)). */
+static int as_name_end(const spl_toks *a, int i)
+{
+    assert(i < a->n);
+    if (a->v[i].type != TK_WORD) return i + 1;
+    size_t end = a->v[i].off + a->v[i].n;
+    int depth = 0, k = i + 1, last = i + 1;
+    for (; k < a->n && a->v[k].off == end; k++) {
+        int ty = a->v[k].type;
+        if (ty == TK_LP) depth++;
+        else if (ty == TK_RP) { if (!depth) break; depth--; }
+        else if (ty != TK_WORD) break;
+        end = a->v[k].off + a->v[k].n;
+        if (!depth) last = k + 1;
+    }
+    return last;
+}
+
 static int parse_spec(spl_cmd_ctx *c, stats_spec *sp)
 {
     static const agg_def perc_def = {"perc", "splagg_perc", K_PERC, 1, 0};
@@ -148,8 +169,11 @@ static int parse_spec(spl_cmd_ctx *c, stats_spec *sp)
             return spl_arg_error(c, t, "%.*s needs a field: %.*s(field)", (int)t->n, t->s, (int)t->n, t->s);
         }
         if (i + 1 < a->n && a->v[i].type == TK_WORD && spl_tok_is(&a->v[i], "as", 1)) {
-            it.as = spl_tok_text(&a->v[i + 1]);
-            i += 2;
+            i++;
+            int k = as_name_end(a, i);
+            if (k == i + 1) it.as = spl_tok_text(&a->v[i]);
+            else it.as = xstrndup(c->tr->text + a->v[i].off, a->v[k - 1].off + a->v[k - 1].n - a->v[i].off);
+            i = k;
         } else if (i < a->n && a->v[i].type == TK_WORD && spl_tok_is(&a->v[i], "as", 1)) {
             free(it.arg);
             return spl_arg_error(c, &a->v[i], "expected a name after AS");

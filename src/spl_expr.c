@@ -57,6 +57,8 @@ static const fn_map direct_fns[] = {
     {"pi", "spl_pi", 0, 0, 0},
     {"random", "spl_random", 0, 0, 0},
     {"spath", "spl_spath", 2, 2, 0},
+    {"min", "spl_min", 1, 64, 0},
+    {"max", "spl_max", 1, 64, 0},
     {NULL, NULL, 0, 0, 0},
 };
 
