@@ -48,6 +48,7 @@ typedef struct agg_item {
     char *arg;      /* field, NULL for bare count */
     char *as;       /* output name */
     int arg_mv;
+    int arg_tok;    /* token index of the field argument */
     size_t eval_off, eval_len; /* agg(eval(expr)): the expression text */
     int has_eval;
 } agg_item;
@@ -106,6 +107,58 @@ static int as_name_end(const spl_toks *a, int i)
     return last;
 }
 
+static int is_by_field(const stats_spec *sp, const char *name)
+{
+    for (int b = 0; b < sp->nby; b++)
+        if (!strcmp(sp->by[b], name)) return 1;
+    return 0;
+}
+
+/* agg(pattern) [AS pattern]: one item per existing field the pattern
+ * matches, BY fields excepted; '*' does not match internal fields (leading
+ * '_') unless the pattern starts with '_'. The AS pattern takes the parts
+ * the wildcards matched (values(req.*) AS * names values(req.a) "a");
+ * without AS the name is the written one with the field put in (values(a)). */
+static int expand_wildcards(spl_cmd_ctx *c, stats_spec *sp)
+{
+    spl_tr *tr = c->tr;
+    agg_item *out = NULL;
+    int n = 0, rc = 0;
+    for (int k = 0; k < sp->n; k++) {
+        agg_item *it = &sp->items[k];
+        if (rc || !it->arg || !strchr(it->arg, '*')) {
+            out = xrealloc(out, sizeof *out * (size_t)(n + 1));
+            out[n++] = *it;
+            continue;
+        }
+        int nsf = 0, nst = 0;
+        for (const char *p = it->arg; *p; p++) nsf += *p == '*';
+        for (const char *p = it->as; *p; p++) nst += *p == '*';
+        if (nst != nsf) {
+            rc = spl_arg_error(c, &c->args.v[it->arg_tok], "the AS name must have as many wildcards as the field");
+        } else {
+            for (int f = 0; f < tr->ncols; f++) {
+                const char *name = tr->cols[f].name;
+                if (name[0] == '_' && it->arg[0] != '_') continue;
+                if (is_by_field(sp, name)) continue;
+                char *nn = spl_wild_rename(it->arg, it->as, name);
+                if (!nn) continue;
+                agg_item x = *it;
+                x.arg = xstrdup(name);
+                x.as = nn;
+                out = xrealloc(out, sizeof *out * (size_t)(n + 1));
+                out[n++] = x;
+            }
+        }
+        free(it->arg);
+        free(it->as);
+    }
+    free(sp->items);
+    sp->items = out;
+    sp->n = n;
+    return rc;
+}
+
 static int parse_spec(spl_cmd_ctx *c, stats_spec *sp)
 {
     static const agg_def perc_def = {"perc", "splagg_perc", K_PERC, 1, 0};
@@ -159,10 +212,7 @@ static int parse_spec(spl_cmd_ctx *c, stats_spec *sp)
                 return spl_arg_error(c, bad, "expected %s(field)", d->name);
             }
             it.arg = spl_tok_text(&a->v[i + 1]);
-            if (strchr(it.arg, '*')) {
-                free(it.arg);
-                return spl_arg_error(c, &a->v[i + 1], "wildcard field names in aggregations are not supported");
-            }
+            it.arg_tok = i + 1;
             name_end = a->v[i + 2].off + 1;
             i += 3;
         } else if (d->needs_arg) {
@@ -198,6 +248,8 @@ static int parse_spec(spl_cmd_ctx *c, stats_spec *sp)
         }
         if (!sp->nby) return spl_arg_error(c, byt, "BY needs at least one field");
     }
+    if (expand_wildcards(c, sp)) return -1;
+    if (!sp->n && !sp->nby) return spl_arg_error(c, NULL, "the wildcard aggregations match no field");
     return 0;
 }
 
