@@ -141,7 +141,8 @@ static void result_num(sqlite3_context *ctx, double d)
     else sqlite3_result_double(ctx, d);
 }
 
-static void agg_final(sqlite3_context *ctx)
+/* the result from the state, leaving the state usable (window xValue) */
+static void agg_value(sqlite3_context *ctx)
 {
     int kind = (int)(intptr_t)sqlite3_user_data(ctx);
     agg_state *a = sqlite3_aggregate_context(ctx, 0);
@@ -227,6 +228,13 @@ static void agg_final(sqlite3_context *ctx)
     default:
         sqlite3_result_null(ctx);
     }
+}
+
+static void agg_final(sqlite3_context *ctx)
+{
+    agg_value(ctx);
+    agg_state *a = sqlite3_aggregate_context(ctx, 0);
+    if (!a) return;
     for (int i = 0; i < a->n; i++) free(a->v[i].s);
     free(a->v);
     a->v = NULL;
@@ -236,6 +244,13 @@ static void agg_final(sqlite3_context *ctx)
     free(a->slo);
     free(a->shi);
     a->slo = a->shi = NULL;
+}
+
+static void agg_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    (void)argv;
+    sqlite3_result_error(ctx, "stats aggregates support only whole-partition windows", -1);
 }
 
 void spl_agg_register(sqlite3 *db)
@@ -251,7 +266,10 @@ void spl_agg_register(sqlite3 *db)
         {"splagg_stdev", AG_STDEV, 1}, {"splagg_stdevp", AG_STDEVP, 1},
         {"splagg_var", AG_VAR, 1}, {"splagg_varp", AG_VARP, 1}, {"splagg_mode", AG_MODE, 1},
     };
+    /* also window functions, for eventstats: OVER (PARTITION BY ...) over
+     * the whole partition (rows are never removed from a frame) */
     for (size_t i = 0; i < sizeof fns / sizeof fns[0]; i++)
-        sqlite3_create_function(db, fns[i].name, fns[i].nargs, SQLITE_UTF8 | SQLITE_INNOCUOUS,
-                                (void *)(intptr_t)fns[i].kind, NULL, agg_step, agg_final);
+        sqlite3_create_window_function(db, fns[i].name, fns[i].nargs, SQLITE_UTF8 | SQLITE_INNOCUOUS,
+                                       (void *)(intptr_t)fns[i].kind, agg_step, agg_final, agg_value,
+                                       agg_inverse, NULL);
 }

@@ -4,7 +4,8 @@
  * replaces the rows with one per group (groups sorted by the BY fields;
  * events lacking a BY field dropped; a multivalue BY field puts the event in
  * each of its values' groups); eventstats adds the group's aggregates to
- * every row. */
+ * every row (as window functions over the group, so the rows are read once:
+ * a level read twice makes SQLite's prepare time double per eventstats). */
 #include <assert.h>
 #include <ctype.h>
 #include <stdlib.h>
@@ -400,85 +401,36 @@ int spl_cmd_eventstats(spl_cmd_ctx *c)
     spl_tr *tr = c->tr;
     stats_spec sp = {0};
     if (parse_spec(c, &sp)) { spec_free(&sp); return -1; }
-    /* rows as a relation, with a sequence column when needed */
-    if (sp.need_seq) prepare_seq(tr, &sp);
-    else spl_tr_flush(tr, -1, NULL);
-    const char *L = tr->from;
-    char *seqsql = sp.need_seq ? xasprintf("%s.sq", L) : xstrdup("NULL");
-    sbuf g = {0}, on = {0}, q = {0};
-    sbuf_add(&g, "SELECT ");
+    /* each aggregate as a window over its group: the rows are read once */
+    const char *seq = prepare_seq(tr, &sp);
+    char *seqsql = sp.need_seq ? xasprintf("%s.%s", tr->from, seq) : xstrdup("NULL");
+    sbuf part = {0}, nn = {0};
     for (int b = 0; b < sp.nby; b++) {
         spl_col *col = spl_tr_col(tr, sp.by[b]);
-        sbuf_printf(&g, "%s%s AS g%d", b ? ", " : "", col ? col->sql : "NULL", b);
-        sbuf_printf(&on, "%sg.g%d = %s", b ? " AND " : "", b, col ? col->sql : "NULL");
+        const char *x = col ? col->sql : "NULL";
+        sbuf_printf(&part, "%s%s", b ? ", " : "", x);
+        sbuf_printf(&nn, "%s%s IS NOT NULL", b ? " AND " : "", x);
     }
-    for (int k = 0; k < sp.n; k++) {
-        sbuf_add(&g, (sp.nby || k) ? ", " : "");
-        if (agg_sql(tr, &sp.items[k], seqsql, &g)) { rc = -1; break; }
-        sbuf_printf(&g, " AS a%d", k);
+    char **sql = xcalloc((size_t)sp.n + 1, sizeof *sql);
+    for (int k = 0; k < sp.n && !rc; k++) {
+        sbuf e = {0}, w = {0};
+        if (agg_sql(tr, &sp.items[k], seqsql, &e)) { rc = -1; sbuf_free(&e); break; }
+        if (sp.nby) sbuf_printf(&w, "CASE WHEN %s THEN %s OVER (PARTITION BY %s) END", nn.s, e.s, part.s);
+        else sbuf_printf(&w, "%s OVER ()", e.s);
+        sql[k] = sbuf_detach(&w);
+        sbuf_free(&e);
     }
-    if (rc) {
-        free(seqsql);
-        sbuf_free(&g);
-        sbuf_free(&on);
-        spec_free(&sp);
-        return -1;
+    if (!rc) {
+        /* set after computing all, so every aggregate sees the input fields */
+        for (int k = 0; k < sp.n; k++) spl_tr_set(tr, sp.items[k].as, sql[k], sp.items[k].def->mv);
+        /* window functions cannot appear in a later WHERE: materialize */
+        spl_tr_flush(tr, -1, NULL);
     }
-    sbuf_printf(&g, " FROM %s", L);
-    if (sp.nby) {
-        sbuf_add(&g, " WHERE ");
-        for (int b = 0; b < sp.nby; b++) {
-            spl_col *col = spl_tr_col(tr, sp.by[b]);
-            sbuf_printf(&g, "%s%s IS NOT NULL", b ? " AND " : "", col ? col->sql : "NULL");
-        }
-        sbuf_add(&g, " GROUP BY ");
-        for (int b = 0; b < sp.nby; b++) sbuf_printf(&g, "%sg%d", b ? ", " : "", b);
-    }
-    /* new level: every existing column, then the aggregates */
-    int n0 = tr->ncols;
-    int ncols = n0 + sp.n;
-    char **names = xcalloc((size_t)ncols, sizeof *names);
-    int *mv = xcalloc((size_t)ncols, sizeof *mv);
-    sbuf_add(&q, "SELECT ");
-    int out = 0;
-    for (int i = 0; i < n0; i++) {
-        int replaced = 0;
-        for (int k = 0; k < sp.n; k++)
-            if (!strcmp(sp.items[k].as, tr->cols[i].name)) replaced = 1;
-        if (replaced) continue;
-        sbuf_printf(&q, "%s%s AS c%d", out ? ", " : "", tr->cols[i].sql, out);
-        names[out] = tr->cols[i].name;
-        mv[out] = tr->cols[i].mv;
-        out++;
-    }
-    for (int k = 0; k < sp.n; k++) {
-        sbuf_printf(&q, "%sg.a%d AS c%d", out ? ", " : "", k, out);
-        names[out] = sp.items[k].as;
-        mv[out] = sp.items[k].def->mv;
-        out++;
-    }
-    for (int i = 0; i < tr->nord; i++) sbuf_printf(&q, ", %s AS o%d", tr->ord[i].sql, i);
-    sbuf_printf(&q, " FROM %s LEFT JOIN (%s) g ON %s", L, g.s, sp.nby ? on.s : "1");
-    /* names point into tr->cols, which new_level frees: copy first */
-    for (int i = 0; i < out; i++) names[i] = xstrdup(names[i]);
-    int nord = tr->nord;
-    int *desc = xcalloc((size_t)nord + 1, sizeof *desc);
-    for (int i = 0; i < nord; i++) desc[i] = tr->ord[i].desc;
-    spl_tr_new_level(tr, q.s, names, mv, out);
-    spl_tr_clear_ord(tr);
-    for (int i = 0; i < nord; i++) {
-        char *o = xasprintf("%s.o%d", tr->from, i);
-        spl_tr_add_ord(tr, o, desc[i], 0);
-        free(o);
-    }
-    for (int i = 0; i < out; i++) free(names[i]);
-    free(names);
-    free(mv);
-    free(desc);
+    for (int k = 0; k < sp.n; k++) free(sql[k]);
+    free(sql);
     free(seqsql);
-    sbuf_free(&g);
-    sbuf_free(&on);
-    sbuf_free(&q);
+    sbuf_free(&part);
+    sbuf_free(&nn);
     spec_free(&sp);
-    return 0;
+    return rc;
 }
