@@ -530,6 +530,12 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
             sqlite3_finalize(q);
         }
     }
+    /* A file much larger than what is stored: load without the metadata
+     * indexes and build them once at the end. */
+    const char *bulk_env = getenv("SPLITE_BULK_MIN_BYTES"); /* tests lower it */
+    long long bulk_min = bulk_env ? atoll(bulk_env) : (8 << 20);
+    int bulk = !is_stdin && size > bulk_min && size / 600 > 2 * (long long)store_approx_events(st);
+    if (bulk && store_drop_indexes(st)) bulk = 0;
     in.progress = !o->quiet && util_isatty(2);
     const char *abort_env = getenv("SPLITE_TEST_CRASH_AFTER");
     if (abort_env) in.abort_after = atol(abort_env);
@@ -537,6 +543,7 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
     in.rstate = in.rd->open ? in.rd->open() : NULL;
     int run = ingest_run(&in, &L, start_off, start_line);
     if (run == 0 && o->update_timestamp && ingest_shift_times(&in)) run = -1;
+    if (bulk && run == 0 && store_create_indexes(st)) run = -1;
     if (run == 0 && (ingest_update_file(&in, "done") || store_commit(st))) {
         fprintf(stderr, "%s: database error: %s\n", in.name, sqlite3_errmsg(store_db(st)));
         run = -1;
@@ -544,6 +551,7 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
     if (run != 0) {
         /* Keep what was committed; the file stays 'loading' so a re-run resumes. */
         store_rollback(st);
+        if (bulk) store_create_indexes(st);
     }
     if (in.rd->close) in.rd->close(in.rstate);
     double secs = util_now() - in.t0;

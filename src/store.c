@@ -74,12 +74,21 @@ static const char store_schema[] =
     "  _file INTEGER, _extra TEXT);\n"
     "CREATE TABLE IF NOT EXISTS raw(rowid INTEGER PRIMARY KEY, blk INTEGER NOT NULL);\n"
     "CREATE TABLE IF NOT EXISTS raw_blocks(id INTEGER PRIMARY KEY, data BLOB NOT NULL);\n"
+    "DROP INDEX IF EXISTS events_file;\n";
+
+/* The metadata indexes. Created with the schema (so an ingest that dropped
+ * them and was interrupted gets them back at the next open). */
+static const char store_index_sql[] =
     "CREATE INDEX IF NOT EXISTS events_time ON events(_time);\n"
     "CREATE INDEX IF NOT EXISTS events_index ON events(\"index\" COLLATE NOCASE, _time);\n"
     "CREATE INDEX IF NOT EXISTS events_sourcetype ON events(sourcetype COLLATE NOCASE, _time);\n"
     "CREATE INDEX IF NOT EXISTS events_source ON events(source COLLATE NOCASE, _time);\n"
-    "CREATE INDEX IF NOT EXISTS events_host ON events(host COLLATE NOCASE, _time);\n"
-    "DROP INDEX IF EXISTS events_file;\n";
+    "CREATE INDEX IF NOT EXISTS events_host ON events(host COLLATE NOCASE, _time);\n";
+
+static const char store_drop_index_sql[] =
+    "DROP INDEX IF EXISTS events_time; DROP INDEX IF EXISTS events_index;\n"
+    "DROP INDEX IF EXISTS events_sourcetype; DROP INDEX IF EXISTS events_source;\n"
+    "DROP INDEX IF EXISTS events_host;\n";
 
 static void store_set_err(store *st, const char *what)
 {
@@ -177,8 +186,8 @@ store *store_open(const char *path, char **err)
     sqlite3_busy_timeout(st->db, 30000);
     sqlite3_extended_result_codes(st->db, 1);
     if (store_exec(st, "PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                       "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY;") ||
-        store_exec(st, "BEGIN IMMEDIATE") || store_exec(st, store_schema)) {
+                       "PRAGMA cache_size=-16384;") ||
+        store_exec(st, "BEGIN IMMEDIATE") || store_exec(st, store_schema) || store_exec(st, store_index_sql)) {
         *err = xasprintf("cannot initialise database %s: %s", path, store_errmsg(st));
         store_close(st);
         return NULL;
@@ -230,6 +239,27 @@ void store_close(store *st)
     sbuf_free(&st->sig);
     free(st->err);
     free(st);
+}
+
+int store_drop_indexes(store *st)
+{
+    return store_exec(st, store_drop_index_sql);
+}
+
+int store_create_indexes(store *st)
+{
+    return store_exec(st, store_index_sql);
+}
+
+sqlite3_int64 store_approx_events(store *st)
+{
+    sqlite3_stmt *q;
+    sqlite3_int64 n = 0;
+    if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(rowid), 0) FROM events", -1, &q, NULL) == SQLITE_OK) {
+        if (sqlite3_step(q) == SQLITE_ROW) n = sqlite3_column_int64(q, 0);
+        sqlite3_finalize(q);
+    }
+    return n;
 }
 
 int store_begin(store *st)

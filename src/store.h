@@ -30,6 +30,14 @@ store *store_open(const char *path, char **err);
 void store_close(store *st);
 sqlite3 *store_db(store *st);
 
+/* Bulk loading: drop the metadata indexes and build them again at the end
+ * (sorting once is cheaper than updating them per row). Inside a
+ * transaction. If the load dies in between, store_open recreates them. */
+int store_drop_indexes(store *st);
+int store_create_indexes(store *st);
+/* The number of events, roughly (the highest rowid); cheap. */
+sqlite3_int64 store_approx_events(store *st);
+
 int store_begin(store *st);
 int store_commit(store *st);
 void store_rollback(store *st);

@@ -109,6 +109,42 @@ static void test_resume_after_crash(void **state)
     free(db), free(file), free(xml);
 }
 
+/* A bulk load (indexes dropped) that crashes: the next open has the indexes
+ * back and the resumed load completes. */
+static void test_bulk_crash_keeps_indexes(void **state)
+{
+    (void)state;
+    char *xml = make_xml(2500, 0);
+    char *file = tu_write_file(".log", xml, strlen(xml));
+    char *db = tu_tmp_path(".db");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        setenv("SPLITE_TEST_CRASH_AFTER", "1234", 1);
+        setenv("SPLITE_BULK_MIN_BYTES", "0", 1);
+        store *st = open_db(db);
+        ingest_opts o = {.quiet = 1, .batch = 500};
+        ingest_file(st, file, &o, NULL);
+        _exit(0);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    assert_int_equal(WEXITSTATUS(status), 99);
+    store *st = open_db(db);
+    assert_int_equal(count(st, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'events_%'"), 5);
+    setenv("SPLITE_BULK_MIN_BYTES", "0", 1);
+    ingest_opts o = {.quiet = 1, .batch = 500};
+    assert_int_equal(ingest_file(st, file, &o, NULL), 0);
+    unsetenv("SPLITE_BULK_MIN_BYTES");
+    assert_int_equal(count(st, "SELECT count(*) FROM events"), 2500);
+    assert_int_equal(count(st, "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'events_%'"), 5);
+    assert_int_equal(count(st, "SELECT count(*) FROM events INDEXED BY events_host WHERE host = 'host-1'"), 833);
+    store_close(st);
+    tu_remove_db(db);
+    unlink(file);
+    free(db), free(file), free(xml);
+}
+
 static void test_update_timestamp_and_metadata(void **state)
 {
     (void)state;
@@ -176,6 +212,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reingest_skipped_and_force),
         cmocka_unit_test(test_resume_after_crash),
+        cmocka_unit_test(test_bulk_crash_keeps_indexes),
         cmocka_unit_test(test_update_timestamp_and_metadata),
         cmocka_unit_test(test_bad_files),
     };

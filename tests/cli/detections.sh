@@ -70,4 +70,11 @@ grep -q "bad.yml" "$tmp/err4" || fail "bad detection not named"
 "$splite" test --junit "$tmp/j.xml" "$det" >"$tmp/test" || fail "splite test: $(cat "$tmp/test")"
 grep -q "1 passed, 0 failed" "$tmp/test" || fail "test summary"
 grep -q '<testcase classname="Windows IIS Components New Module Added"' "$tmp/j.xml" || fail "junit"
+# every shipped detection passes its own test
+"$splite" test --junit "$tmp/all.xml" detections >"$tmp/testall" || fail "splite test detections: $(cat "$tmp/testall")"
+grep -q "9 passed, 0 failed" "$tmp/testall" || fail "not all nine shipped detections pass: $(cat "$tmp/testall")"
+# and the tstats ones find their rows through splite run on the shipped data
+"$splite" --db "$db" run --all-time --now 1800000000 --format jsonl \
+  detections/endpoint/windows_server_software_component_gacutil_install_to_gac.yml >"$tmp/gac" 2>/dev/null || fail "run gacutil"
+grep -q '"risk_object":"web-01.corp.example"' "$tmp/gac" || fail "gacutil risk event: $(head -3 "$tmp/gac")"
 echo "1 passed, 0 failed"
