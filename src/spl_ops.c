@@ -131,25 +131,49 @@ static void fn_str(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     result_str(ctx, argv[0]);
 }
 
+/* splop_add(a, b, ...): Splunk's + folded left to right (a chain a+b+c is
+ * one call, which keeps the generated SQL flat): numbers (numeric strings
+ * included) add, two non-numeric strings concatenate, anything else (null,
+ * multivalue, number + string) is null. */
 static void fn_add(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-    (void)argc;
-    double a, b;
-    int ta = sqlite3_value_type(argv[0]), tb = sqlite3_value_type(argv[1]);
-    if (ta == SQLITE_NULL || tb == SQLITE_NULL || ta == SQLITE_BLOB || tb == SQLITE_BLOB) {
-        sqlite3_result_null(ctx);
-        return;
+    assert(argc >= 1);
+    int t0 = sqlite3_value_type(argv[0]);
+    if (t0 == SQLITE_NULL || t0 == SQLITE_BLOB) { sqlite3_result_null(ctx); return; }
+    double acc = 0;
+    int is_num = value_num(argv[0], &acc);
+    int is_text = t0 == SQLITE_TEXT;
+    sbuf txt = {0};
+    if (!is_num) sbuf_addn(&txt, (const char *)sqlite3_value_text(argv[0]), (size_t)sqlite3_value_bytes(argv[0]));
+    for (int i = 1; i < argc; i++) {
+        int tb = sqlite3_value_type(argv[i]);
+        double b;
+        if (tb == SQLITE_NULL || tb == SQLITE_BLOB) goto null;
+        int nb = value_num(argv[i], &b);
+        if (is_num && nb) { acc += b; continue; }
+        if (is_num) {
+            /* a number formed by an earlier + is not text */
+            if (i > 1 || !is_text) goto null;
+            is_num = 0;
+            sbuf_addn(&txt, (const char *)sqlite3_value_text(argv[0]), (size_t)sqlite3_value_bytes(argv[0]));
+        }
+        double a;
+        if (nb && txt.len && util_is_number(txt.s, txt.len, &a)) {
+            /* a concatenation that reads as a number adds (as two calls would) */
+            acc = a + b;
+            is_num = 1;
+            txt.len = 0;
+            continue;
+        }
+        if (!is_text || tb != SQLITE_TEXT) goto null;
+        sbuf_addn(&txt, (const char *)sqlite3_value_text(argv[i]), (size_t)sqlite3_value_bytes(argv[i]));
     }
-    int na = value_num(argv[0], &a), nb = value_num(argv[1], &b);
-    if (na && nb) { sqlite3_result_double(ctx, a + b); return; }
-    if (ta == SQLITE_TEXT && tb == SQLITE_TEXT) {
-        sbuf s = {0};
-        sbuf_addn(&s, (const char *)sqlite3_value_text(argv[0]), (size_t)sqlite3_value_bytes(argv[0]));
-        sbuf_addn(&s, (const char *)sqlite3_value_text(argv[1]), (size_t)sqlite3_value_bytes(argv[1]));
-        sqlite3_result_text(ctx, s.s ? s.s : "", (int)s.len, SQLITE_TRANSIENT);
-        sbuf_free(&s);
-        return;
-    }
+    if (is_num) sqlite3_result_double(ctx, acc);
+    else sqlite3_result_text(ctx, txt.s ? txt.s : "", (int)txt.len, SQLITE_TRANSIENT);
+    sbuf_free(&txt);
+    return;
+null:
+    sbuf_free(&txt);
     sqlite3_result_null(ctx);
 }
 
@@ -463,7 +487,7 @@ void spl_ops_register(sqlite3 *db)
     int f = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
     sqlite3_create_function(db, "splop_num", 1, f, NULL, fn_num, NULL, NULL);
     sqlite3_create_function(db, "splop_str", 1, f, NULL, fn_str, NULL, NULL);
-    sqlite3_create_function(db, "splop_add", 2, f, NULL, fn_add, NULL, NULL);
+    sqlite3_create_function(db, "splop_add", -1, f, NULL, fn_add, NULL, NULL);
     sqlite3_create_function(db, "splop_cmp", 3, f, NULL, fn_cmp, NULL, NULL);
     sqlite3_create_function(db, "splop_term", 2, f, NULL, fn_term, NULL, NULL);
     sqlite3_create_function(db, "splop_term", 3, f, NULL, fn_term, NULL, NULL);
