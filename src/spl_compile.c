@@ -271,7 +271,8 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
             spl_tr_error(tr, s->name.off, "unknown command '%.*s'", (int)s->name.n, s->name.s);
             goto done;
         }
-        if ((s->cmd->flags & SPL_CMD_GENERATING) && k > 0) {
+        if ((s->cmd->flags & SPL_CMD_GENERATING) && k > 0 &&
+            !(!strcmp(s->cmd->name, "inputlookup") && spl_args_append_true(&s->toks))) {
             spl_tr_error(tr, s->name.off, "command '%s' must be the first command of a search", s->cmd->name);
             goto done;
         }

@@ -156,6 +156,12 @@ typedef struct spl_tr {
  * are appended to the parent's. Free with spl_tr_sub_free. */
 int spl_tr_subsearch(spl_tr *parent, size_t start, size_t end, int subpipe, spl_tr *child);
 void spl_tr_sub_free(spl_tr *child);
+/* Append the results of the search text[start..end) (compiled as a
+ * subsearch) after the current results, as `append [...]` does. */
+int spl_tr_append_search(spl_tr *tr, size_t start, size_t end);
+/* 1 if the arguments hold append=true (inputlookup append=t: allowed after
+ * the first command). */
+int spl_args_append_true(const spl_toks *args);
 
 /* Add a parameter; returns its number for "?N". */
 int spl_tr_param_text(spl_tr *tr, const char *s);
