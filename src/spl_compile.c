@@ -132,7 +132,8 @@ static void collect_refs(spl_tr *tr, const seg *sg, const char *text)
         spl_toks_free(&et);
         return;
     }
-    if (!strcmp(nm, "rex") || !strcmp(nm, "regex") || !strcmp(nm, "spath") || !strcmp(nm, "xmlkv"))
+    if (!strcmp(nm, "rex") || !strcmp(nm, "regex") || !strcmp(nm, "spath") || !strcmp(nm, "xmlkv") ||
+        !strcmp(nm, "extract") || !strcmp(nm, "kv"))
         spl_tr_ref(tr, "_raw");
     for (int i = 0; i < sg->toks.n; i++) {
         const spl_token *t = &sg->toks.v[i];

@@ -104,7 +104,9 @@ typedef struct spl_ord {
  * has are read from it. */
 typedef struct spl_dyn {
     char *src;    /* field name */
-    int xml;      /* 1: <name>value</name> (xmlkv); 0: JSON path (spath) */
+    int xml;      /* 1: <name>value</name> (xmlkv); 0: JSON path (spath);
+                     2: key/value pairs (extract) */
+    char *pairdelim, *kvdelim; /* xml == 2: delimiter characters */
 } spl_dyn;
 
 typedef struct spl_tr {
@@ -180,6 +182,10 @@ spl_col *spl_tr_find(spl_tr *tr, const char *name);
  * level replaces the fields (stats, table...). */
 void spl_tr_add_dyn(spl_tr *tr, const char *src, int xml);
 void spl_tr_clear_dyn(spl_tr *tr);
+/* Register key/value pairs in src (extract pairdelim= kvdelim=) as an
+ * on-demand source: pairs split at any pairdelim character, key and value
+ * at the first kvdelim character. */
+void spl_tr_add_kv_dyn(spl_tr *tr, const char *src, const char *pairdelim, const char *kvdelim);
 /* Set (add or replace) a field; sql is copied. */
 void spl_tr_set(spl_tr *tr, const char *name, const char *sql, int mv);
 void spl_tr_remove(spl_tr *tr, const char *name);

@@ -437,6 +437,46 @@ static void fn_wildreplace(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* splop_xmlkv(text, name): the content of the first <name>...</name> (or
  * <name .../>) element in text, XML entities decoded; NULL if none */
+/* splop_kv(text, name, pairdelim, kvdelim): the value of key name among
+ * the pairs of text (extract): pairs end at any pairdelim character, a
+ * pair's key ends at its first kvdelim character; key and value are trimmed
+ * of spaces and the value of one level of double quotes. First match wins;
+ * NULL when the key is absent. */
+static void fn_kv(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    const char *name = (const char *)sqlite3_value_text(argv[1]);
+    const char *pd = (const char *)sqlite3_value_text(argv[2]);
+    const char *kd = (const char *)sqlite3_value_text(argv[3]);
+    if (!s || !name || !*name || !pd || !kd || sqlite3_value_type(argv[0]) == SQLITE_BLOB) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    size_t nl = strlen(name);
+    const char *p = s;
+    while (*p) {
+        size_t plen = strcspn(p, pd);
+        const char *pe = p + plen;
+        const char *k = p;
+        size_t klen = strcspn(k, kd);
+        if (klen < plen) {
+            const char *ke = k + klen, *v = ke + 1, *ve = pe;
+            while (k < ke && isspace((unsigned char)*k)) k++;
+            while (ke > k && isspace((unsigned char)ke[-1])) ke--;
+            if ((size_t)(ke - k) == nl && !memcmp(k, name, nl)) {
+                while (v < ve && isspace((unsigned char)*v)) v++;
+                while (ve > v && isspace((unsigned char)ve[-1])) ve--;
+                if (ve - v >= 2 && *v == '"' && ve[-1] == '"') { v++; ve--; }
+                sqlite3_result_text(ctx, v, (int)(ve - v), SQLITE_TRANSIENT);
+                return;
+            }
+        }
+        p = *pe ? pe + 1 : pe;
+    }
+    sqlite3_result_null(ctx);
+}
+
 static void fn_xmlkv(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -497,5 +537,6 @@ void spl_ops_register(sqlite3 *db)
     sqlite3_create_function(db, "splop_log", 2, f, NULL, fn_log, NULL, NULL);
     sqlite3_create_function(db, "splop_wildreplace", 3, f, NULL, fn_wildreplace, NULL, NULL);
     sqlite3_create_function(db, "splop_xmlkv", 2, f, NULL, fn_xmlkv, NULL, NULL);
+    sqlite3_create_function(db, "splop_kv", 4, f, NULL, fn_kv, NULL, NULL);
     spl_agg_register(db);
 }
