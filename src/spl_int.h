@@ -164,6 +164,10 @@ int spl_tr_append_search(spl_tr *tr, size_t start, size_t end);
 /* 1 if the arguments hold append=true (inputlookup append=t: allowed after
  * the first command). */
 int spl_args_append_true(const spl_toks *args);
+/* The command's arguments with each top-level [ ... ] replaced by one
+ * SUBSEARCH token covering it (for the search grammar); free with
+ * spl_toks_free. */
+int spl_fold_subsearches(spl_cmd_ctx *c, spl_toks *out);
 
 /* Add a parameter; returns its number for "?N". */
 int spl_tr_param_text(spl_tr *tr, const char *s);
