@@ -183,6 +183,8 @@ static int parse_spec(spl_cmd_ctx *c, stats_spec *sp)
         for (const agg_def *x = aggs; x->name && !d; x++)
             if (spl_tok_is(t, x->name, 1)) d = x;
         if (!d && perc_name(t->s, t->n, &perc)) d = &perc_def;
+        if (!d && spl_tok_is(t, "sparkline", 1))
+            return spl_arg_error(c, t, "sparkline is not supported (it draws a chart in Splunk Web)");
         if (!d) return spl_arg_error(c, t, "unknown aggregation '%.*s'", (int)t->n, t->s);
         agg_item it = {0};
         it.def = d;

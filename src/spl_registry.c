@@ -99,6 +99,9 @@ static const spl_command commands[] = {
     {"apply", 0, spl_cmd_unsupported},
     {"fit", 0, spl_cmd_unsupported},
     {"anomalydetection", 0, spl_cmd_unsupported},
+    {"multikv", 0, spl_cmd_unsupported},
+    {"outlier", 0, spl_cmd_unsupported},
+    {"cyberchef", 0, spl_cmd_unsupported},
     {NULL, 0, NULL},
 };
 
