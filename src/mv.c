@@ -71,7 +71,7 @@ char *mv_format_number(double d, char *buf)
 /* Append s[0..n) as a JSON string literal: quote and backslash escaped,
  * control characters as \u00XX, every other byte as is (the store's own
  * encoding: values are kept byte for byte, even when not UTF-8). */
-static void mv_json_string(sbuf *b, const char *s, size_t n)
+void mv_json_string(sbuf *b, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
     sbuf_grow(b, n + 2);

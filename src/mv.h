@@ -69,4 +69,8 @@ char *mv_first(sqlite3_value *v, size_t *len);
  * fraction ("3", not "3.0"), others with the shortest digits that read back
  * the same. buf must hold 40 bytes. Returns buf. */
 char *mv_format_number(double d, char *buf);
+/* Append s[0..n) as a JSON string literal the way the store encodes
+ * multivalue values (quote, backslash and control characters escaped, other
+ * bytes as they are). */
+void mv_json_string(sbuf *b, const char *s, size_t n);
 #endif

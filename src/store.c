@@ -3,6 +3,7 @@
  * per set of fields. See store.h for the layout. */
 #include "store.h"
 #include "hmap.h"
+#include "mv.h"
 #include "rawblk.h"
 
 #include <assert.h>
@@ -388,26 +389,6 @@ static sqlite3_stmt *store_insert_stmt(store *st, const int *sig, int nsig)
     return stmt;
 }
 
-/* JSON string literal into b (for multivalue arrays and _extra). */
-static void store_json_string(sbuf *b, const char *s, size_t n)
-{
-    static const char hex[] = "0123456789abcdef";
-    sbuf_addc(b, '"');
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\') {
-            sbuf_addc(b, '\\');
-            sbuf_addc(b, (char)c);
-        } else if (c < 0x20) {
-            char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-            sbuf_add(b, u);
-        } else {
-            sbuf_addc(b, (char)c);
-        }
-    }
-    sbuf_addc(b, '"');
-}
-
 static void store_mv_json(sbuf *b, const event *ev, int fi, const int *field_idx)
 {
     sbuf_addc(b, '[');
@@ -416,7 +397,7 @@ static void store_mv_json(sbuf *b, const event *ev, int fi, const int *field_idx
         if (field_idx[i] != fi) continue;
         if (!first) sbuf_addc(b, ',');
         first = 0;
-        store_json_string(b, ev->fields[i].value, ev->fields[i].value_len);
+        mv_json_string(b, ev->fields[i].value, ev->fields[i].value_len);
     }
     sbuf_addc(b, ']');
 }
@@ -488,10 +469,10 @@ sqlite3_int64 store_insert(store *st, const event *ev, sqlite3_int64 file_id)
         if (st->gcount[g] > 1 && store_mark_mv(st, fi)) goto out;
         if (!st->fields[fi].col) {
             sbuf_addc(&extra, extra.len ? ',' : '{');
-            store_json_string(&extra, st->fields[fi].name, strlen(st->fields[fi].name));
+            mv_json_string(&extra, st->fields[fi].name, strlen(st->fields[fi].name));
             sbuf_addc(&extra, ':');
             if (st->gcount[g] > 1) store_mv_json(&extra, ev, fi, field_idx);
-            else store_json_string(&extra, ev->fields[st->gfirst[g]].value, ev->fields[st->gfirst[g]].value_len);
+            else mv_json_string(&extra, ev->fields[st->gfirst[g]].value, ev->fields[st->gfirst[g]].value_len);
             continue;
         }
         sbuf_addn(&st->sig, (const char *)&fi, sizeof fi);
@@ -575,7 +556,7 @@ int store_field_sql(store *st, const char *alias, const char *name, sbuf *out)
     } else {
         sbuf tmp = {0};
         sbuf_add(&tmp, "$.");
-        store_json_string(&tmp, name, strlen(name));
+        mv_json_string(&tmp, name, strlen(name));
         sbuf_printf(out, "json_extract(%s%s_extra, ", alias, dot);
         sbuf_add_sql_string(out, tmp.s, tmp.len);
         sbuf_addc(out, ')');
