@@ -28,10 +28,27 @@ void jsonscan_format_real(double d, char *buf, size_t n)
         snprintf(buf, n, "%.0f", d);
         return;
     }
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d) return;
+    /* The smallest precision that reads back as d. Unless d is a power of
+     * two, the values that read back as d lie symmetrically around it, and
+     * the nearest p+1-digit decimal is no farther than the nearest p-digit
+     * one, so "reads back" is monotonic in p: search it (%.17g always reads
+     * back). A power of two has a narrower interval below: scan upwards. */
+    int ex, lo = 1, hi = 17;
+    if (frexp(d, &ex) == 0.5 || frexp(d, &ex) == -0.5) {
+        for (lo = 1; lo < 17; lo++) {
+            snprintf(buf, n, "%.*g", lo, d);
+            if (strtod(buf, NULL) == d) return;
+        }
     }
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        snprintf(buf, n, "%.*g", mid, d);
+        if (strtod(buf, NULL) == d)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    snprintf(buf, n, "%.*g", lo, d);
 }
 
 static void js_ws(jscan *j)
@@ -104,6 +121,27 @@ static size_t js_utf8_len(const unsigned char *p, size_t n)
     return k;
 }
 
+/* Index of the first '"', '\\' or control byte at or after i (n if none),
+ * checking the UTF-8 on the way; (size_t)-1 on malformed UTF-8. */
+static size_t js_run(const unsigned char *s, size_t i, size_t n)
+{
+    for (;;) {
+        while (i + 4 <= n && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\' && s[i + 1] >= 0x20 &&
+               s[i + 1] < 0x80 && s[i + 1] != '"' && s[i + 1] != '\\')
+            i += 2;
+        if (i >= n) return n;
+        unsigned c = s[i];
+        if (c == '"' || c == '\\' || c < 0x20) return i;
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = js_utf8_len(s + i, n - i);
+        if (!k) return (size_t)-1;
+        i += k;
+    }
+}
+
 /* s[i] is '"'. Validate the string token; if out is set, append its decoded
  * text to it (or, when the token has no escapes and raw is set, give its
  * bytes in raw and rawlen without copying). Returns -1 if unsupported. */
@@ -112,18 +150,8 @@ static int js_string(jscan *j, sbuf *out, const char **raw, size_t *rawlen)
     const unsigned char *s = (const unsigned char *)j->s;
     size_t i = j->i + 1, n = j->n, start = i;
     /* fast run over plain bytes */
-    for (;;) {
-        if (i >= n) return -1;
-        unsigned c = s[i];
-        if (c == '"' || c == '\\' || c < 0x20) break;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        size_t k = js_utf8_len(s + i, n - i);
-        if (!k) return -1;
-        i += k;
-    }
+    i = js_run(s, i, n);
+    if (i >= n) return -1;
     if (s[i] == '"') {
         if (raw) {
             *raw = j->s + start;
@@ -144,6 +172,13 @@ static int js_string(jscan *j, sbuf *out, const char **raw, size_t *rawlen)
     if (dst) sbuf_addn(dst, j->s + start, i - start);
     while (i < n) {
         unsigned c = s[i];
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            size_t run = i;
+            i = js_run(s, i, n);
+            if (i >= n) return -1;
+            if (dst) sbuf_addn(dst, j->s + run, i - run);
+            continue;
+        }
         if (c == '"') {
             j->i = i + 1;
             if (raw) {
@@ -153,18 +188,7 @@ static int js_string(jscan *j, sbuf *out, const char **raw, size_t *rawlen)
             return 0;
         }
         if (c < 0x20) return -1;
-        if (c >= 0x80) {
-            size_t k = js_utf8_len(s + i, n - i);
-            if (!k) return -1;
-            if (dst) sbuf_addn(dst, j->s + i, k);
-            i += k;
-            continue;
-        }
-        if (c != '\\') {
-            if (dst) sbuf_addc(dst, (char)c);
-            i++;
-            continue;
-        }
+        assert(c == '\\');
         if (i + 1 >= n) return -1;
         char e = (char)s[i + 1], d;
         switch (e) {

@@ -5,6 +5,8 @@
 #include "jsonscan.h"
 #include "jsonscan_equiv.h"
 
+#include <math.h>
+
 static const char *const cases[] = {
     "{\"a\":1}",
     "{}",
@@ -162,12 +164,49 @@ static void test_fast_path_taken(void **state)
     sbuf_free(&value);
 }
 
+/* jsonscan_format_real() searches the shortest precision; compare it with
+ * the plain upward scan it replaced on many doubles. */
+static void ref_format_real(double d, char *buf, size_t n)
+{
+    if (d == floor(d) && fabs(d) < 9007199254740992.0) {
+        snprintf(buf, n, "%.0f", d);
+        return;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d) return;
+    }
+}
+
+static void test_format_real(void **state)
+{
+    (void)state;
+    unsigned long long x = 88172645463325252ULL;
+    for (long k = 0; k < 200000; k++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        double d;
+        if (k % 3 == 0) {
+            memcpy(&d, &x, sizeof d);
+            if (!isfinite(d)) continue;
+        } else if (k % 3 == 1) {
+            d = 1.7e9 + (double)(x % 100000000) / 1000.0;
+        } else {
+            d = ldexp(x & 1 ? 1.0 : -1.0, (int)(x % 2000) - 1000);
+        }
+        char a[64], b[64];
+        ref_format_real(d, a, sizeof a);
+        jsonscan_format_real(d, b, sizeof b);
+        assert_string_equal(a, b);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
         cmocka_unit_test(test_generated),
         cmocka_unit_test(test_fast_path_taken),
+        cmocka_unit_test(test_format_real),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
