@@ -1,6 +1,7 @@
 /* test_jsonscan.c: the fast JSON scanner gives exactly what the jansson path
- * gives: hand-written edge cases, lines built from random pieces, and the
- * fuzz seeds. Also checks that the common lines do take the fast path. */
+ * gives: hand-written edge cases and lines built from random pieces. Also
+ * checks that the common lines do take the fast path, and the time-real
+ * formatting against the linear precision scan it replaced. */
 #include "testutil.h"
 #include "jsonscan.h"
 #include "jsonscan_equiv.h"
