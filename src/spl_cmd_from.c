@@ -1,5 +1,5 @@
-/* spl_cmd_from.c: `| from datamodel:Model.Dataset` and `| datamodel Model
- * Dataset search|flat`: generating commands that return a CIM data set's rows
+/* spl_cmd_from.c: `| from datamodel:Model.Dataset` (or `from datamodel
+ * Model.Dataset`) and `| datamodel Model Dataset search|flat`: generating commands that return a CIM data set's rows
  * (spl_dm_rows.c), newest first, with tstats names (Processes.process_name)
  * or, for `flat`, the bare field names. */
 #include <stdlib.h>
@@ -37,10 +37,12 @@ static int dm_rows(spl_cmd_ctx *c, const char *spec, int flat)
 
 int spl_cmd_from(spl_cmd_ctx *c)
 {
+    /* `from datamodel:M.D` or, as Splunk also accepts, `from datamodel M.D` */
     sbuf spec = {0};
     for (int i = 0; i < c->args.n; i++) {
         char *s = spl_tok_text(&c->args.v[i]);
         sbuf_add(&spec, s);
+        if (i == 0 && c->args.n > 1 && !strcasecmp(s, "datamodel")) sbuf_addc(&spec, ':');
         free(s);
     }
     int rc;

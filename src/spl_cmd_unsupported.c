@@ -1,7 +1,7 @@
 /* spl_cmd_unsupported.c: commands splite knows but cannot run, each with
  * the reason, so a query using one fails with a clear message rather than
- * "unknown command": iplocation (needs a GeoIP database), mstats (metrics
- * indexes), apply/fit (Machine Learning Toolkit models), anomalydetection. */
+ * "unknown command": mstats (metrics indexes), apply/fit (Machine Learning
+ * Toolkit models), anomalydetection. */
 #include <string.h>
 #include "spl_int.h"
 
@@ -10,7 +10,6 @@ int spl_cmd_unsupported(spl_cmd_ctx *c);
 static const struct {
     const char *name, *why;
 } reasons[] = {
-    {"iplocation", "it needs a GeoIP database, which splite does not have"},
     {"mstats", "splite has no metrics indexes"},
     {"apply", "it runs Machine Learning Toolkit models, which splite does not have"},
     {"fit", "it trains Machine Learning Toolkit models, which splite does not have"},

@@ -46,6 +46,7 @@ int spl_cmd_outputlookup(spl_cmd_ctx *c);
 int spl_cmd_addtotals(spl_cmd_ctx *c);
 int spl_cmd_transaction(spl_cmd_ctx *c);
 int spl_cmd_unsupported(spl_cmd_ctx *c);
+int spl_cmd_iplocation(spl_cmd_ctx *c);
 int spl_cmd_map(spl_cmd_ctx *c);
 int spl_cmd_timechart(spl_cmd_ctx *c);
 static const spl_command commands[] = {
@@ -91,7 +92,7 @@ static const spl_command commands[] = {
     {"transaction", 0, spl_cmd_transaction},
     {"map", 0, spl_cmd_map},
     {"timechart", SPL_CMD_PROJECTS, spl_cmd_timechart},
-    {"iplocation", 0, spl_cmd_unsupported},
+    {"iplocation", 0, spl_cmd_iplocation},
     {"mstats", SPL_CMD_GENERATING, spl_cmd_unsupported},
     {"apply", 0, spl_cmd_unsupported},
     {"fit", 0, spl_cmd_unsupported},

@@ -178,7 +178,9 @@ store *store_open(const char *path, char **err)
     hmap_init(&st->by_name);
     hmap_init(&st->by_col);
     hmap_init(&st->stmt_index);
-    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+    /* A store is used by one thread: no per-call mutexes (NOMUTEX). */
+    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
+        SQLITE_OK) {
         *err = xasprintf("cannot open database %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
         store_close(st);
         return NULL;

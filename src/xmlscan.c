@@ -39,11 +39,6 @@ static int xs_name_start(unsigned char c)
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':';
 }
 
-static int xs_name_char(unsigned char c)
-{
-    return xs_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
-}
-
 static int xs_space(unsigned char c)
 {
     return c == ' ' || c == '\t';
@@ -163,10 +158,22 @@ static const unsigned char *xs_chars(xmlscan *x, const unsigned char *p, const u
     return p;
 }
 
+/* Name characters of the plain subset, as a table (hot loop). */
+static const unsigned char xs_name_tab[256] = {
+    ['-'] = 1, ['.'] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, [':'] = 1, ['_'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1,
+    ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+    ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1,
+    ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1,
+    ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+};
+
 static const unsigned char *xs_name(const unsigned char *p, const unsigned char *end)
 {
     if (p >= end || !xs_name_start(*p)) return NULL;
-    while (p < end && xs_name_char(*p)) p++;
+    while (p < end && xs_name_tab[*p]) p++;
     return p;
 }
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <jansson.h>
 #include "datamodel.h"
+#include "geoip.h"
 #include "spl.h"
 #include "spl_lookup.h"
 #include "spl_output.h"
@@ -29,12 +30,13 @@ typedef struct tcase {
     int has_expect, unordered, subset;
     char *error;
     char *now, *earliest, *latest;
+    char *requires; /* "geoip": skipped when the GeoIP database is absent */
 } tcase;
 
 static void tcase_free(tcase *c)
 {
     free(c->name); free(c->events); free(c->ingest_fmt); free(c->query); free(c->expect); free(c->error);
-    free(c->now); free(c->earliest); free(c->latest);
+    free(c->now); free(c->earliest); free(c->latest); free(c->requires);
     memset(c, 0, sizeof *c);
 }
 
@@ -352,6 +354,7 @@ static int run_file(const char *path, const char *filter, int *pass, int *fail)
             else if (!strcmp(what, "now")) { free(c.now); c.now = trim_dup(txt); }
             else if (!strcmp(what, "earliest")) { free(c.earliest); c.earliest = trim_dup(txt); }
             else if (!strcmp(what, "latest")) { free(c.latest); c.latest = trim_dup(txt); }
+            else if (!strcmp(what, "requires")) { free(c.requires); c.requires = trim_dup(txt); }
             free(txt);
             sbuf_reset(&sec);
             what[0] = 0;
@@ -368,7 +371,11 @@ static int run_file(const char *path, const char *filter, int *pass, int *fail)
             }
             if (!st) st = load_events(cur_events, cur_fmt, dbpath, path, ev_line);
             if (!filter || strstr(c.name, filter)) {
-                if (!st) (*fail)++;
+                char *gerr = NULL;
+                if (c.requires && strstr(c.requires, "geoip") && geoip_check(&gerr) != 0) {
+                    printf("SKIP %s:%d %s: %s\n", path, c.line, c.name, gerr);
+                    free(gerr);
+                } else if (!st) (*fail)++;
                 else if (!c.query) { fprintf(stderr, "FAIL %s:%d %s: no query\n", path, c.line, c.name); (*fail)++; }
                 else if (run_case(&c, st, path)) (*pass)++;
                 else (*fail)++;

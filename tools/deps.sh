@@ -3,7 +3,8 @@
 # only those missing (apt-get; run as root).
 set -euo pipefail
 pkgs=(cmake make gcc pkg-config libsqlite3-dev libyaml-dev libjansson-dev libcmocka-dev
-      libexpat1-dev libpcre2-dev libzstd-dev lemon sqlite3)
+      libexpat1-dev libpcre2-dev libzstd-dev lemon sqlite3
+      libgeoip-dev geoip-database)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
