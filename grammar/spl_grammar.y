@@ -64,8 +64,11 @@ scmp(O) ::= GE. { O = TK_GE; }
 %type sword {spl_token}
 sword(A) ::= WORD(T).   { A = T; }
 sword(A) ::= STRING(T). { A = T; }
+/* IN values are separated by commas and/or spaces; empty items (a leading,
+ * doubled or trailing comma) are skipped, as Splunk accepts them. */
 slist(A) ::= sword(W).                { A = spl_node_list(P, NULL, spl_node_leaf(P, SN_TERM, &W)); }
-slist(A) ::= slist(L) COMMA sword(W). { A = spl_node_list(P, L, spl_node_leaf(P, SN_TERM, &W)); }
+slist(A) ::= COMMA.                   { A = spl_node_list(P, NULL, NULL); }
+slist(A) ::= slist(L) COMMA.          { A = L; }
 slist(A) ::= slist(L) sword(W).       { A = spl_node_list(P, L, spl_node_leaf(P, SN_TERM, &W)); }
 
 /* ---- eval language ---- */

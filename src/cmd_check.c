@@ -24,7 +24,7 @@
 char *cmd_default_detections(cli_env *env);
 
 static const char check_usage[] =
-    "[--corpus DIR] [--macros DIR] [--lookups DIR] [--format table|jsonl] [--timeout S] [--db FILE]";
+    "[--corpus DIR] [--macros DIR] [--lookups DIR] [--format table|jsonl] [--timeout S] [--slowest N] [--db FILE]";
 
 typedef struct check_cause {
     char *text;
@@ -97,6 +97,17 @@ static char *cause_of(const char *stage, const char *msg)
         if (!inq) sbuf_addc(&b, ch);
     }
     return sbuf_detach(&b);
+}
+
+typedef struct check_time {
+    const char *file;
+    double seconds;
+} check_time;
+
+static int time_cmp(const void *a, const void *b)
+{
+    double x = ((const check_time *)a)->seconds, y = ((const check_time *)b)->seconds;
+    return x < y ? 1 : x > y ? -1 : 0;
 }
 
 typedef struct check_result {
@@ -217,14 +228,17 @@ static void print_jsonl(const detection *d, const char *file, const check_result
 int cmd_check(cli_env *env, int argc, char **argv)
 {
     const char *corpus = NULL, *format = NULL;
+    int slowest = 0;
     double timeout = 60;
     for (int i = 1; i < argc;) {
         int r = cli_common_option(env, argc, argv, &i);
         if (r < 0) return 2;
         if (r) continue;
         const char *a = argv[i];
-        if ((!strcmp(a, "--corpus") || !strcmp(a, "--format") || !strcmp(a, "--timeout")) && i + 1 < argc) {
+        if ((!strcmp(a, "--corpus") || !strcmp(a, "--format") || !strcmp(a, "--timeout") ||
+             !strcmp(a, "--slowest")) && i + 1 < argc) {
             if (!strcmp(a, "--corpus")) corpus = argv[i + 1];
+            else if (!strcmp(a, "--slowest")) slowest = atoi(argv[i + 1]);
             else if (!strcmp(a, "--format")) format = argv[i + 1];
             else if (!util_is_number(argv[i + 1], strlen(argv[i + 1]), &timeout) || timeout < 0) {
                 fprintf(stderr, "splite check: --timeout must be a number of seconds (0: none)\n");
@@ -241,6 +255,8 @@ int cmd_check(cli_env *env, int argc, char **argv)
         return 2;
     }
     int jsonl = format && !strcmp(format, "jsonl");
+    check_time *times = slowest > 0 ? xcalloc(1, sizeof *times) : NULL;
+    int ntimes = 0;
     if (!getenv("TZ")) setenv("TZ", "UTC", 0), tzset();
     double t0 = util_now();
 
@@ -321,7 +337,14 @@ int cmd_check(cli_env *env, int argc, char **argv)
         const detection *d = set.v[i];
         check_result r;
         add_filter_macro(&macros, d);
+        double c0 = util_now();
         check_one(st, &macros, &so, timeout, d, &r);
+        if (times) {
+            times = xrealloc(times, (size_t)(ntimes + 1) * sizeof *times);
+            times[ntimes].file = d->file;
+            times[ntimes].seconds = util_now() - c0;
+            ntimes++;
+        }
         if (jsonl) print_jsonl(d, d->file, &r);
         else if (r.stage) printf("FAIL  %-9s  %s: %s\n", r.stage, d->file, r.error);
         else printf("ok               %s\n", d->file);
@@ -352,6 +375,12 @@ int cmd_check(cli_env *env, int argc, char **argv)
     } else {
         fprintf(stderr, "check: %ld detections, %ld ok, %ld failed, %.2f s\n", total, ok, failed, secs);
     }
+    if (times && !jsonl) {
+        qsort(times, (size_t)ntimes, sizeof *times, time_cmp);
+        printf("\nslowest detections (seconds, file):\n");
+        for (int i = 0; i < ntimes && i < slowest; i++) printf("%8.3f  %s\n", times[i].seconds, times[i].file);
+    }
+    free(times);
     for (int i = 0; i < causes.n; i++) free(causes.v[i].text);
     free(causes.v);
     if (!corpus && failed) rc = 1;

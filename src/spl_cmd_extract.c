@@ -1,6 +1,7 @@
 /* spl_cmd_extract.c: commands whose fields depend on the data: fromjson
- * FIELD (JSON keys) and xmlkv [FIELD] (<name>value</name> pairs, default
- * _raw). The fields the rest of the query names are read from the source
+ * FIELD (JSON keys), xmlkv [FIELD] (<name>value</name> pairs, default
+ * _raw) and extract/kv [pairdelim=S] [kvdelim=S] (key/value pairs of _raw;
+ * default pairs separated by spaces, commas and semicolons, key=value). The fields the rest of the query names are read from the source
  * field on demand (spl_tr_add_dyn); wildcards do not see them. */
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 int spl_cmd_fromjson(spl_cmd_ctx *c);
 int spl_cmd_xmlkv(spl_cmd_ctx *c);
+int spl_cmd_extract(spl_cmd_ctx *c);
 
 static int one_field(spl_cmd_ctx *c, const char *def, char **out)
 {
@@ -45,4 +47,30 @@ int spl_cmd_xmlkv(spl_cmd_ctx *c)
     spl_tr_add_dyn(c->tr, f, 1);
     free(f);
     return 0;
+}
+
+int spl_cmd_extract(spl_cmd_ctx *c)
+{
+    const spl_toks *a = &c->args;
+    char *pd = xstrdup(" \t\r\n,;"), *kd = xstrdup("=");
+    int rc = 0;
+    for (int i = 0; i < a->n && !rc; i++) {
+        char *v = NULL;
+        if (spl_arg_option(c, i, "pairdelim", &v)) { free(pd); pd = v; i += 2; }
+        else if (spl_arg_option(c, i, "kvdelim", &v)) { free(kd); kd = v; i += 2; }
+        else if (spl_arg_option(c, i, "clean_keys", &v) || spl_arg_option(c, i, "mv_add", &v) ||
+                 spl_arg_option(c, i, "limit", &v) || spl_arg_option(c, i, "maxchars", &v) ||
+                 spl_arg_option(c, i, "segment", &v) || spl_arg_option(c, i, "auto", &v) ||
+                 spl_arg_option(c, i, "reload", &v)) {
+            free(v);
+            rc = spl_arg_error(c, &a->v[i], "option '%.*s' is not supported", (int)a->v[i].n, a->v[i].s);
+        } else
+            rc = spl_arg_error(c, &a->v[i], "unexpected '%.*s' (extraction stanzas are not supported; use pairdelim= and kvdelim=)",
+                               (int)a->v[i].n, a->v[i].s);
+    }
+    if (!rc && (!*pd || !*kd)) rc = spl_arg_error(c, NULL, "pairdelim and kvdelim must not be empty");
+    if (!rc) spl_tr_add_kv_dyn(c->tr, "_raw", pd, kd);
+    free(pd);
+    free(kd);
+    return rc;
 }

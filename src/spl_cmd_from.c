@@ -1,5 +1,6 @@
-/* spl_cmd_from.c: `| from datamodel:Model.Dataset` (or `from datamodel
- * Model.Dataset`) and `| datamodel Model Dataset search|flat`: generating commands that return a CIM data set's rows
+/* spl_cmd_from.c: `| from datamodel:Model.Dataset` (or `from lookup:name`,
+ * which is inputlookup; a space may replace the colon) and `| datamodel Model
+ * Dataset search|flat`: generating commands that return a CIM data set's rows
  * (spl_dm_rows.c), newest first, with tstats names (Processes.process_name)
  * or, for `flat`, the bare field names. */
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 
 int spl_cmd_from(spl_cmd_ctx *c);
 int spl_cmd_datamodel(spl_cmd_ctx *c);
+int spl_cmd_inputlookup(spl_cmd_ctx *c);
 
 static int dm_rows(spl_cmd_ctx *c, const char *spec, int flat)
 {
@@ -35,21 +37,53 @@ static int dm_rows(spl_cmd_ctx *c, const char *spec, int flat)
     return rc;
 }
 
+/* | from TYPE:NAME or | from TYPE NAME (Splunk accepts a colon or a space);
+ * TYPE datamodel (a data model dataset) or lookup (as inputlookup NAME). */
 int spl_cmd_from(spl_cmd_ctx *c)
 {
-    /* `from datamodel:M.D` or, as Splunk also accepts, `from datamodel M.D` */
+    const spl_toks *a = &c->args;
+    if (!a->n || a->v[0].type != TK_WORD)
+        return spl_arg_error(c, NULL, "expected `from datamodel:Model.Dataset` or `from lookup:name`");
+    char *first = spl_tok_text(&a->v[0]);
+    char *colon = strchr(first, ':');
     sbuf spec = {0};
-    for (int i = 0; i < c->args.n; i++) {
-        char *s = spl_tok_text(&c->args.v[i]);
-        sbuf_add(&spec, s);
-        if (i == 0 && c->args.n > 1 && !strcasecmp(s, "datamodel")) sbuf_addc(&spec, ':');
-        free(s);
+    if (colon) {
+        *colon = 0;
+        if (colon[1]) sbuf_add(&spec, colon + 1);
+    }
+    /* the name: the rest of a colon word plus adjacent tokens (quoted
+     * parts), or the next token and those adjacent to it */
+    size_t end = a->v[0].off + a->v[0].n;
+    if (!colon && a->n > 1) end = a->v[1].off;
+    int next = 1;
+    for (; next < a->n && a->v[next].off == end; next++) {
+        char *t = spl_tok_text(&a->v[next]);
+        sbuf_add(&spec, t);
+        free(t);
+        end = a->v[next].off + a->v[next].n;
     }
     int rc;
-    if (!spec.s || strncasecmp(spec.s, "datamodel:", 10) || !spec.s[10])
-        rc = spl_arg_error(c, NULL, "only `from datamodel:Model.Dataset` is supported");
-    else
-        rc = dm_rows(c, spec.s + 10, 0);
+    if (next < a->n)
+        rc = spl_arg_error(c, &a->v[next], "unexpected '%.*s' after the dataset name", (int)a->v[next].n,
+                           a->v[next].s);
+    else if (!spec.s || !*spec.s)
+        rc = spl_arg_error(c, &a->v[0], "expected a dataset name after '%s'", first);
+    else if (!strcasecmp(first, "datamodel"))
+        rc = dm_rows(c, spec.s, 0);
+    else if (!strcasecmp(first, "lookup")) {
+        /* inputlookup with the name as its only argument */
+        spl_token nt = a->v[0];
+        nt.type = TK_WORD;
+        nt.s = spec.s;
+        nt.n = strlen(spec.s);
+        nt.off = colon ? a->v[0].off + (size_t)(colon + 1 - first) : a->v[1].off;
+        spl_cmd_ctx sub = *c;
+        sub.args.v = &nt;
+        sub.args.n = sub.args.cap = 1;
+        rc = spl_cmd_inputlookup(&sub);
+    } else
+        rc = spl_arg_error(c, &a->v[0], "dataset type '%s' is not supported (datamodel and lookup are)", first);
+    free(first);
     sbuf_free(&spec);
     return rc;
 }

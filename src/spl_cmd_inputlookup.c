@@ -2,9 +2,11 @@
  *   | inputlookup [start=N] [max=N] NAME [WHERE search-expression]
  * The rows of a lookup's table (spl_lookup.h) in file order, one result per
  * row with the table's columns as fields (an empty cell is no field),
- * optionally filtered by a search expression. append=true (adding the rows
- * to earlier results) needs a command in the middle of a pipeline and is
- * not supported. */
+ * optionally filtered by a search expression. With append=true after the
+ * first command the rows are added after the current results (as
+ * `append [| inputlookup ...]`); as the first command append= changes
+ * nothing. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -13,38 +15,77 @@
 
 int spl_cmd_inputlookup(spl_cmd_ctx *c);
 
-int spl_cmd_inputlookup(spl_cmd_ctx *c)
+static int is_true(const char *v)
 {
-    spl_tr *tr = c->tr;
+    return !strcasecmp(v, "t") || !strcasecmp(v, "true") || !strcmp(v, "1");
+}
+
+int spl_args_append_true(const spl_toks *a)
+{
+    for (int i = 0; i + 2 < a->n; i++)
+        if (a->v[i].type == TK_WORD && spl_tok_is(&a->v[i], "append", 1) && a->v[i + 1].type == TK_EQ) {
+            char *v = spl_tok_text(&a->v[i + 2]);
+            int on = is_true(v);
+            free(v);
+            return on;
+        }
+    return 0;
+}
+
+/* Options from token i on (before or after the name, as Splunk accepts
+ * both): returns the index after them, -1 on error, -2 when the command
+ * became an append (done). */
+static int parse_options(spl_cmd_ctx *c, int i, long *start, long *max)
+{
     const spl_toks *a = &c->args;
-    int i = 0, rc = 0;
-    long start = 0, max = -1;
     while (i < a->n && spl_arg_is_option(c, i)) {
         char *v = NULL;
         const spl_token *vt = &a->v[i + 2];
         if (spl_arg_option(c, i, "start", &v) || spl_arg_option(c, i, "max", &v)) {
             double d;
             int is_start = spl_tok_is(&a->v[i], "start", 1);
-            if (!util_is_number(v, strlen(v), &d) || d < 0) rc = spl_arg_error(c, vt, "expected a number");
-            else if (is_start) start = (long)d;
-            else max = (long)d;
+            int bad = !util_is_number(v, strlen(v), &d) || d < 0;
             free(v);
-            if (rc) return rc;
+            if (bad) return spl_arg_error(c, vt, "expected a number"), -1;
+            if (is_start) *start = (long)d;
+            else *max = (long)d;
             i += 3;
             continue;
         }
         if (spl_arg_option(c, i, "append", &v)) {
-            int on = !strcasecmp(v, "t") || !strcasecmp(v, "true") || !strcmp(v, "1");
+            int on = is_true(v);
             free(v);
-            if (on) return spl_arg_error(c, &a->v[i], "append=true is not supported");
+            if (on && !c->first) {
+                /* | inputlookup append=t NAME: as append [| inputlookup NAME];
+                 * the appended search is this command's own text, where
+                 * inputlookup is then the first command */
+                spl_tr *tr = c->tr;
+                size_t p = c->name->off;
+                while (p > 0 && tr->text[p - 1] != '|') p--;
+                assert(p > 0);
+                return spl_tr_append_search(tr, p - 1, c->argoff + c->arglen) ? -1 : -2;
+            }
             i += 3;
             continue;
         }
-        return spl_arg_error(c, &a->v[i], "unknown option '%.*s'", (int)a->v[i].n, a->v[i].s);
+        return spl_arg_error(c, &a->v[i], "unknown option '%.*s'", (int)a->v[i].n, a->v[i].s), -1;
     }
+    return i;
+}
+
+int spl_cmd_inputlookup(spl_cmd_ctx *c)
+{
+    spl_tr *tr = c->tr;
+    const spl_toks *a = &c->args;
+    int i = 0, rc = 0;
+    long start = 0, max = -1;
+    i = parse_options(c, 0, &start, &max);
+    if (i < 0) return i == -2 ? 0 : -1;
     if (i >= a->n || (a->v[i].type != TK_WORD && a->v[i].type != TK_STRING))
         return spl_arg_error(c, i < a->n ? &a->v[i] : NULL, "expected a lookup name");
-    const spl_token *ntok = &a->v[i++];
+    const spl_token *ntok = &a->v[i];
+    i = parse_options(c, i + 1, &start, &max);
+    if (i < 0) return i == -2 ? 0 : -1;
     char *name = spl_tok_text(ntok);
     spl_lookup_def tmpdef;
     const spl_lookup_def *d = spl_lookup_resolve(store_db(tr->st), tr->opts ? tr->opts->lookups : NULL, name, &tmpdef);

@@ -213,5 +213,15 @@ static int append_common(spl_cmd_ctx *c, int subpipe)
     return rc;
 }
 
+int spl_tr_append_search(spl_tr *tr, size_t start, size_t end)
+{
+    spl_tr_flush(tr, -1, NULL);
+    spl_tr sub;
+    int rc = spl_tr_subsearch(tr, start, end, 0, &sub);
+    if (!rc) append_rows(tr, &sub);
+    spl_tr_sub_free(&sub);
+    return rc;
+}
+
 int spl_cmd_append(spl_cmd_ctx *c) { return append_common(c, 0); }
 int spl_cmd_appendpipe(spl_cmd_ctx *c) { return append_common(c, 1); }

@@ -1,7 +1,8 @@
 /* spl_cmd_mv.c: multivalue commands: mvexpand field [limit=N] (one result
  * per value, in value order, other fields copied; a result without the
- * field is kept as it is) and makemv [delim=S] field (split a value into a
- * multivalue; default delimiter a space). */
+ * field is kept as it is) and makemv [delim=S | tokenizer=REGEX] field (split
+ * a value into a multivalue; default delimiter a space; with tokenizer, the
+ * first capture group of each match is a value). */
 #include <stdlib.h>
 #include <string.h>
 #include "spl_int.h"
@@ -76,7 +77,7 @@ int spl_cmd_makemv(spl_cmd_ctx *c)
 {
     spl_tr *tr = c->tr;
     const spl_toks *a = &c->args;
-    char *field = NULL, *delim = xstrdup(" ");
+    char *field = NULL, *delim = xstrdup(" "), *tokenizer = NULL;
     int rc = 0;
     for (int i = 0; i < a->n && !rc; i++) {
         char *v = NULL;
@@ -88,7 +89,7 @@ int spl_cmd_makemv(spl_cmd_ctx *c)
             i += 2;
             continue;
         }
-        if (spl_arg_option(c, i, "tokenizer", &v)) { free(v); rc = spl_arg_error(c, &a->v[i], "tokenizer= is not supported (use delim=)"); break; }
+        if (spl_arg_option(c, i, "tokenizer", &v)) { free(tokenizer); tokenizer = v; i += 2; continue; }
         if ((a->v[i].type == TK_WORD || a->v[i].type == TK_STRING) && !field && !spl_arg_is_option(c, i)) {
             field = spl_tok_text(&a->v[i]);
             continue;
@@ -97,9 +98,18 @@ int spl_cmd_makemv(spl_cmd_ctx *c)
     }
     if (!rc && !field) rc = spl_arg_error(c, NULL, "expected a field");
     if (!rc && !*delim) rc = spl_arg_error(c, NULL, "delim must not be empty");
+    if (!rc && tokenizer && strcmp(delim, " ")) rc = spl_arg_error(c, NULL, "use delim= or tokenizer=, not both");
     if (!rc) {
         spl_col *col = spl_tr_col(tr, field);
-        if (col) {
+        if (col && tokenizer) {
+            /* tokenizer=REGEX: the first group of every match is a value */
+            sbuf s = {0};
+            sbuf_printf(&s, "spl_rex(%s, ", col->sql);
+            spl_tr_bind_text(tr, &s, tokenizer);
+            sbuf_add(&s, ", 1, 0)");
+            spl_tr_set(tr, field, s.s, 1);
+            sbuf_free(&s);
+        } else if (col) {
             sbuf s = {0};
             /* empty pieces are dropped, as makemv does by default */
             sbuf_printf(&s, "(SELECT CASE count(*) WHEN 0 THEN NULL WHEN 1 THEN max(mm.value) ELSE CAST(json_group_array(mm.value) AS BLOB) END "
@@ -116,5 +126,6 @@ int spl_cmd_makemv(spl_cmd_ctx *c)
     }
     free(field);
     free(delim);
+    free(tokenizer);
     return rc;
 }

@@ -8,8 +8,7 @@
 
 int spl_cmd_search(spl_cmd_ctx *c);
 
-/* Replace each top-level [ ... ] by one SUBSEARCH token covering it. */
-static int fold_subsearches(spl_cmd_ctx *c, spl_toks *out)
+int spl_fold_subsearches(spl_cmd_ctx *c, spl_toks *out)
 {
     const spl_toks *a = &c->args;
     out->v = xcalloc((size_t)a->n + 1, sizeof *out->v);
@@ -38,7 +37,7 @@ int spl_cmd_search(spl_cmd_ctx *c)
 {
     spl_pctx P = {0};
     spl_toks folded = {0};
-    if (fold_subsearches(c, &folded)) { spl_toks_free(&folded); return -1; }
+    if (spl_fold_subsearches(c, &folded)) { spl_toks_free(&folded); return -1; }
     spl_toks orig = c->args;
     c->args = folded;
     int rc = spl_cmd_parse_search(c, 0, c->args.n, &P);

@@ -6,6 +6,7 @@
  * each of its values' groups); eventstats adds the group's aggregates to
  * every row (as window functions over the group, so the rows are read once:
  * a level read twice makes SQLite's prepare time double per eventstats). */
+#include <assert.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,7 @@ typedef struct agg_item {
     char *arg;      /* field, NULL for bare count */
     char *as;       /* output name */
     int arg_mv;
+    int arg_tok;    /* token index of the field argument */
     size_t eval_off, eval_len; /* agg(eval(expr)): the expression text */
     int has_eval;
 } agg_item;
@@ -86,6 +88,78 @@ static int perc_name(const char *s, size_t n, double *p)
     return 0;
 }
 
+/* End (exclusive token index) of the name after AS starting at token i: a
+ * word directly followed, without spaces, by balanced parentheses and words
+ * is one name (values(x) as aceFlags(inheritance)). */
+static int as_name_end(const spl_toks *a, int i)
+{
+    assert(i < a->n);
+    if (a->v[i].type != TK_WORD) return i + 1;
+    size_t end = a->v[i].off + a->v[i].n;
+    int depth = 0, k = i + 1, last = i + 1;
+    for (; k < a->n && a->v[k].off == end; k++) {
+        int ty = a->v[k].type;
+        if (ty == TK_LP) depth++;
+        else if (ty == TK_RP) { if (!depth) break; depth--; }
+        else if (ty != TK_WORD) break;
+        end = a->v[k].off + a->v[k].n;
+        if (!depth) last = k + 1;
+    }
+    return last;
+}
+
+static int is_by_field(const stats_spec *sp, const char *name)
+{
+    for (int b = 0; b < sp->nby; b++)
+        if (!strcmp(sp->by[b], name)) return 1;
+    return 0;
+}
+
+/* agg(pattern) [AS pattern]: one item per existing field the pattern
+ * matches, BY fields excepted; '*' does not match internal fields (leading
+ * '_') unless the pattern starts with '_'. The AS pattern takes the parts
+ * the wildcards matched (values(req.*) AS * names values(req.a) "a");
+ * without AS the name is the written one with the field put in (values(a)). */
+static int expand_wildcards(spl_cmd_ctx *c, stats_spec *sp)
+{
+    spl_tr *tr = c->tr;
+    agg_item *out = NULL;
+    int n = 0, rc = 0;
+    for (int k = 0; k < sp->n; k++) {
+        agg_item *it = &sp->items[k];
+        if (rc || !it->arg || !strchr(it->arg, '*')) {
+            out = xrealloc(out, sizeof *out * (size_t)(n + 1));
+            out[n++] = *it;
+            continue;
+        }
+        int nsf = 0, nst = 0;
+        for (const char *p = it->arg; *p; p++) nsf += *p == '*';
+        for (const char *p = it->as; *p; p++) nst += *p == '*';
+        if (nst != nsf) {
+            rc = spl_arg_error(c, &c->args.v[it->arg_tok], "the AS name must have as many wildcards as the field");
+        } else {
+            for (int f = 0; f < tr->ncols; f++) {
+                const char *name = tr->cols[f].name;
+                if (name[0] == '_' && it->arg[0] != '_') continue;
+                if (is_by_field(sp, name)) continue;
+                char *nn = spl_wild_rename(it->arg, it->as, name);
+                if (!nn) continue;
+                agg_item x = *it;
+                x.arg = xstrdup(name);
+                x.as = nn;
+                out = xrealloc(out, sizeof *out * (size_t)(n + 1));
+                out[n++] = x;
+            }
+        }
+        free(it->arg);
+        free(it->as);
+    }
+    free(sp->items);
+    sp->items = out;
+    sp->n = n;
+    return rc;
+}
+
 static int parse_spec(spl_cmd_ctx *c, stats_spec *sp)
 {
     static const agg_def perc_def = {"perc", "splagg_perc", K_PERC, 1, 0};
@@ -109,6 +183,8 @@ static int parse_spec(spl_cmd_ctx *c, stats_spec *sp)
         for (const agg_def *x = aggs; x->name && !d; x++)
             if (spl_tok_is(t, x->name, 1)) d = x;
         if (!d && perc_name(t->s, t->n, &perc)) d = &perc_def;
+        if (!d && spl_tok_is(t, "sparkline", 1))
+            return spl_arg_error(c, t, "sparkline is not supported (it draws a chart in Splunk Web)");
         if (!d) return spl_arg_error(c, t, "unknown aggregation '%.*s'", (int)t->n, t->s);
         agg_item it = {0};
         it.def = d;
@@ -139,18 +215,18 @@ static int parse_spec(spl_cmd_ctx *c, stats_spec *sp)
                 return spl_arg_error(c, bad, "expected %s(field)", d->name);
             }
             it.arg = spl_tok_text(&a->v[i + 1]);
-            if (strchr(it.arg, '*')) {
-                free(it.arg);
-                return spl_arg_error(c, &a->v[i + 1], "wildcard field names in aggregations are not supported");
-            }
+            it.arg_tok = i + 1;
             name_end = a->v[i + 2].off + 1;
             i += 3;
         } else if (d->needs_arg) {
             return spl_arg_error(c, t, "%.*s needs a field: %.*s(field)", (int)t->n, t->s, (int)t->n, t->s);
         }
         if (i + 1 < a->n && a->v[i].type == TK_WORD && spl_tok_is(&a->v[i], "as", 1)) {
-            it.as = spl_tok_text(&a->v[i + 1]);
-            i += 2;
+            i++;
+            int k = as_name_end(a, i);
+            if (k == i + 1) it.as = spl_tok_text(&a->v[i]);
+            else it.as = xstrndup(c->tr->text + a->v[i].off, a->v[k - 1].off + a->v[k - 1].n - a->v[i].off);
+            i = k;
         } else if (i < a->n && a->v[i].type == TK_WORD && spl_tok_is(&a->v[i], "as", 1)) {
             free(it.arg);
             return spl_arg_error(c, &a->v[i], "expected a name after AS");
@@ -175,6 +251,8 @@ static int parse_spec(spl_cmd_ctx *c, stats_spec *sp)
         }
         if (!sp->nby) return spl_arg_error(c, byt, "BY needs at least one field");
     }
+    if (expand_wildcards(c, sp)) return -1;
+    if (!sp->n && !sp->nby) return spl_arg_error(c, NULL, "the wildcard aggregations match no field");
     return 0;
 }
 

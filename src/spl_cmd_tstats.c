@@ -169,7 +169,32 @@ static void token_fields(spl_cmd_ctx *c, const dm_dataset *ds, int from, int to,
     }
 }
 
+static int has_subsearch(const spl_node *n)
+{
+    if (!n) return 0;
+    if (n->kind == SN_SUB) return 1;
+    for (int i = 0; i < n->nkids; i++)
+        if (has_subsearch(n->kids[i])) return 1;
+    return 0;
+}
+
+static int tstats_folded(spl_cmd_ctx *c);
+
+/* where may hold subsearches ([| inputlookup ...]): they become single
+ * tokens before the arguments are read, as in search */
 int spl_cmd_tstats(spl_cmd_ctx *c)
+{
+    spl_toks folded = {0};
+    if (spl_fold_subsearches(c, &folded)) { spl_toks_free(&folded); return -1; }
+    spl_toks orig = c->args;
+    c->args = folded;
+    int rc = tstats_folded(c);
+    c->args = orig;
+    spl_toks_free(&folded);
+    return rc;
+}
+
+static int tstats_folded(spl_cmd_ctx *c)
 {
     spl_tr *tr = c->tr;
     ts_args a;
@@ -200,6 +225,13 @@ int spl_cmd_tstats(spl_cmd_ctx *c)
         if (!rc) {
             spl_names want = {0};
             token_fields(c, ds, a.agg_from, a.agg_to, &want);
+            if (has_subsearch(P.result)) {
+                /* a subsearch's result fields are known only when it runs */
+                const char **all = NULL;
+                size_t n = dm_dataset_all_fields(ds, &all);
+                for (size_t i = 0; i < n; i++) spl_names_add(&want, all[i]);
+                free(all);
+            }
             if (P.result) {
                 spl_names wf = {0};
                 spl_search_fields(P.result, &wf);

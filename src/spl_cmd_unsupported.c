@@ -1,7 +1,8 @@
 /* spl_cmd_unsupported.c: commands splite knows but cannot run, each with
  * the reason, so a query using one fails with a clear message rather than
  * "unknown command": mstats (metrics indexes), apply/fit (Machine Learning
- * Toolkit models), anomalydetection. */
+ * Toolkit models), anomalydetection, multikv, outlier, cyberchef (an app's
+ * command). */
 #include <string.h>
 #include "spl_int.h"
 
@@ -14,6 +15,9 @@ static const struct {
     {"apply", "it runs Machine Learning Toolkit models, which splite does not have"},
     {"fit", "it trains Machine Learning Toolkit models, which splite does not have"},
     {"anomalydetection", "its statistical models are not implemented"},
+    {"multikv", "splitting table-formatted events into rows is not implemented"},
+    {"outlier", "its outlier removal is not implemented"},
+    {"cyberchef", "it comes from the CyberChef app, which splite does not have"},
 };
 
 int spl_cmd_unsupported(spl_cmd_ctx *c)

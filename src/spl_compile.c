@@ -132,7 +132,8 @@ static void collect_refs(spl_tr *tr, const seg *sg, const char *text)
         spl_toks_free(&et);
         return;
     }
-    if (!strcmp(nm, "rex") || !strcmp(nm, "regex") || !strcmp(nm, "spath") || !strcmp(nm, "xmlkv"))
+    if (!strcmp(nm, "rex") || !strcmp(nm, "regex") || !strcmp(nm, "spath") || !strcmp(nm, "xmlkv") ||
+        !strcmp(nm, "extract") || !strcmp(nm, "kv"))
         spl_tr_ref(tr, "_raw");
     for (int i = 0; i < sg->toks.n; i++) {
         const spl_token *t = &sg->toks.v[i];
@@ -271,7 +272,8 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
             spl_tr_error(tr, s->name.off, "unknown command '%.*s'", (int)s->name.n, s->name.s);
             goto done;
         }
-        if ((s->cmd->flags & SPL_CMD_GENERATING) && k > 0) {
+        if ((s->cmd->flags & SPL_CMD_GENERATING) && k > 0 &&
+            !(!strcmp(s->cmd->name, "inputlookup") && spl_args_append_true(&s->toks))) {
             spl_tr_error(tr, s->name.off, "command '%s' must be the first command of a search", s->cmd->name);
             goto done;
         }

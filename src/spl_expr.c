@@ -57,6 +57,8 @@ static const fn_map direct_fns[] = {
     {"pi", "spl_pi", 0, 0, 0},
     {"random", "spl_random", 0, 0, 0},
     {"spath", "spl_spath", 2, 2, 0},
+    {"min", "spl_min", 1, 64, 0},
+    {"max", "spl_max", 1, 64, 0},
     {NULL, NULL, 0, 0, 0},
 };
 
@@ -134,6 +136,53 @@ static int fn_mvfilter(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
     return rc;
 }
 
+/* mvmap(field, expression): expression evaluated once per value of the
+ * field (the field's name stands for the value); the non-null results,
+ * flattened when a result is itself multivalue, in order. Aliases carry the
+ * call's query offset so that nested calls do not shadow each other. */
+static int fn_mvmap(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
+{
+    if (arity(tr, n, "mvmap", 2, 2)) return -1;
+    if (n->kids[0]->kind != EX_FIELD) return spl_tr_error(tr, n->kids[0]->tok.off, "mvmap needs a field as its first argument");
+    char *fname = spl_tok_text(&n->kids[0]->tok);
+    spl_col *c = spl_tr_col(tr, fname);
+    char *xs = xstrdup(c ? c->sql : "NULL");
+    size_t id = n->tok.off;
+    char *val = xasprintf("mvm%zu.value", id);
+    spl_tr_set(tr, fname, val, 0);
+    sbuf e = {0};
+    int m = 0;
+    int rc = ex(tr, n->kids[1], &e, &m);
+    if (c) spl_tr_set(tr, fname, xs, 1);
+    else spl_tr_remove(tr, fname);
+    if (!rc && m) {
+        /* a multivalue result stays a BLOB (splop_str would null it) */
+        char *r = xasprintf("CASE WHEN typeof(%s)='blob' THEN %s ELSE splop_str(%s) END", e.s, e.s, e.s);
+        sbuf_free(&e);
+        sbuf_add(&e, r);
+        free(r);
+    } else if (!rc) {
+        char *r = xasprintf("splop_str(%s)", e.s);
+        sbuf_free(&e);
+        sbuf_add(&e, r);
+        free(r);
+    }
+    if (!rc)
+        sbuf_printf(out, "(SELECT CASE count(*) WHEN 0 THEN NULL WHEN 1 THEN max(mvr%zu.value) "
+                         "ELSE CAST(json_group_array(mvr%zu.value) AS BLOB) END FROM "
+                         "(SELECT %s AS r FROM json_each(CASE WHEN typeof(%s)='blob' THEN CAST(%s AS TEXT) "
+                         "ELSE json_array(%s) END) AS mvm%zu WHERE mvm%zu.value IS NOT NULL) AS mr%zu, "
+                         "json_each(CASE WHEN typeof(mr%zu.r)='blob' THEN CAST(mr%zu.r AS TEXT) ELSE json_array(mr%zu.r) END) "
+                         "AS mvr%zu WHERE mvr%zu.value IS NOT NULL)",
+                    id, id, e.s, xs, xs, xs, id, id, id, id, id, id, id, id);
+    sbuf_free(&e);
+    free(val);
+    free(xs);
+    free(fname);
+    *mv = 1;
+    return rc;
+}
+
 static int call(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
 {
     char *name = xstrndup(n->tok.s, n->tok.n);
@@ -186,6 +235,8 @@ static int call(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
         spl_tr_bind_num(tr, out, tr->now);
     } else if (!strcmp(name, "mvfilter")) {
         rc = fn_mvfilter(tr, n, out, mv);
+    } else if (!strcmp(name, "mvmap")) {
+        rc = fn_mvmap(tr, n, out, mv);
     } else if (!strcmp(name, "in")) {
         if ((rc = arity(tr, n, name, 2, 64))) goto out;
         sbuf_addc(out, '(');
@@ -307,12 +358,30 @@ static int ex(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
         sbuf_addc(out, ')');
         return 0;
     case EX_ADD:
-        sbuf_add(out, "splop_add(");
-        if (ex(tr, n->kids[0], out, &m)) return -1;
-        sbuf_add(out, ", ");
-        if (ex(tr, n->kids[1], out, &m)) return -1;
+    case EX_CAT: {
+        /* a left-deep chain a+b+c (or a.b.c) becomes one flat call (or one
+         * || list): nested calls would exceed SQLite's parser stack on the
+         * long sums detections write */
+        int kind = n->kind, cnt = 1;
+        const spl_node *x = n;
+        while (x->kind == kind) { cnt++; x = x->kids[0]; }
+        const spl_node **ops = xcalloc((size_t)cnt, sizeof *ops);
+        int k = cnt;
+        for (x = n; x->kind == kind; x = x->kids[0]) ops[--k] = x->kids[1];
+        ops[0] = x;
+        assert(k == 1);
+        sbuf_add(out, kind == EX_ADD ? "splop_add(" : "(");
+        int rc = 0;
+        for (int i = 0; i < cnt && !rc; i++) {
+            if (kind == EX_ADD) sbuf_add(out, i ? ", " : "");
+            else sbuf_add(out, i ? " || splop_str(" : "splop_str(");
+            rc = ex(tr, ops[i], out, &m);
+            if (kind == EX_CAT) sbuf_addc(out, ')');
+        }
         sbuf_addc(out, ')');
-        return 0;
+        free(ops);
+        return rc;
+    }
     case EX_SUB: case EX_MUL: case EX_DIV: case EX_MOD: {
         const char *op = n->kind == EX_SUB ? " - " : n->kind == EX_MUL ? " * " : n->kind == EX_DIV ? " / " : " % ";
         sbuf_add(out, "(splop_num(");
@@ -322,13 +391,6 @@ static int ex(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
         sbuf_add(out, "))");
         return 0;
     }
-    case EX_CAT:
-        sbuf_add(out, "(splop_str(");
-        if (ex(tr, n->kids[0], out, &m)) return -1;
-        sbuf_add(out, ") || splop_str(");
-        if (ex(tr, n->kids[1], out, &m)) return -1;
-        sbuf_add(out, "))");
-        return 0;
     default:
         return spl_tr_error(tr, n->tok.off, "internal error: not an eval expression");
     }

@@ -104,7 +104,9 @@ typedef struct spl_ord {
  * has are read from it. */
 typedef struct spl_dyn {
     char *src;    /* field name */
-    int xml;      /* 1: <name>value</name> (xmlkv); 0: JSON path (spath) */
+    int xml;      /* 1: <name>value</name> (xmlkv); 0: JSON path (spath);
+                     2: key/value pairs (extract) */
+    char *pairdelim, *kvdelim; /* xml == 2: delimiter characters */
 } spl_dyn;
 
 typedef struct spl_tr {
@@ -156,6 +158,16 @@ typedef struct spl_tr {
  * are appended to the parent's. Free with spl_tr_sub_free. */
 int spl_tr_subsearch(spl_tr *parent, size_t start, size_t end, int subpipe, spl_tr *child);
 void spl_tr_sub_free(spl_tr *child);
+/* Append the results of the search text[start..end) (compiled as a
+ * subsearch) after the current results, as `append [...]` does. */
+int spl_tr_append_search(spl_tr *tr, size_t start, size_t end);
+/* 1 if the arguments hold append=true (inputlookup append=t: allowed after
+ * the first command). */
+int spl_args_append_true(const spl_toks *args);
+/* The command's arguments with each top-level [ ... ] replaced by one
+ * SUBSEARCH token covering it (for the search grammar); free with
+ * spl_toks_free. */
+int spl_fold_subsearches(spl_cmd_ctx *c, spl_toks *out);
 
 /* Add a parameter; returns its number for "?N". */
 int spl_tr_param_text(spl_tr *tr, const char *s);
@@ -174,6 +186,10 @@ spl_col *spl_tr_find(spl_tr *tr, const char *name);
  * level replaces the fields (stats, table...). */
 void spl_tr_add_dyn(spl_tr *tr, const char *src, int xml);
 void spl_tr_clear_dyn(spl_tr *tr);
+/* Register key/value pairs in src (extract pairdelim= kvdelim=) as an
+ * on-demand source: pairs split at any pairdelim character, key and value
+ * at the first kvdelim character. */
+void spl_tr_add_kv_dyn(spl_tr *tr, const char *src, const char *pairdelim, const char *kvdelim);
 /* Set (add or replace) a field; sql is copied. */
 void spl_tr_set(spl_tr *tr, const char *name, const char *sql, int mv);
 void spl_tr_remove(spl_tr *tr, const char *name);

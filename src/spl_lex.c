@@ -117,7 +117,11 @@ static int lex_search(const char *s, size_t n, size_t base, spl_toks *out, spl_e
             i = k + 1;
             continue;
         }
-        while (j < n && !search_stop(s, j, n)) {
+        /* an empty "()" inside a word is part of it (x=*GetCurrent()*);
+         * elsewhere it would be an empty group, a syntax error */
+        while (j < n) {
+            if (j > i && s[j] == '(' && j + 1 < n && s[j + 1] == ')') { j += 2; continue; }
+            if (search_stop(s, j, n)) break;
             if (s[j] == '\\' && j + 1 < n) j += 2;
             else j++;
         }

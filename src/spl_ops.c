@@ -131,25 +131,49 @@ static void fn_str(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     result_str(ctx, argv[0]);
 }
 
+/* splop_add(a, b, ...): Splunk's + folded left to right (a chain a+b+c is
+ * one call, which keeps the generated SQL flat): numbers (numeric strings
+ * included) add, two non-numeric strings concatenate, anything else (null,
+ * multivalue, number + string) is null. */
 static void fn_add(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-    (void)argc;
-    double a, b;
-    int ta = sqlite3_value_type(argv[0]), tb = sqlite3_value_type(argv[1]);
-    if (ta == SQLITE_NULL || tb == SQLITE_NULL || ta == SQLITE_BLOB || tb == SQLITE_BLOB) {
-        sqlite3_result_null(ctx);
-        return;
+    assert(argc >= 1);
+    int t0 = sqlite3_value_type(argv[0]);
+    if (t0 == SQLITE_NULL || t0 == SQLITE_BLOB) { sqlite3_result_null(ctx); return; }
+    double acc = 0;
+    int is_num = value_num(argv[0], &acc);
+    int is_text = t0 == SQLITE_TEXT;
+    sbuf txt = {0};
+    if (!is_num) sbuf_addn(&txt, (const char *)sqlite3_value_text(argv[0]), (size_t)sqlite3_value_bytes(argv[0]));
+    for (int i = 1; i < argc; i++) {
+        int tb = sqlite3_value_type(argv[i]);
+        double b;
+        if (tb == SQLITE_NULL || tb == SQLITE_BLOB) goto null;
+        int nb = value_num(argv[i], &b);
+        if (is_num && nb) { acc += b; continue; }
+        if (is_num) {
+            /* a number formed by an earlier + is not text */
+            if (i > 1 || !is_text) goto null;
+            is_num = 0;
+            sbuf_addn(&txt, (const char *)sqlite3_value_text(argv[0]), (size_t)sqlite3_value_bytes(argv[0]));
+        }
+        double a;
+        if (nb && txt.len && util_is_number(txt.s, txt.len, &a)) {
+            /* a concatenation that reads as a number adds (as two calls would) */
+            acc = a + b;
+            is_num = 1;
+            txt.len = 0;
+            continue;
+        }
+        if (!is_text || tb != SQLITE_TEXT) goto null;
+        sbuf_addn(&txt, (const char *)sqlite3_value_text(argv[i]), (size_t)sqlite3_value_bytes(argv[i]));
     }
-    int na = value_num(argv[0], &a), nb = value_num(argv[1], &b);
-    if (na && nb) { sqlite3_result_double(ctx, a + b); return; }
-    if (ta == SQLITE_TEXT && tb == SQLITE_TEXT) {
-        sbuf s = {0};
-        sbuf_addn(&s, (const char *)sqlite3_value_text(argv[0]), (size_t)sqlite3_value_bytes(argv[0]));
-        sbuf_addn(&s, (const char *)sqlite3_value_text(argv[1]), (size_t)sqlite3_value_bytes(argv[1]));
-        sqlite3_result_text(ctx, s.s ? s.s : "", (int)s.len, SQLITE_TRANSIENT);
-        sbuf_free(&s);
-        return;
-    }
+    if (is_num) sqlite3_result_double(ctx, acc);
+    else sqlite3_result_text(ctx, txt.s ? txt.s : "", (int)txt.len, SQLITE_TRANSIENT);
+    sbuf_free(&txt);
+    return;
+null:
+    sbuf_free(&txt);
     sqlite3_result_null(ctx);
 }
 
@@ -413,6 +437,46 @@ static void fn_wildreplace(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* splop_xmlkv(text, name): the content of the first <name>...</name> (or
  * <name .../>) element in text, XML entities decoded; NULL if none */
+/* splop_kv(text, name, pairdelim, kvdelim): the value of key name among
+ * the pairs of text (extract): pairs end at any pairdelim character, a
+ * pair's key ends at its first kvdelim character; key and value are trimmed
+ * of spaces and the value of one level of double quotes. First match wins;
+ * NULL when the key is absent. */
+static void fn_kv(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    const char *name = (const char *)sqlite3_value_text(argv[1]);
+    const char *pd = (const char *)sqlite3_value_text(argv[2]);
+    const char *kd = (const char *)sqlite3_value_text(argv[3]);
+    if (!s || !name || !*name || !pd || !kd || sqlite3_value_type(argv[0]) == SQLITE_BLOB) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    size_t nl = strlen(name);
+    const char *p = s;
+    while (*p) {
+        size_t plen = strcspn(p, pd);
+        const char *pe = p + plen;
+        const char *k = p;
+        size_t klen = strcspn(k, kd);
+        if (klen < plen) {
+            const char *ke = k + klen, *v = ke + 1, *ve = pe;
+            while (k < ke && isspace((unsigned char)*k)) k++;
+            while (ke > k && isspace((unsigned char)ke[-1])) ke--;
+            if ((size_t)(ke - k) == nl && !memcmp(k, name, nl)) {
+                while (v < ve && isspace((unsigned char)*v)) v++;
+                while (ve > v && isspace((unsigned char)ve[-1])) ve--;
+                if (ve - v >= 2 && *v == '"' && ve[-1] == '"') { v++; ve--; }
+                sqlite3_result_text(ctx, v, (int)(ve - v), SQLITE_TRANSIENT);
+                return;
+            }
+        }
+        p = *pe ? pe + 1 : pe;
+    }
+    sqlite3_result_null(ctx);
+}
+
 static void fn_xmlkv(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -463,7 +527,7 @@ void spl_ops_register(sqlite3 *db)
     int f = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
     sqlite3_create_function(db, "splop_num", 1, f, NULL, fn_num, NULL, NULL);
     sqlite3_create_function(db, "splop_str", 1, f, NULL, fn_str, NULL, NULL);
-    sqlite3_create_function(db, "splop_add", 2, f, NULL, fn_add, NULL, NULL);
+    sqlite3_create_function(db, "splop_add", -1, f, NULL, fn_add, NULL, NULL);
     sqlite3_create_function(db, "splop_cmp", 3, f, NULL, fn_cmp, NULL, NULL);
     sqlite3_create_function(db, "splop_term", 2, f, NULL, fn_term, NULL, NULL);
     sqlite3_create_function(db, "splop_term", 3, f, NULL, fn_term, NULL, NULL);
@@ -473,5 +537,6 @@ void spl_ops_register(sqlite3 *db)
     sqlite3_create_function(db, "splop_log", 2, f, NULL, fn_log, NULL, NULL);
     sqlite3_create_function(db, "splop_wildreplace", 3, f, NULL, fn_wildreplace, NULL, NULL);
     sqlite3_create_function(db, "splop_xmlkv", 2, f, NULL, fn_xmlkv, NULL, NULL);
+    sqlite3_create_function(db, "splop_kv", 4, f, NULL, fn_kv, NULL, NULL);
     spl_agg_register(db);
 }

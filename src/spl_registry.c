@@ -32,6 +32,7 @@ int spl_cmd_rare(spl_cmd_ctx *c);
 int spl_cmd_streamstats(spl_cmd_ctx *c);
 int spl_cmd_fromjson(spl_cmd_ctx *c);
 int spl_cmd_xmlkv(spl_cmd_ctx *c);
+int spl_cmd_extract(spl_cmd_ctx *c);
 int spl_cmd_foreach(spl_cmd_ctx *c);
 int spl_cmd_join(spl_cmd_ctx *c);
 int spl_cmd_append(spl_cmd_ctx *c);
@@ -78,6 +79,8 @@ static const spl_command commands[] = {
     {"streamstats", 0, spl_cmd_streamstats},
     {"fromjson", 0, spl_cmd_fromjson},
     {"xmlkv", 0, spl_cmd_xmlkv},
+    {"extract", 0, spl_cmd_extract},
+    {"kv", 0, spl_cmd_extract},
     {"foreach", 0, spl_cmd_foreach},
     {"join", 0, spl_cmd_join},
     {"append", 0, spl_cmd_append},
@@ -97,6 +100,9 @@ static const spl_command commands[] = {
     {"apply", 0, spl_cmd_unsupported},
     {"fit", 0, spl_cmd_unsupported},
     {"anomalydetection", 0, spl_cmd_unsupported},
+    {"multikv", 0, spl_cmd_unsupported},
+    {"outlier", 0, spl_cmd_unsupported},
+    {"cyberchef", 0, spl_cmd_unsupported},
     {NULL, 0, NULL},
 };
 

@@ -64,8 +64,16 @@ spl_col *spl_tr_col(spl_tr *tr, const char *name)
         spl_col *src = spl_tr_find(tr, tr->dyn[i].src);
         if (!src) continue;
         sbuf_add(&s, n++ ? ", " : "");
-        sbuf_printf(&s, "%s(%s, ", tr->dyn[i].xml ? "splop_xmlkv" : "spl_spath", src->sql);
+        static const char *const fn[] = {"spl_spath", "splop_xmlkv", "splop_kv"};
+        assert(tr->dyn[i].xml >= 0 && tr->dyn[i].xml <= 2);
+        sbuf_printf(&s, "%s(%s, ", fn[tr->dyn[i].xml], src->sql);
         spl_tr_bind_text(tr, &s, name);
+        if (tr->dyn[i].xml == 2) {
+            sbuf_add(&s, ", ");
+            spl_tr_bind_text(tr, &s, tr->dyn[i].pairdelim);
+            sbuf_add(&s, ", ");
+            spl_tr_bind_text(tr, &s, tr->dyn[i].kvdelim);
+        }
         sbuf_addc(&s, ')');
     }
     if (!n) { sbuf_free(&s); return c; }
@@ -81,12 +89,24 @@ void spl_tr_add_dyn(spl_tr *tr, const char *src, int xml)
     tr->dyn = xrealloc(tr->dyn, sizeof *tr->dyn * (size_t)(tr->ndyn + 1));
     tr->dyn[tr->ndyn].src = xstrdup(src);
     tr->dyn[tr->ndyn].xml = xml;
+    tr->dyn[tr->ndyn].pairdelim = tr->dyn[tr->ndyn].kvdelim = NULL;
     tr->ndyn++;
+}
+
+void spl_tr_add_kv_dyn(spl_tr *tr, const char *src, const char *pairdelim, const char *kvdelim)
+{
+    spl_tr_add_dyn(tr, src, 2);
+    tr->dyn[tr->ndyn - 1].pairdelim = xstrdup(pairdelim);
+    tr->dyn[tr->ndyn - 1].kvdelim = xstrdup(kvdelim);
 }
 
 void spl_tr_clear_dyn(spl_tr *tr)
 {
-    for (int i = 0; i < tr->ndyn; i++) free(tr->dyn[i].src);
+    for (int i = 0; i < tr->ndyn; i++) {
+        free(tr->dyn[i].src);
+        free(tr->dyn[i].pairdelim);
+        free(tr->dyn[i].kvdelim);
+    }
     free(tr->dyn);
     tr->dyn = NULL;
     tr->ndyn = 0;
