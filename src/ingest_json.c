@@ -34,8 +34,13 @@
  * "_time" is not kept as a field (it is the event's time).
  *
  * Empty (blank) lines are skipped silently; a line that is not valid JSON,
- * or not an object, is rejected with jansson's message and column. */
+ * or not an object, is rejected with jansson's message and column.
+ *
+ * Speed: most lines are plain objects; jsonscan_plain() reads them in one
+ * strict pass and produces the same event. Lines it does not take (HEC,
+ * errors, odd cases) go through jansson as described above. */
 #include "ingest.h"
+#include "jsonscan.h"
 #include "reader.h"
 #include "reader_util.h"
 #include "util.h"
@@ -47,27 +52,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Test hook: 1 sends every line through jansson (equivalence tests). */
+int json_force_jansson;
+
 typedef struct json_state {
     event ev;
     sbuf path;  /* field name being built while flattening */
     sbuf value; /* decoded string value */
 } json_state;
-
-/* ---- number text (for times) ---- */
-
-/* Integral values below 2^53 as plain integers ("1000", not "1e+03"),
- * anything else as the shortest %g text that reads back as d. */
-static void json_format_real(double d, char *buf, size_t n)
-{
-    if (d == floor(d) && fabs(d) < 9007199254740992.0) {
-        snprintf(buf, n, "%.0f", d);
-        return;
-    }
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, n, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d) return;
-    }
-}
 
 /* ---- time ---- */
 
@@ -79,7 +71,7 @@ static int json_time_value(json_t *v, int iso_ok, double *out)
         if (json_is_integer(v))
             snprintf(buf, sizeof buf, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         else
-            json_format_real(json_real_value(v), buf, sizeof buf);
+            jsonscan_format_real(json_real_value(v), buf, sizeof buf);
         return reader_time_from_text(buf, strlen(buf), out);
     }
     if (!json_is_string(v)) return -1;
@@ -366,6 +358,18 @@ static int json_line(void *state, struct ingest *in, const char *line, size_t le
     len = reader_chomp_cr(line, len);
     if (ingest_lineno(in) == 1) reader_skip_bom(&line, &len);
     if (reader_is_blank(line, len)) return 0;
+
+    event_reset(&st->ev);
+    if (!json_force_jansson) {
+        int r = jsonscan_plain(&st->ev, &st->path, &st->value, line, len);
+        if (r == JSONSCAN_OK) {
+            int rc = ingest_emit(in, &st->ev);
+            event_reset(&st->ev);
+            return rc;
+        }
+        event_reset(&st->ev);
+        sbuf_reset(&st->path);
+    }
 
     json_error_t err;
     json_t *root = json_parse_line(line, len, &err);
