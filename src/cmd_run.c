@@ -3,7 +3,6 @@
  * notables they produce. A detection that fails is reported with its file
  * and does not stop the others; the exit status is then 1. */
 #include "cli.h"
-#include "datamodel.h"
 #include "detect_print.h"
 #include "detect_run.h"
 #include "spl_cli.h"
@@ -94,29 +93,24 @@ int cmd_run(cli_env *env, int argc, char **argv)
 
     char *err = NULL;
     store *st = store_open(env->db_path, &err);
-    spl_macros macros;
-    spl_macros_init(&macros);
-    dm_registry *dms = NULL;
-    spl_lookups lookups;
-    spl_lookups_init(&lookups);
+    spl_knowledge k = {0};
     if (!st) {
         fprintf(stderr, "splite: %s\n", err);
         free(err);
         rc = 1;
         goto out;
     }
-    if (spl_cli_load_macros(env, &macros) || spl_cli_load_datamodels(env, &dms) ||
-        spl_cli_load_lookups(env, &lookups)) {
+    if (spl_cli_load_knowledge(env, &k)) {
         rc = 1;
         goto out;
     }
-    o.datamodels = dms;
-    o.lookups = &lookups;
+    o.datamodels = k.datamodels;
+    o.lookups = &k.lookups;
     long total_risk = 0, total_notable = 0, failed = 0;
     for (size_t i = 0; i < set.n; i++) {
         detection *d = set.v[i];
         detect_run_result r;
-        if (detect_run_one(st, &macros, d, &o, &r)) {
+        if (detect_run_one(st, &k.macros, d, &o, &r)) {
             fprintf(stderr, "%s: %s failed (%s): %s\n", d->file, d->name ? d->name : "detection", r.stage,
                     r.error ? r.error : "unknown error");
             failed++;
@@ -136,9 +130,7 @@ int cmd_run(cli_env *env, int argc, char **argv)
             total_notable);
     if (failed) rc = 1;
 out:
-    spl_macros_free(&macros);
-    dm_free(dms);
-    spl_lookups_free(&lookups);
+    spl_knowledge_free(&k);
     store_close(st);
     detection_set_free(&set);
     free(def);

@@ -7,7 +7,6 @@
  * risk events are stored once per detection, window and row however often
  * this is called. */
 #include "cli.h"
-#include "datamodel.h"
 #include "detect_print.h"
 #include "detect_run.h"
 #include "detect_schedule.h"
@@ -90,14 +89,9 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
     if (detect_load_paths(deploy_dir, paths, npaths, &set)) rc = 1;
     free(deploy_dir);
     char *err = NULL;
-    spl_macros macros;
-    spl_macros_init(&macros);
-    dm_registry *dms = NULL;
-    spl_lookups lookups;
-    spl_lookups_init(&lookups);
+    spl_knowledge know = {0};
     store *st = store_open(env->db_path, &err);
-    if (!st || spl_cli_load_macros(env, &macros) || spl_cli_load_datamodels(env, &dms) ||
-        spl_cli_load_lookups(env, &lookups) || risk_store_init(store_db(st), &err)) {
+    if (!st || spl_cli_load_knowledge(env, &know) || risk_store_init(store_db(st), &err)) {
         if (err) fprintf(stderr, "splite: %s\n", err);
         free(err);
         rc = 1;
@@ -126,9 +120,9 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
             continue;
         }
         for (size_t k = 0; k < n; k++) {
-            detect_run_opts o = {.now = due[k], .scheduled = due[k], .datamodels = dms, .lookups = &lookups};
+            detect_run_opts o = {.now = due[k], .scheduled = due[k], .datamodels = know.datamodels, .lookups = &know.lookups};
             detect_run_result r;
-            int bad = detect_run_one(st, &macros, d, &o, &r);
+            int bad = detect_run_one(st, &know.macros, d, &o, &r);
             runs++;
             if (bad) {
                 fprintf(stderr, "%s: %s failed (%s): %s\n", d->file, name, r.stage, r.error ? r.error : "");
@@ -154,9 +148,7 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
     if (!quiet) fprintf(stderr, "schedule: %ld runs, %ld failed\n", runs, failed);
     if (failed) rc = 1;
 out:
-    spl_macros_free(&macros);
-    dm_free(dms);
-    spl_lookups_free(&lookups);
+    spl_knowledge_free(&know);
     store_close(st);
     detection_set_free(&set);
     free(def);

@@ -5,7 +5,6 @@
  * and the risk events / notables it makes are well formed. Prints a summary
  * table; --junit FILE writes JUnit XML. */
 #include "cli.h"
-#include "datamodel.h"
 #include "detect_check.h"
 #include "detect_run.h"
 #include "ingest.h"
@@ -125,13 +124,8 @@ int cmd_test(cli_env *env, int argc, char **argv)
     detection_set set;
     if (detect_load_paths(deploy_dir, paths, npaths, &set)) rc = 1;
     free(deploy_dir);
-    spl_macros macros;
-    spl_macros_init(&macros);
-    dm_registry *dms = NULL;
-    spl_lookups lookups;
-    spl_lookups_init(&lookups);
-    if (spl_cli_load_macros(env, &macros) || spl_cli_load_datamodels(env, &dms) ||
-        spl_cli_load_lookups(env, &lookups)) {
+    spl_knowledge k = {0};
+    if (spl_cli_load_knowledge(env, &k)) {
         rc = 1;
         goto out;
     }
@@ -155,9 +149,9 @@ int cmd_test(cli_env *env, int argc, char **argv)
             if (!st) {
                 c->message = err;
             } else if (test_load(st, d, t, root, &c->message) == 0) {
-                detect_run_opts o = {.all_time = 1, .collect = 1, .datamodels = dms, .lookups = &lookups};
+                detect_run_opts o = {.all_time = 1, .collect = 1, .datamodels = k.datamodels, .lookups = &k.lookups};
                 detect_run_result r;
-                if (detect_run_one(st, &macros, d, &o, &r)) {
+                if (detect_run_one(st, &k.macros, d, &o, &r)) {
                     c->message = xasprintf("%s failed: %s", r.stage, r.error ? r.error : "");
                 } else {
                     c->rows = (long)r.rows;
@@ -191,9 +185,7 @@ int cmd_test(cli_env *env, int argc, char **argv)
     for (int i = 0; i < ntc; i++) free(tc[i].message);
     free(tc);
 out:
-    spl_macros_free(&macros);
-    dm_free(dms);
-    spl_lookups_free(&lookups);
+    spl_knowledge_free(&k);
     detection_set_free(&set);
     free(def);
     free(def_root);

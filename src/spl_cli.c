@@ -78,8 +78,8 @@ static int opt_value(int argc, char **argv, int *i, const char *name, const char
 int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char *usage)
 {
     memset(c, 0, sizeof *c);
-    spl_macros_init(&c->macros);
-    spl_lookups_init(&c->lookups);
+    spl_macros_init(&c->k.macros);
+    spl_lookups_init(&c->k.lookups);
     /* times are UTC unless TZ says otherwise */
     if (!getenv("TZ")) {
         setenv("TZ", "UTC", 0);
@@ -123,10 +123,9 @@ int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char 
     } else {
         c->opts.now = util_now();
     }
-    if (spl_cli_load_macros(env, &c->macros) || spl_cli_load_lookups(env, &c->lookups)) return 1;
-    if (spl_cli_load_datamodels(env, &c->datamodels)) return 1;
-    c->opts.datamodels = c->datamodels;
-    c->opts.lookups = &c->lookups;
+    if (spl_cli_load_knowledge(env, &c->k)) return 1;
+    c->opts.datamodels = c->k.datamodels;
+    c->opts.lookups = &c->k.lookups;
     char *err = NULL;
     c->st = store_open(env->db_path, &err);
     if (!c->st) {
@@ -135,7 +134,7 @@ int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char 
         return 1;
     }
     spl_error e = {0};
-    if (spl_compile(c->st, &c->macros, c->query, &c->opts, &c->q, &e)) {
+    if (spl_compile(c->st, &c->k.macros, c->query, &c->opts, &c->q, &e)) {
         char *m = spl_error_format(&e);
         fprintf(stderr, "splite: %s\n", m);
         free(m);
@@ -150,7 +149,24 @@ void spl_cli_done(spl_cli *c)
 {
     spl_query_free(c->q);
     if (c->st) store_close(c->st);
-    spl_macros_free(&c->macros);
-    dm_free(c->datamodels);
-    spl_lookups_free(&c->lookups);
+    spl_knowledge_free(&c->k);
+}
+
+int spl_cli_load_knowledge(cli_env *env, spl_knowledge *k)
+{
+    spl_macros_init(&k->macros);
+    spl_lookups_init(&k->lookups);
+    k->datamodels = NULL;
+    if (spl_cli_load_macros(env, &k->macros) || spl_cli_load_datamodels(env, &k->datamodels) ||
+        spl_cli_load_lookups(env, &k->lookups))
+        return 1;
+    return 0;
+}
+
+void spl_knowledge_free(spl_knowledge *k)
+{
+    spl_macros_free(&k->macros);
+    dm_free(k->datamodels);
+    k->datamodels = NULL;
+    spl_lookups_free(&k->lookups);
 }

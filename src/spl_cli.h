@@ -8,14 +8,21 @@
 #include "spl.h"
 #include "spl_lookup.h"
 
+/* What searches need besides the store, loaded once per command from the
+ * shipped tree and the options: macros, data models with their aliases,
+ * lookup definitions. */
+typedef struct spl_knowledge {
+    spl_macros macros;
+    struct dm_registry *datamodels; /* NULL when the home has no datamodels/ */
+    spl_lookups lookups;
+} spl_knowledge;
+
 typedef struct spl_cli {
     spl_opts opts;
     const char *format;   /* NULL: table on a terminal, else jsonl */
     const char *query;
     store *st;
-    spl_macros macros;
-    struct dm_registry *datamodels; /* NULL when the home has no datamodels/ */
-    spl_lookups lookups;
+    spl_knowledge k;
     spl_query *q;
 } spl_cli;
 
@@ -30,4 +37,9 @@ int spl_cli_load_macros(cli_env *env, spl_macros *m);
 int spl_cli_load_datamodels(cli_env *env, struct dm_registry **out);
 /* Load the shipped lookups/ and env->lookup_dirs into l (later ones win). */
 int spl_cli_load_lookups(cli_env *env, spl_lookups *l);
+/* Macros, data models and lookups together. k is always initialised (free it
+ * with spl_knowledge_free even on failure). Returns 0, or 1 after printing
+ * the error. */
+int spl_cli_load_knowledge(cli_env *env, spl_knowledge *k);
+void spl_knowledge_free(spl_knowledge *k);
 #endif
