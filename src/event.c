@@ -90,6 +90,21 @@ int event_add(event *ev, const char *name, size_t name_len, const char *value, s
     return 0;
 }
 
+int event_add_ref(event *ev, const char *name, size_t name_len, const char *value, size_t value_len)
+{
+    if (!name_len) return -1;
+    if (ev->nfields == ev->cap) {
+        ev->cap = ev->cap ? ev->cap * 2 : 32;
+        ev->fields = xrealloc(ev->fields, ev->cap * sizeof *ev->fields);
+    }
+    ev_field *f = &ev->fields[ev->nfields++];
+    f->name = name;
+    f->name_len = name_len;
+    f->value = value ? value : "";
+    f->value_len = value ? value_len : 0;
+    return 0;
+}
+
 int event_add_str(event *ev, const char *name, const char *value)
 {
     return event_add(ev, name, strlen(name), value, value ? strlen(value) : 0);
@@ -97,7 +112,8 @@ int event_add_str(event *ev, const char *name, const char *value)
 
 const char *event_get(const event *ev, const char *name)
 {
+    size_t n = strlen(name);
     for (size_t i = 0; i < ev->nfields; i++)
-        if (strcmp(ev->fields[i].name, name) == 0) return ev->fields[i].value;
+        if (ev->fields[i].name_len == n && memcmp(ev->fields[i].name, name, n) == 0) return ev->fields[i].value;
     return NULL;
 }

@@ -7,9 +7,9 @@
 #include <stddef.h>
 
 typedef struct ev_field {
-    const char *name;  /* NUL-terminated, in the arena */
+    const char *name;  /* NUL-terminated, in the arena (event_add_ref: neither) */
     size_t name_len;
-    const char *value; /* NUL-terminated, in the arena */
+    const char *value; /* NUL-terminated, in the arena (event_add_ref: neither) */
     size_t value_len;
 } ev_field;
 
@@ -39,6 +39,11 @@ char *event_strndup(event *ev, const char *s, size_t n);
 /* Add a field; name and value are copied. Empty names are refused (return -1). */
 int event_add(event *ev, const char *name, size_t name_len, const char *value, size_t value_len);
 int event_add_str(event *ev, const char *name, const char *value);
-/* First value of a field or NULL. */
+/* Add a field without copying: name and value must stay valid until the
+ * event is reset (e.g. they point into the reader's current line); they need
+ * not be NUL-terminated. Empty names are refused (return -1). */
+int event_add_ref(event *ev, const char *name, size_t name_len, const char *value, size_t value_len);
+/* First value of a field or NULL (NUL-terminated unless added by
+ * reference). */
 const char *event_get(const event *ev, const char *name);
 #endif

@@ -39,15 +39,26 @@ typedef struct xw_state {
     int depth;
     enum xw_section section;
     int section_depth;
-    sbuf text;                   /* character data of the current element */
+    /* character data of the current element: a reference into the line
+     * (fast scanner, no entity) or a copy in text */
+    sbuf text;
+    const char *tref;
+    size_t tref_len;
     int collecting;
     char elem[128];              /* current leaf element name */
-    char data_name[256];         /* Name= of the current <Data> */
+    size_t elem_len;             /* its full length (elem is cut at 127) */
+    const char *data_name;       /* Name= of the current <Data> */
+    size_t data_name_len;
+    int data_name_stable;        /* data_name points into the line */
+    char data_name_buf[256];
     int data_named;
     int saw_event;
     int stop;                    /* the root is not <Event>: give up */
     int in_expat;                /* expat is parsing (else the fast scanner) */
     xmlscan *scan;
+    xmlscan_att *xatts;          /* expat's attributes, converted */
+    int xatts_cap;
+    sbuf scratch;
 } xw_state;
 
 /* Tests and the equivalence fuzzer set this to parse every line with expat. */
@@ -63,35 +74,59 @@ static int xw_detect(const char *head, size_t len)
     return 0;
 }
 
-static const char *xw_attr(const XML_Char **atts, const char *name)
+/* name[0..len) equals the string literal lit */
+#define XW_IS(name, len, lit) ((len) == sizeof(lit) - 1 && !memcmp((name), (lit), sizeof(lit) - 1))
+
+static const xmlscan_att *xw_attr(const xmlscan_att *atts, int natt, const char *name, size_t len)
 {
-    for (int i = 0; atts[i]; i += 2)
-        if (!strcmp(atts[i], name)) return atts[i + 1];
+    for (int i = 0; i < natt; i++)
+        if (atts[i].name_len == len && !memcmp(atts[i].name, name, len)) return &atts[i];
     return NULL;
 }
 
-static void xw_add(xw_state *s, const char *name, const char *value, size_t len)
+/* Add a field. Only what is not stable (valid until the event is emitted:
+ * string literals, the line itself) is copied into the event. */
+static void xw_field(xw_state *s, const char *name, size_t nlen, int name_stable, const char *v, size_t vlen,
+                     int v_stable)
 {
-    event_add(&s->ev, name, strlen(name), value, len);
+    if (!nlen) return;
+    if (!name_stable) name = event_strndup(&s->ev, name, nlen);
+    if (!v_stable) v = event_strndup(&s->ev, v, vlen);
+    event_add_ref(&s->ev, name, nlen, v, vlen);
 }
 
-static void xw_add_attrs(xw_state *s, const XML_Char **atts, const char *const *names, const char *const *fields)
+/* A field named by a string literal. */
+#define XW_ADD(s, lit, v, vlen, v_stable) xw_field((s), (lit), sizeof(lit) - 1, 1, (v), (vlen), (v_stable))
+
+static void xw_add_attrs(xw_state *s, const xmlscan_att *atts, int natt, const char *const *names)
 {
     for (int k = 0; names[k]; k++) {
-        const char *v = xw_attr(atts, names[k]);
-        if (v) xw_add(s, fields[k], v, strlen(v));
+        size_t nl = strlen(names[k]);
+        const xmlscan_att *a = xw_attr(atts, natt, names[k], nl);
+        if (a) xw_field(s, names[k], nl, 1, a->value, a->value_len, a->stable);
     }
 }
 
-static void XMLCALL xw_start(void *ud, const XML_Char *name, const XML_Char **atts)
+/* Strip a namespace prefix if any. */
+static void xw_local(const char **name, size_t *len)
 {
-    xw_state *s = ud;
+    for (size_t i = *len; i > 0; i--)
+        if ((*name)[i - 1] == ':') {
+            *name += i;
+            *len -= i;
+            return;
+        }
+}
+
+/* Element start; name and attribute names point into the line when
+ * name_stable (the fast scanner), else they are expat's. */
+static void xw_on_start(xw_state *s, const char *name, size_t nlen, int name_stable, const xmlscan_att *atts,
+                        int natt)
+{
     s->depth++;
-    /* Strip a namespace prefix if any. */
-    const char *colon = strrchr(name, ':');
-    if (colon) name = colon + 1;
+    xw_local(&name, &nlen);
     if (s->depth == 1) {
-        if (strcmp(name, "Event")) {
+        if (!XW_IS(name, nlen, "Event")) {
             s->stop = 1;
             if (s->in_expat) XML_StopParser(s->p, XML_FALSE);
         } else {
@@ -101,13 +136,13 @@ static void XMLCALL xw_start(void *ud, const XML_Char *name, const XML_Char **at
     }
     if (s->depth == 2) {
         s->section_depth = 2;
-        if (!strcmp(name, "System")) {
+        if (XW_IS(name, nlen, "System")) {
             s->section = XW_SYSTEM;
-        } else if (!strcmp(name, "EventData")) {
+        } else if (XW_IS(name, nlen, "EventData")) {
             s->section = XW_EVENTDATA;
-        } else if (!strcmp(name, "UserData")) {
+        } else if (XW_IS(name, nlen, "UserData")) {
             s->section = XW_USERDATA;
-        } else if (!strcmp(name, "RenderingInfo")) {
+        } else if (XW_IS(name, nlen, "RenderingInfo")) {
             s->section = XW_RENDERING;
         } else {
             s->section = XW_NONE;
@@ -115,51 +150,62 @@ static void XMLCALL xw_start(void *ud, const XML_Char *name, const XML_Char **at
         return;
     }
     sbuf_reset(&s->text);
+    s->tref = NULL;
+    s->tref_len = 0;
     s->collecting = 1;
-    size_t nl = strlen(name);
+    size_t nl = nlen;
     if (nl >= sizeof s->elem) nl = sizeof s->elem - 1;
     memcpy(s->elem, name, nl);
     s->elem[nl] = 0;
+    s->elem_len = nlen;
+    (void)name_stable;
     switch (s->section) {
     case XW_SYSTEM:
         if (s->depth != 3) break;
-        if (!strcmp(name, "Provider")) {
+        if (XW_IS(name, nlen, "Provider")) {
             static const char *const a[] = {"Name", "Guid", "EventSourceName", NULL};
-            xw_add_attrs(s, atts, a, a);
-        } else if (!strcmp(name, "EventID")) {
-            const char *q = xw_attr(atts, "Qualifiers");
-            if (q) xw_add(s, "Qualifiers", q, strlen(q));
-        } else if (!strcmp(name, "TimeCreated")) {
-            const char *t = xw_attr(atts, "SystemTime");
+            xw_add_attrs(s, atts, natt, a);
+        } else if (XW_IS(name, nlen, "EventID")) {
+            const xmlscan_att *q = xw_attr(atts, natt, "Qualifiers", 10);
+            if (q) XW_ADD(s, "Qualifiers", q->value, q->value_len, q->stable);
+        } else if (XW_IS(name, nlen, "TimeCreated")) {
+            const xmlscan_att *t = xw_attr(atts, natt, "SystemTime", 10);
             if (t) {
-                xw_add(s, "SystemTime", t, strlen(t));
+                XW_ADD(s, "SystemTime", t->value, t->value_len, t->stable);
                 double v;
-                if (time_parse_iso8601(t, strlen(t), &v) == 0) {
+                if (time_parse_iso8601(t->value, t->value_len, &v) == 0) {
                     s->ev.time = v;
                     s->ev.has_time = 1;
                 }
             }
-        } else if (!strcmp(name, "Execution")) {
+        } else if (XW_IS(name, nlen, "Execution")) {
             static const char *const a[] = {"ProcessID", "ThreadID", "ProcessorID", "SessionID", "KernelTime",
                                             "UserTime", "ProcessorTime", NULL};
-            xw_add_attrs(s, atts, a, a);
-        } else if (!strcmp(name, "Security")) {
+            xw_add_attrs(s, atts, natt, a);
+        } else if (XW_IS(name, nlen, "Security")) {
             static const char *const a[] = {"UserID", NULL};
-            xw_add_attrs(s, atts, a, a);
-        } else if (!strcmp(name, "Correlation")) {
+            xw_add_attrs(s, atts, natt, a);
+        } else if (XW_IS(name, nlen, "Correlation")) {
             static const char *const a[] = {"ActivityID", "RelatedActivityID", NULL};
-            xw_add_attrs(s, atts, a, a);
+            xw_add_attrs(s, atts, natt, a);
         }
         break;
     case XW_EVENTDATA:
-        if (!strcmp(name, "Data")) {
-            const char *n = xw_attr(atts, "Name");
-            s->data_named = n && *n;
+        if (XW_IS(name, nlen, "Data")) {
+            const xmlscan_att *n = xw_attr(atts, natt, "Name", 4);
+            s->data_named = n && n->value_len;
             if (s->data_named) {
-                size_t dl = strlen(n);
-                if (dl >= sizeof s->data_name) dl = sizeof s->data_name - 1;
-                memcpy(s->data_name, n, dl);
-                s->data_name[dl] = 0;
+                size_t dl = n->value_len;
+                if (dl >= sizeof s->data_name_buf) dl = sizeof s->data_name_buf - 1;
+                s->data_name_len = dl;
+                s->data_name_stable = n->stable;
+                if (n->stable) {
+                    s->data_name = n->value;
+                } else {
+                    memcpy(s->data_name_buf, n->value, dl);
+                    s->data_name_buf[dl] = 0;
+                    s->data_name = s->data_name_buf;
+                }
             }
         }
         break;
@@ -170,62 +216,85 @@ static void XMLCALL xw_start(void *ud, const XML_Char *name, const XML_Char **at
     }
 }
 
-static void XMLCALL xw_text(void *ud, const XML_Char *txt, int len)
+static void xw_on_text(xw_state *s, const char *txt, size_t len, int stable)
 {
-    xw_state *s = ud;
-    if (s->collecting) sbuf_addn(&s->text, txt, (size_t)len);
+    if (!s->collecting) return;
+    if (stable && !s->tref && !s->text.len) {
+        s->tref = txt;
+        s->tref_len = len;
+        return;
+    }
+    if (s->tref) {
+        sbuf_addn(&s->text, s->tref, s->tref_len);
+        s->tref = NULL;
+    }
+    sbuf_addn(&s->text, txt, len);
 }
 
-static void XMLCALL xw_end(void *ud, const XML_Char *name)
+static void xw_on_end(xw_state *s, const char *name, size_t nlen, int name_stable)
 {
-    xw_state *s = ud;
-    const char *colon = strrchr(name, ':');
-    if (colon) name = colon + 1;
-    const char *txt = s->text.s ? s->text.s : "";
-    size_t tlen = s->text.len;
+    xw_local(&name, &nlen);
+    int tstable = s->tref != NULL;
+    const char *txt = tstable ? s->tref : s->text.s ? s->text.s : "";
+    size_t tlen = tstable ? s->tref_len : s->text.len;
     if (s->depth == 2) {
         s->section = XW_NONE;
     } else if (s->depth >= 3 && s->collecting) {
         switch (s->section) {
         case XW_SYSTEM:
             if (s->depth != 3) break;
-            if (!strcmp(name, "EventID")) {
-                xw_add(s, "EventCode", txt, tlen);
-                xw_add(s, "EventID", txt, tlen);
-            } else if (!strcmp(name, "Computer")) {
-                xw_add(s, "Computer", txt, tlen);
+            if (XW_IS(name, nlen, "EventID")) {
+                if (!tstable) {
+                    txt = event_strndup(&s->ev, txt, tlen);
+                    tstable = 1;
+                }
+                XW_ADD(s, "EventCode", txt, tlen, tstable);
+                XW_ADD(s, "EventID", txt, tlen, tstable);
+            } else if (XW_IS(name, nlen, "Computer")) {
+                XW_ADD(s, "Computer", txt, tlen, tstable);
                 s->ev.host = event_strndup(&s->ev, txt, tlen);
-            } else if (!strcmp(name, "Version") || !strcmp(name, "Level") || !strcmp(name, "Task") ||
-                       !strcmp(name, "Opcode") || !strcmp(name, "Keywords") || !strcmp(name, "EventRecordID") ||
-                       !strcmp(name, "Channel")) {
-                xw_add(s, name, txt, tlen);
-                if (!strcmp(name, "Channel") && tlen) {
+            } else if (XW_IS(name, nlen, "Version") || XW_IS(name, nlen, "Level") || XW_IS(name, nlen, "Task") ||
+                       XW_IS(name, nlen, "Opcode") || XW_IS(name, nlen, "Keywords") ||
+                       XW_IS(name, nlen, "EventRecordID") || XW_IS(name, nlen, "Channel")) {
+                xw_field(s, name, nlen, name_stable, txt, tlen, tstable);
+                if (tlen && XW_IS(name, nlen, "Channel")) {
                     /* the forwarder's source: XmlWinEventLog:<Channel> (--source
                      * and a manifest's source still win, see ingest_emit) */
-                    char *src = xasprintf("XmlWinEventLog:%.*s", (int)tlen, txt);
-                    s->ev.source = event_strndup(&s->ev, src, strlen(src));
-                    free(src);
+                    sbuf_reset(&s->scratch);
+                    sbuf_add(&s->scratch, "XmlWinEventLog:");
+                    sbuf_addn(&s->scratch, txt, tlen);
+                    /* cut at a NUL as the printf of old did */
+                    s->ev.source = event_strndup(&s->ev, s->scratch.s, strlen(s->scratch.s));
                 }
             }
             break;
         case XW_EVENTDATA:
-            if (!strcmp(name, "Data")) xw_add(s, s->data_named ? s->data_name : "Data", txt, tlen);
-            else if (!strcmp(name, "Binary")) xw_add(s, "Binary", txt, tlen);
-            else if (s->depth >= 3) xw_add(s, name, txt, tlen);
+            if (XW_IS(name, nlen, "Data")) {
+                if (s->data_named)
+                    xw_field(s, s->data_name, s->data_name_len, s->data_name_stable, txt, tlen, tstable);
+                else
+                    XW_ADD(s, "Data", txt, tlen, tstable);
+            } else if (XW_IS(name, nlen, "Binary")) {
+                XW_ADD(s, "Binary", txt, tlen, tstable);
+            } else if (s->depth >= 3) {
+                xw_field(s, name, nlen, name_stable, txt, tlen, tstable);
+            }
             break;
         case XW_USERDATA:
             /* Leaf elements only: a wrapper's text is empty. */
-            if (s->depth >= 4 && !strcmp(name, s->elem)) xw_add(s, name, txt, tlen);
+            if (s->depth >= 4 && s->elem_len < sizeof s->elem && nlen == s->elem_len && !memcmp(name, s->elem, nlen))
+                xw_field(s, name, nlen, name_stable, txt, tlen, tstable);
             break;
         case XW_RENDERING:
-            if (!strcmp(name, "Message")) {
-                xw_add(s, "Message", txt, tlen);
-            } else if (!strcmp(name, "Keyword")) {
-                xw_add(s, "Keyword", txt, tlen);
-            } else if (s->depth == 3 && strcmp(name, "Keywords")) {
+            if (XW_IS(name, nlen, "Message")) {
+                XW_ADD(s, "Message", txt, tlen, tstable);
+            } else if (XW_IS(name, nlen, "Keyword")) {
+                XW_ADD(s, "Keyword", txt, tlen, tstable);
+            } else if (s->depth == 3 && !XW_IS(name, nlen, "Keywords")) {
                 char f[160];
-                snprintf(f, sizeof f, "RenderingInfo_%s", name);
-                xw_add(s, f, txt, tlen);
+                int fl = snprintf(f, sizeof f, "RenderingInfo_%.*s", (int)nlen, name);
+                if (fl >= (int)sizeof f) fl = (int)sizeof f - 1;
+                xw_field(s, f, (size_t)fl, 0, txt, tlen, tstable);
             }
             break;
         case XW_NONE:
@@ -234,7 +303,56 @@ static void XMLCALL xw_end(void *ud, const XML_Char *name)
     }
     s->collecting = 0;
     sbuf_reset(&s->text);
+    s->tref = NULL;
     s->depth--;
+}
+
+/* --- the fast scanner's handlers ------------------------------------------ */
+
+static void xs_start_cb(void *ud, const char *name, size_t len, const xmlscan_att *atts, int natt)
+{
+    xw_on_start(ud, name, len, 1, atts, natt);
+}
+
+static void xs_text_cb(void *ud, const char *txt, size_t len, int stable)
+{
+    xw_on_text(ud, txt, len, stable);
+}
+
+static void xs_end_cb(void *ud, const char *name, size_t len)
+{
+    xw_on_end(ud, name, len, 1);
+}
+
+/* --- expat's handlers: nothing expat hands out outlives the call ---------- */
+
+static void XMLCALL xw_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    xw_state *s = ud;
+    int n = 0;
+    while (atts[2 * n]) n++;
+    if (n > s->xatts_cap) {
+        s->xatts_cap = n + 16;
+        s->xatts = xrealloc(s->xatts, (size_t)s->xatts_cap * sizeof *s->xatts);
+    }
+    for (int i = 0; i < n; i++) {
+        s->xatts[i].name = atts[2 * i];
+        s->xatts[i].name_len = strlen(atts[2 * i]);
+        s->xatts[i].value = atts[2 * i + 1];
+        s->xatts[i].value_len = strlen(atts[2 * i + 1]);
+        s->xatts[i].stable = 0;
+    }
+    xw_on_start(s, name, strlen(name), 0, s->xatts, n);
+}
+
+static void XMLCALL xw_text(void *ud, const XML_Char *txt, int len)
+{
+    xw_on_text(ud, txt, (size_t)len, 0);
+}
+
+static void XMLCALL xw_end(void *ud, const XML_Char *name)
+{
+    xw_on_end(ud, name, strlen(name), 0);
 }
 
 static void xw_setup(xw_state *s)
@@ -265,6 +383,7 @@ static void xw_begin(xw_state *s, struct ingest *in, const char *line)
     s->saw_event = 0;
     s->stop = 0;
     sbuf_reset(&s->text);
+    s->tref = NULL;
 }
 
 static int xw_line(void *state, struct ingest *in, const char *line, size_t len)
@@ -281,7 +400,7 @@ static int xw_line(void *state, struct ingest *in, const char *line, size_t len)
     if (!xw_force_expat) {
         xw_begin(s, in, line);
         s->in_expat = 0;
-        xmlscan_handlers h = {s, xw_start, xw_text, xw_end, &s->stop};
+        xmlscan_handlers h = {s, xs_start_cb, xs_text_cb, xs_end_cb, &s->stop};
         int r = xmlscan_run(s->scan, line, len, &h);
         if (r == XMLSCAN_OK) goto emit;
         if (r == XMLSCAN_STOPPED) {
@@ -323,6 +442,8 @@ static void xw_close(void *state)
     xmlscan_free(s->scan);
     event_free(&s->ev);
     sbuf_free(&s->text);
+    sbuf_free(&s->scratch);
+    free(s->xatts);
     free(s);
 }
 

@@ -21,6 +21,7 @@
 
 typedef struct store_field {
     char *name;
+    size_t name_len;
     char *col;   /* column name, NULL when kept in _extra */
     int mv;
 } store_field;
@@ -51,6 +52,11 @@ struct store {
     unsigned seq;
     int *gfield, *gcount, *gfirst;
     int capgroups;
+    /* Field order repeats from event to event: next[k + 1] is the field
+     * that followed field k last time (next[0]: the first field), tried
+     * before the hash lookup. */
+    int *next;
+    int capnext;
     sbuf tmp, sig;
 };
 
@@ -133,6 +139,7 @@ static int store_add_field_mem(store *st, const char *name, const char *col, int
     }
     int idx = st->nfields++;
     st->fields[idx].name = xstrdup(name);
+    st->fields[idx].name_len = strlen(name);
     st->fields[idx].col = col ? xstrdup(col) : NULL;
     st->fields[idx].mv = mv;
     hmap_put(&st->by_name, name, strlen(name), idx);
@@ -146,6 +153,7 @@ static int store_add_field_mem(store *st, const char *name, const char *col, int
 
 static void store_clear_catalog(store *st)
 {
+    if (st->next) memset(st->next, 0xff, (size_t)st->capnext * sizeof *st->next);
     for (int i = 0; i < st->nfields; i++) {
         free(st->fields[i].name);
         free(st->fields[i].col);
@@ -238,6 +246,7 @@ void store_close(store *st)
     free(st->gfield);
     free(st->gcount);
     free(st->gfirst);
+    free(st->next);
     sbuf_free(&st->tmp);
     sbuf_free(&st->sig);
     free(st->err);
@@ -307,7 +316,9 @@ static int store_field_index(store *st, const char *name, size_t len)
 {
     long *v = hmap_get(&st->by_name, name, len);
     if (v) return (int)*v;
-    char *col = st->ncols < STORE_MAX_COLUMNS ? store_pick_column(st, name) : NULL;
+    char *nm = xstrndup(name, len); /* event names need not be NUL-terminated */
+    char *col = st->ncols < STORE_MAX_COLUMNS ? store_pick_column(st, nm) : NULL;
+    free(nm);
     if (col) {
         sbuf sql = {0};
         sbuf_add(&sql, "ALTER TABLE events ADD COLUMN ");
@@ -340,7 +351,7 @@ static int store_field_index(store *st, const char *name, size_t len)
         store_set_err(st, "adding to the field catalog");
         return -1;
     }
-    char *nm = xstrndup(name, len);
+    nm = xstrndup(name, len);
     int idx = store_add_field_mem(st, nm, col, 0);
     free(nm);
     free(col);
@@ -431,9 +442,24 @@ sqlite3_int64 store_insert(store *st, const event *ev, sqlite3_int64 file_id)
     sbuf mvbuf = {0}, extra = {0};
 
     /* 1. field index of every field, and groups of repeated names */
+    int prev = -1;
     for (size_t i = 0; i < n; i++) {
-        field_idx[i] = store_field_index(st, ev->fields[i].name, ev->fields[i].name_len);
-        if (field_idx[i] < 0) goto out;
+        const ev_field *f = &ev->fields[i];
+        int fi = prev + 1 < st->capnext ? st->next[prev + 1] : -1;
+        if (fi < 0 || fi >= st->nfields || st->fields[fi].name_len != f->name_len ||
+            memcmp(st->fields[fi].name, f->name, f->name_len)) {
+            fi = store_field_index(st, f->name, f->name_len);
+            if (fi < 0) goto out;
+            if (st->capnext < st->nfields + 1) {
+                int cap = st->nfields * 2 + 64;
+                st->next = xrealloc(st->next, (size_t)cap * sizeof *st->next);
+                memset(st->next + st->capnext, 0xff, (size_t)(cap - st->capnext) * sizeof *st->next);
+                st->capnext = cap;
+            }
+            st->next[prev + 1] = fi;
+        }
+        field_idx[i] = fi;
+        prev = fi;
     }
     store_scratch(st);
     if (st->capgroups < (int)n + 1) {
@@ -507,8 +533,8 @@ sqlite3_int64 store_insert(store *st, const event *ev, sqlite3_int64 file_id)
         }
     }
     int rc = sqlite3_step(stmt);
+    /* No clear_bindings: every parameter is bound again for each row. */
     sqlite3_reset(stmt);
-    sqlite3_clear_bindings(stmt);
     if (rc != SQLITE_DONE) {
         store_set_err(st, "inserting an event");
         goto out;

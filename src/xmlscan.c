@@ -11,13 +11,13 @@
 #define XS_MAX_ATTS 32
 
 struct xmlscan {
-    sbuf names;      /* element name stack, NUL separated */
-    size_t name_off[XS_MAX_DEPTH];
+    const unsigned char *name[XS_MAX_DEPTH]; /* open elements, in the document */
+    size_t name_len[XS_MAX_DEPTH];
     int depth;
-    sbuf att;        /* decoded attribute names and values */
-    size_t att_off[2 * XS_MAX_ATTS];
-    const char *atts[2 * XS_MAX_ATTS + 1];
-    sbuf text;
+    sbuf att;        /* decoded attribute values that differ from the text */
+    size_t att_off[XS_MAX_ATTS];
+    xmlscan_att atts[XS_MAX_ATTS];
+    sbuf text;       /* decoded character data (only when an entity occurs) */
 };
 
 xmlscan *xmlscan_new(void)
@@ -28,7 +28,6 @@ xmlscan *xmlscan_new(void)
 void xmlscan_free(xmlscan *x)
 {
     if (!x) return;
-    sbuf_free(&x->names);
     sbuf_free(&x->att);
     sbuf_free(&x->text);
     free(x);
@@ -124,14 +123,68 @@ static const unsigned char *xs_entity(const unsigned char *p, const unsigned cha
     return NULL;
 }
 
-/* Scan character data up to '<' (or end) into x->text. Returns the position
- * of '<' / end, or NULL if unsupported. */
-static const unsigned char *xs_chars(xmlscan *x, const unsigned char *p, const unsigned char *end)
+/* Character data that stands for itself: printable ASCII but '<' (tag),
+ * '&' (entity) and ']' (checked for "]]>"). */
+static const unsigned char xs_text_tab[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* The same for attribute values: no quotes (either may close the value),
+ * '&' or '<'. */
+static const unsigned char xs_att_tab[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
+/* Scan character data up to '<' (or end). Without an entity the text is the
+ * document's own bytes (*stable = 1, no copy); else it is decoded into
+ * x->text. Returns the position of '<' / end, or NULL if unsupported. */
+static const unsigned char *xs_chars(xmlscan *x, const unsigned char *p, const unsigned char *end, const char **out,
+                                     size_t *out_len, int *stable)
 {
+    const unsigned char *start = p;
+    for (;;) {
+        while (p < end && xs_text_tab[*p]) p++;
+        if (p >= end || *p == '<') {
+            *out = (const char *)start;
+            *out_len = (size_t)(p - start);
+            *stable = 1;
+            return p;
+        }
+        unsigned char c = *p;
+        if (c == '&') break;
+        if (c == ']') {
+            if (end - p >= 3 && p[1] == ']' && p[2] == '>') return NULL; /* "]]>" is an error */
+            p++;
+        } else if (c == '\t') {
+            p++;
+        } else if (c >= 0x80) {
+            size_t n = xs_utf8(p, end);
+            if (!n) return NULL;
+            p += n;
+        } else {
+            return NULL; /* CR, LF or a control character: leave to expat */
+        }
+    }
+    /* An entity: decode from here on. */
     sbuf_reset(&x->text);
+    sbuf_addn(&x->text, (const char *)start, (size_t)(p - start));
     while (p < end && *p != '<') {
         const unsigned char *q = p;
-        while (q < end && *q >= 0x20 && *q < 0x80 && *q != '<' && *q != '&' && *q != ']') q++;
+        while (q < end && xs_text_tab[*q]) q++;
         if (q > p) sbuf_addn(&x->text, (const char *)p, (size_t)(q - p));
         p = q;
         if (p >= end || *p == '<') break;
@@ -152,9 +205,78 @@ static const unsigned char *xs_chars(xmlscan *x, const unsigned char *p, const u
             sbuf_addn(&x->text, (const char *)p, n);
             p += n;
         } else {
-            return NULL; /* CR, LF or a control character: leave to expat */
+            return NULL;
         }
     }
+    *out = x->text.s ? x->text.s : "";
+    *out_len = x->text.len;
+    *stable = 0;
+    return p;
+}
+
+/* Scan an attribute value after its opening quote q up to the closing quote.
+ * Without '&' or a tab (normalised to a space) the value is the document's
+ * bytes (no copy); else it is decoded into x->att at *off. Returns the
+ * position of the closing quote, or NULL if unsupported. */
+static const unsigned char *xs_att_value(xmlscan *x, const unsigned char *p, const unsigned char *end, unsigned char q,
+                                         xmlscan_att *a, size_t *off)
+{
+    const unsigned char *start = p;
+    for (;;) {
+        while (p < end && xs_att_tab[*p]) p++;
+        if (p >= end) return NULL;
+        unsigned char c = *p;
+        if (c == q) {
+            a->value = (const char *)start;
+            a->value_len = (size_t)(p - start);
+            a->stable = 1;
+            return p;
+        }
+        if (c == '"' || c == '\'') {
+            p++; /* the other quote */
+        } else if (c >= 0x80) {
+            size_t n = xs_utf8(p, end);
+            if (!n) return NULL;
+            p += n;
+        } else if (c == '&' || c == '\t') {
+            break;
+        } else {
+            return NULL; /* '<' or a control character */
+        }
+    }
+    *off = x->att.len;
+    sbuf_addn(&x->att, (const char *)start, (size_t)(p - start));
+    while (p < end && *p != q) {
+        const unsigned char *r = p;
+        while (r < end && xs_att_tab[*r]) r++;
+        if (r > p) {
+            sbuf_addn(&x->att, (const char *)p, (size_t)(r - p));
+            p = r;
+            continue;
+        }
+        unsigned char c = *p;
+        if (c == '&') {
+            p = xs_entity(p, end, &x->att);
+            if (!p) return NULL;
+        } else if (c == '\t') {
+            sbuf_addc(&x->att, ' '); /* attribute value normalisation */
+            p++;
+        } else if (c == '"' || c == '\'') {
+            sbuf_addc(&x->att, (char)c);
+            p++;
+        } else if (c >= 0x80) {
+            size_t n = xs_utf8(p, end);
+            if (!n) return NULL;
+            sbuf_addn(&x->att, (const char *)p, n);
+            p += n;
+        } else {
+            return NULL; /* '<' or a control character */
+        }
+    }
+    if (p >= end) return NULL;
+    a->value = NULL; /* set once all attributes are decoded (x->att may move) */
+    a->value_len = x->att.len - *off;
+    a->stable = 0;
     return p;
 }
 
@@ -181,7 +303,6 @@ int xmlscan_run(xmlscan *x, const char *doc, size_t len, const xmlscan_handlers 
 {
     const unsigned char *p = (const unsigned char *)doc, *end = p + len;
     x->depth = 0;
-    sbuf_reset(&x->names);
     int seen_root = 0;
     while (p < end) {
         if (*p != '<') {
@@ -191,9 +312,12 @@ int xmlscan_run(xmlscan *x, const char *doc, size_t len, const xmlscan_handlers 
                 p++;
                 continue;
             }
-            p = xs_chars(x, p, end);
+            const char *txt;
+            size_t tlen;
+            int stable;
+            p = xs_chars(x, p, end, &txt, &tlen, &stable);
             if (!p) return XMLSCAN_UNSUPPORTED;
-            if (x->text.len && h->text) h->text(h->ud, x->text.s, (int)x->text.len);
+            if (tlen && h->text) h->text(h->ud, txt, tlen, stable);
             continue;
         }
         p++;
@@ -201,15 +325,15 @@ int xmlscan_run(xmlscan *x, const char *doc, size_t len, const xmlscan_handlers 
             /* end tag */
             const unsigned char *n0 = p + 1, *n1 = xs_name(n0, end);
             if (!n1 || x->depth == 0) return XMLSCAN_UNSUPPORTED;
-            const char *open = x->names.s + x->name_off[x->depth - 1];
-            if (strlen(open) != (size_t)(n1 - n0) || memcmp(open, n0, (size_t)(n1 - n0))) return XMLSCAN_UNSUPPORTED;
+            const unsigned char *open = x->name[x->depth - 1];
+            size_t olen = x->name_len[x->depth - 1];
+            if (olen != (size_t)(n1 - n0) || memcmp(open, n0, olen)) return XMLSCAN_UNSUPPORTED;
             p = n1;
             while (p < end && xs_space(*p)) p++;
             if (p >= end || *p != '>') return XMLSCAN_UNSUPPORTED;
             p++;
-            if (h->end) h->end(h->ud, open);
+            if (h->end) h->end(h->ud, (const char *)open, olen);
             x->depth--;
-            x->names.len = x->name_off[x->depth];
             if (h->stop && *h->stop) return XMLSCAN_STOPPED;
             continue;
         }
@@ -217,12 +341,9 @@ int xmlscan_run(xmlscan *x, const char *doc, size_t len, const xmlscan_handlers 
         if (x->depth == 0 && seen_root) return XMLSCAN_UNSUPPORTED;
         const unsigned char *n0 = p, *n1 = xs_name(p, end);
         if (!n1 || x->depth >= XS_MAX_DEPTH) return XMLSCAN_UNSUPPORTED;
-        x->name_off[x->depth] = x->names.len;
-        sbuf_addn(&x->names, (const char *)n0, (size_t)(n1 - n0));
-        sbuf_addc(&x->names, 0);
         p = n1;
         sbuf_reset(&x->att);
-        int natt = 0;
+        int natt = 0, ndecoded = 0;
         int empty = 0;
         for (;;) {
             int sp = 0;
@@ -248,58 +369,31 @@ int xmlscan_run(xmlscan *x, const char *doc, size_t len, const xmlscan_handlers 
             while (p < end && xs_space(*p)) p++;
             if (p >= end || (*p != '\'' && *p != '"')) return XMLSCAN_UNSUPPORTED;
             unsigned char q = *p++;
-            x->att_off[2 * natt] = x->att.len;
-            sbuf_addn(&x->att, (const char *)a0, (size_t)(a1 - a0));
-            sbuf_addc(&x->att, 0);
-            x->att_off[2 * natt + 1] = x->att.len;
-            while (p < end && *p != q) {
-                const unsigned char *r = p;
-                while (r < end && *r >= 0x20 && *r < 0x80 && *r != q && *r != '&' && *r != '<') r++;
-                if (r > p) {
-                    sbuf_addn(&x->att, (const char *)p, (size_t)(r - p));
-                    p = r;
-                    continue;
-                }
-                unsigned char c = *p;
-                if (c == '&') {
-                    p = xs_entity(p, end, &x->att);
-                    if (!p) return XMLSCAN_UNSUPPORTED;
-                } else if (c == '<') {
-                    return XMLSCAN_UNSUPPORTED;
-                } else if (c == '\t') {
-                    sbuf_addc(&x->att, ' '); /* attribute value normalisation */
-                    p++;
-                } else if (c >= 0x80) {
-                    size_t n = xs_utf8(p, end);
-                    if (!n) return XMLSCAN_UNSUPPORTED;
-                    sbuf_addn(&x->att, (const char *)p, n);
-                    p += n;
-                } else if (c < 0x20) {
-                    return XMLSCAN_UNSUPPORTED;
-                } else {
-                    sbuf_addc(&x->att, (char)c);
-                    p++;
-                }
-            }
-            if (p >= end) return XMLSCAN_UNSUPPORTED;
-            p++;
-            sbuf_addc(&x->att, 0);
+            xmlscan_att *a = &x->atts[natt];
+            a->name = (const char *)a0;
+            a->name_len = (size_t)(a1 - a0);
             /* duplicate attribute names are an error */
             for (int k = 0; k < natt; k++)
-                if (!strcmp(x->att.s + x->att_off[2 * k], x->att.s + x->att_off[2 * natt])) return XMLSCAN_UNSUPPORTED;
+                if (x->atts[k].name_len == a->name_len && !memcmp(x->atts[k].name, a0, a->name_len))
+                    return XMLSCAN_UNSUPPORTED;
+            p = xs_att_value(x, p, end, q, a, &x->att_off[natt]);
+            if (!p) return XMLSCAN_UNSUPPORTED;
+            p++;
+            if (!a->stable) ndecoded++;
             natt++;
         }
-        for (int k = 0; k < 2 * natt; k++) x->atts[k] = x->att.s + x->att_off[k];
-        x->atts[2 * natt] = NULL;
+        if (ndecoded)
+            for (int k = 0; k < natt; k++)
+                if (!x->atts[k].stable) x->atts[k].value = x->att.s + x->att_off[k];
+        x->name[x->depth] = n0;
+        x->name_len[x->depth] = (size_t)(n1 - n0);
         x->depth++;
         seen_root = 1;
-        const char *name = x->names.s + x->name_off[x->depth - 1];
-        if (h->start) h->start(h->ud, name, x->atts);
+        if (h->start) h->start(h->ud, (const char *)n0, (size_t)(n1 - n0), x->atts, natt);
         if (h->stop && *h->stop) return XMLSCAN_STOPPED;
         if (empty) {
-            if (h->end) h->end(h->ud, name);
+            if (h->end) h->end(h->ud, (const char *)n0, (size_t)(n1 - n0));
             x->depth--;
-            x->names.len = x->name_off[x->depth];
             if (h->stop && *h->stop) return XMLSCAN_STOPPED;
         }
     }
