@@ -153,11 +153,6 @@ static void xw_on_start(xw_state *s, const char *name, size_t nlen, int name_sta
     s->tref = NULL;
     s->tref_len = 0;
     s->collecting = 1;
-    size_t nl = nlen;
-    if (nl >= sizeof s->elem) nl = sizeof s->elem - 1;
-    memcpy(s->elem, name, nl);
-    s->elem[nl] = 0;
-    s->elem_len = nlen;
     (void)name_stable;
     switch (s->section) {
     case XW_SYSTEM:
@@ -209,8 +204,16 @@ static void xw_on_start(xw_state *s, const char *name, size_t nlen, int name_sta
             }
         }
         break;
+    case XW_USERDATA: {
+        /* only read at this element's end (any child resets it) */
+        size_t nl = nlen;
+        if (nl >= sizeof s->elem) nl = sizeof s->elem - 1;
+        memcpy(s->elem, name, nl);
+        s->elem[nl] = 0;
+        s->elem_len = nlen;
+        break;
+    }
     case XW_RENDERING:
-    case XW_USERDATA:
     case XW_NONE:
         break;
     }

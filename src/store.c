@@ -489,6 +489,7 @@ sqlite3_int64 store_insert(store *st, const event *ev, sqlite3_int64 file_id)
 
     /* 2. signature: grouped fields that have columns, in first-seen order */
     sbuf_reset(&st->sig);
+    sbuf_grow(&st->sig, (size_t)ngroups * sizeof(int));
     int nsig = 0;
     for (int g = 0; g < ngroups; g++) {
         int fi = st->gfield[g];
@@ -501,7 +502,8 @@ sqlite3_int64 store_insert(store *st, const event *ev, sqlite3_int64 file_id)
             else mv_json_string(&extra, ev->fields[st->gfirst[g]].value, ev->fields[st->gfirst[g]].value_len);
             continue;
         }
-        sbuf_addn(&st->sig, (const char *)&fi, sizeof fi);
+        memcpy(st->sig.s + st->sig.len, &fi, sizeof fi); /* room made above */
+        st->sig.len += sizeof fi;
         nsig++;
     }
     if (extra.len) sbuf_addc(&extra, '}');

@@ -4,6 +4,7 @@
 #include "xmlscan.h"
 #include "util.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,6 +150,48 @@ static const unsigned char xs_att_tab[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
+/* Skipping plain bytes 8 at a time (SWAR): a word passes when none of its
+ * bytes is >= 0x80, < 0x20 or one of the stop characters; the byte loop with
+ * the table then finds the exact stop. */
+#define XS_ONES 0x0101010101010101ULL
+#define XS_HIGHS 0x8080808080808080ULL
+
+static inline uint64_t xs_has_byte(uint64_t v, unsigned char c)
+{
+    uint64_t x = v ^ (XS_ONES * c);
+    return (x - XS_ONES) & ~x & XS_HIGHS;
+}
+
+static inline uint64_t xs_special(uint64_t v)
+{
+    return (v & XS_HIGHS) | ((v - XS_ONES * 0x20) & ~v & XS_HIGHS);
+}
+
+static const unsigned char *xs_skip_text(const unsigned char *p, const unsigned char *end)
+{
+    while (end - p >= 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        if (xs_special(v) | xs_has_byte(v, '<') | xs_has_byte(v, '&') | xs_has_byte(v, ']')) break;
+        p += 8;
+    }
+    while (p < end && xs_text_tab[*p]) p++;
+    return p;
+}
+
+static const unsigned char *xs_skip_att(const unsigned char *p, const unsigned char *end)
+{
+    while (end - p >= 8) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        if (xs_special(v) | xs_has_byte(v, '<') | xs_has_byte(v, '&') | xs_has_byte(v, '\'') | xs_has_byte(v, '"'))
+            break;
+        p += 8;
+    }
+    while (p < end && xs_att_tab[*p]) p++;
+    return p;
+}
+
 /* Scan character data up to '<' (or end). Without an entity the text is the
  * document's own bytes (*stable = 1, no copy); else it is decoded into
  * x->text. Returns the position of '<' / end, or NULL if unsupported. */
@@ -157,7 +200,7 @@ static const unsigned char *xs_chars(xmlscan *x, const unsigned char *p, const u
 {
     const unsigned char *start = p;
     for (;;) {
-        while (p < end && xs_text_tab[*p]) p++;
+        p = xs_skip_text(p, end);
         if (p >= end || *p == '<') {
             *out = (const char *)start;
             *out_len = (size_t)(p - start);
@@ -223,7 +266,7 @@ static const unsigned char *xs_att_value(xmlscan *x, const unsigned char *p, con
 {
     const unsigned char *start = p;
     for (;;) {
-        while (p < end && xs_att_tab[*p]) p++;
+        p = xs_skip_att(p, end);
         if (p >= end) return NULL;
         unsigned char c = *p;
         if (c == q) {
@@ -323,12 +366,15 @@ int xmlscan_run(xmlscan *x, const char *doc, size_t len, const xmlscan_handlers 
         p++;
         if (p < end && *p == '/') {
             /* end tag */
-            const unsigned char *n0 = p + 1, *n1 = xs_name(n0, end);
-            if (!n1 || x->depth == 0) return XMLSCAN_UNSUPPORTED;
+            if (x->depth == 0) return XMLSCAN_UNSUPPORTED;
+            /* the name must be the open element's: compare, then make sure
+             * it does not go on */
+            const unsigned char *n0 = p + 1;
             const unsigned char *open = x->name[x->depth - 1];
             size_t olen = x->name_len[x->depth - 1];
-            if (olen != (size_t)(n1 - n0) || memcmp(open, n0, olen)) return XMLSCAN_UNSUPPORTED;
-            p = n1;
+            if ((size_t)(end - n0) < olen || memcmp(open, n0, olen)) return XMLSCAN_UNSUPPORTED;
+            p = n0 + olen;
+            if (p < end && xs_name_tab[*p]) return XMLSCAN_UNSUPPORTED;
             while (p < end && xs_space(*p)) p++;
             if (p >= end || *p != '>') return XMLSCAN_UNSUPPORTED;
             p++;
