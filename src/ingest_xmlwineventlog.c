@@ -110,6 +110,8 @@ static void xw_add_attrs(xw_state *s, const xmlscan_att *atts, int natt, const c
 /* Strip a namespace prefix if any. */
 static void xw_local(const char **name, size_t *len)
 {
+    const char *c = memchr(*name, ':', *len); /* rare: find the last one then */
+    if (!c) return;
     for (size_t i = *len; i > 0; i--)
         if ((*name)[i - 1] == ':') {
             *name += i;
