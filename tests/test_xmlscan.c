@@ -36,6 +36,22 @@ static const char *const cases[] = {
     "<Event><System><TimeCreated SystemTime='2024-01-01T00:00:00.1234567Z'/></System></Event>",
     "plain text",
     "",
+    /* zero-copy paths and their fallbacks */
+    "<Event><EventData><Data Name=\"it's\">a\"b'c</Data><Data Name='q\"q'>x</Data></EventData></Event>",
+    "<Event><EventData><Data Name='a\tb'>tab in name</Data><Data Name='a&#9;b'>ref in name</Data></EventData></Event>",
+    "<Event><EventData><Data Name='NNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN'>cut at 255</Data><Data Name='NNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNNN&amp;'>decoded</Data></EventData></Event>",
+    "<Event><UserData><W><EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEE>long leaf</EEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEEE><S>short</S></W></UserData></Event>",
+    "<Event><RenderingInfo><RRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRR>long</RRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRRR><Message>m &amp; n</Message></RenderingInfo></Event>",
+    "<Event><EventData><Data Name='A'>1234567</Data><Data Name='B'>12345678</Data><Data Name='C'>123456789abcdef0</Data></EventData></Event>",
+    "<Event><EventData><Data Name='A'>caf\xc3\xa9]x &amp; y</Data><Data Name='B'>\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac]]</Data></EventData></Event>",
+    "<Event><EventData><Data Name='A'>v</Data  ><Data Name='B'>w</Dat></EventData></Event>",       /* error */
+    "<Event><EventData><Data Name='A'>v</Datax></EventData></Event>",                              /* error */
+    "<Event><System><EventID>&#52;688</EventID><Computer>h&amp;1</Computer><Channel>Sec&lt;x&gt;</Channel></System></Event>",
+    "<Event><System><Channel></Channel><Computer/></System></Event>",
+    "<Event><System><Provider Guid='{g}' Name='P&apos;x' EventSourceName='e'/><Execution ProcessID='4' ThreadID='8'/></System></Event>",
+    "<e:Event xmlns:e='n'><e:EventData><e:Data Name='x:y'>v</e:Data><a:b:c>w</a:b:c></e:EventData></e:Event>",
+    "<Event><EventData><Data>u1</Data><Data Name=''>u2</Data><Data>u3</Data></EventData></Event>",
+    "<Event><EventData><Data Name='A'>x<b/>y</Data><Data Name='B'><c>z</c></Data></EventData></Event>",
 };
 
 static void test_cases(void **state)

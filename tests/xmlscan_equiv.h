@@ -11,11 +11,12 @@
 
 extern int xw_force_expat;
 
-/* Flatten every event into one string: time, host, name=value lines. */
+/* Flatten every event into one string: time, host, source, name=value lines. */
 static int xe_sink(void *ctx, const event *e)
 {
     sbuf *b = ctx;
-    sbuf_printf(b, "EVENT t=%.7f has=%d host=%s\n", e->time, e->has_time, e->host ? e->host : "(null)");
+    sbuf_printf(b, "EVENT t=%.7f has=%d host=%s source=%s\n", e->time, e->has_time, e->host ? e->host : "(null)",
+                e->source ? e->source : "(null)");
     for (size_t i = 0; i < e->nfields; i++) {
         sbuf_addn(b, e->fields[i].name, e->fields[i].name_len);
         sbuf_addc(b, '=');
