@@ -3,6 +3,7 @@
 #include "rawblk.h"
 #include "util.h"
 
+#include <assert.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,14 +17,22 @@
 #define RAWBLK_LEVEL 2
 #define RAWBLK_MIN_MATCH 7
 
+/* The frame header (count, then rowid + length per event) is written just in
+ * front of the texts, into room kept at the start of the text buffer, so the
+ * frame is compressed in place without copying the texts. */
+#define RAWBLK_HDR_MAX (4 + 12 * RAWBLK_MAX_EVENTS)
+/* raw rows are written this many per INSERT (one statement step instead of
+ * one per event) */
+#define RAWBLK_ROWS_PER_INSERT 64
+
 struct rawblk {
     sqlite3 *db;
-    sqlite3_stmt *ins_block, *ins_raw;
-    sbuf text;                       /* concatenated raws */
+    sqlite3_stmt *ins_block, *ins_raw, *ins_raw_many;
+    sbuf text;                       /* RAWBLK_HDR_MAX bytes of room, then the raws */
     sqlite3_int64 rowids[RAWBLK_MAX_EVENTS];
     uint32_t lens[RAWBLK_MAX_EVENTS];
     int n;
-    sbuf frame, out;
+    sbuf out;
     ZSTD_CCtx *cctx;
 };
 
@@ -34,6 +43,7 @@ rawblk *rawblk_new(sqlite3 *db)
     b->cctx = ZSTD_createCCtx();
     ZSTD_CCtx_setParameter(b->cctx, ZSTD_c_compressionLevel, RAWBLK_LEVEL);
     ZSTD_CCtx_setParameter(b->cctx, ZSTD_c_minMatch, RAWBLK_MIN_MATCH);
+    rawblk_discard(b);
     return b;
 }
 
@@ -42,8 +52,8 @@ void rawblk_free(rawblk *b)
     if (!b) return;
     sqlite3_finalize(b->ins_block);
     sqlite3_finalize(b->ins_raw);
+    sqlite3_finalize(b->ins_raw_many);
     sbuf_free(&b->text);
-    sbuf_free(&b->frame);
     sbuf_free(&b->out);
     ZSTD_freeCCtx(b->cctx);
     free(b);
@@ -53,26 +63,12 @@ void rawblk_discard(rawblk *b)
 {
     b->n = 0;
     sbuf_reset(&b->text);
+    sbuf_grow(&b->text, RAWBLK_HDR_MAX + RAWBLK_TARGET);
+    b->text.len = RAWBLK_HDR_MAX;
 }
 
-int rawblk_flush(rawblk *b)
+static int rawblk_prepare(rawblk *b)
 {
-    if (b->n == 0) return 0;
-    /* frame: header then texts */
-    sbuf_reset(&b->frame);
-    uint32_t n = (uint32_t)b->n;
-    sbuf_addn(&b->frame, (const char *)&n, 4);
-    for (int i = 0; i < b->n; i++) {
-        uint64_t r = (uint64_t)b->rowids[i];
-        sbuf_addn(&b->frame, (const char *)&r, 8);
-        sbuf_addn(&b->frame, (const char *)&b->lens[i], 4);
-    }
-    if (b->text.len) sbuf_addn(&b->frame, b->text.s, b->text.len);
-    size_t bound = ZSTD_compressBound(b->frame.len);
-    sbuf_reset(&b->out);
-    sbuf_grow(&b->out, bound);
-    size_t z = ZSTD_compress2(b->cctx, b->out.s, bound, b->frame.s, b->frame.len);
-    if (ZSTD_isError(z)) return -1;
     if (!b->ins_block &&
         sqlite3_prepare_v3(b->db, "INSERT INTO raw_blocks(data) VALUES(?1)", -1, SQLITE_PREPARE_PERSISTENT,
                            &b->ins_block, NULL) != SQLITE_OK)
@@ -81,12 +77,54 @@ int rawblk_flush(rawblk *b)
         sqlite3_prepare_v3(b->db, "INSERT INTO raw(rowid, blk) VALUES(?1, ?2)", -1, SQLITE_PREPARE_PERSISTENT,
                            &b->ins_raw, NULL) != SQLITE_OK)
         return -1;
+    if (!b->ins_raw_many) {
+        /* INSERT INTO raw(rowid, blk) VALUES(?1, ?65), (?2, ?65), ... */
+        sbuf sql = {0};
+        sbuf_add(&sql, "INSERT INTO raw(rowid, blk) VALUES");
+        for (int i = 1; i <= RAWBLK_ROWS_PER_INSERT; i++)
+            sbuf_printf(&sql, "%s(?%d, ?%d)", i > 1 ? ", " : "", i, RAWBLK_ROWS_PER_INSERT + 1);
+        int rc = sqlite3_prepare_v3(b->db, sql.s, -1, SQLITE_PREPARE_PERSISTENT, &b->ins_raw_many, NULL);
+        sbuf_free(&sql);
+        if (rc != SQLITE_OK) return -1;
+    }
+    return 0;
+}
+
+int rawblk_flush(rawblk *b)
+{
+    if (b->n == 0) return 0;
+    assert(b->n <= RAWBLK_MAX_EVENTS && b->text.len >= RAWBLK_HDR_MAX);
+    /* frame: header then texts, the header right in front of the texts */
+    size_t hdr = 4 + 12 * (size_t)b->n;
+    char *frame = b->text.s + RAWBLK_HDR_MAX - hdr;
+    size_t frame_len = hdr + (b->text.len - RAWBLK_HDR_MAX);
+    uint32_t n = (uint32_t)b->n;
+    memcpy(frame, &n, 4);
+    for (int i = 0; i < b->n; i++) {
+        uint64_t r = (uint64_t)b->rowids[i];
+        memcpy(frame + 4 + 12 * (size_t)i, &r, 8);
+        memcpy(frame + 4 + 12 * (size_t)i + 8, &b->lens[i], 4);
+    }
+    size_t bound = ZSTD_compressBound(frame_len);
+    sbuf_reset(&b->out);
+    sbuf_grow(&b->out, bound);
+    size_t z = ZSTD_compress2(b->cctx, b->out.s, bound, frame, frame_len);
+    if (ZSTD_isError(z)) return -1;
+    if (rawblk_prepare(b)) return -1;
     sqlite3_bind_blob(b->ins_block, 1, b->out.s, (int)z, SQLITE_STATIC);
     int rc = sqlite3_step(b->ins_block);
     sqlite3_reset(b->ins_block);
     if (rc != SQLITE_DONE) return -1;
     sqlite3_int64 blk = sqlite3_last_insert_rowid(b->db);
-    for (int i = 0; i < b->n; i++) {
+    int i = 0;
+    for (; i + RAWBLK_ROWS_PER_INSERT <= b->n; i += RAWBLK_ROWS_PER_INSERT) {
+        for (int k = 0; k < RAWBLK_ROWS_PER_INSERT; k++) sqlite3_bind_int64(b->ins_raw_many, k + 1, b->rowids[i + k]);
+        sqlite3_bind_int64(b->ins_raw_many, RAWBLK_ROWS_PER_INSERT + 1, blk);
+        rc = sqlite3_step(b->ins_raw_many);
+        sqlite3_reset(b->ins_raw_many);
+        if (rc != SQLITE_DONE) return -1;
+    }
+    for (; i < b->n; i++) {
         sqlite3_bind_int64(b->ins_raw, 1, b->rowids[i]);
         sqlite3_bind_int64(b->ins_raw, 2, blk);
         rc = sqlite3_step(b->ins_raw);
@@ -104,7 +142,7 @@ int rawblk_add(rawblk *b, sqlite3_int64 rowid, const char *raw, size_t len)
     b->lens[b->n] = (uint32_t)len;
     b->n++;
     if (len) sbuf_addn(&b->text, raw, len);
-    if (b->text.len >= RAWBLK_TARGET || b->n == RAWBLK_MAX_EVENTS) return rawblk_flush(b);
+    if (b->text.len - RAWBLK_HDR_MAX >= RAWBLK_TARGET || b->n == RAWBLK_MAX_EVENTS) return rawblk_flush(b);
     return 0;
 }
 
