@@ -150,9 +150,46 @@ static const unsigned char xs_att_tab[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
 
-/* Skipping plain bytes 8 at a time (SWAR): a word passes when none of its
- * bytes is >= 0x80, < 0x20 or one of the stop characters; the byte loop with
- * the table then finds the exact stop. */
+/* Skipping plain bytes: with SSE2 (every x86-64) 16 at a time, the signed
+ * compare with 0x20 catching both control bytes and bytes >= 0x80, and the
+ * first stop found exactly; elsewhere 8 at a time (SWAR), the byte loop
+ * finding the exact stop. The table loop does the tail either way. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+static const unsigned char *xs_skip_text(const unsigned char *p, const unsigned char *end)
+{
+    const __m128i ctl = _mm_set1_epi8(0x20), lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&'),
+                  rb = _mm_set1_epi8(']');
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, ctl), _mm_cmpeq_epi8(v, lt)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, rb)));
+        int bits = _mm_movemask_epi8(m);
+        if (bits) return p + __builtin_ctz((unsigned)bits);
+        p += 16;
+    }
+    while (p < end && xs_text_tab[*p]) p++;
+    return p;
+}
+
+static const unsigned char *xs_skip_att(const unsigned char *p, const unsigned char *end)
+{
+    const __m128i ctl = _mm_set1_epi8(0x20), lt = _mm_set1_epi8('<'), amp = _mm_set1_epi8('&'),
+                  sq = _mm_set1_epi8('\''), dq = _mm_set1_epi8('"');
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(v, ctl), _mm_cmpeq_epi8(v, lt)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, amp),
+                                              _mm_or_si128(_mm_cmpeq_epi8(v, sq), _mm_cmpeq_epi8(v, dq))));
+        int bits = _mm_movemask_epi8(m);
+        if (bits) return p + __builtin_ctz((unsigned)bits);
+        p += 16;
+    }
+    while (p < end && xs_att_tab[*p]) p++;
+    return p;
+}
+#else
 #define XS_ONES 0x0101010101010101ULL
 #define XS_HIGHS 0x8080808080808080ULL
 
@@ -191,6 +228,7 @@ static const unsigned char *xs_skip_att(const unsigned char *p, const unsigned c
     while (p < end && xs_att_tab[*p]) p++;
     return p;
 }
+#endif
 
 /* Scan character data up to '<' (or end). Without an entity the text is the
  * document's own bytes (*stable = 1, no copy); else it is decoded into
