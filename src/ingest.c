@@ -1,7 +1,14 @@
 /* ingest.c: the ingest driver. Streams a file line by line into a reader,
  * resolves each event's metadata, writes batches in transactions and keeps
  * per-file progress (content hash, byte offset, line) in the files table so
- * that a re-run skips loaded content and resumes an interrupted load. */
+ * that a re-run skips loaded content and resumes an interrupted load.
+ *
+ * The content hash: when no loaded file has the same size, the content is
+ * new for sure, so the file is read once and hashed as it is loaded; while
+ * loading, the files row holds "partial:<hash of the bytes before offset>",
+ * which lets a re-run after a crash check that the part already loaded is
+ * the same before resuming. Otherwise (a file of a size seen before, or a
+ * multi-line reader) the file is hashed first, as a separate pass. */
 #include "ingest.h"
 #include "store.h"
 #include "util.h"
@@ -11,11 +18,68 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define INGEST_HEAD 65536
 #define INGEST_MAX_LINE (4 * 1024 * 1024)
 #define INGEST_BUF (1024 * 1024)
+
+/* util_hash over a stream of chunks: the same value as over the whole
+ * content at once (whole 8-byte words, then the tail). */
+typedef struct ingest_hash {
+    uint64_t h;
+    unsigned char carry[8];
+    size_t ncarry;
+} ingest_hash;
+
+static void ingest_hash_init(ingest_hash *s)
+{
+    s->h = UTIL_HASH_INIT;
+    s->ncarry = 0;
+}
+
+static void ingest_hash_feed(ingest_hash *s, const char *p, size_t n)
+{
+    if (s->ncarry) {
+        size_t k = 8 - s->ncarry;
+        if (k > n) k = n;
+        memcpy(s->carry + s->ncarry, p, k);
+        s->ncarry += k;
+        p += k;
+        n -= k;
+        if (s->ncarry < 8) return;
+        s->h = util_hash(s->h, s->carry, 8);
+        s->ncarry = 0;
+    }
+    size_t w = n & ~(size_t)7;
+    if (w) s->h = util_hash(s->h, p, w);
+    if (n > w) memcpy(s->carry, p + w, n - w);
+    s->ncarry = n - w;
+}
+
+static uint64_t ingest_hash_value(const ingest_hash *s)
+{
+    return util_hash(s->h, s->carry, s->ncarry);
+}
+
+typedef struct ingest_lines ingest_lines;
+struct ingest_lines {
+    FILE *f;
+    char *buf;
+    size_t len, pos;
+    int eof;
+    sbuf line;
+    const char *head; /* bytes already read for detection (stdin) */
+    size_t head_len, head_pos;
+    long long read_total;   /* bytes read so far */
+    long long buf_off;      /* file offset of buf[0] */
+    int hashing;            /* hash everything read (hs), keeping the state
+                               before the current buffer (hs_buf) */
+    ingest_hash hs, hs_buf;
+};
+
+static int ingest_hash_upto(const ingest_lines *L, long long off, uint64_t *out);
 
 struct ingest {
     const reader *rd;
@@ -44,6 +108,9 @@ struct ingest {
     double bytes_done;
     int progress;
     long abort_after;        /* fault injection for tests: _exit after N events */
+    ingest_lines *lines;
+    int hash_as_read;        /* the content hash is computed while loading */
+    const char *final_hash;  /* the full content hash when known before (stored at the end) */
 };
 
 void ingest_reject(struct ingest *in, long line, const char *fmt, ...)
@@ -75,10 +142,26 @@ static int ingest_update_file(struct ingest *in, const char *status)
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(db,
                            "UPDATE files SET offset = ?1, line = ?2, events = events + ?3, rejected = ?4, "
-                           "status = coalesce(?5, status), finished = CASE WHEN ?5 = 'done' THEN ?6 ELSE finished END "
-                           "WHERE id = ?7",
+                           "status = coalesce(?5, status), finished = CASE WHEN ?5 = 'done' THEN ?6 ELSE finished END, "
+                           "hash = coalesce(?8, hash), size = coalesce(?9, size) WHERE id = ?7",
                            -1, &q, NULL) != SQLITE_OK)
         return -1;
+    char hash[32];
+    int done = status && !strcmp(status, "done");
+    if (in->hash_as_read) {
+        uint64_t h;
+        if (done) {
+            snprintf(hash, sizeof hash, "%016llx", (unsigned long long)ingest_hash_value(&in->lines->hs));
+            sqlite3_bind_int64(q, 9, in->lines->read_total);
+        } else if (ingest_hash_upto(in->lines, in->safe_off, &h)) {
+            snprintf(hash, sizeof hash, "partial:%016llx", (unsigned long long)h);
+        } else {
+            snprintf(hash, sizeof hash, "partial:-"); /* not reached for one-line readers; never resumed */
+        }
+        sqlite3_bind_text(q, 8, hash, -1, SQLITE_TRANSIENT);
+    } else if (done && in->final_hash) {
+        sqlite3_bind_text(q, 8, in->final_hash, -1, SQLITE_STATIC);
+    }
     sqlite3_bind_int64(q, 1, in->safe_off);
     sqlite3_bind_int64(q, 2, in->safe_line);
     sqlite3_bind_int64(q, 3, in->batch_events);
@@ -158,26 +241,36 @@ int ingest_emit(struct ingest *in, event *ev)
 
 /* --- line reading --------------------------------------------------------- */
 
-typedef struct ingest_lines {
-    FILE *f;
-    char *buf;
-    size_t len, pos;
-    int eof;
-    sbuf line;
-    const char *head; /* bytes already read for detection (stdin) */
-    size_t head_len, head_pos;
-} ingest_lines;
 
 static size_t ingest_fill(ingest_lines *L)
 {
+    size_t n;
     if (L->head && L->head_pos < L->head_len) {
-        size_t n = L->head_len - L->head_pos;
+        n = L->head_len - L->head_pos;
         if (n > INGEST_BUF) n = INGEST_BUF;
         memcpy(L->buf, L->head + L->head_pos, n);
         L->head_pos += n;
-        return n;
+    } else {
+        n = fread(L->buf, 1, INGEST_BUF, L->f);
     }
-    return fread(L->buf, 1, INGEST_BUF, L->f);
+    L->buf_off = L->read_total;
+    L->read_total += (long long)n;
+    if (L->hashing) {
+        L->hs_buf = L->hs;
+        ingest_hash_feed(&L->hs, L->buf, n);
+    }
+    return n;
+}
+
+/* The hash of the bytes before file offset off, when off lies in the
+ * current buffer (it does at every line end); 0 if it does not. */
+static int ingest_hash_upto(const ingest_lines *L, long long off, uint64_t *out)
+{
+    if (off < L->buf_off || off > L->buf_off + (long long)L->len) return 0;
+    ingest_hash t = L->hs_buf;
+    ingest_hash_feed(&t, L->buf, (size_t)(off - L->buf_off));
+    *out = ingest_hash_value(&t);
+    return 1;
 }
 
 /* Next line into line/len (without the LF or CR LF). Returns 1 for a line,
@@ -250,6 +343,7 @@ static int ingest_run(struct ingest *in, ingest_lines *L, long long start_off, l
     int r;
     in->safe_off = start_off;
     in->safe_line = start_line;
+    in->lines = L;
     while ((r = ingest_next_line(L, &line, &len, &consumed)) > 0) {
         lineno++;
         in->line_off = off;
@@ -364,6 +458,83 @@ static int ingest_find_previous(store *st, const char *hash, sqlite3_int64 *id, 
     return state;
 }
 
+/* 1 if a file of this size was loaded (or started) before, 0 if not, -1 on
+ * error. */
+static int ingest_size_seen(store *st, long long size)
+{
+    sqlite3_stmt *q;
+    if (sqlite3_prepare_v2(store_db(st), "SELECT 1 FROM files WHERE size = ?1 LIMIT 1", -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(q, 1, size);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* The hash of the first n bytes of path (-1 if it has fewer or on error). */
+static int ingest_hash_prefix(const char *path, long long n, uint64_t *out)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return -1;
+    char *buf = xmalloc(INGEST_BUF);
+    ingest_hash h;
+    ingest_hash_init(&h);
+    long long left = n;
+    while (left > 0) {
+        size_t want = left < INGEST_BUF ? (size_t)left : INGEST_BUF;
+        size_t got = fread(buf, 1, want, f);
+        ingest_hash_feed(&h, buf, got);
+        left -= (long long)got;
+        if (got < want) break;
+    }
+    fclose(f);
+    free(buf);
+    if (left) return -1;
+    *out = ingest_hash_value(&h);
+    return 0;
+}
+
+/* An interrupted load that hashed as it read (hash "partial:<hash of the
+ * bytes before offset>") of a file of this size whose loaded part is what
+ * path holds: 2 and its id/offset/line, else 0 (-1 on error). Its hash
+ * becomes the full one, so a later crash is found by hash as usual. */
+static int ingest_find_partial(store *st, const char *path, long long size, const char *hash, sqlite3_int64 *id,
+                               long long *off, long *line)
+{
+    sqlite3_stmt *q;
+    int state = 0;
+    if (sqlite3_prepare_v2(store_db(st),
+                           "SELECT id, offset, line, substr(hash, 9) FROM files WHERE status = 'loading' AND "
+                           "size = ?1 AND hash LIKE 'partial:%' ORDER BY id DESC",
+                           -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(q, 1, size);
+    while (state == 0 && sqlite3_step(q) == SQLITE_ROW) {
+        long long o = sqlite3_column_int64(q, 1);
+        const char *want = (const char *)sqlite3_column_text(q, 3);
+        uint64_t h;
+        char got[17];
+        if (o < 0 || ingest_hash_prefix(path, o, &h)) continue;
+        snprintf(got, sizeof got, "%016llx", (unsigned long long)h);
+        if (!want || strcmp(want, got)) continue;
+        *id = sqlite3_column_int64(q, 0);
+        *off = o;
+        *line = (long)sqlite3_column_int64(q, 2);
+        state = 2;
+    }
+    sqlite3_finalize(q);
+    if (state == 2) {
+        if (sqlite3_prepare_v2(store_db(st), "UPDATE files SET hash = ?1 WHERE id = ?2", -1, &q, NULL) != SQLITE_OK)
+            return -1;
+        sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(q, 2, *id);
+        int rc = sqlite3_step(q);
+        sqlite3_finalize(q);
+        if (rc != SQLITE_DONE) return -1;
+    }
+    return state;
+}
+
 static sqlite3_int64 ingest_new_file(struct ingest *in, const char *path, const char *hash, long long size)
 {
     sqlite3_stmt *q;
@@ -438,7 +609,7 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
     int rc = -1;
     char *host = NULL;
     char *head = NULL;
-    char hash[17] = "";
+    char hash[32] = "";
     long long size = 0;
 
     L.f = is_stdin ? stdin : fopen(path, "rb");
@@ -485,11 +656,29 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
 
     long long start_off = 0;
     long start_line = 0;
-    if (!is_stdin) {
+    /* Hash while loading when the content cannot have been loaded before
+     * (no file of its size was) and lines are independent (a one-line
+     * reader: every resume point is a line end); else hash first. */
+    if (!is_stdin && !in.rd->multiline) {
+        struct stat sb;
+        if (fstat(fileno(L.f), &sb) == 0 && S_ISREG(sb.st_mode)) {
+            int seen = o->force ? 0 : ingest_size_seen(st, (long long)sb.st_size);
+            if (seen == 0) {
+                in.hash_as_read = 1;
+                size = (long long)sb.st_size;
+            }
+        }
+    }
+    if (in.hash_as_read) {
+        L.hashing = 1;
+        ingest_hash_init(&L.hs);
+        snprintf(hash, sizeof hash, "partial:%016llx", (unsigned long long)UTIL_HASH_INIT);
+    } else if (!is_stdin) {
         if (ingest_hash_file(path, hash, &size)) {
             fprintf(stderr, "%s: read error: %s\n", path, strerror(errno));
             goto out;
         }
+        in.final_hash = hash;
     } else {
         snprintf(hash, sizeof hash, "stdin-%.0f", util_now() * 1000);
     }
@@ -498,7 +687,9 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
         goto out;
     }
     sqlite3_int64 prev_id = 0;
-    int prev = is_stdin || o->force ? 0 : ingest_find_previous(st, hash, &prev_id, &start_off, &start_line);
+    int prev = is_stdin || o->force || in.hash_as_read ? 0 : ingest_find_previous(st, hash, &prev_id, &start_off, &start_line);
+    if (prev == 0 && !is_stdin && !o->force && !in.hash_as_read)
+        prev = ingest_find_partial(st, path, size, hash, &prev_id, &start_off, &start_line);
     if (prev == 1) {
         store_rollback(st);
         if (!o->quiet)

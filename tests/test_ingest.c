@@ -109,6 +109,62 @@ static void test_resume_after_crash(void **state)
     free(db), free(file), free(xml);
 }
 
+/* A crashed load that hashed as it read resumes only for the same content:
+ * a file of the same size whose loaded part differs is loaded from the
+ * start, and the original then resumes where it stopped. */
+static void test_resume_checks_loaded_part(void **state)
+{
+    (void)state;
+    char *xml = make_xml(2500, 0);
+    char *file = tu_write_file(".log", xml, strlen(xml));
+    char *other = xstrdup(xml);
+    char *last = NULL;
+    for (char *h = strstr(other, "host-"); h; h = strstr(h + 1, "host-")) last = h;
+    last[5] = '7'; /* the last event's host: after the crash point */
+    char *file_tail = tu_write_file(".log", other, strlen(other));
+    strstr(other, "host-")[5] = '7'; /* the first event's: inside the loaded part */
+    char *file_head = tu_write_file(".log", other, strlen(other));
+    char *db = tu_tmp_path(".db");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        setenv("SPLITE_TEST_CRASH_AFTER", "1234", 1);
+        store *st = open_db(db);
+        ingest_opts o = {.quiet = 1, .batch = 500};
+        ingest_file(st, file, &o, NULL);
+        _exit(0);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    assert_int_equal(WEXITSTATUS(status), 99);
+    store *st = open_db(db);
+    assert_int_equal(count(st, "SELECT count(*) FROM files WHERE hash LIKE 'partial:%'"), 1);
+    ingest_opts o = {.quiet = 1, .batch = 500};
+    ingest_stats s = {0};
+    /* differs before the resume point: a new load of all 2500 */
+    assert_int_equal(ingest_file(st, file_head, &o, &s), 0);
+    assert_int_equal(s.events, 2500);
+    assert_int_equal(count(st, "SELECT count(*) FROM events"), 3500);
+    /* same loaded part, different tail: resumes (the loaded part is that file's) */
+    memset(&s, 0, sizeof s);
+    assert_int_equal(ingest_file(st, file_tail, &o, &s), 0);
+    assert_int_equal(s.events, 1500);
+    assert_int_equal(count(st, "SELECT count(*) FROM events"), 5000);
+    /* the original is now a new load again (its partial row was taken) */
+    memset(&s, 0, sizeof s);
+    assert_int_equal(ingest_file(st, file, &o, &s), 0);
+    assert_int_equal(s.events, 2500);
+    assert_int_equal(count(st, "SELECT count(*) FROM files WHERE status = 'done' AND hash NOT LIKE 'partial:%'"), 3);
+    /* and every file is now known by its full hash */
+    memset(&s, 0, sizeof s);
+    assert_int_equal(ingest_file(st, file_tail, &o, &s), 0);
+    assert_int_equal(s.skipped_files, 1);
+    store_close(st);
+    tu_remove_db(db);
+    unlink(file), unlink(file_head), unlink(file_tail);
+    free(db), free(file), free(file_head), free(file_tail), free(other), free(xml);
+}
+
 /* A bulk load (indexes dropped) that crashes: the next open has the indexes
  * back and the resumed load completes. */
 static void test_bulk_crash_keeps_indexes(void **state)
@@ -212,6 +268,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_reingest_skipped_and_force),
         cmocka_unit_test(test_resume_after_crash),
+        cmocka_unit_test(test_resume_checks_loaded_part),
         cmocka_unit_test(test_bulk_crash_keeps_indexes),
         cmocka_unit_test(test_update_timestamp_and_metadata),
         cmocka_unit_test(test_bad_files),
