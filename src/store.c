@@ -121,6 +121,7 @@ static int store_nocase(void *unused, int n1, const void *k1, int n2, const void
     }
     for (; i < n; i++) {
         int ca = a[i], cb = b[i];
+        if (ca == cb && ca) continue;
         if (cb >= 'A' && cb <= 'Z') cb += 'a' - 'A';
         if (ca == 0) {
             if (cb) return -cb;
