@@ -56,6 +56,7 @@ typedef struct xw_state {
     int stop;                    /* the root is not <Event>: give up */
     int in_expat;                /* expat is parsing (else the fast scanner) */
     xmlscan *scan;
+    size_t prefix_len[64];       /* namespace prefix length of the open element at each depth */
     xmlscan_att *xatts;          /* expat's attributes, converted */
     int xatts_cap;
     sbuf scratch;
@@ -126,7 +127,9 @@ static void xw_on_start(xw_state *s, const char *name, size_t nlen, int name_sta
                         int natt)
 {
     s->depth++;
+    size_t full = nlen;
     xw_local(&name, &nlen);
+    if (s->depth <= (int)(sizeof s->prefix_len / sizeof s->prefix_len[0])) s->prefix_len[s->depth - 1] = full - nlen;
     if (s->depth == 1) {
         if (!XW_IS(name, nlen, "Event")) {
             s->stop = 1;
@@ -238,7 +241,14 @@ static void xw_on_text(xw_state *s, const char *txt, size_t len, int stable)
 
 static void xw_on_end(xw_state *s, const char *name, size_t nlen, int name_stable)
 {
-    xw_local(&name, &nlen);
+    /* the same name as at the start (well-formed): its prefix is known */
+    if (s->depth >= 1 && s->depth <= (int)(sizeof s->prefix_len / sizeof s->prefix_len[0])) {
+        size_t k = s->prefix_len[s->depth - 1];
+        name += k;
+        nlen -= k;
+    } else {
+        xw_local(&name, &nlen);
+    }
     int tstable = s->tref != NULL;
     const char *txt = tstable ? s->tref : s->text.s ? s->text.s : "";
     size_t tlen = tstable ? s->tref_len : s->text.len;
