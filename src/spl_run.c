@@ -2,6 +2,7 @@
  * generated SQL uses, binding every parameter, stepping the statement; and
  * rendering the SQL with parameters inlined for `splite sql`. */
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "spl_int.h"
@@ -72,6 +73,28 @@ int spl_run(store *st, const spl_query *q, spl_row_fn fn, void *ctx, char **errm
         *errmsg = xasprintf("search failed: %s", sqlite3_errmsg(db));
         sqlite3_finalize(stmt);
         return -1;
+    }
+    sqlite3_finalize(stmt);
+    return 0;
+}
+
+int spl_explain(store *st, const spl_query *q, FILE *out, char **errmsg)
+{
+    sqlite3 *db = store_db(st);
+    spl_register_sql(db);
+    char *sql = xasprintf("EXPLAIN QUERY PLAN %s", q->sql);
+    sqlite3_stmt *stmt = NULL;
+    int rc = prepare_bound(db, sql, q, &stmt, errmsg);
+    free(sql);
+    if (rc) return -1;
+    /* rows are (id, parent, notused, detail); indent by depth */
+    int ids[64], depth[64], n = 0;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        int id = sqlite3_column_int(stmt, 0), parent = sqlite3_column_int(stmt, 1), d = 0;
+        for (int i = 0; i < n; i++)
+            if (ids[i] == parent) d = depth[i] + 1;
+        if (n < 64) { ids[n] = id; depth[n] = d; n++; }
+        fprintf(out, "%*s%s\n", 2 * d, "", (const char *)sqlite3_column_text(stmt, 3));
     }
     sqlite3_finalize(stmt);
     return 0;
