@@ -142,7 +142,7 @@ static int past_deadline(void *ctx)
 }
 
 static void check_one(store *st, const spl_macros *macros, const spl_opts *so, double timeout, const detection *d,
-                      check_result *r)
+                      check_result *r, double *translate_s)
 {
     memset(r, 0, sizeof *r);
     if (!d->search || !*d->search) {
@@ -151,19 +151,19 @@ static void check_one(store *st, const spl_macros *macros, const spl_opts *so, d
         r->cause = xstrdup("parse: no search");
         return;
     }
-    char *merr = NULL;
-    size_t moff = 0;
-    char *expanded = spl_macros_expand(macros, d->search, &merr, &moff);
-    if (!expanded) {
-        r->stage = "macro";
-        r->error = merr ? merr : xstrdup("macro expansion failed");
-        r->cause = cause_of("macro", r->error);
-        return;
-    }
-    free(expanded);
     spl_query *q = NULL;
     spl_error se = {0};
-    if (spl_compile(st, macros, d->search, so, &q, &se)) {
+    double c0 = util_now();
+    int cr = spl_compile(st, macros, d->search, so, &q, &se);
+    *translate_s += util_now() - c0;
+    if (cr && se.macro) {
+        r->stage = "macro";
+        r->error = se.msg ? xstrdup(se.msg) : xstrdup("macro expansion failed");
+        r->cause = cause_of("macro", r->error);
+        spl_error_free(&se);
+        return;
+    }
+    if (cr) {
         r->stage = se.syntax ? "parse" : "translate";
         r->error = one_line_error(&se);
         r->cause = cause_of(r->stage, se.msg ? se.msg : "");
@@ -318,6 +318,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
     so.datamodels = dms;
     check_causes causes = {0};
     long ok = 0, failed = 0;
+    double translate_s = 0, loaded_s = util_now() - t0;
     long stage_counts[5] = {0};
     static const char *stages[] = {"load", "macro", "parse", "translate", "execute"};
     for (size_t i = 0; i < set.nerrors; i++) {
@@ -338,7 +339,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
         check_result r;
         add_filter_macro(&macros, d);
         double c0 = util_now();
-        check_one(st, &macros, &so, timeout, d, &r);
+        check_one(st, &macros, &so, timeout, d, &r, &translate_s);
         if (times) {
             times = xrealloc(times, (size_t)(ntimes + 1) * sizeof *times);
             times[ntimes].file = d->file;
@@ -366,14 +367,16 @@ int cmd_check(cli_env *env, int argc, char **argv)
                failed);
         for (int k = 0; k < 5; k++)
             if (stage_counts[k]) printf(", %ld at %s", stage_counts[k], stages[k]);
-        printf("; %.2f s\n", secs);
+        printf("; %.2f s (loading %.2f s, translating %.2f s, running %.2f s)\n", secs, loaded_s, translate_s,
+               secs - loaded_s - translate_s);
         if (causes.n) {
             qsort(causes.v, (size_t)causes.n, sizeof *causes.v, cause_cmp);
             printf("\nfailure causes (detections, cause):\n");
             for (int i = 0; i < causes.n; i++) printf("%6d  %s\n", causes.v[i].count, causes.v[i].text);
         }
     } else {
-        fprintf(stderr, "check: %ld detections, %ld ok, %ld failed, %.2f s\n", total, ok, failed, secs);
+        fprintf(stderr, "check: %ld detections, %ld ok, %ld failed, %.2f s (loading %.2f s, translating %.2f s)\n",
+                total, ok, failed, secs, loaded_s, translate_s);
     }
     if (times && !jsonl) {
         qsort(times, (size_t)ntimes, sizeof *times, time_cmp);

@@ -16,6 +16,7 @@ typedef struct spl_error {
     int has_pos;
     char *text;      /* the text the offset refers to (expanded query) */
     int syntax;      /* 1: a lexical or grammar error (not a translation one) */
+    int macro;       /* 1: macro expansion failed (unknown macro, bad arguments) */
 } spl_error;
 /* Forget the message (the text stays). */
 void spl_error_clear(spl_error *e);

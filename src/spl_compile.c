@@ -333,6 +333,7 @@ int spl_tr_subsearch(spl_tr *parent, size_t start, size_t end, int subpipe, spl_
     child->has_latest = parent->has_latest;
     child->macros = parent->macros;
     child->subpipe = subpipe;
+    child->events_guard = parent->sub_events_guard;
     /* share parameter numbering and CTE names */
     child->params = parent->params;
     child->nparams = parent->nparams;
@@ -397,6 +398,7 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         err->msg = merr;
         err->off = moff;
         err->has_pos = 1;
+        err->macro = 1;
         free(err->text);
         err->text = xstrdup(text);
         return -1;

@@ -146,15 +146,12 @@ static int read_mv(sqlite3 *db, const char *tbl, int n, sqlite3_int64 wm, char *
     return rc;
 }
 
-/* Make the summary of ds current; fills *tbl, *names, *mv (caller frees).
+/* Make the summary of ds current for events up to rowid hi; fills *tbl, *names, *mv (caller frees).
  * 0, or -1 (nothing changed: the savepoint is rolled back). */
-static int ensure(sqlite3 *db, const dm_dataset *ds, sum_build *s, char **tbl, char **names, char **mv)
+static int ensure(sqlite3 *db, const dm_dataset *ds, sum_build *s, sqlite3_int64 hi, char **tbl, char **names,
+                  char **mv)
 {
-    sqlite3_int64 hi = 0;
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT max(rowid) FROM events", -1, &st, NULL) != SQLITE_OK) return -1;
-    if (sqlite3_step(st) == SQLITE_ROW) hi = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
     if (exec(db, "SAVEPOINT dmsum")) return -1;
     int rc = exec(db, catalog_sql);
     char *have_hash = NULL, *have_mv = NULL;
@@ -301,6 +298,102 @@ static void index_where(sqlite3 *db, const char *tbl, char **names, int n, const
     }
 }
 
+/* ---- a per-connection memo: summaries known current in this session ----
+ * Compiling a data set's full statement to check its hash costs more than
+ * most queries over the summary. Within one connection, a summary checked
+ * current stays current until events are added (the highest rowid moves)
+ * or the data set's definition differs (its text hashed here), so the check
+ * is skipped then. The memo is a TEMP table: it dies with the connection. */
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    return util_hash(h, s ? s : "\x01", s ? strlen(s) + 1 : 1);
+}
+
+static void def_hash(const dm_dataset *ds, char out[17])
+{
+    uint64_t h = hash_str(UTIL_HASH_INIT, ds->path);
+    size_t nsrc = 0;
+    const dm_source *srcs = dm_dataset_sources(ds, &nsrc);
+    for (size_t i = 0; i < nsrc; i++) {
+        h = hash_str(h, srcs[i].name);
+        h = hash_str(h, srcs[i].match.spl);
+        h = hash_str(h, srcs[i].table);
+        for (size_t k = 0; k < srcs[i].nfields; k++) {
+            h = hash_str(h, srcs[i].fields[k].field);
+            h = hash_str(h, srcs[i].fields[k].expr);
+        }
+    }
+    const dm_assign **calcs = NULL;
+    size_t nc = dm_dataset_all_calcs(ds, &calcs);
+    for (size_t i = 0; i < nc; i++) {
+        h = hash_str(h, calcs[i]->field);
+        h = hash_str(h, calcs[i]->expr);
+    }
+    free(calcs);
+    char *cons = dm_dataset_constraint(ds);
+    h = hash_str(h, cons);
+    free(cons);
+    const char **all = NULL;
+    size_t nf = dm_dataset_all_fields(ds, &all);
+    for (size_t i = 0; i < nf; i++) h = hash_str(h, all[i]);
+    free(all);
+    snprintf(out, 17, "%016" PRIx64, h);
+}
+
+static sqlite3_int64 events_hi(sqlite3 *db)
+{
+    sqlite3_int64 hi = 0;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT max(rowid) FROM events", -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) hi = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return hi;
+}
+
+/* The memo says ds's summary is current: fill tbl/names/mv from the catalog
+ * and return 0; else 1. */
+static int memo_hit(sqlite3 *db, const dm_dataset *ds, const char *dh, sqlite3_int64 hi, char **tbl, char **names,
+                    char **mv, int *ncols)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = 1;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT s.tbl, s.names, s.mv FROM temp.dmsum_seen m JOIN main.dm_summaries s "
+                           "ON s.dataset = m.dataset AND s.hash = m.hash AND s.rowid_hi = m.hi "
+                           "WHERE m.dataset = ?1 AND m.defhash = ?2 AND m.hi = ?3",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 1;
+    sqlite3_bind_text(st, 1, ds->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, dh, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, hi);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *tbl = xstrdup((const char *)sqlite3_column_text(st, 0));
+        *names = xstrdup((const char *)sqlite3_column_text(st, 1));
+        *mv = xstrdup((const char *)sqlite3_column_text(st, 2));
+        *ncols = (int)strlen(*mv);
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void memo_set(sqlite3 *db, const dm_dataset *ds, const char *dh, const char *hash, sqlite3_int64 hi)
+{
+    if (exec(db, "CREATE TEMP TABLE IF NOT EXISTS dmsum_seen(dataset TEXT PRIMARY KEY, defhash TEXT, hash TEXT, "
+                 "hi INTEGER)"))
+        return;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO temp.dmsum_seen VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL) !=
+        SQLITE_OK)
+        return;
+    sqlite3_bind_text(st, 1, ds->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, dh, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, hi);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+}
+
 int spl_dm_summary_rows(spl_tr *tr, const dm_dataset *ds, const spl_node *where)
 {
     assert(tr && ds);
@@ -308,12 +401,20 @@ int spl_dm_summary_rows(spl_tr *tr, const dm_dataset *ds, const spl_node *where)
     sqlite3 *db = store_db(tr->st);
     if (sqlite3_db_readonly(db, "main") != 0) return 1;
     spl_register_sql(db); /* the statement filling the summary runs now */
-    sum_build s;
-    if (build_compile(tr, ds, &s)) { build_free(&s); return 1; }
+    char dh[17];
+    def_hash(ds, dh);
+    sqlite3_int64 hi = events_hi(db);
     char *tbl = NULL, *names = NULL, *mv = NULL;
-    if (ensure(db, ds, &s, &tbl, &names, &mv)) { build_free(&s); return 1; }
-    int n = s.ncols;
-    build_free(&s);
+    int n = 0;
+    if (hi < 0) return 1;
+    if (memo_hit(db, ds, dh, hi, &tbl, &names, &mv, &n)) {
+        sum_build s;
+        if (build_compile(tr, ds, &s)) { build_free(&s); return 1; }
+        if (ensure(db, ds, &s, hi, &tbl, &names, &mv)) { build_free(&s); return 1; }
+        n = s.ncols;
+        memo_set(db, ds, dh, s.hash, hi);
+        build_free(&s);
+    }
     /* split the names */
     char **nm = xcalloc((size_t)n + 1, sizeof *nm);
     int *mvs = xcalloc((size_t)n + 1, sizeof *mvs);

@@ -82,6 +82,18 @@ int spl_explain(store *st, const spl_query *q, FILE *out, char **errmsg)
 {
     sqlite3 *db = store_db(st);
     spl_register_sql(db);
+    /* the query may read temporary tables a statement before it fills
+     * (join): make those (only temporary ones, nothing in the database) */
+    for (int i = 0; i < q->npre; i++) {
+        const char *p = q->pre[i];
+        if (strncmp(p, "DROP TABLE IF EXISTS temp.", 26) && strncmp(p, "CREATE TEMP TABLE ", 18) &&
+            strncmp(p, "CREATE INDEX temp.", 18))
+            continue;
+        sqlite3_stmt *pre = NULL;
+        if (prepare_bound(db, p, q, &pre, errmsg)) return -1;
+        while (sqlite3_step(pre) == SQLITE_ROW) {}
+        sqlite3_finalize(pre);
+    }
     char *sql = xasprintf("EXPLAIN QUERY PLAN %s", q->sql);
     sqlite3_stmt *stmt = NULL;
     int rc = prepare_bound(db, sql, q, &stmt, errmsg);
