@@ -161,7 +161,17 @@ int spl_cmd_join(spl_cmd_ctx *c)
         sbuf_free(&ix);
         tr->ctes.len = ctes_before;
         if (tr->ctes.s) tr->ctes.s[ctes_before] = 0;
-        sbuf_printf(&q, " FROM %s %sJOIN %s AS jr ON %s", L, left ? "LEFT " : "", jq.s, on.s);
+        if (left) {
+            sbuf_printf(&q, " FROM %s LEFT JOIN %s AS jr ON %s", L, jq.s, on.s);
+        } else {
+            /* inner: an outermost loop over at most one of the
+             * subsearch's rows (CROSS JOIN fixes the order), so that when
+             * the subsearch found nothing the current rows are not even
+             * computed; then the current rows, each looked up in the
+             * subsearch's rows through their index */
+            sbuf_printf(&q, " FROM (SELECT 1 FROM %s LIMIT 1) AS jg CROSS JOIN %s CROSS JOIN %s AS jr ON %s", jq.s, L,
+                        jq.s, on.s);
+        }
         sbuf_free(&jq);
         free(jt);
         if (max > 0) sbuf_printf(&q, " AND jr.jn <= %ld", max);

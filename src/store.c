@@ -195,7 +195,6 @@ store *store_open(const char *path, char **err)
         store_close(st);
         return NULL;
     }
-    if (getenv("SPLITE_PRAGMAS")) store_exec(st, getenv("SPLITE_PRAGMAS"));
     char sql[128];
     snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO meta VALUES('schema_version', %d)", STORE_SCHEMA_VERSION);
     if (store_exec(st, sql) || store_exec(st, "COMMIT") || store_reload_catalog(st) || rawblk_register(st->db)) {
