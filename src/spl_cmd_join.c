@@ -79,10 +79,31 @@ int spl_cmd_join(spl_cmd_ctx *c)
     spl_tr sub;
     int have_sub = 0;
     size_t ctes_before = 0;
+    char *lt = NULL, *guard = NULL; /* left/outer: the current rows' temporary table */
     if (!rc) {
         spl_tr_flush(tr, -1, NULL);
+        if (left) {
+            /* the current rows go into a temporary table first; the
+             * subsearch reads no events when it is empty (nothing to join) */
+            lt = xasprintf("splite_joinl_%d", tr->nlevels);
+            sbuf l = {0};
+            sbuf_add(&l, "temp.");
+            sbuf_add_sql_ident(&l, lt);
+            join_pre(tr, xasprintf("DROP TABLE IF EXISTS %s", l.s));
+            sbuf fill = {0};
+            sbuf_add(&fill, "CREATE TEMP TABLE ");
+            sbuf_add_sql_ident(&fill, lt);
+            sbuf_add(&fill, " AS ");
+            if (tr->ctes.len) sbuf_printf(&fill, "WITH %s\n", tr->ctes.s);
+            sbuf_printf(&fill, "SELECT * FROM %s", tr->from);
+            join_pre(tr, sbuf_detach(&fill));
+            guard = xasprintf("EXISTS (SELECT 1 FROM %s)", l.s);
+            sbuf_free(&l);
+            tr->sub_events_guard = guard;
+        }
         ctes_before = tr->ctes.len;
         rc = spl_tr_subsearch(tr, a->v[lb].off + 1, a->v[rb].off, 0, &sub);
+        tr->sub_events_guard = NULL;
         have_sub = 1;
     }
     if (!rc) {
@@ -162,7 +183,12 @@ int spl_cmd_join(spl_cmd_ctx *c)
         tr->ctes.len = ctes_before;
         if (tr->ctes.s) tr->ctes.s[ctes_before] = 0;
         if (left) {
-            sbuf_printf(&q, " FROM %s LEFT JOIN %s AS jr ON %s", L, jq.s, on.s);
+            /* the temporary table stands in for the current level's CTE */
+            sbuf lq = {0};
+            sbuf_add(&lq, "temp.");
+            sbuf_add_sql_ident(&lq, lt);
+            sbuf_printf(&q, " FROM %s AS %s LEFT JOIN %s AS jr ON %s", lq.s, L, jq.s, on.s);
+            sbuf_free(&lq);
         } else {
             /* inner: an outermost loop over at most one of the
              * subsearch's rows (CROSS JOIN fixes the order), so that when
@@ -196,6 +222,8 @@ int spl_cmd_join(spl_cmd_ctx *c)
         sbuf_free(&sord);
     }
     if (have_sub) spl_tr_sub_free(&sub);
+    free(lt);
+    free(guard);
     for (int k = 0; k < nf; k++) free(f[k]);
     free(f);
     free(type);

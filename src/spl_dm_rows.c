@@ -301,6 +301,7 @@ static int dm_level(dm_ctx *d, const spl_names *want)
         }
         if (d->rid) nm[NBASE + cim.n] = (char *)SPL_DM_RID;
         spl_tr_new_level(tr, u.s, nm, mv, ncol);
+        if (tr->events_guard && !d->rid) spl_tr_where(tr, tr->events_guard);
         /* event order (newest first), which first/last/list follow */
         spl_col *t = spl_tr_col(tr, "_time");
         if (t) spl_tr_add_ord(tr, t->sql, 1, 0);

@@ -442,6 +442,7 @@ int spl_dm_summary_rows(spl_tr *tr, const dm_dataset *ds, const spl_node *where)
         free(t);
     }
     spl_tr_new_level(tr, q.s, nm, mvs, n);
+    if (tr->events_guard) spl_tr_where(tr, tr->events_guard);
     spl_col *t = spl_tr_col(tr, "_time");
     if (t) spl_tr_add_ord(tr, t->sql, 1, 0);
     tr->has_rows = 1;

@@ -149,8 +149,10 @@ typedef struct spl_tr {
     /* data models / aliases (spl_dm.c, spl_alias.c) */
     const spl_toks *first_search; /* the query's leading search, if any (alias pins) */
     size_t cmd_off;               /* offset of the command being translated */
-    /* a condition the events level starts with (borrowed): map's copy i
-     * reads no events when its input has fewer than i results */
+    /* a condition the events (or data model rows) level starts with
+     * (borrowed): map's copy i reads no events when its input has fewer
+     * than i results; an outer join's subsearch none when there are no
+     * results to join to */
     const char *events_guard;
     const char *sub_events_guard; /* handed to the next subsearch's events_guard */
 } spl_tr;
