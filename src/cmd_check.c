@@ -238,7 +238,8 @@ static void print_jsonl(const detection *d, const char *file, const check_result
 typedef struct check_slot {
     check_result r;
     double seconds;
-    double translate;
+    double translate;  /* spl_compile, summaries included */
+    double summaries;  /* building and updating data model summaries */
 } check_slot;
 
 static const char *const check_stages[] = {"load", "macro", "parse", "translate", "execute"};
@@ -268,9 +269,10 @@ static void run_range(store *st, const spl_macros *m, const spl_opts *so, double
 {
     for (size_t i = k; i < set->n; i += step) {
         check_slot *x = &slots[i];
-        double c0 = util_now();
+        double c0 = util_now(), s0 = spl_dm_summary_seconds();
         check_one(st, m, so, timeout, set->v[i], &x->r, &x->translate);
         x->seconds = util_now() - c0;
+        x->summaries = spl_dm_summary_seconds() - s0;
         if (fd < 0) continue;
         sbuf b = {0};
         uint32_t idx = (uint32_t)i;
@@ -281,6 +283,7 @@ static void run_range(store *st, const spl_macros *m, const spl_opts *so, double
         sbuf_addn(&b, (const char *)&stage, sizeof stage);
         sbuf_addn(&b, (const char *)&x->seconds, sizeof x->seconds);
         sbuf_addn(&b, (const char *)&x->translate, sizeof x->translate);
+        sbuf_addn(&b, (const char *)&x->summaries, sizeof x->summaries);
         put_str(&b, x->r.error);
         put_str(&b, x->r.cause);
         uint32_t len = (uint32_t)b.len;
@@ -308,7 +311,8 @@ static size_t take_record(const char *buf, size_t n, check_slot *slots, size_t n
         check_slot *x = &slots[idx];
         memcpy(&x->seconds, p, sizeof x->seconds);
         memcpy(&x->translate, p + sizeof x->seconds, sizeof x->translate);
-        p += 2 * sizeof(double);
+        memcpy(&x->summaries, p + 2 * sizeof(double), sizeof x->summaries);
+        p += 3 * sizeof(double);
         x->r.stage = stage >= 0 && stage < 5 ? check_stages[stage] : NULL;
         for (int f = 0; f < 2; f++) {
             uint32_t sl;
@@ -519,7 +523,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
     so.datamodels = dms;
     check_causes causes = {0};
     long ok = 0, failed = 0;
-    double translate_s = 0, loaded_s = util_now() - t0;
+    double translate_s = 0, summaries_s = 0, running_s = 0, loaded_s = util_now() - t0;
     long stage_counts[5] = {0};
     static const char *stages[] = {"load", "macro", "parse", "translate", "execute"};
     for (size_t i = 0; i < set.nerrors; i++) {
@@ -548,7 +552,9 @@ int cmd_check(cli_env *env, int argc, char **argv)
     for (size_t i = 0; i < set.n; i++) {
         const detection *d = set.v[i];
         check_result *r = &slots[i].r;
-        translate_s += slots[i].translate;
+        translate_s += slots[i].translate - slots[i].summaries;
+        summaries_s += slots[i].summaries;
+        running_s += slots[i].seconds - slots[i].translate;
         if (times) {
             times = xrealloc(times, (size_t)(ntimes + 1) * sizeof *times);
             times[ntimes].file = d->file;
@@ -577,8 +583,8 @@ int cmd_check(cli_env *env, int argc, char **argv)
                failed);
         for (int k = 0; k < 5; k++)
             if (stage_counts[k]) printf(", %ld at %s", stage_counts[k], stages[k]);
-        printf("; %.2f s (loading %.2f s, translating %.2f s, running %.2f s)\n", secs, loaded_s, translate_s,
-               secs - loaded_s - translate_s);
+        printf("; %.2f s (loading %.2f s;%s translating %.2f s, data model summaries %.2f s, running %.2f s)\n",
+               secs, loaded_s, jobs > 1 ? " summed over the workers:" : "", translate_s, summaries_s, running_s);
         if (causes.n) {
             qsort(causes.v, (size_t)causes.n, sizeof *causes.v, cause_cmp);
             printf("\nfailure causes (detections, cause):\n");

@@ -78,6 +78,10 @@ void spl_register_sql(sqlite3 *db);
 typedef int (*spl_row_fn)(void *ctx, const spl_query *q, sqlite3_stmt *stmt);
 int spl_run(store *st, const spl_query *q, spl_row_fn fn, void *ctx, char **errmsg);
 
+/* Seconds this process has spent checking, building and updating data model
+ * summaries (part of spl_compile's time; see docs/DATAMODELS.md). */
+double spl_dm_summary_seconds(void);
+
 /* Print SQLite's EXPLAIN QUERY PLAN of q (parameters bound), one line per
  * step, indented by depth. Returns 0, or -1 with *errmsg set. */
 int spl_explain(store *st, const spl_query *q, FILE *out, char **errmsg);

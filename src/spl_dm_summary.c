@@ -24,6 +24,14 @@
 #include "datamodel.h"
 #include "spl_int.h"
 
+/* seconds this process spent building and updating summaries */
+static double summary_seconds;
+
+double spl_dm_summary_seconds(void)
+{
+    return summary_seconds;
+}
+
 static const char catalog_sql[] =
     "CREATE TABLE IF NOT EXISTS dm_summaries(dataset TEXT PRIMARY KEY, tbl TEXT NOT NULL, hash TEXT NOT NULL, "
     "rowid_hi INTEGER NOT NULL, names TEXT NOT NULL, mv TEXT NOT NULL, built REAL)";
@@ -408,12 +416,17 @@ int spl_dm_summary_rows(spl_tr *tr, const dm_dataset *ds, const spl_node *where)
     int n = 0;
     if (hi < 0) return 1;
     if (memo_hit(db, ds, dh, hi, &tbl, &names, &mv, &n)) {
+        double t0 = util_now();
         sum_build s;
-        if (build_compile(tr, ds, &s)) { build_free(&s); return 1; }
-        if (ensure(db, ds, &s, hi, &tbl, &names, &mv)) { build_free(&s); return 1; }
+        if (build_compile(tr, ds, &s) || ensure(db, ds, &s, hi, &tbl, &names, &mv)) {
+            build_free(&s);
+            summary_seconds += util_now() - t0;
+            return 1;
+        }
         n = s.ncols;
         memo_set(db, ds, dh, s.hash, hi);
         build_free(&s);
+        summary_seconds += util_now() - t0;
     }
     /* split the names */
     char **nm = xcalloc((size_t)n + 1, sizeof *nm);
