@@ -1,8 +1,11 @@
 /* spl_cmd_lookup.c: the lookup command:
  *   lookup [local=B] [update=B] NAME (field [AS event_field])...
  *          [OUTPUT|OUTPUTNEW (field [AS event_field])...]
- * Each output field becomes a correlated subquery over the lookup's table
- * (spl_lookup.h): the rows whose match fields equal the event's values
+ * Each output field becomes an expression over the lookup's table
+ * (spl_lookup.h): spl_lookup_match() for a table loaded from a CSV or a
+ * collection (spl_lookup_match.c: memoized, indexed), a correlated subquery
+ * for one outputlookup wrote. Either gives the values, over the rows whose
+ * match fields equal the event's values
  * (any value of a multivalue field; '*' patterns for WILDCARD fields;
  * CIDR ranges for CIDR fields; case-insensitive unless the definition is
  * case-sensitive), in file order,

@@ -161,14 +161,17 @@ static lkm *lkm_load(sqlite3 *db, int argc, sqlite3_value **argv, char **err)
     sbuf_add(&q, "SELECT ");
     for (int k = 0; k < nf; k++) {
         m->f[k].kind = sqlite3_value_int(argv[5 + 3 * k]);
+        /* qualified, so that an unknown column is an error, not a string */
+        sbuf_add(&q, "lk.");
         sbuf_add_sql_ident(&q, (const char *)sqlite3_value_text(argv[4 + 3 * k]));
         sbuf_add(&q, ", ");
     }
+    sbuf_add(&q, "lk.");
     sbuf_add_sql_ident(&q, (const char *)sqlite3_value_text(argv[1]));
     char *tname = xasprintf("lookup:%s", (const char *)sqlite3_value_text(argv[0]));
     sbuf_add(&q, " FROM temp.");
     sbuf_add_sql_ident(&q, tname);
-    sbuf_add(&q, " ORDER BY rowid");
+    sbuf_add(&q, " AS lk ORDER BY lk.rowid");
     free(tname);
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db, q.s, -1, &st, NULL) != SQLITE_OK) {
@@ -326,6 +329,11 @@ static void fn_lookup_match(sqlite3_context *ctx, int argc, sqlite3_value **argv
     }
     lkm *m = sqlite3_get_auxdata(ctx, 0);
     if (!m) {
+        for (int i = 0; i < argc; i += i < 4 ? 1 : 3)
+            if (i != 2 && i != 3 && sqlite3_value_type(argv[i]) != SQLITE_TEXT) {
+                sqlite3_result_error(ctx, "spl_lookup_match: lookup, field and column names must be text", -1);
+                return;
+            }
         char *err = NULL;
         m = lkm_load(sqlite3_context_db_handle(ctx), argc, argv, &err);
         if (!m) {
