@@ -293,6 +293,8 @@ void spl_tr_ensure_events(spl_tr *tr)
     tr->ord[1].sql = xstrdup("e.rowid");
     tr->ord[1].desc = 1;
     tr->nord = 2;
+    /* a constant condition: SQLite tests it once, before the scan */
+    if (tr->events_guard) spl_tr_where(tr, tr->events_guard);
     spl_alias_apply(tr); /* search-time aliases of the referenced fields */
 }
 
