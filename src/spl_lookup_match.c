@@ -245,9 +245,8 @@ typedef struct lkm_vals {
 } lkm_vals;
 
 /* how many of the values match row r of field f */
-static int count_matches(const lkm *m, const lkm_field *f, const lkm_vals *vs, int r)
+static int count_matches(const lkm_field *f, const lkm_vals *vs, int r)
 {
-    (void)m;
     if (f->kind == SPL_LOOKUP_CIDR) {
         if (!f->netlen[r]) return 0;
         int c = 0;
@@ -311,7 +310,7 @@ static lkm_result compute(const lkm *m, const lkm_vals *vals)
     for (int i = 0; i < n && res.n < m->max; i++) {
         int r = all ? i : cand[i];
         long mult = 1;
-        for (int k = 0; k < m->nf && mult; k++) mult *= count_matches(m, &m->f[k], &vals[k], r);
+        for (int k = 0; k < m->nf && mult; k++) mult *= count_matches(&m->f[k], &vals[k], r);
         if (!mult) continue;
         if (mult > m->max - res.n) mult = m->max - res.n;
         res.rows = xrealloc(res.rows, sizeof *res.rows * (size_t)(res.n + mult));
