@@ -7,6 +7,7 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "spl_int.h"
 
 static int ex(spl_tr *tr, const spl_node *n, sbuf *out, int *mv);
@@ -249,6 +250,19 @@ static int call(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
             sbuf_addc(out, ')');
         }
         sbuf_addc(out, ')');
+    } else if (!strcmp(name, "mvindex") && n->nkids == 2 && n->kids[0]->kind == EX_CALL &&
+               n->kids[0]->nkids == 2 && n->kids[0]->tok.n == 5 && !strncasecmp(n->kids[0]->tok.s, "split", 5)) {
+        /* mvindex(split(x, sep), i): one value, without the list */
+        const spl_node *sp = n->kids[0];
+        int m = 0;
+        sbuf_add(out, "spl_split_nth(");
+        if ((rc = ex(tr, sp->kids[0], out, &m))) goto out;
+        sbuf_add(out, ", ");
+        if ((rc = ex(tr, sp->kids[1], out, &m))) goto out;
+        sbuf_add(out, ", ");
+        if ((rc = ex(tr, n->kids[1], out, &m))) goto out;
+        sbuf_addc(out, ')');
+        *mv = 0;
     } else {
         const fn_map *f = NULL;
         for (const fn_map *d = direct_fns; d->name && !f; d++)
