@@ -351,6 +351,7 @@ static int run_parallel(const char *db_path, const spl_macros *m, const spl_opts
             char *err = NULL;
             store *st = store_open(db_path, &err);
             if (!st) _exit(4);
+            store_tune_for_search(st);
             run_range(st, m, so, timeout, set, (size_t)k, (size_t)jobs, slots, pfd[1]);
             store_close(st);
             close(pfd[1]);
@@ -512,6 +513,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
         rc = 2;
         goto out;
     }
+    store_tune_for_search(st);
     if (detection_load_dir(det_dir, &set) < 0) {
         fprintf(stderr, "splite check: %s\n", set.nerrors ? set.errors[0] : det_dir);
         rc = 2;

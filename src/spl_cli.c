@@ -134,6 +134,7 @@ int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char 
         free(err);
         return 1;
     }
+    store_tune_for_search(c->st);
     spl_error e = {0};
     if (spl_compile(c->st, &c->k.macros, c->query, &c->opts, &c->q, &e)) {
         char *m = spl_error_format(&e);
