@@ -57,7 +57,7 @@ static int find_tokens(const char *t, map_tok **out)
 
 static char *marker(int copy, int k)
 {
-    return xasprintf("splmapQ%dQ%dQ", copy, k);
+    return xasprintf(SPL_MAP_MARKER "%dQ%dQ", copy, k);
 }
 
 /* sql with each ?N in repl[N] (non-NULL) replaced, quotes skipped */

@@ -304,6 +304,11 @@ void spl_tr_free(spl_tr *tr);
  * by their alias chains (docs/DATAMODELS.md); no-op without data models. */
 void spl_alias_apply(spl_tr *tr);
 
+/* The prefix of the marker words map puts where its $tokens$ were; a
+ * comparison holding one is never folded away (its parameter carries the
+ * token). */
+#define SPL_MAP_MARKER "splmapQ"
+
 /* ---- commands ---- */
 struct spl_cmd_ctx {
     spl_tr *tr;
