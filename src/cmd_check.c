@@ -20,6 +20,7 @@
 #include <string.h>
 #include <errno.h>
 #include <poll.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -232,9 +233,10 @@ static void print_jsonl(const detection *d, const char *file, const check_result
 
 /* ---- running the detections, in this process or in --jobs worker processes ----
  * A worker is a forked child with its own connection to the database (SQLite
- * connections must not cross a fork: the parent has none open then). It takes
- * the detections i with i % jobs == k and writes one record per detection to
- * a pipe: index, stage, seconds, translate seconds, error and cause. */
+ * connections must not cross a fork: the parent has none open then). The
+ * workers take detections in order from a shared counter and write one record
+ * per detection to a pipe: index, stage, seconds, translate and summary
+ * seconds, error and cause. */
 typedef struct check_slot {
     check_result r;
     double seconds;
@@ -264,10 +266,14 @@ static void put_str(sbuf *b, const char *s)
     if (s) sbuf_addn(b, s, n);
 }
 
+/* Run detections: with next == NULL all of them in order; else the workers
+ * share *next (memory shared across the fork) and each takes the next
+ * detection not yet taken, so a worker that drew slow ones does fewer. */
 static void run_range(store *st, const spl_macros *m, const spl_opts *so, double timeout, const detection_set *set,
-                      size_t k, size_t step, check_slot *slots, int fd)
+                      size_t *next, check_slot *slots, int fd)
 {
-    for (size_t i = k; i < set->n; i += step) {
+    for (size_t i = next ? __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST) : 0; i < set->n;
+         i = next ? __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST) : i + 1) {
         check_slot *x = &slots[i];
         double c0 = util_now(), s0 = spl_dm_summary_seconds();
         check_one(st, m, so, timeout, set->v[i], &x->r, &x->translate);
@@ -335,6 +341,12 @@ static size_t take_record(const char *buf, size_t n, check_slot *slots, size_t n
 static int run_parallel(const char *db_path, const spl_macros *m, const spl_opts *so, double timeout,
                         const detection_set *set, int jobs, check_slot *slots)
 {
+    size_t *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (next == MAP_FAILED) {
+        fprintf(stderr, "splite check: cannot share memory with the workers: %s\n", strerror(errno));
+        return -1;
+    }
+    *next = 0;
     int *fds = xcalloc((size_t)jobs, sizeof *fds);
     pid_t *pids = xcalloc((size_t)jobs, sizeof *pids);
     int rc = 0;
@@ -352,7 +364,7 @@ static int run_parallel(const char *db_path, const spl_macros *m, const spl_opts
             store *st = store_open(db_path, &err);
             if (!st) _exit(4);
             store_tune_for_search(st);
-            run_range(st, m, so, timeout, set, (size_t)k, (size_t)jobs, slots, pfd[1]);
+            run_range(st, m, so, timeout, set, next, slots, pfd[1]);
             store_close(st);
             close(pfd[1]);
             _exit(0);
@@ -416,6 +428,7 @@ static int run_parallel(const char *db_path, const spl_macros *m, const spl_opts
     free(bufs);
     free(fds);
     free(pids);
+    munmap(next, sizeof *next);
     return rc;
 }
 
@@ -549,7 +562,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
         st = NULL;
         if (run_parallel(env->db_path, &macros, &so, timeout, &set, jobs, slots)) rc = 1;
     } else {
-        run_range(st, &macros, &so, timeout, &set, 0, 1, slots, -1);
+        run_range(st, &macros, &so, timeout, &set, NULL, slots, -1);
     }
     for (size_t i = 0; i < set.n; i++) {
         const detection *d = set.v[i];
