@@ -336,6 +336,29 @@ static size_t take_record(const char *buf, size_t n, check_slot *slots, size_t n
     return sizeof len + len;
 }
 
+/* Bring every data set's summary up to date before the workers start, so that
+ * they do not wait on each other building the same one. */
+static void prebuild_summaries(store *st, const spl_macros *m, const spl_opts *so)
+{
+    const dm_registry *reg = so->datamodels;
+    if (!reg) return;
+    for (size_t i = 0; i < reg->nmodels; i++)
+        for (size_t k = 0; k < reg->models[i].ndatasets; k++) {
+            const dm_dataset *ds = &reg->models[i].datasets[k];
+            char *q = xasprintf("| tstats count from datamodel=\"%s\"", ds->path);
+            spl_query *cq = NULL;
+            spl_error e = {0};
+            if (!spl_compile(st, m, q, so, &cq, &e)) {
+                char *err = NULL;
+                spl_run(st, cq, NULL, NULL, &err);
+                free(err);
+            }
+            spl_query_free(cq);
+            spl_error_free(&e);
+            free(q);
+        }
+}
+
 /* Run every detection of set into slots with `jobs` worker processes. 0, or
  * -1 after a message (a worker died: its detections are reported failed). */
 static int run_parallel(const char *db_path, const spl_macros *m, const spl_opts *so, double timeout,
@@ -558,6 +581,9 @@ int cmd_check(cli_env *env, int argc, char **argv)
     for (size_t i = 0; i < set.n; i++) add_filter_macro(&macros, set.v[i]);
     check_slot *slots = xcalloc(set.n + 1, sizeof *slots);
     if (jobs > 1 && set.n > 1) {
+        double b0 = spl_dm_summary_seconds();
+        prebuild_summaries(st, &macros, &so);
+        summaries_s += spl_dm_summary_seconds() - b0;
         store_close(st); /* no connection may cross the fork */
         st = NULL;
         if (run_parallel(env->db_path, &macros, &so, timeout, &set, jobs, slots)) rc = 1;

@@ -177,7 +177,10 @@ static int ensure(sqlite3 *db, const dm_dataset *ds, sum_build *s, sqlite3_int64
     } else {
         rc = -1;
     }
-    int same = have_hash && !strcmp(have_hash, s->hash) && have_mv && (int)strlen(have_mv) == s->ncols;
+    /* a summary past the last event means events were deleted behind
+     * splite's back (it only appends): rebuild rather than trust it */
+    int same = have_hash && !strcmp(have_hash, s->hash) && have_mv && (int)strlen(have_mv) == s->ncols &&
+               have_hi <= hi;
     char *m = same ? xstrdup(have_mv) : NULL;
     if (!rc && !same) {
         /* (re)build from scratch */

@@ -71,6 +71,12 @@ grep -q 'Windows (changed)' "$tmp/os" || fail "a changed definition kept the old
 echo "ok: changed definition rebuilt the summary"
 same "$procs" "back to the shipped definition"
 
+# events deleted behind splite's back (it only appends): the summary is rebuilt
+sqlite3 "$db" "DELETE FROM events WHERE rowid > (SELECT max(rowid) - 3 FROM events)"
+same "$procs" "after events were deleted"
+[ "$(sqlite3 "$db" "SELECT rowid_hi FROM dm_summaries WHERE dataset='Endpoint.Processes'")" = \
+  "$(sqlite3 "$db" "SELECT max(rowid) FROM events")" ] || fail "summary not rebuilt after a deletion"
+
 # read-only database: computed live, same rows
 chmod a-w "$db" "$tmp"
 if [ ! -w "$db" ]; then
