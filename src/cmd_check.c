@@ -336,8 +336,8 @@ static size_t take_record(const char *buf, size_t n, check_slot *slots, size_t n
     return sizeof len + len;
 }
 
-/* Bring every data set's summary up to date before the workers start, so that
- * they do not wait on each other building the same one. */
+/* Bring every root data set's summary up to date before the workers start,
+ * so that they do not wait on each other building the same one. */
 static void prebuild_summaries(store *st, const spl_macros *m, const spl_opts *so)
 {
     const dm_registry *reg = so->datamodels;
@@ -345,6 +345,7 @@ static void prebuild_summaries(store *st, const spl_macros *m, const spl_opts *s
     for (size_t i = 0; i < reg->nmodels; i++)
         for (size_t k = 0; k < reg->models[i].ndatasets; k++) {
             const dm_dataset *ds = &reg->models[i].datasets[k];
+            if (ds->parent) continue; /* children: built when a detection asks for one */
             char *q = xasprintf("| tstats count from datamodel=\"%s\"", ds->path);
             spl_query *cq = NULL;
             spl_error e = {0};
