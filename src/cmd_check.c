@@ -120,6 +120,7 @@ typedef struct check_result {
     const char *stage; /* NULL when ok */
     char *error;       /* one line (with position) */
     char *cause;
+    long rows;         /* results of a search that ran */
 } check_result;
 
 static int count_rows(void *ctx, const spl_query *q, sqlite3_stmt *stmt)
@@ -184,6 +185,7 @@ static void check_one(store *st, const spl_macros *macros, const spl_opts *so, d
     if (timeout > 0) sqlite3_progress_handler(store_db(st), 10000, past_deadline, &deadline);
     int xr = spl_run(st, q, count_rows, &rows, &err);
     if (timeout > 0) sqlite3_progress_handler(store_db(st), 0, NULL, NULL);
+    r->rows = rows;
     if (xr) {
         r->stage = "execute";
         if (timeout > 0 && util_now() > deadline) {
@@ -225,6 +227,7 @@ static void print_jsonl(const detection *d, const char *file, const check_result
     json_object_set_new(o, "status", json_string(r->stage ? "failed" : "ok"));
     json_object_set_new(o, "stage", r->stage ? json_string(r->stage) : json_null());
     json_object_set_new(o, "error", r->error ? json_string(r->error) : json_null());
+    json_object_set_new(o, "rows", r->stage ? json_null() : json_integer(r->rows));
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
     if (s) puts(s);
     free(s);
@@ -290,6 +293,8 @@ static void run_range(store *st, const spl_macros *m, const spl_opts *so, double
         sbuf_addn(&b, (const char *)&x->seconds, sizeof x->seconds);
         sbuf_addn(&b, (const char *)&x->translate, sizeof x->translate);
         sbuf_addn(&b, (const char *)&x->summaries, sizeof x->summaries);
+        int64_t nrows = x->r.rows;
+        sbuf_addn(&b, (const char *)&nrows, sizeof nrows);
         put_str(&b, x->r.error);
         put_str(&b, x->r.cause);
         uint32_t len = (uint32_t)b.len;
@@ -319,6 +324,10 @@ static size_t take_record(const char *buf, size_t n, check_slot *slots, size_t n
         memcpy(&x->translate, p + sizeof x->seconds, sizeof x->translate);
         memcpy(&x->summaries, p + 2 * sizeof(double), sizeof x->summaries);
         p += 3 * sizeof(double);
+        int64_t nrows;
+        memcpy(&nrows, p, sizeof nrows);
+        p += sizeof nrows;
+        x->r.rows = (long)nrows;
         x->r.stage = stage >= 0 && stage < 5 ? check_stages[stage] : NULL;
         for (int f = 0; f < 2; f++) {
             uint32_t sl;
