@@ -215,10 +215,27 @@ static int call(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
         sbuf_add(out, " END");
     } else if (!strcmp(name, "coalesce")) {
         if ((rc = arity(tr, n, name, 1, 64))) goto out;
-        sbuf_add(out, "coalesce(");
-        if ((rc = args_list(tr, n, out, NULL, mv))) goto out;
-        if (n->nkids == 1) sbuf_add(out, ", NULL");
-        sbuf_addc(out, ')');
+        /* arguments that are NULL (fields no event has) are left out:
+         * coalesce(x, NULL) is x, which SQLite can then use as a column */
+        sbuf args = {0};
+        int kept = 0;
+        for (int i = 0; i < n->nkids && !rc; i++) {
+            sbuf one = {0};
+            int m = 0;
+            rc = ex(tr, n->kids[i], &one, &m);
+            if (!rc && strcmp(one.s, "NULL")) {
+                sbuf_printf(&args, "%s%s", kept++ ? ", " : "", one.s);
+                *mv |= m;
+            }
+            sbuf_free(&one);
+        }
+        if (!rc) {
+            if (!kept) sbuf_add(out, "NULL");
+            else if (kept == 1) sbuf_printf(out, "(%s)", args.s);
+            else sbuf_printf(out, "coalesce(%s)", args.s);
+        }
+        sbuf_free(&args);
+        if (rc) goto out;
     } else if (!strcmp(name, "isnull") || !strcmp(name, "isnotnull")) {
         if ((rc = arity(tr, n, name, 1, 1))) goto out;
         int m = 0;
