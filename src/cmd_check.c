@@ -18,13 +18,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
+#include <poll.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <time.h>
 
 char *cmd_default_detections(cli_env *env);
 
 static const char check_usage[] =
-    "[--corpus DIR] [--macros DIR] [--lookups DIR] [--format table|jsonl] [--timeout S] [--slowest N] [--db FILE]";
+    "[--corpus DIR] [--macros DIR] [--lookups DIR] [--format table|jsonl] [--timeout S] [--slowest N] [--jobs N] "
+    "[--db FILE]";
 
 typedef struct check_cause {
     char *text;
@@ -114,6 +120,7 @@ typedef struct check_result {
     const char *stage; /* NULL when ok */
     char *error;       /* one line (with position) */
     char *cause;
+    long rows;         /* results of a search that ran */
 } check_result;
 
 static int count_rows(void *ctx, const spl_query *q, sqlite3_stmt *stmt)
@@ -142,7 +149,7 @@ static int past_deadline(void *ctx)
 }
 
 static void check_one(store *st, const spl_macros *macros, const spl_opts *so, double timeout, const detection *d,
-                      check_result *r)
+                      check_result *r, double *translate_s)
 {
     memset(r, 0, sizeof *r);
     if (!d->search || !*d->search) {
@@ -151,19 +158,19 @@ static void check_one(store *st, const spl_macros *macros, const spl_opts *so, d
         r->cause = xstrdup("parse: no search");
         return;
     }
-    char *merr = NULL;
-    size_t moff = 0;
-    char *expanded = spl_macros_expand(macros, d->search, &merr, &moff);
-    if (!expanded) {
-        r->stage = "macro";
-        r->error = merr ? merr : xstrdup("macro expansion failed");
-        r->cause = cause_of("macro", r->error);
-        return;
-    }
-    free(expanded);
     spl_query *q = NULL;
     spl_error se = {0};
-    if (spl_compile(st, macros, d->search, so, &q, &se)) {
+    double c0 = util_now();
+    int cr = spl_compile(st, macros, d->search, so, &q, &se);
+    *translate_s += util_now() - c0;
+    if (cr && se.macro) {
+        r->stage = "macro";
+        r->error = se.msg ? xstrdup(se.msg) : xstrdup("macro expansion failed");
+        r->cause = cause_of("macro", r->error);
+        spl_error_free(&se);
+        return;
+    }
+    if (cr) {
         r->stage = se.syntax ? "parse" : "translate";
         r->error = one_line_error(&se);
         r->cause = cause_of(r->stage, se.msg ? se.msg : "");
@@ -178,6 +185,7 @@ static void check_one(store *st, const spl_macros *macros, const spl_opts *so, d
     if (timeout > 0) sqlite3_progress_handler(store_db(st), 10000, past_deadline, &deadline);
     int xr = spl_run(st, q, count_rows, &rows, &err);
     if (timeout > 0) sqlite3_progress_handler(store_db(st), 0, NULL, NULL);
+    r->rows = rows;
     if (xr) {
         r->stage = "execute";
         if (timeout > 0 && util_now() > deadline) {
@@ -219,16 +227,248 @@ static void print_jsonl(const detection *d, const char *file, const check_result
     json_object_set_new(o, "status", json_string(r->stage ? "failed" : "ok"));
     json_object_set_new(o, "stage", r->stage ? json_string(r->stage) : json_null());
     json_object_set_new(o, "error", r->error ? json_string(r->error) : json_null());
+    json_object_set_new(o, "rows", r->stage ? json_null() : json_integer(r->rows));
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
     if (s) puts(s);
     free(s);
     json_decref(o);
 }
 
+/* ---- running the detections, in this process or in --jobs worker processes ----
+ * A worker is a forked child with its own connection to the database (SQLite
+ * connections must not cross a fork: the parent has none open then). The
+ * workers take detections in order from a shared counter and write one record
+ * per detection to a pipe: index, stage, seconds, translate and summary
+ * seconds, error and cause. */
+typedef struct check_slot {
+    check_result r;
+    double seconds;
+    double translate;  /* spl_compile, summaries included */
+    double summaries;  /* building and updating data model summaries */
+} check_slot;
+
+static const char *const check_stages[] = {"load", "macro", "parse", "translate", "execute"};
+
+static int write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t w = write(fd, c, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return -1;
+        c += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static void put_str(sbuf *b, const char *s)
+{
+    uint32_t n = s ? (uint32_t)strlen(s) : UINT32_MAX;
+    sbuf_addn(b, (const char *)&n, sizeof n);
+    if (s) sbuf_addn(b, s, n);
+}
+
+/* Run detections: with next == NULL all of them in order; else the workers
+ * share *next (memory shared across the fork) and each takes the next
+ * detection not yet taken, so a worker that drew slow ones does fewer. */
+static void run_range(store *st, const spl_macros *m, const spl_opts *so, double timeout, const detection_set *set,
+                      size_t *next, check_slot *slots, int fd)
+{
+    for (size_t i = next ? __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST) : 0; i < set->n;
+         i = next ? __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST) : i + 1) {
+        check_slot *x = &slots[i];
+        double c0 = util_now(), s0 = spl_dm_summary_seconds();
+        check_one(st, m, so, timeout, set->v[i], &x->r, &x->translate);
+        x->seconds = util_now() - c0;
+        x->summaries = spl_dm_summary_seconds() - s0;
+        if (fd < 0) continue;
+        sbuf b = {0};
+        uint32_t idx = (uint32_t)i;
+        int32_t stage = -1;
+        for (int s = 0; s < 5; s++)
+            if (x->r.stage && !strcmp(x->r.stage, check_stages[s])) stage = s;
+        sbuf_addn(&b, (const char *)&idx, sizeof idx);
+        sbuf_addn(&b, (const char *)&stage, sizeof stage);
+        sbuf_addn(&b, (const char *)&x->seconds, sizeof x->seconds);
+        sbuf_addn(&b, (const char *)&x->translate, sizeof x->translate);
+        sbuf_addn(&b, (const char *)&x->summaries, sizeof x->summaries);
+        int64_t nrows = x->r.rows;
+        sbuf_addn(&b, (const char *)&nrows, sizeof nrows);
+        put_str(&b, x->r.error);
+        put_str(&b, x->r.cause);
+        uint32_t len = (uint32_t)b.len;
+        int bad = write_all(fd, &len, sizeof len) || write_all(fd, b.s, b.len);
+        sbuf_free(&b);
+        if (bad) _exit(3);
+    }
+}
+
+/* one record out of buf[0..n); returns its length, 0 if incomplete */
+static size_t take_record(const char *buf, size_t n, check_slot *slots, size_t nslots)
+{
+    uint32_t len;
+    if (n < sizeof len) return 0;
+    memcpy(&len, buf, sizeof len);
+    if (n < sizeof len + len) return 0;
+    const char *p = buf + sizeof len;
+    uint32_t idx;
+    int32_t stage;
+    memcpy(&idx, p, sizeof idx);
+    p += sizeof idx;
+    memcpy(&stage, p, sizeof stage);
+    p += sizeof stage;
+    if (idx < nslots) {
+        check_slot *x = &slots[idx];
+        memcpy(&x->seconds, p, sizeof x->seconds);
+        memcpy(&x->translate, p + sizeof x->seconds, sizeof x->translate);
+        memcpy(&x->summaries, p + 2 * sizeof(double), sizeof x->summaries);
+        p += 3 * sizeof(double);
+        int64_t nrows;
+        memcpy(&nrows, p, sizeof nrows);
+        p += sizeof nrows;
+        x->r.rows = (long)nrows;
+        x->r.stage = stage >= 0 && stage < 5 ? check_stages[stage] : NULL;
+        for (int f = 0; f < 2; f++) {
+            uint32_t sl;
+            memcpy(&sl, p, sizeof sl);
+            p += sizeof sl;
+            char *v = NULL;
+            if (sl != UINT32_MAX) {
+                v = xstrndup(p, sl);
+                p += sl;
+            }
+            if (f == 0) x->r.error = v;
+            else x->r.cause = v;
+        }
+    }
+    return sizeof len + len;
+}
+
+/* Bring every root data set's summary up to date before the workers start,
+ * so that they do not wait on each other building the same one. */
+static void prebuild_summaries(store *st, const spl_macros *m, const spl_opts *so)
+{
+    const dm_registry *reg = so->datamodels;
+    if (!reg) return;
+    for (size_t i = 0; i < reg->nmodels; i++)
+        for (size_t k = 0; k < reg->models[i].ndatasets; k++) {
+            const dm_dataset *ds = &reg->models[i].datasets[k];
+            if (ds->parent) continue; /* children: built when a detection asks for one */
+            char *q = xasprintf("| tstats count from datamodel=\"%s\"", ds->path);
+            spl_query *cq = NULL;
+            spl_error e = {0};
+            if (!spl_compile(st, m, q, so, &cq, &e)) {
+                char *err = NULL;
+                spl_run(st, cq, NULL, NULL, &err);
+                free(err);
+            }
+            spl_query_free(cq);
+            spl_error_free(&e);
+            free(q);
+        }
+}
+
+/* Run every detection of set into slots with `jobs` worker processes. 0, or
+ * -1 after a message (a worker died: its detections are reported failed). */
+static int run_parallel(const char *db_path, const spl_macros *m, const spl_opts *so, double timeout,
+                        const detection_set *set, int jobs, check_slot *slots)
+{
+    size_t *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (next == MAP_FAILED) {
+        fprintf(stderr, "splite check: cannot share memory with the workers: %s\n", strerror(errno));
+        return -1;
+    }
+    *next = 0;
+    int *fds = xcalloc((size_t)jobs, sizeof *fds);
+    pid_t *pids = xcalloc((size_t)jobs, sizeof *pids);
+    int rc = 0;
+    fflush(stdout);
+    fflush(stderr);
+    for (int k = 0; k < jobs; k++) {
+        int pfd[2];
+        if (pipe(pfd)) { fds[k] = -1; pids[k] = -1; rc = -1; continue; }
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(pfd[0]);
+            for (int j = 0; j < k; j++)
+                if (fds[j] >= 0) close(fds[j]);
+            char *err = NULL;
+            store *st = store_open(db_path, &err);
+            if (!st) _exit(4);
+            store_tune_for_search(st);
+            run_range(st, m, so, timeout, set, next, slots, pfd[1]);
+            store_close(st);
+            close(pfd[1]);
+            _exit(0);
+        }
+        close(pfd[1]);
+        fds[k] = pid > 0 ? pfd[0] : -1;
+        pids[k] = pid;
+        if (pid < 0) { close(pfd[0]); rc = -1; }
+    }
+    /* read the pipes as records arrive */
+    sbuf *bufs = xcalloc((size_t)jobs, sizeof *bufs);
+    int open_n = 0;
+    for (int k = 0; k < jobs; k++) open_n += fds[k] >= 0;
+    struct pollfd *pf = xcalloc((size_t)jobs, sizeof *pf);
+    while (open_n > 0) {
+        for (int k = 0; k < jobs; k++) {
+            pf[k].fd = fds[k];
+            pf[k].events = POLLIN;
+            pf[k].revents = 0;
+        }
+        if (poll(pf, (nfds_t)jobs, -1) < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        for (int k = 0; k < jobs; k++) {
+            if (fds[k] < 0 || !(pf[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            char chunk[65536];
+            ssize_t got = read(fds[k], chunk, sizeof chunk);
+            if (got < 0 && errno == EINTR) continue;
+            if (got <= 0) {
+                close(fds[k]);
+                fds[k] = -1;
+                open_n--;
+                continue;
+            }
+            sbuf_addn(&bufs[k], chunk, (size_t)got);
+            size_t used = 0, t;
+            while ((t = take_record(bufs[k].s + used, bufs[k].len - used, slots, set->n))) used += t;
+            if (used) {
+                memmove(bufs[k].s, bufs[k].s + used, bufs[k].len - used);
+                bufs[k].len -= used;
+            }
+        }
+    }
+    for (int k = 0; k < jobs; k++) {
+        int status = 0;
+        if (pids[k] > 0 && waitpid(pids[k], &status, 0) == pids[k] && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+            fprintf(stderr, "splite check: worker %d stopped abnormally (status %d)\n", k + 1, status);
+            rc = -1;
+        }
+        sbuf_free(&bufs[k]);
+    }
+    /* detections a dead worker did not report */
+    for (size_t i = 0; i < set->n; i++)
+        if (!slots[i].r.stage && !slots[i].r.error && slots[i].seconds == 0 && slots[i].translate == 0 && rc) {
+            slots[i].r.stage = "execute";
+            slots[i].r.error = xstrdup("not run: its worker process stopped");
+            slots[i].r.cause = xstrdup("execute: worker process stopped");
+        }
+    free(pf);
+    free(bufs);
+    free(fds);
+    free(pids);
+    munmap(next, sizeof *next);
+    return rc;
+}
+
 int cmd_check(cli_env *env, int argc, char **argv)
 {
     const char *corpus = NULL, *format = NULL;
-    int slowest = 0;
+    int slowest = 0, jobs = 1;
     double timeout = 60;
     for (int i = 1; i < argc;) {
         int r = cli_common_option(env, argc, argv, &i);
@@ -236,8 +476,20 @@ int cmd_check(cli_env *env, int argc, char **argv)
         if (r) continue;
         const char *a = argv[i];
         if ((!strcmp(a, "--corpus") || !strcmp(a, "--format") || !strcmp(a, "--timeout") ||
-             !strcmp(a, "--slowest")) && i + 1 < argc) {
+             !strcmp(a, "--slowest") || !strcmp(a, "--jobs")) && i + 1 < argc) {
             if (!strcmp(a, "--corpus")) corpus = argv[i + 1];
+            else if (!strcmp(a, "--jobs")) {
+                double j = 0;
+                if (!util_is_number(argv[i + 1], strlen(argv[i + 1]), &j) || j < 0 || j > 256 || j != (int)j) {
+                    fprintf(stderr, "splite check: --jobs must be a whole number from 0 (one per CPU) to 256\n");
+                    return 2;
+                }
+                jobs = (int)j;
+                if (!jobs) {
+                    long nc = sysconf(_SC_NPROCESSORS_ONLN);
+                    jobs = nc > 0 ? (int)nc : 1;
+                }
+            }
             else if (!strcmp(a, "--slowest")) slowest = atoi(argv[i + 1]);
             else if (!strcmp(a, "--format")) format = argv[i + 1];
             else if (!util_is_number(argv[i + 1], strlen(argv[i + 1]), &timeout) || timeout < 0) {
@@ -307,6 +559,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
         rc = 2;
         goto out;
     }
+    store_tune_for_search(st);
     if (detection_load_dir(det_dir, &set) < 0) {
         fprintf(stderr, "splite check: %s\n", set.nerrors ? set.errors[0] : det_dir);
         rc = 2;
@@ -318,6 +571,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
     so.datamodels = dms;
     check_causes causes = {0};
     long ok = 0, failed = 0;
+    double translate_s = 0, summaries_s = 0, running_s = 0, loaded_s = util_now() - t0;
     long stage_counts[5] = {0};
     static const char *stages[] = {"load", "macro", "parse", "translate", "execute"};
     for (size_t i = 0; i < set.nerrors; i++) {
@@ -333,32 +587,46 @@ int cmd_check(cli_env *env, int argc, char **argv)
         free(file);
         free(r.error);
     }
+    /* every filter macro first: workers share the macro set read-only */
+    for (size_t i = 0; i < set.n; i++) add_filter_macro(&macros, set.v[i]);
+    check_slot *slots = xcalloc(set.n + 1, sizeof *slots);
+    if (jobs > 1 && set.n > 1) {
+        double b0 = spl_dm_summary_seconds();
+        prebuild_summaries(st, &macros, &so);
+        summaries_s += spl_dm_summary_seconds() - b0;
+        store_close(st); /* no connection may cross the fork */
+        st = NULL;
+        if (run_parallel(env->db_path, &macros, &so, timeout, &set, jobs, slots)) rc = 1;
+    } else {
+        run_range(st, &macros, &so, timeout, &set, NULL, slots, -1);
+    }
     for (size_t i = 0; i < set.n; i++) {
         const detection *d = set.v[i];
-        check_result r;
-        add_filter_macro(&macros, d);
-        double c0 = util_now();
-        check_one(st, &macros, &so, timeout, d, &r);
+        check_result *r = &slots[i].r;
+        translate_s += slots[i].translate - slots[i].summaries;
+        summaries_s += slots[i].summaries;
+        running_s += slots[i].seconds - slots[i].translate;
         if (times) {
             times = xrealloc(times, (size_t)(ntimes + 1) * sizeof *times);
             times[ntimes].file = d->file;
-            times[ntimes].seconds = util_now() - c0;
+            times[ntimes].seconds = slots[i].seconds;
             ntimes++;
         }
-        if (jsonl) print_jsonl(d, d->file, &r);
-        else if (r.stage) printf("FAIL  %-9s  %s: %s\n", r.stage, d->file, r.error);
+        if (jsonl) print_jsonl(d, d->file, r);
+        else if (r->stage) printf("FAIL  %-9s  %s: %s\n", r->stage, d->file, r->error);
         else printf("ok               %s\n", d->file);
-        if (r.stage) {
+        if (r->stage) {
             failed++;
-            causes_add(&causes, r.cause ? r.cause : r.stage);
+            causes_add(&causes, r->cause ? r->cause : r->stage);
             for (int k = 0; k < 5; k++)
-                if (!strcmp(stages[k], r.stage)) stage_counts[k]++;
+                if (!strcmp(stages[k], r->stage)) stage_counts[k]++;
         } else {
             ok++;
         }
-        free(r.error);
-        free(r.cause);
+        free(r->error);
+        free(r->cause);
     }
+    free(slots);
     double secs = util_now() - t0;
     long total = ok + failed;
     if (!jsonl) {
@@ -366,14 +634,16 @@ int cmd_check(cli_env *env, int argc, char **argv)
                failed);
         for (int k = 0; k < 5; k++)
             if (stage_counts[k]) printf(", %ld at %s", stage_counts[k], stages[k]);
-        printf("; %.2f s\n", secs);
+        printf("; %.2f s (loading %.2f s;%s translating %.2f s, data model summaries %.2f s, running %.2f s)\n",
+               secs, loaded_s, jobs > 1 ? " summed over the workers:" : "", translate_s, summaries_s, running_s);
         if (causes.n) {
             qsort(causes.v, (size_t)causes.n, sizeof *causes.v, cause_cmp);
             printf("\nfailure causes (detections, cause):\n");
             for (int i = 0; i < causes.n; i++) printf("%6d  %s\n", causes.v[i].count, causes.v[i].text);
         }
     } else {
-        fprintf(stderr, "check: %ld detections, %ld ok, %ld failed, %.2f s\n", total, ok, failed, secs);
+        fprintf(stderr, "check: %ld detections, %ld ok, %ld failed, %.2f s (loading %.2f s, translating %.2f s)\n",
+                total, ok, failed, secs, loaded_s, translate_s);
     }
     if (times && !jsonl) {
         qsort(times, (size_t)ntimes, sizeof *times, time_cmp);

@@ -73,6 +73,27 @@ int cmd_info(cli_env *env, int argc, char **argv)
     info_group(db, "sourcetype", "sourcetype");
     info_group(db, "source", "source");
     info_group(db, "host", "host");
+    /* data model summaries (docs/DATAMODELS.md), when any were built */
+    if (sqlite3_prepare_v2(db, "SELECT dataset, tbl, rowid_hi FROM dm_summaries ORDER BY dataset", -1, &q, NULL) ==
+        SQLITE_OK) {
+        int n = 0;
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            if (!n++) printf("\ndata model summaries (rows, up to event):\n");
+            const char *tbl = (const char *)sqlite3_column_text(q, 1);
+            sqlite3_int64 rows = -1;
+            sbuf c = {0};
+            sbuf_add(&c, "SELECT count(*) FROM ");
+            sbuf_add_sql_ident(&c, tbl ? tbl : "");
+            sqlite3_stmt *cq = NULL;
+            if (sqlite3_prepare_v2(db, c.s, -1, &cq, NULL) == SQLITE_OK && sqlite3_step(cq) == SQLITE_ROW)
+                rows = sqlite3_column_int64(cq, 0);
+            sqlite3_finalize(cq);
+            sbuf_free(&c);
+            printf("  %10lld  %s (event %lld)\n", (long long)rows, (const char *)sqlite3_column_text(q, 0),
+                   (long long)sqlite3_column_int64(q, 2));
+        }
+    }
+    sqlite3_finalize(q);
     store_close(st);
     return 0;
 }

@@ -20,8 +20,8 @@ const cli_command cli_commands[] = {
     {"test", cmd_test, "[--junit FILE] [--datasets DIR] [DETECTION.yml|DIR ...]  test detections on their attack data, as contentctl does"},
     {"schedule", cmd_schedule, "[--now T] [--max-catchup N] [--wait] [DETECTION.yml|DIR ...]  run the detections that fell due (call every minute from cron)"},
     {"runs", cmd_runs, "[--limit N]  recent detection runs and their status"},
-    {"search", cmd_search, "[--earliest T] [--latest T] [--now T] [--format table|jsonl|csv] 'SPL'  run an SPL search"},
-    {"sql", cmd_sql, "[--earliest T] [--latest T] [--now T] 'SPL'  print the SQL an SPL search translates to"},
+    {"search", cmd_search, "[--earliest T] [--latest T] [--now T] [--format table|jsonl|csv] [--no-summaries] 'SPL'  run an SPL search"},
+    {"sql", cmd_sql, "[--plan] [--earliest T] [--latest T] [--now T] [--no-summaries] 'SPL'  print the SQL an SPL search translates to (and its query plan)"},
     {"check", cmd_check, "[--corpus DIR] [--lookups DIR] [--format table|jsonl] [--timeout S]  run every detection through the engine, report failures and their causes"},
     {0, 0, 0},
 };

@@ -100,6 +100,7 @@ int cmd_run(cli_env *env, int argc, char **argv)
         rc = 1;
         goto out;
     }
+    store_tune_for_search(st);
     if (spl_cli_load_knowledge(env, &k)) {
         rc = 1;
         goto out;

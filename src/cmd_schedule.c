@@ -97,6 +97,7 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
         rc = 1;
         goto out;
     }
+    store_tune_for_search(st);
     sqlite3 *db = store_db(st);
     long runs = 0, failed = 0;
     double *due = xcalloc((size_t)max_catchup, sizeof *due);

@@ -1,13 +1,21 @@
-/* cmd_sql.c: `splite sql 'SPL'`: print the SQL a query translates to (macros
- * expanded, parameters shown inline as literals) without running it. */
+/* cmd_sql.c: `splite sql [--plan] 'SPL'`: print the SQL a query translates to
+ * (macros expanded, parameters shown inline as literals) without running it;
+ * with --plan, also SQLite's query plan (which indexes it uses). */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "spl_cli.h"
 
 int cmd_sql(cli_env *env, int argc, char **argv)
 {
     spl_cli c;
-    int rc = spl_cli_prepare(&c, env, argc, argv, "[--earliest T] [--latest T] [--now T] 'SPL'");
+    int plan = 0, k = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--plan")) plan = 1;
+        else argv[k++] = argv[i];
+    }
+    argc = k;
+    int rc = spl_cli_prepare(&c, env, argc, argv, "[--plan] [--earliest T] [--latest T] [--now T] 'SPL'");
     if (!rc) {
         char *s = spl_query_sql_text(c.q);
         fputs("-- ", stdout);
@@ -17,6 +25,15 @@ int cmd_sql(cli_env *env, int argc, char **argv)
         }
         printf("\n%s;\n", s);
         free(s);
+        char *err = NULL;
+        if (plan) {
+            fputs("-- query plan:\n", stdout);
+            if (spl_explain(c.st, c.q, stdout, &err)) {
+                fprintf(stderr, "splite: %s\n", err);
+                free(err);
+                rc = 1;
+            }
+        }
     }
     spl_cli_done(&c);
     return rc;

@@ -3,6 +3,7 @@
  * parameters over the event store, and run it, handing rows to a callback. */
 #ifndef SPLITE_SPL_H
 #define SPLITE_SPL_H
+#include <stdio.h>
 #include <sqlite3.h>
 #include "store.h"
 #include "spl_macro.h"
@@ -15,6 +16,7 @@ typedef struct spl_error {
     int has_pos;
     char *text;      /* the text the offset refers to (expanded query) */
     int syntax;      /* 1: a lexical or grammar error (not a translation one) */
+    int macro;       /* 1: macro expansion failed (unknown macro, bad arguments) */
 } spl_error;
 /* Forget the message (the text stays). */
 void spl_error_clear(spl_error *e);
@@ -34,6 +36,10 @@ typedef struct spl_opts {
      * an error. Loaded once by the caller, read-only here. */
     const struct dm_registry *datamodels;
     const struct spl_lookups *lookups; /* lookup definitions (spl_lookup.h), or NULL */
+    /* 1: tstats and `from datamodel` compute data model rows from the events
+     * every time instead of reading (and keeping up to date) the summary
+     * tables of data model acceleration (docs/DATAMODELS.md) */
+    int no_summaries;
 } spl_opts;
 
 /* One bound parameter of the generated SQL (?1, ?2, ...). */
@@ -71,6 +77,14 @@ void spl_register_sql(sqlite3 *db);
  * Returns 0, or -1 with *errmsg set (caller frees). */
 typedef int (*spl_row_fn)(void *ctx, const spl_query *q, sqlite3_stmt *stmt);
 int spl_run(store *st, const spl_query *q, spl_row_fn fn, void *ctx, char **errmsg);
+
+/* Seconds this process has spent checking, building and updating data model
+ * summaries (part of spl_compile's time; see docs/DATAMODELS.md). */
+double spl_dm_summary_seconds(void);
+
+/* Print SQLite's EXPLAIN QUERY PLAN of q (parameters bound), one line per
+ * step, indented by depth. Returns 0, or -1 with *errmsg set. */
+int spl_explain(store *st, const spl_query *q, FILE *out, char **errmsg);
 
 /* Render a compiled query's SQL with parameters inlined as literals (for
  * `splite sql`; the executed statement always binds). Caller frees. */

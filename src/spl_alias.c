@@ -105,6 +105,24 @@ static int assign_sql(alias_ctx *a, const dm_assign *as, sbuf *out, int *mv)
     return rc;
 }
 
+/* 1 if SQL expressions a and b are the same text, one layer of enclosing
+ * parentheses aside ("(e.x)" and "e.x") */
+static int same_sql(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la == lb) return !memcmp(a, b, la);
+    const char *l = la > lb ? a : b, *sh = la > lb ? b : a;
+    size_t ll = la > lb ? la : lb, ls = la > lb ? lb : la;
+    if (ll != ls + 2 || l[0] != '(' || l[ll - 1] != ')') return 0;
+    /* the outer parentheses must enclose the whole of l */
+    int depth = 0;
+    for (size_t i = 0; i < ll - 1; i++) {
+        if (l[i] == '(') depth++;
+        else if (l[i] == ')' && --depth == 0) return 0;
+    }
+    return !memcmp(l + 1, sh, ls);
+}
+
 static int resolve(alias_ctx *a, const char *field, unsigned before, const char **sql, int *mv)
 {
     size_t nd = dm_alias_defs(a->reg, field, before, NULL, NULL, 0);
@@ -124,6 +142,8 @@ static int resolve(alias_ctx *a, const char *field, unsigned before, const char 
     } else {
         a->depth++;
         int has_else = 0;
+        int same = 1;       /* every branch computes the same expression so far */
+        char *first = NULL; /* ... namely this one */
         sbuf_add(&out, "CASE");
         for (size_t k = 0; k < n && !rc; k++) {
             sbuf x = {0};
@@ -131,6 +151,8 @@ static int resolve(alias_ctx *a, const char *field, unsigned before, const char 
             rc = assign_sql(a, plan[k].assign, &x, &xmv);
             if (rc) { sbuf_free(&x); break; }
             rmv |= xmv;
+            if (!first) first = xstrdup(x.s);
+            else if (!same_sql(first, x.s)) same = 0;
             if (plan[k].known == DM_YES) {
                 if (k == 0) {
                     /* applies to every event in scope: no CASE at all */
@@ -155,9 +177,17 @@ static int resolve(alias_ctx *a, const char *field, unsigned before, const char 
             extracted(a, field, &b, &bmv);
             rmv |= bmv;
             sbuf_printf(&out, " ELSE %s", b.s);
+            if (first && !same_sql(first, b.s)) same = 0;
             sbuf_free(&b);
         }
         if (has_else != 2) sbuf_add(&out, " END");
+        if (!rc && has_else != 2 && same && first) {
+            /* CASE WHEN m1 THEN x ... ELSE x END is x: the conditions have no
+             * side effects, and SQLite can then use x (a column) directly */
+            sbuf_reset(&out);
+            sbuf_printf(&out, "(%s)", first);
+        }
+        free(first);
         a->depth--;
     }
     free(plan);

@@ -163,6 +163,7 @@ void spl_error_clear(spl_error *e)
     e->has_pos = 0;
     e->off = 0;
     e->syntax = 0;
+    e->macro = 0;
 }
 
 void spl_error_free(spl_error *e)

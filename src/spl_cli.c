@@ -95,6 +95,7 @@ int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char 
         if ((r = opt_value(argc, argv, &i, "--latest", &v))) { if (r < 0) return 2; c->opts.latest = v; continue; }
         if ((r = opt_value(argc, argv, &i, "--now", &v))) { if (r < 0) return 2; now = v; continue; }
         if ((r = opt_value(argc, argv, &i, "--format", &v))) { if (r < 0) return 2; c->format = v; continue; }
+        if (!strcmp(argv[i], "--no-summaries")) { c->opts.no_summaries = 1; i++; continue; }
         if (argv[i][0] == '-' && argv[i][1] && !c->query) {
             fprintf(stderr, "splite: unknown option '%s'\nusage: splite %s %s\n", argv[i], argv[0], usage);
             return 2;
@@ -133,6 +134,7 @@ int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char 
         free(err);
         return 1;
     }
+    store_tune_for_search(c->st);
     spl_error e = {0};
     if (spl_compile(c->st, &c->k.macros, c->query, &c->opts, &c->q, &e)) {
         char *m = spl_error_format(&e);

@@ -23,7 +23,7 @@ static int dm_rows(spl_cmd_ctx *c, const char *spec, int flat)
     spl_names want = {0};
     for (size_t i = 0; i < n; i++) spl_names_add(&want, all[i]);
     free(all);
-    int rc = spl_dm_rows(tr, ds, &want);
+    int rc = spl_dm_rows(tr, ds, &want, NULL);
     if (!rc && flat)
         for (int i = 0; i < tr->ncols; i++) {
             const char *f = dm_field_from_path(ds, tr->cols[i].name);

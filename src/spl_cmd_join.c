@@ -32,6 +32,13 @@ static int find_sub(spl_cmd_ctx *c, int *lb, int *rb)
     return 0;
 }
 
+/* a statement run before the query (spl_query.pre) */
+static void join_pre(spl_tr *tr, char *sql)
+{
+    tr->pre = xrealloc(tr->pre, sizeof *tr->pre * (size_t)(tr->npre + 1));
+    tr->pre[tr->npre++] = sql;
+}
+
 /* index of column name in a flushed level (sql "sK.cI") */
 static int col_index(const spl_col *col)
 {
@@ -71,9 +78,32 @@ int spl_cmd_join(spl_cmd_ctx *c)
     if (!rc && !nf) rc = spl_arg_error(c, NULL, "join needs the fields to join on");
     spl_tr sub;
     int have_sub = 0;
+    size_t ctes_before = 0;
+    char *lt = NULL, *guard = NULL; /* left/outer: the current rows' temporary table */
     if (!rc) {
         spl_tr_flush(tr, -1, NULL);
+        if (left) {
+            /* the current rows go into a temporary table first; the
+             * subsearch reads no events when it is empty (nothing to join) */
+            lt = xasprintf("splite_joinl_%d", tr->nlevels);
+            sbuf l = {0};
+            sbuf_add(&l, "temp.");
+            sbuf_add_sql_ident(&l, lt);
+            join_pre(tr, xasprintf("DROP TABLE IF EXISTS %s", l.s));
+            sbuf fill = {0};
+            sbuf_add(&fill, "CREATE TEMP TABLE ");
+            sbuf_add_sql_ident(&fill, lt);
+            sbuf_add(&fill, " AS ");
+            if (tr->ctes.len) sbuf_printf(&fill, "WITH %s\n", tr->ctes.s);
+            sbuf_printf(&fill, "SELECT * FROM %s", tr->from);
+            join_pre(tr, sbuf_detach(&fill));
+            guard = xasprintf("EXISTS (SELECT 1 FROM %s)", l.s);
+            sbuf_free(&l);
+            tr->sub_events_guard = guard;
+        }
+        ctes_before = tr->ctes.len;
         rc = spl_tr_subsearch(tr, a->v[lb].off + 1, a->v[rb].off, 0, &sub);
+        tr->sub_events_guard = NULL;
         have_sub = 1;
     }
     if (!rc) {
@@ -111,8 +141,65 @@ int spl_cmd_join(spl_cmd_ctx *c)
             sbuf_printf(&part, "%s%s", k ? ", " : "", r ? r->sql : "NULL");
         }
         if (sub.nord) spl_tr_order_sql(&sub, &sord, 0);
-        sbuf_printf(&q, " FROM %s %sJOIN (SELECT *, row_number() OVER (PARTITION BY %s%s%s) AS jn FROM %s) AS jr ON %s",
-                    L, left ? "LEFT " : "", part.s, sub.nord ? " ORDER BY " : "", sub.nord ? sord.s : "", sub.from, on.s);
+        /* The subsearch's rows go into a temporary table indexed on the join
+         * fields, filled before the query runs: SQLite would otherwise
+         * often scan them once per result (it does not index a grouped
+         * subquery it believes small). The subsearch's CTEs move into that
+         * statement. */
+        char *jt = xasprintf("splite_join_%d", tr->nlevels);
+        sbuf jq = {0}, fill = {0}, ix = {0};
+        sbuf_add(&jq, "temp.");
+        sbuf_add_sql_ident(&jq, jt);
+        join_pre(tr, xasprintf("DROP TABLE IF EXISTS %s", jq.s));
+        sbuf_printf(&fill, "CREATE TEMP TABLE ");
+        sbuf_add_sql_ident(&fill, jt);
+        sbuf_add(&fill, " AS ");
+        if (sub.ctes.len) sbuf_printf(&fill, "WITH %s\n", sub.ctes.s);
+        sbuf_printf(&fill, "SELECT *, row_number() OVER (PARTITION BY %s%s%s) AS jn FROM %s", part.s,
+                    sub.nord ? " ORDER BY " : "", sub.nord ? sord.s : "", sub.from);
+        join_pre(tr, sbuf_detach(&fill));
+        int nix = 0;
+        for (int k = 0; k < nf; k++) {
+            spl_col *r = spl_tr_find(&sub, f[k]);
+            if (!r) continue;
+            if (!nix++) {
+                char *in = xasprintf("%s#key", jt);
+                sbuf_add(&ix, "CREATE INDEX temp.");
+                sbuf_add_sql_ident(&ix, in);
+                sbuf_add(&ix, " ON ");
+                sbuf_add_sql_ident(&ix, jt);
+                sbuf_addc(&ix, '(');
+                free(in);
+            } else {
+                sbuf_add(&ix, ", ");
+            }
+            sbuf_printf(&ix, "c%d", col_index(r));
+        }
+        if (nix) {
+            sbuf_addc(&ix, ')');
+            join_pre(tr, sbuf_detach(&ix));
+        }
+        sbuf_free(&ix);
+        tr->ctes.len = ctes_before;
+        if (tr->ctes.s) tr->ctes.s[ctes_before] = 0;
+        if (left) {
+            /* the temporary table stands in for the current level's CTE */
+            sbuf lq = {0};
+            sbuf_add(&lq, "temp.");
+            sbuf_add_sql_ident(&lq, lt);
+            sbuf_printf(&q, " FROM %s AS %s LEFT JOIN %s AS jr ON %s", lq.s, L, jq.s, on.s);
+            sbuf_free(&lq);
+        } else {
+            /* inner: an outermost loop over at most one of the
+             * subsearch's rows (CROSS JOIN fixes the order), so that when
+             * the subsearch found nothing the current rows are not even
+             * computed; then the current rows, each looked up in the
+             * subsearch's rows through their index */
+            sbuf_printf(&q, " FROM (SELECT 1 FROM %s LIMIT 1) AS jg CROSS JOIN %s CROSS JOIN %s AS jr ON %s", jq.s, L,
+                        jq.s, on.s);
+        }
+        sbuf_free(&jq);
+        free(jt);
         if (max > 0) sbuf_printf(&q, " AND jr.jn <= %ld", max);
         int nord = tr->nord;
         int *desc = xcalloc((size_t)nord + 1, sizeof *desc);
@@ -135,6 +222,8 @@ int spl_cmd_join(spl_cmd_ctx *c)
         sbuf_free(&sord);
     }
     if (have_sub) spl_tr_sub_free(&sub);
+    free(lt);
+    free(guard);
     for (int k = 0; k < nf; k++) free(f[k]);
     free(f);
     free(type);

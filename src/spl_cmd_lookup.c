@@ -1,8 +1,11 @@
 /* spl_cmd_lookup.c: the lookup command:
  *   lookup [local=B] [update=B] NAME (field [AS event_field])...
  *          [OUTPUT|OUTPUTNEW (field [AS event_field])...]
- * Each output field becomes a correlated subquery over the lookup's table
- * (spl_lookup.h): the rows whose match fields equal the event's values
+ * Each output field becomes an expression over the lookup's table
+ * (spl_lookup.h): spl_lookup_match() for a table loaded from a CSV or a
+ * collection (spl_lookup_match.c: memoized, indexed), a correlated subquery
+ * for one outputlookup wrote. Either gives the values, over the rows whose
+ * match fields equal the event's values
  * (any value of a multivalue field; '*' patterns for WILDCARD fields;
  * CIDR ranges for CIDR fields; case-insensitive unless the definition is
  * case-sensitive), in file order,
@@ -171,12 +174,16 @@ int spl_cmd_lookup(spl_cmd_ctx *c)
             nout++;
         }
     }
-    for (int k = 0; k < nin; k++)
-        if (!spl_lookup_is_wild(d, in[k].tfield) && !spl_lookup_is_cidr(d, in[k].tfield)) spl_lookup_index(store_db(tr->st), d, in[k].tfield);
-
-    /* name the rows so far, then one subquery per output field */
+    /* name the rows so far, then one expression per output field */
     spl_tr_flush(tr, -1, NULL);
     tsql = spl_lookup_table_sql(store_db(tr->st), d);
+    /* a TEMP table (loaded from the CSV) has only TEXT cells of known
+     * collation: spl_lookup_match computes what the join below would, fast;
+     * a table outputlookup wrote (any types) goes through the join */
+    int fast = !strncmp(tsql, "temp.", 5);
+    for (int k = 0; k < nin && !fast; k++)
+        if (!spl_lookup_is_wild(d, in[k].tfield) && !spl_lookup_is_cidr(d, in[k].tfield))
+            spl_lookup_index(store_db(tr->st), d, in[k].tfield);
     sbuf from = {0}, present = {0};
     sbuf_printf(&from, "FROM %s AS lk", tsql);
     for (int k = 0; k < nin; k++) {
@@ -203,9 +210,27 @@ int spl_cmd_lookup(spl_cmd_ctx *c)
     char **vals = xcalloc((size_t)nout + 1, sizeof *vals);
     for (int k = 0; k < nout; k++) {
         sbuf e = {0};
-        sbuf_add(&e, "(SELECT spl_list(m.o) FROM (SELECT lk.");
-        sbuf_add_sql_ident(&e, outp[k].tfield);
-        sbuf_printf(&e, " AS o %s ORDER BY lk.rowid LIMIT %d) AS m)", from.s, d->max_matches);
+        if (fast) {
+            sbuf_add(&e, "spl_lookup_match(");
+            spl_tr_bind_text(tr, &e, d->name);
+            sbuf_add(&e, ", ");
+            spl_tr_bind_text(tr, &e, outp[k].tfield);
+            sbuf_printf(&e, ", %d, %d", d->max_matches, !d->case_sensitive);
+            for (int j = 0; j < nin; j++) {
+                spl_col *ec = spl_tr_col(tr, in[j].efield);
+                int kind = spl_lookup_is_cidr(d, in[j].tfield)   ? SPL_LOOKUP_CIDR
+                           : spl_lookup_is_wild(d, in[j].tfield) ? SPL_LOOKUP_WILD
+                                                                 : SPL_LOOKUP_EXACT;
+                sbuf_add(&e, ", ");
+                spl_tr_bind_text(tr, &e, in[j].tfield);
+                sbuf_printf(&e, ", %d, %s", kind, ec ? ec->sql : "NULL");
+            }
+            sbuf_add(&e, ")");
+        } else {
+            sbuf_add(&e, "(SELECT spl_list(m.o) FROM (SELECT lk.");
+            sbuf_add_sql_ident(&e, outp[k].tfield);
+            sbuf_printf(&e, " AS o %s ORDER BY lk.rowid LIMIT %d) AS m)", from.s, d->max_matches);
+        }
         if (d->min_matches > 0 && d->default_match) {
             sbuf f = {0};
             sbuf_printf(&f, "COALESCE(%s, CASE WHEN %s THEN ", e.s, present.s);

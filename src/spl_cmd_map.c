@@ -57,7 +57,7 @@ static int find_tokens(const char *t, map_tok **out)
 
 static char *marker(int copy, int k)
 {
-    return xasprintf("splmapQ%dQ%dQ", copy, k);
+    return xasprintf(SPL_MAP_MARKER "%dQ%dQ", copy, k);
 }
 
 /* sql with each ?N in repl[N] (non-NULL) replaced, quotes skipped */
@@ -185,7 +185,10 @@ int spl_cmd_map(spl_cmd_ctx *c)
         size_t c0 = tr->ctes.len;
         spl_tr child;
         tr->text = t.s;
+        char *guard = xasprintf("(SELECT count(*) FROM %s) >= %d", in, ci);
+        tr->sub_events_guard = guard;
         rc = spl_tr_subsearch(tr, 0, t.len, 0, &child);
+        tr->sub_events_guard = NULL;
         tr->text = saved;
         if (rc) {
             if (tr->err->msg) {
@@ -207,6 +210,7 @@ int spl_cmd_map(spl_cmd_ctx *c)
             }
             spl_tr_sub_free(&child);
             sbuf_free(&t);
+            free(guard);
             break;
         }
         /* parameters holding markers read the result's values */
@@ -260,6 +264,7 @@ int spl_cmd_map(spl_cmd_ctx *c)
         }
         spl_tr_sub_free(&child);
         sbuf_free(&t);
+        free(guard);
     }
     for (int k = 0; k < ntoks && !rc; k++)
         if (!toks[k].found)

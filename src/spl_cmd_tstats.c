@@ -242,7 +242,7 @@ static int tstats_folded(spl_cmd_ctx *c)
                 spl_names_free(&wf);
             }
             if (a.by_tok >= 0) token_fields(c, ds, a.by_from, a.by_to, &want);
-            rc = spl_dm_rows(tr, ds, &want);
+            rc = spl_dm_rows(tr, ds, &want, P.result);
             spl_names_free(&want);
         }
     } else if (!rc) {

@@ -147,7 +147,7 @@ static void collect_refs(spl_tr *tr, const seg *sg, const char *text)
     }
 }
 
-static void tr_free(spl_tr *tr)
+void spl_tr_free(spl_tr *tr)
 {
     for (int i = 0; i < tr->npre; i++) free(tr->pre[i]);
     free(tr->pre);
@@ -333,6 +333,7 @@ int spl_tr_subsearch(spl_tr *parent, size_t start, size_t end, int subpipe, spl_
     child->has_latest = parent->has_latest;
     child->macros = parent->macros;
     child->subpipe = subpipe;
+    child->events_guard = parent->sub_events_guard;
     /* share parameter numbering and CTE names */
     child->params = parent->params;
     child->nparams = parent->nparams;
@@ -368,12 +369,20 @@ int spl_tr_subsearch(spl_tr *parent, size_t start, size_t end, int subpipe, spl_
         if (parent->ctes.len) sbuf_add(&parent->ctes, ",\n");
         sbuf_add(&parent->ctes, child->ctes.s);
     }
+    /* statements the child needs run first run before the parent's query */
+    if (child->npre) {
+        parent->pre = xrealloc(parent->pre, sizeof *parent->pre * (size_t)(parent->npre + child->npre));
+        for (int i = 0; i < child->npre; i++) parent->pre[parent->npre++] = child->pre[i];
+        free(child->pre);
+        child->pre = NULL;
+        child->npre = 0;
+    }
     return rc;
 }
 
 void spl_tr_sub_free(spl_tr *child)
 {
-    tr_free(child);
+    spl_tr_free(child);
 }
 
 int spl_compile(store *st, const spl_macros *macros, const char *text,
@@ -389,6 +398,7 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         err->msg = merr;
         err->off = moff;
         err->has_pos = 1;
+        err->macro = 1;
         free(err->text);
         err->text = xstrdup(text);
         return -1;
@@ -464,7 +474,7 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         rc = 0;
     }
 done:
-    tr_free(&tr);
+    spl_tr_free(&tr);
     free(q);
     return rc;
 }

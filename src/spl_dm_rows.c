@@ -33,6 +33,8 @@ typedef struct dm_ctx {
     const dm_dataset *ds;
     meta_vals *mv;
     int nmv;
+    int rid;        /* summary build: also select e.rowid, keep rows past ?wm */
+    int wm;         /* the parameter number of the rowid watermark (0: none yet) */
 } dm_ctx;
 
 static const spl_names *distinct_meta(dm_ctx *d, const char *field)
@@ -117,7 +119,7 @@ static void branch_where(dm_ctx *d, const dm_match *m, sbuf *out)
     }
 }
 
-static void time_where(spl_tr *tr, const char *t, sbuf *out)
+void spl_dm_time_where(spl_tr *tr, const char *t, sbuf *out)
 {
     if (tr->has_earliest && tr->earliest != 0) {
         sbuf_printf(out, " AND %s >= ", t);
@@ -200,15 +202,20 @@ static int branch_sql(dm_ctx *d, const dm_source *src, const spl_names *need, in
         mvs[i] |= m;
         sbuf_free(&v);
     }
+    if (d->rid) sbuf_printf(out, ", e.rowid AS c%d", NBASE + need->n);
     if (is_table) {
         sbuf_add(out, " FROM ");
         sbuf_add_sql_ident(out, src->table);
         sbuf_add(out, " t WHERE 1");
-        if (spl_env_get(&env, "_time")) time_where(tr, "t._time", out);
+        if (spl_env_get(&env, "_time")) spl_dm_time_where(tr, "t._time", out);
     } else {
         sbuf_add(out, " FROM events e WHERE ");
         branch_where(d, &src->match, out);
-        time_where(tr, "e._time", out);
+        spl_dm_time_where(tr, "e._time", out);
+        if (d->rid) {
+            if (!d->wm) d->wm = spl_tr_param_num(tr, 0);
+            sbuf_printf(out, " AND e.rowid > ?%d", d->wm);
+        }
     }
     spl_env_free(&env);
     return rc ? -1 : 0;
@@ -280,11 +287,11 @@ static int dm_level(dm_ctx *d, const spl_names *want)
     }
     if (!rc && !nb) {
         sbuf_add(&u, "SELECT NULL AS c0");
-        for (int i = 1; i < NBASE + cim.n; i++) sbuf_printf(&u, ", NULL AS c%d", i);
+        for (int i = 1; i < NBASE + cim.n + d->rid; i++) sbuf_printf(&u, ", NULL AS c%d", i);
         sbuf_add(&u, " WHERE 0");
     }
     if (!rc) {
-        int ncol = NBASE + cim.n;
+        int ncol = NBASE + cim.n + d->rid;
         char **nm = xcalloc((size_t)ncol, sizeof *nm);
         int *mv = xcalloc((size_t)ncol, sizeof *mv);
         for (int b = 0; b < NBASE; b++) nm[b] = (char *)base_fields[b];
@@ -292,7 +299,9 @@ static int dm_level(dm_ctx *d, const spl_names *want)
             nm[NBASE + i] = cim.v[i];
             mv[NBASE + i] = cmv[i];
         }
+        if (d->rid) nm[NBASE + cim.n] = (char *)SPL_DM_RID;
         spl_tr_new_level(tr, u.s, nm, mv, ncol);
+        if (tr->events_guard && !d->rid) spl_tr_where(tr, tr->events_guard);
         /* event order (newest first), which first/last/list follow */
         spl_col *t = spl_tr_col(tr, "_time");
         if (t) spl_tr_add_ord(tr, t->sql, 1, 0);
@@ -362,7 +371,7 @@ static void free_ctx(dm_ctx *d)
     free(d->mv);
 }
 
-int spl_dm_rows(spl_tr *tr, const dm_dataset *ds, const spl_names *fields)
+int spl_dm_rows_live(spl_tr *tr, const dm_dataset *ds, const spl_names *fields)
 {
     assert(tr && ds && fields);
     dm_ctx d = {0};
@@ -371,6 +380,36 @@ int spl_dm_rows(spl_tr *tr, const dm_dataset *ds, const spl_names *fields)
     int rc = dm_level(&d, fields);
     free_ctx(&d);
     return rc;
+}
+
+int spl_dm_rows_all(spl_tr *tr, const dm_dataset *ds, int *wm)
+{
+    assert(tr && ds && wm);
+    size_t nsrc = 0;
+    const dm_source *srcs = dm_dataset_sources(ds, &nsrc);
+    for (size_t s = 0; s < nsrc; s++)
+        if (srcs[s].table) return 1; /* rows of a splite table change as splite runs */
+    const char **all = NULL;
+    size_t n = dm_dataset_all_fields(ds, &all);
+    spl_names want = {0};
+    for (size_t i = 0; i < n; i++) spl_names_add(&want, all[i]);
+    free(all);
+    dm_ctx d = {0};
+    d.tr = tr;
+    d.ds = ds;
+    d.rid = 1;
+    int rc = dm_level(&d, &want);
+    *wm = d.wm;
+    free_ctx(&d);
+    spl_names_free(&want);
+    return rc;
+}
+
+int spl_dm_rows(spl_tr *tr, const dm_dataset *ds, const spl_names *fields, const spl_node *where)
+{
+    int rc = spl_dm_summary_rows(tr, ds, where);
+    if (rc <= 0) return rc;
+    return spl_dm_rows_live(tr, ds, fields);
 }
 
 const dm_dataset *spl_dm_find(spl_cmd_ctx *c, const char *spec, const spl_token *tok)

@@ -7,6 +7,7 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "spl_int.h"
 
 static int ex(spl_tr *tr, const spl_node *n, sbuf *out, int *mv);
@@ -214,10 +215,27 @@ static int call(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
         sbuf_add(out, " END");
     } else if (!strcmp(name, "coalesce")) {
         if ((rc = arity(tr, n, name, 1, 64))) goto out;
-        sbuf_add(out, "coalesce(");
-        if ((rc = args_list(tr, n, out, NULL, mv))) goto out;
-        if (n->nkids == 1) sbuf_add(out, ", NULL");
-        sbuf_addc(out, ')');
+        /* arguments that are NULL (fields no event has) are left out:
+         * coalesce(x, NULL) is x, which SQLite can then use as a column */
+        sbuf args = {0};
+        int kept = 0;
+        for (int i = 0; i < n->nkids && !rc; i++) {
+            sbuf one = {0};
+            int m = 0;
+            rc = ex(tr, n->kids[i], &one, &m);
+            if (!rc && strcmp(one.s, "NULL")) {
+                sbuf_printf(&args, "%s%s", kept++ ? ", " : "", one.s);
+                *mv |= m;
+            }
+            sbuf_free(&one);
+        }
+        if (!rc) {
+            if (!kept) sbuf_add(out, "NULL");
+            else if (kept == 1) sbuf_printf(out, "(%s)", args.s);
+            else sbuf_printf(out, "coalesce(%s)", args.s);
+        }
+        sbuf_free(&args);
+        if (rc) goto out;
     } else if (!strcmp(name, "isnull") || !strcmp(name, "isnotnull")) {
         if ((rc = arity(tr, n, name, 1, 1))) goto out;
         int m = 0;
@@ -249,6 +267,19 @@ static int call(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
             sbuf_addc(out, ')');
         }
         sbuf_addc(out, ')');
+    } else if (!strcmp(name, "mvindex") && n->nkids == 2 && n->kids[0]->kind == EX_CALL &&
+               n->kids[0]->nkids == 2 && n->kids[0]->tok.n == 5 && !strncasecmp(n->kids[0]->tok.s, "split", 5)) {
+        /* mvindex(split(x, sep), i): one value, without the list */
+        const spl_node *sp = n->kids[0];
+        int m = 0;
+        sbuf_add(out, "spl_split_nth(");
+        if ((rc = ex(tr, sp->kids[0], out, &m))) goto out;
+        sbuf_add(out, ", ");
+        if ((rc = ex(tr, sp->kids[1], out, &m))) goto out;
+        sbuf_add(out, ", ");
+        if ((rc = ex(tr, n->kids[1], out, &m))) goto out;
+        sbuf_addc(out, ')');
+        *mv = 0;
     } else {
         const fn_map *f = NULL;
         for (const fn_map *d = direct_fns; d->name && !f; d++)

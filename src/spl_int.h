@@ -149,6 +149,12 @@ typedef struct spl_tr {
     /* data models / aliases (spl_dm.c, spl_alias.c) */
     const spl_toks *first_search; /* the query's leading search, if any (alias pins) */
     size_t cmd_off;               /* offset of the command being translated */
+    /* a condition the events (or data model rows) level starts with
+     * (borrowed): map's copy i reads no events when its input has fewer
+     * than i results; an outer join's subsearch none when there are no
+     * results to join to */
+    const char *events_guard;
+    const char *sub_events_guard; /* handed to the next subsearch's events_guard */
 } spl_tr;
 
 /* Translate the subsearch text[start..end) (or, with subpipe, the
@@ -275,10 +281,33 @@ const struct dm_dataset *spl_dm_find(spl_cmd_ctx *c, const char *spec, const spl
  * the CIM fields in fields (bare names: process_name), named as tstats names
  * them (Processes.process_name), in event order. The time range goes into
  * the sources' WHEREs (the caller sets tr->time_applied). */
-int spl_dm_rows(spl_tr *tr, const struct dm_dataset *ds, const spl_names *fields);
+int spl_dm_rows(spl_tr *tr, const struct dm_dataset *ds, const spl_names *fields, const spl_node *where);
+/* The same, always computed from the events (no summary). */
+int spl_dm_rows_live(spl_tr *tr, const struct dm_dataset *ds, const spl_names *fields);
+/* The level of every field of ds plus the events rowid (column SPL_DM_RID),
+ * keeping rows whose rowid is above parameter ?*wm (a number the caller
+ * rebinds): what a summary stores (spl_dm_summary.c). 1 when ds cannot be
+ * summarised (a source reads a splite table), 0, or -1 after an error. */
+#define SPL_DM_RID "\x01rid"
+int spl_dm_rows_all(spl_tr *tr, const struct dm_dataset *ds, int *wm);
+/* Data model acceleration (spl_dm_summary.c): start the level of ds's rows
+ * from its summary table, built or brought up to date first; where (the
+ * tstats where clause, or NULL) names the fields to index. Returns 0, or 1
+ * when no summary applies (disabled, a table source, a read-only database:
+ * the caller computes the rows live), or -1 after an error. */
+int spl_dm_summary_rows(spl_tr *tr, const struct dm_dataset *ds, const spl_node *where);
+/* " AND t >= ?earliest AND t < ?latest" for the query's time range. */
+void spl_dm_time_where(spl_tr *tr, const char *t, sbuf *out);
+/* Free a translator's state (not the store, options or error). */
+void spl_tr_free(spl_tr *tr);
 /* Replace the referenced fields of the events level (spl_tr_ensure_events)
  * by their alias chains (docs/DATAMODELS.md); no-op without data models. */
 void spl_alias_apply(spl_tr *tr);
+
+/* The prefix of the marker words map puts where its $tokens$ were; a
+ * comparison holding one is never folded away (its parameter carries the
+ * token). */
+#define SPL_MAP_MARKER "splmapQ"
 
 /* ---- commands ---- */
 struct spl_cmd_ctx {

@@ -635,4 +635,5 @@ void spl_lookup_register(sqlite3 *db)
 {
     sqlite3_create_function(db, "spl_shannon", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, NULL,
                             fn_shannon, NULL, NULL);
+    spl_lookup_match_register(db);
 }

@@ -67,8 +67,16 @@ char *spl_lookup_pattern_sql(const spl_lookup_def *d, const char *x);
 /* Ensure an index on column col of d's table (for exact matches). */
 void spl_lookup_index(sqlite3 *db, const spl_lookup_def *d, const char *col);
 
+/* How a lookup field matches (spl_lookup_match.c). */
+enum { SPL_LOOKUP_EXACT = 0, SPL_LOOKUP_WILD = 1, SPL_LOOKUP_CIDR = 2 };
+/* Register the SQL function spl_lookup_match(name, outcol, max_matches,
+ * nocase, col1, kind1, value1, ...): outcol over the rows of the TEMP
+ * table of lookup name that match the values (see spl_lookup_match.c). */
+int spl_lookup_match_register(sqlite3 *db);
+
 /* Computed ("external") lookups: `external: shannon` is URL Toolbox's
  * ut_shannon_lookup (word -> ut_shannon, the Shannon entropy of the word in
- * bits per byte), the SQL function spl_shannon(x). */
+ * bits per byte), the SQL function spl_shannon(x). Registers
+ * spl_lookup_match too. */
 void spl_lookup_register(sqlite3 *db);
 #endif

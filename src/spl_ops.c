@@ -10,6 +10,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <jansson.h>
 #include "spl_values.h"
@@ -105,6 +106,49 @@ static void fn_num(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     double d;
     if (value_num(argv[0], &d)) sqlite3_result_double(ctx, d);
     else sqlite3_result_null(ctx);
+}
+
+/* splop_sortkey(x): one BLOB that orders as the four keys (x IS NULL),
+ * (splop_num(x) IS NULL), splop_num(x), CAST(x AS TEXT) do together, in
+ * either direction: nulls last, numbers (numerically) before strings (by
+ * byte order), ties between equal numbers by their text. Layout: a null
+ * byte flag, a not-a-number flag, for a number its double in 8 bytes that
+ * compare as the number does, then the text. */
+static void fn_sortkey(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    sqlite3_value *v = argv[0];
+    int t = sqlite3_value_type(v);
+    if (t == SQLITE_NULL) {
+        static const unsigned char one = 1;
+        sqlite3_result_blob(ctx, &one, 1, SQLITE_STATIC);
+        return;
+    }
+    double d = 0;
+    int num = value_num(v, &d);
+    const unsigned char *txt;
+    size_t n;
+    if (t == SQLITE_BLOB) {
+        txt = sqlite3_value_blob(v);
+        n = (size_t)sqlite3_value_bytes(v);
+    } else {
+        txt = sqlite3_value_text(v); /* numbers as CAST(x AS TEXT) writes them */
+        n = (size_t)sqlite3_value_bytes(v);
+    }
+    unsigned char *k = sqlite3_malloc64(2 + 8 + n + 1);
+    if (!k) { sqlite3_result_error_nomem(ctx); return; }
+    size_t at = 0;
+    k[at++] = 0;
+    k[at++] = num ? 0 : 1;
+    if (num) {
+        if (d == 0) d = 0; /* -0 sorts as 0 */
+        uint64_t u;
+        memcpy(&u, &d, sizeof u);
+        u = (u >> 63) ? ~u : (u | (1ULL << 63));
+        for (int i = 7; i >= 0; i--) k[at++] = (unsigned char)(u >> (8 * i));
+    }
+    if (n) memcpy(k + at, txt, n);
+    sqlite3_result_blob64(ctx, k, at + n, sqlite3_free);
 }
 
 static void result_str(sqlite3_context *ctx, sqlite3_value *v)
@@ -526,6 +570,7 @@ void spl_ops_register(sqlite3 *db)
 {
     int f = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
     sqlite3_create_function(db, "splop_num", 1, f, NULL, fn_num, NULL, NULL);
+    sqlite3_create_function(db, "splop_sortkey", 1, f, NULL, fn_sortkey, NULL, NULL);
     sqlite3_create_function(db, "splop_str", 1, f, NULL, fn_str, NULL, NULL);
     sqlite3_create_function(db, "splop_add", -1, f, NULL, fn_add, NULL, NULL);
     sqlite3_create_function(db, "splop_cmp", 3, f, NULL, fn_cmp, NULL, NULL);

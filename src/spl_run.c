@@ -2,6 +2,7 @@
  * generated SQL uses, binding every parameter, stepping the statement; and
  * rendering the SQL with parameters inlined for `splite sql`. */
 #include <assert.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "spl_int.h"
@@ -72,6 +73,40 @@ int spl_run(store *st, const spl_query *q, spl_row_fn fn, void *ctx, char **errm
         *errmsg = xasprintf("search failed: %s", sqlite3_errmsg(db));
         sqlite3_finalize(stmt);
         return -1;
+    }
+    sqlite3_finalize(stmt);
+    return 0;
+}
+
+int spl_explain(store *st, const spl_query *q, FILE *out, char **errmsg)
+{
+    sqlite3 *db = store_db(st);
+    spl_register_sql(db);
+    /* the query may read temporary tables a statement before it fills
+     * (join): make those (only temporary ones, nothing in the database) */
+    for (int i = 0; i < q->npre; i++) {
+        const char *p = q->pre[i];
+        if (strncmp(p, "DROP TABLE IF EXISTS temp.", 26) && strncmp(p, "CREATE TEMP TABLE ", 18) &&
+            strncmp(p, "CREATE INDEX temp.", 18))
+            continue;
+        sqlite3_stmt *pre = NULL;
+        if (prepare_bound(db, p, q, &pre, errmsg)) return -1;
+        while (sqlite3_step(pre) == SQLITE_ROW) {}
+        sqlite3_finalize(pre);
+    }
+    char *sql = xasprintf("EXPLAIN QUERY PLAN %s", q->sql);
+    sqlite3_stmt *stmt = NULL;
+    int rc = prepare_bound(db, sql, q, &stmt, errmsg);
+    free(sql);
+    if (rc) return -1;
+    /* rows are (id, parent, notused, detail); indent by depth */
+    int ids[64], depth[64], n = 0;
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+        int id = sqlite3_column_int(stmt, 0), parent = sqlite3_column_int(stmt, 1), d = 0;
+        for (int i = 0; i < n; i++)
+            if (ids[i] == parent) d = depth[i] + 1;
+        if (n < 64) { ids[n] = id; depth[n] = d; n++; }
+        fprintf(out, "%*s%s\n", 2 * d, "", (const char *)sqlite3_column_text(stmt, 3));
     }
     sqlite3_finalize(stmt);
     return 0;

@@ -173,24 +173,47 @@ static int sub_cond(spl_tr *tr, const spl_node *n, sbuf *out)
     return rc;
 }
 
+/* 1 if a comparison's value (or an IN value) is a map token's marker */
+static int holds_map_marker(const spl_node *n)
+{
+    size_t ml = strlen(SPL_MAP_MARKER);
+    if (n->kind == SN_CMP) return n->val.n >= ml && memmem(n->val.s, n->val.n, SPL_MAP_MARKER, ml) != NULL;
+    for (int i = 0; i < n->nkids; i++)
+        if (n->kids[i]->tok.n >= ml && memmem(n->kids[i]->tok.s, n->kids[i]->tok.n, SPL_MAP_MARKER, ml)) return 1;
+    return 0;
+}
+
 int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
 {
     if (!n) { sbuf_add(out, "1"); return 0; }
     switch (n->kind) {
     case SN_AND:
     case SN_OR: {
-        sbuf_addc(out, '(');
-        if (spl_search_sql(tr, n->kids[0], out, first_stage)) return -1;
-        sbuf_add(out, n->kind == SN_AND ? " AND " : " OR ");
-        if (spl_search_sql(tr, n->kids[1], out, first_stage)) return -1;
-        sbuf_addc(out, ')');
+        /* a side that can never hold (a comparison on a field no event
+         * has) is left out, so that the rest can still use an index:
+         * `eventtype=x OR source=y` is then just `source = ?` */
+        sbuf a = {0}, b = {0};
+        int rc = spl_search_sql(tr, n->kids[0], &a, first_stage);
+        if (!rc) rc = spl_search_sql(tr, n->kids[1], &b, first_stage);
+        if (!rc) {
+            int fa = !strcmp(a.s, "0"), fb = !strcmp(b.s, "0");
+            if (n->kind == SN_AND && (fa || fb)) sbuf_add(out, "0");
+            else if (n->kind == SN_OR && fa) sbuf_add(out, b.s);
+            else if (n->kind == SN_OR && fb) sbuf_add(out, a.s);
+            else sbuf_printf(out, "(%s %s %s)", a.s, n->kind == SN_AND ? "AND" : "OR", b.s);
+        }
+        sbuf_free(&a);
+        sbuf_free(&b);
+        return rc ? -1 : 0;
+    }
+    case SN_NOT: {
+        sbuf a = {0};
+        if (spl_search_sql(tr, n->kids[0], &a, first_stage)) { sbuf_free(&a); return -1; }
+        if (!strcmp(a.s, "0")) sbuf_add(out, "1");
+        else sbuf_printf(out, "(%s) IS NOT 1", a.s);
+        sbuf_free(&a);
         return 0;
     }
-    case SN_NOT:
-        sbuf_addc(out, '(');
-        if (spl_search_sql(tr, n->kids[0], out, first_stage)) return -1;
-        sbuf_add(out, ") IS NOT 1");
-        return 0;
     case SN_SUB:
         return sub_cond(tr, n, out);
     case SN_TERM: {
@@ -224,6 +247,17 @@ int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
         spl_col *c = spl_tr_col(tr, f);
         const char *x = c ? c->sql : "NULL";
         int mv = c ? c->mv : 0;
+        if (!strcmp(x, "NULL") && !holds_map_marker(n)) {
+            /* no event has the field: field=v, field!=v, field<v, field IN
+             * (...) never hold (Splunk compares only events that have it) */
+            if (n->kind == SN_IN && !n->nkids) {
+                free(f);
+                return spl_tr_error(tr, n->tok.off, "IN needs at least one value");
+            }
+            sbuf_add(out, "0");
+            free(f);
+            return 0;
+        }
         if (n->kind == SN_CMP) {
             char *v = spl_tok_text(&n->val);
             int cs = 0;

@@ -293,15 +293,16 @@ void spl_tr_ensure_events(spl_tr *tr)
     tr->ord[1].sql = xstrdup("e.rowid");
     tr->ord[1].desc = 1;
     tr->nord = 2;
+    /* a constant condition: SQLite tests it once, before the scan */
+    if (tr->events_guard) spl_tr_where(tr, tr->events_guard);
     spl_alias_apply(tr); /* search-time aliases of the referenced fields */
 }
 
 void spl_sort_key(sbuf *out, const char *sql, int desc)
 {
-    /* numbers before strings, numbers numerically, strings by byte order */
-    const char *d = desc ? " DESC" : "";
-    sbuf_printf(out, "%s IS NULL%s, splop_num(%s) IS NULL%s, splop_num(%s)%s, CAST(%s AS TEXT)%s",
-                sql, d, sql, d, sql, d, sql, d);
+    /* nulls last, numbers before strings, numbers numerically, strings by
+     * byte order: one key (splop_sortkey, spl_ops.c) */
+    sbuf_printf(out, "splop_sortkey(%s)%s", sql, desc ? " DESC" : "");
 }
 
 void spl_tr_add_ord(spl_tr *tr, const char *sql, int desc, int front)
@@ -320,13 +321,11 @@ void spl_tr_add_ord(spl_tr *tr, const char *sql, int desc, int front)
 
 void spl_tr_add_sort_ord(spl_tr *tr, const char *sql, int desc, int *pos)
 {
-    /* nulls last (ascending), numbers before strings, numbers numerically */
-    char *k[4];
-    k[0] = xasprintf("(%s IS NULL)", sql);
-    k[1] = xasprintf("(splop_num(%s) IS NULL)", sql);
-    k[2] = xasprintf("splop_num(%s)", sql);
-    k[3] = xasprintf("CAST(%s AS TEXT)", sql);
-    for (int i = 0; i < 4; i++) {
+    /* nulls last (ascending), numbers before strings, numbers numerically,
+     * then by text: one key (splop_sortkey, spl_ops.c) */
+    char *k[1];
+    k[0] = xasprintf("splop_sortkey(%s)", sql);
+    for (int i = 0; i < 1; i++) {
         tr->ord = xrealloc(tr->ord, sizeof *tr->ord * (size_t)(tr->nord + 1));
         memmove(&tr->ord[*pos + 1], &tr->ord[*pos], sizeof *tr->ord * (size_t)(tr->nord - *pos));
         tr->ord[*pos].sql = k[i];

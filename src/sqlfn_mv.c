@@ -195,6 +195,32 @@ static void fn_mvrange(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 /* spl_split(str, sep): str cut at every sep (empty sep: every character).
  * A multivalue str is split value by value. */
+/* the values of l split at sep (into characters when sep is empty) */
+static void split_values(const mv_list *l, const char *sep, size_t sn, mv_list *r)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        const char *s = l->v[i], *end = s + l->len[i];
+        if (sn == 0) {
+            while (s < end) {
+                size_t k = 1;
+                while (s + k < end && ((unsigned char)s[k] & 0xC0) == 0x80) k++;
+                mv_list_add(r, s, k);
+                s += k;
+            }
+            continue;
+        }
+        for (;;) {
+            const char *q = memmem(s, (size_t)(end - s), sep, sn);
+            if (!q) {
+                mv_list_add(r, s, (size_t)(end - s));
+                break;
+            }
+            mv_list_add(r, s, (size_t)(q - s));
+            s = q + sn;
+        }
+    }
+}
+
 static void fn_split(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -206,31 +232,55 @@ static void fn_split(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     mv_list_from_value(&l, argv[0]);
     size_t sn;
     char *sep = mv_first(argv[1], &sn);
-    for (size_t i = 0; i < l.n; i++) {
-        const char *s = l.v[i], *end = s + l.len[i];
-        if (sn == 0) {
-            while (s < end) {
-                size_t k = 1;
-                while (s + k < end && ((unsigned char)s[k] & 0xC0) == 0x80) k++;
-                mv_list_add(&r, s, k);
-                s += k;
-            }
-            continue;
-        }
-        for (;;) {
-            const char *q = memmem(s, (size_t)(end - s), sep, sn);
-            if (!q) {
-                mv_list_add(&r, s, (size_t)(end - s));
-                break;
-            }
-            mv_list_add(&r, s, (size_t)(q - s));
-            s = q + sn;
-        }
-    }
+    split_values(&l, sep, sn, &r);
     mv_result(ctx, &r);
     free(sep);
     mv_list_free(&l);
     mv_list_free(&r);
+}
+
+/* spl_split_nth(x, sep, i): mvindex(split(x, sep), i), which the data models
+ * use to take a file name out of a path, without building the list of
+ * pieces for a single text value. */
+static void fn_split_nth(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    long long want;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL ||
+        !sqlfn_arg_int(argv[2], &want)) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    size_t sn;
+    char *sep = mv_first(argv[1], &sn);
+    if (sqlite3_value_type(argv[0]) == SQLITE_TEXT && sn > 0) {
+        const char *s = (const char *)sqlite3_value_text(argv[0]);
+        size_t n = (size_t)sqlite3_value_bytes(argv[0]);
+        const char *end = s + n;
+        size_t pieces = 1;
+        for (const char *p = s; (p = memmem(p, (size_t)(end - p), sep, sn)); p += sn) pieces++;
+        long long k = mv_index(want, pieces);
+        if (k < 0) {
+            sqlite3_result_null(ctx);
+        } else {
+            const char *p = s;
+            for (long long j = 0; j < k; j++) p = (const char *)memmem(p, (size_t)(end - p), sep, sn) + sn;
+            const char *q = memmem(p, (size_t)(end - p), sep, sn);
+            sqlite3_result_text64(ctx, p, (sqlite3_uint64)((q ? q : end) - p), SQLITE_TRANSIENT, SQLITE_UTF8);
+        }
+        free(sep);
+        return;
+    }
+    mv_list l = {0}, r = {0}, one = {0};
+    mv_list_from_value(&l, argv[0]);
+    split_values(&l, sep, sn, &r);
+    long long k = mv_index(want, r.n);
+    if (k >= 0) mv_list_add(&one, r.v[k], r.len[k]);
+    mv_result(ctx, &one);
+    free(sep);
+    mv_list_free(&l);
+    mv_list_free(&r);
+    mv_list_free(&one);
 }
 
 /* 1 if a equals b as Splunk's eval compares: numerically when both read as
@@ -389,6 +439,7 @@ static const sqlfn_def sqlfn_mv_defs[] = {
     {"spl_mvrange", 2, fn_mvrange, 1, 0},
     {"spl_mvrange", 3, fn_mvrange, 1, 0},
     {"spl_split", 2, fn_split, 1, 0},
+    {"spl_split_nth", 3, fn_split_nth, 1, 0},
     {"spl_mv_any_eq", -1, fn_mv_any_eq, 1, 0},
     {"spl_mv_json", 1, fn_mv_json, 1, 0},
     {"spl_mv_first", 1, fn_mv_first, 1, 0},

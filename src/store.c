@@ -643,3 +643,11 @@ void store_each_field(store *st, void (*fn)(void *ctx, const char *name), void *
     for (int i = 0; i < st->nfields; i++)
         if (!store_is_meta(st->fields[i].name) && strcmp(st->fields[i].name, "_raw")) fn(ctx, st->fields[i].name);
 }
+
+void store_tune_for_search(store *st)
+{
+    /* searches scan the same pages again and again (one detection after
+     * another): a page cache of up to 256 MB instead of 16 saves re-reading
+     * them from the file (it grows only as pages are read) */
+    store_exec(st, "PRAGMA cache_size=-262144");
+}

@@ -58,6 +58,9 @@ int store_field_is_mv(store *st, const char *name);
 /* Call fn for every known field name (metadata and extracted), in catalog
  * order. */
 void store_each_field(store *st, void (*fn)(void *ctx, const char *name), void *ctx);
+/* Settings for a process that runs searches rather than loading: a larger
+ * page cache. */
+void store_tune_for_search(store *st);
 /* Reload the catalog from the database (after another process wrote). */
 int store_reload_catalog(store *st);
 #endif

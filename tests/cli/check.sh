@@ -60,4 +60,11 @@ det h "Slow One" 8 '| makeresults count=3000 | eval k=1 | join max=0 k [| makere
 mkdir -p "$tmp/slow/detections"; cp "$tmp/c/detections/endpoint/h.yml" "$tmp/slow/detections/"
 "$splite" check --db "$tmp/t.db" --corpus "$tmp/slow" --timeout 0.2 > "$tmp/out" 2>&1
 grep -q "FAIL  execute .*took longer than 0.2 s" "$tmp/out" || fail "no timeout: $(cat "$tmp/out")"
+# --jobs: worker processes give the same report, in the same order
+"$splite" check --db "$tmp/t.db" --corpus "$tmp/c" > "$tmp/j1" 2>&1
+"$splite" check --db "$tmp/t.db" --corpus "$tmp/c" --jobs 3 > "$tmp/j3" 2>&1
+diff <(grep -v '^[0-9]* detections' "$tmp/j1") <(grep -v '^[0-9]* detections' "$tmp/j3") > /dev/null ||
+    fail "--jobs 3 report differs: $(diff "$tmp/j1" "$tmp/j3")"
+grep -q '^[0-9]* detections' "$tmp/j3" || fail "--jobs 3: no totals: $(cat "$tmp/j3")"
+"$splite" check --db "$tmp/t.db" --corpus "$tmp/c" --jobs x > /dev/null 2>&1 && fail "bad --jobs accepted"
 exit 0

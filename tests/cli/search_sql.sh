@@ -63,7 +63,7 @@ grep -q "unknown macro 'nope'" "$tmp/err" || fail "missing macro message: $(cat 
 out=$("$splite" --db "$db" sql 'EventCode=29 | stats count by host')
 echo "$out" | grep -q "^WITH s0 AS (SELECT" || fail "sql output: $out"
 echo "$out" | grep -q "'29'" || fail "sql parameters inline: $out"
-out=$("$splite" --db "$db" sql "x=\"'); DROP TABLE events; --\"")
+out=$("$splite" --db "$db" sql "EventCode=\"'); DROP TABLE events; --\"")
 echo "$out" | grep -q "'''); DROP TABLE events; --'" || fail "sql quoting: $out"
 n=$(sqlite3 "$db" "SELECT count(*) FROM events")
 [ "$n" = 3 ] || fail "events changed: $n"

@@ -1,0 +1,473 @@
+/* spl_dm_summary.c: data model acceleration. The rows of a CIM data set
+ * (every field, after the calculated fields and the constraints) are kept in
+ * a summary table "dmsum:Model.Dataset", built on first use and then brought
+ * up to date incrementally: events are only ever appended, so the rows of
+ * events past the highest rowid already summarised are added. tstats and
+ * `from datamodel` then read the summary, a plain table SQLite plans with
+ * indexes (on _time, and on every field a where clause compares with = or IN,
+ * created the first time a query does), instead of computing the CIM
+ * expressions over every event of the sources for every query.
+ *
+ * The catalog dm_summaries records for each data set the hash of the
+ * statement that fills its summary. Everything the rows depend on goes into
+ * that statement (the data model's definition, the store's field catalog,
+ * the source values a wildcard matched), so a different statement means the
+ * summary is rebuilt from scratch. Which fields ever hold a multivalue is
+ * read off the rows (mv), so single-valued fields compare without the
+ * multivalue test and can use the indexes. See docs/DATAMODELS.md,
+ * "Acceleration". */
+#include <assert.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "datamodel.h"
+#include "spl_int.h"
+
+/* seconds this process spent building and updating summaries */
+static double summary_seconds;
+
+double spl_dm_summary_seconds(void)
+{
+    return summary_seconds;
+}
+
+static const char catalog_sql[] =
+    "CREATE TABLE IF NOT EXISTS dm_summaries(dataset TEXT PRIMARY KEY, tbl TEXT NOT NULL, hash TEXT NOT NULL, "
+    "rowid_hi INTEGER NOT NULL, names TEXT NOT NULL, mv TEXT NOT NULL, built REAL)";
+
+/* The statement filling a summary: SELECT rowid, field... over events */
+typedef struct sum_build {
+    spl_tr b;        /* scratch translator holding the level and its parameters */
+    spl_error err;
+    sbuf sql;        /* WITH ... INSERT INTO "tbl" SELECT ... (tbl: %s placeholder free) */
+    sbuf select;     /* the SELECT part */
+    sbuf names;      /* field names, '\n'-separated, in column order */
+    int ncols;       /* fields (without the rowid) */
+    int wm;          /* parameter number of the rowid watermark */
+    char hash[17];
+} sum_build;
+
+static void build_free(sum_build *s)
+{
+    spl_tr_free(&s->b);
+    spl_error_free(&s->err);
+    sbuf_free(&s->sql);
+    sbuf_free(&s->select);
+    sbuf_free(&s->names);
+}
+
+/* Compile the summary's statement. 0, or 1 when ds cannot be summarised
+ * (or its full field set does not compile: the live path then reports
+ * what the query itself needs). */
+static int build_compile(spl_tr *tr, const dm_dataset *ds, sum_build *s)
+{
+    memset(s, 0, sizeof *s);
+    s->b.st = tr->st;
+    s->b.opts = tr->opts;
+    s->b.err = &s->err;
+    s->b.text = tr->text;
+    s->b.now = tr->now;
+    s->b.macros = tr->macros;
+    s->b.cmd_off = tr->cmd_off;
+    if (spl_dm_rows_all(&s->b, ds, &s->wm) != 0 || !s->wm) return 1;
+    spl_tr *b = &s->b;
+    const spl_col *rid = spl_tr_find(b, SPL_DM_RID);
+    if (!rid) return 1;
+    sbuf_printf(&s->select, "SELECT %s", rid->sql);
+    for (int i = 0; i < b->ncols; i++) {
+        if (!strcmp(b->cols[i].name, SPL_DM_RID)) continue;
+        sbuf_printf(&s->select, ", %s", b->cols[i].sql);
+        if (s->ncols++) sbuf_addc(&s->names, '\n');
+        sbuf_add(&s->names, b->cols[i].name);
+    }
+    sbuf_printf(&s->select, " FROM %s", b->from);
+    if (b->where.len) sbuf_printf(&s->select, " WHERE %s", b->where.s);
+    /* the hash: statement, names and every parameter but the watermark */
+    uint64_t h = UTIL_HASH_INIT;
+    h = util_hash(h, s->select.s, s->select.len);
+    if (b->ctes.len) h = util_hash(h, b->ctes.s, b->ctes.len);
+    h = util_hash(h, s->names.s ? s->names.s : "", s->names.len);
+    for (int i = 0; i < b->nparams; i++) {
+        if (i + 1 == s->wm) continue;
+        char num[40];
+        const spl_param *p = &b->params[i];
+        if (p->is_num) snprintf(num, sizeof num, "#%.17g", p->num);
+        h = util_hash(h, p->is_num ? num : p->text, strlen(p->is_num ? num : p->text) + 1);
+    }
+    snprintf(s->hash, sizeof s->hash, "%016" PRIx64, h);
+    return 0;
+}
+
+static int exec(sqlite3 *db, const char *sql)
+{
+    return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+}
+
+/* Fill tbl with the rows of events past rowid wm; 0 or -1. */
+static int build_insert(sqlite3 *db, sum_build *s, const char *tbl, sqlite3_int64 wm)
+{
+    sbuf q = {0};
+    if (s->b.ctes.len) sbuf_printf(&q, "WITH %s\n", s->b.ctes.s);
+    sbuf_add(&q, "INSERT INTO ");
+    sbuf_add_sql_ident(&q, tbl);
+    sbuf_printf(&q, " %s", s->select.s);
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, q.s, -1, &st, NULL) == SQLITE_OK ? 0 : -1;
+    int used = rc ? 0 : sqlite3_bind_parameter_count(st);
+    for (int i = 0; i < s->b.nparams && i < used && !rc; i++) {
+        const spl_param *p = &s->b.params[i];
+        if (i + 1 == s->wm) rc = sqlite3_bind_int64(st, i + 1, wm);
+        else if (p->is_num) rc = sqlite3_bind_double(st, i + 1, p->num);
+        else rc = sqlite3_bind_text(st, i + 1, p->text, -1, SQLITE_STATIC);
+        if (rc != SQLITE_OK) rc = -1;
+    }
+    if (!rc && sqlite3_step(st) != SQLITE_DONE) rc = -1;
+    sqlite3_finalize(st);
+    sbuf_free(&q);
+    return rc;
+}
+
+/* mv flags of the rows past wm OR'ed into mv[0..n) ('0'/'1'); 0 or -1 */
+static int read_mv(sqlite3 *db, const char *tbl, int n, sqlite3_int64 wm, char *mv)
+{
+    if (!n) return 0;
+    sbuf q = {0};
+    sbuf_add(&q, "SELECT ");
+    for (int i = 0; i < n; i++) sbuf_printf(&q, "%smax(typeof(f%d)='blob')", i ? ", " : "", i);
+    sbuf_add(&q, " FROM ");
+    sbuf_add_sql_ident(&q, tbl);
+    sbuf_add(&q, " WHERE _rid > ?1");
+    sqlite3_stmt *st = NULL;
+    int rc = sqlite3_prepare_v2(db, q.s, -1, &st, NULL) == SQLITE_OK ? 0 : -1;
+    if (!rc) {
+        sqlite3_bind_int64(st, 1, wm);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            for (int i = 0; i < n; i++)
+                if (sqlite3_column_int(st, i)) mv[i] = '1';
+        } else {
+            rc = -1;
+        }
+    }
+    sqlite3_finalize(st);
+    sbuf_free(&q);
+    return rc;
+}
+
+/* Make the summary of ds current for events up to rowid hi; fills *tbl, *names, *mv (caller frees).
+ * 0, or -1 (nothing changed: the savepoint is rolled back). */
+static int ensure(sqlite3 *db, const dm_dataset *ds, sum_build *s, sqlite3_int64 hi, char **tbl, char **names,
+                  char **mv)
+{
+    sqlite3_stmt *st = NULL;
+    if (exec(db, "SAVEPOINT dmsum")) return -1;
+    int rc = exec(db, catalog_sql);
+    char *have_hash = NULL, *have_mv = NULL;
+    sqlite3_int64 have_hi = -1;
+    *tbl = xasprintf("dmsum:%s", ds->path);
+    if (!rc && sqlite3_prepare_v2(db, "SELECT hash, rowid_hi, mv FROM dm_summaries WHERE dataset = ?1", -1, &st,
+                                  NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, ds->path, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW) {
+            have_hash = xstrdup((const char *)sqlite3_column_text(st, 0));
+            have_hi = sqlite3_column_int64(st, 1);
+            have_mv = xstrdup((const char *)sqlite3_column_text(st, 2));
+        }
+        sqlite3_finalize(st);
+    } else {
+        rc = -1;
+    }
+    /* a summary past the last event means events were deleted behind
+     * splite's back (it only appends): rebuild rather than trust it */
+    int same = have_hash && !strcmp(have_hash, s->hash) && have_mv && (int)strlen(have_mv) == s->ncols &&
+               have_hi <= hi;
+    char *m = same ? xstrdup(have_mv) : NULL;
+    if (!rc && !same) {
+        /* (re)build from scratch */
+        sbuf q = {0};
+        sbuf_add(&q, "DROP TABLE IF EXISTS ");
+        sbuf_add_sql_ident(&q, *tbl);
+        rc = exec(db, q.s);
+        sbuf_reset(&q);
+        sbuf_add(&q, "CREATE TABLE ");
+        sbuf_add_sql_ident(&q, *tbl);
+        sbuf_add(&q, "(_rid INTEGER");
+        for (int i = 0; i < s->ncols; i++) sbuf_printf(&q, ", f%d", i);
+        sbuf_addc(&q, ')');
+        if (!rc) rc = exec(db, q.s);
+        m = xmalloc((size_t)s->ncols + 1);
+        memset(m, '0', (size_t)s->ncols);
+        m[s->ncols] = 0;
+        have_hi = -1;
+        sbuf_free(&q);
+    }
+    if (!rc && have_hi < hi) {
+        rc = build_insert(db, s, *tbl, have_hi < 0 ? -1 : have_hi);
+        if (!rc) rc = read_mv(db, *tbl, s->ncols, have_hi, m);
+    }
+    if (!rc && !same) {
+        /* the time index every query's range uses */
+        int k = 0;
+        const char *p = s->names.s ? s->names.s : "";
+        for (; *p; k++) {
+            if (!strncmp(p, "_time", 5) && (p[5] == '\n' || !p[5])) break;
+            p = strchr(p, '\n');
+            if (!p) { k = -1; break; }
+            p++;
+        }
+        if (k >= 0 && k < s->ncols) {
+            sbuf q = {0};
+            sbuf_add(&q, "CREATE INDEX ");
+            char *ix = xasprintf("%s#time", *tbl);
+            sbuf_add_sql_ident(&q, ix);
+            sbuf_add(&q, " ON ");
+            sbuf_add_sql_ident(&q, *tbl);
+            sbuf_printf(&q, "(f%d)", k);
+            rc = exec(db, q.s);
+            free(ix);
+            sbuf_free(&q);
+        }
+    }
+    if (!rc && (!same || have_hi < hi)) {
+        if (sqlite3_prepare_v2(db,
+                               "INSERT OR REPLACE INTO dm_summaries(dataset, tbl, hash, rowid_hi, names, mv, built) "
+                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, julianday('now'))",
+                               -1, &st, NULL) == SQLITE_OK) {
+            sqlite3_bind_text(st, 1, ds->path, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 2, *tbl, -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 3, s->hash, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(st, 4, hi);
+            sqlite3_bind_text(st, 5, s->names.s ? s->names.s : "", -1, SQLITE_STATIC);
+            sqlite3_bind_text(st, 6, m, -1, SQLITE_STATIC);
+            if (sqlite3_step(st) != SQLITE_DONE) rc = -1;
+            sqlite3_finalize(st);
+        } else {
+            rc = -1;
+        }
+    }
+    free(have_hash);
+    free(have_mv);
+    if (rc && getenv("SPLITE_DEBUG")) fprintf(stderr, "splite: summary of %s not used: %s\n", ds->path, sqlite3_errmsg(db));
+    if (rc) {
+        exec(db, "ROLLBACK TO dmsum");
+        exec(db, "RELEASE dmsum");
+        free(m);
+        free(*tbl);
+        *tbl = NULL;
+        return -1;
+    }
+    if (exec(db, "RELEASE dmsum")) {
+        exec(db, "ROLLBACK TO dmsum");
+        exec(db, "RELEASE dmsum");
+        free(m);
+        free(*tbl);
+        *tbl = NULL;
+        return -1;
+    }
+    *names = xstrdup(s->names.s ? s->names.s : "");
+    *mv = m;
+    return 0;
+}
+
+/* ---- indexes on the fields a where clause compares with = or IN ---- */
+static void index_field(sqlite3 *db, const char *tbl, char **names, int n, const spl_token *tok)
+{
+    char *f = spl_tok_text(tok);
+    for (int i = 0; i < n; i++) {
+        if (strcmp(names[i], f)) continue;
+        sbuf q = {0};
+        char *ix = xasprintf("%s#f%d", tbl, i);
+        sbuf_add(&q, "CREATE INDEX IF NOT EXISTS ");
+        sbuf_add_sql_ident(&q, ix);
+        sbuf_add(&q, " ON ");
+        sbuf_add_sql_ident(&q, tbl);
+        sbuf_printf(&q, "(f%d COLLATE NOCASE)", i);
+        exec(db, q.s); /* an index only speeds things up: a failure is not an error */
+        free(ix);
+        sbuf_free(&q);
+        break;
+    }
+    free(f);
+}
+
+static void index_where(sqlite3 *db, const char *tbl, char **names, int n, const spl_node *w)
+{
+    if (!w) return;
+    switch (w->kind) {
+    case SN_AND:
+    case SN_OR:
+        for (int i = 0; i < w->nkids; i++) index_where(db, tbl, names, n, w->kids[i]);
+        break;
+    case SN_CMP:
+        if (w->op == TK_EQ && !memchr(w->val.s, '*', w->val.n)) index_field(db, tbl, names, n, &w->tok);
+        break;
+    case SN_IN:
+        index_field(db, tbl, names, n, &w->tok);
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- a per-connection memo: summaries known current in this session ----
+ * Compiling a data set's full statement to check its hash costs more than
+ * most queries over the summary. Within one connection, a summary checked
+ * current stays current until events are added (the highest rowid moves)
+ * or the data set's definition differs (its text hashed here), so the check
+ * is skipped then. The memo is a TEMP table: it dies with the connection. */
+static uint64_t hash_str(uint64_t h, const char *s)
+{
+    return util_hash(h, s ? s : "\x01", s ? strlen(s) + 1 : 1);
+}
+
+static void def_hash(const dm_dataset *ds, char out[17])
+{
+    uint64_t h = hash_str(UTIL_HASH_INIT, ds->path);
+    size_t nsrc = 0;
+    const dm_source *srcs = dm_dataset_sources(ds, &nsrc);
+    for (size_t i = 0; i < nsrc; i++) {
+        h = hash_str(h, srcs[i].name);
+        h = hash_str(h, srcs[i].match.spl);
+        h = hash_str(h, srcs[i].table);
+        for (size_t k = 0; k < srcs[i].nfields; k++) {
+            h = hash_str(h, srcs[i].fields[k].field);
+            h = hash_str(h, srcs[i].fields[k].expr);
+        }
+    }
+    const dm_assign **calcs = NULL;
+    size_t nc = dm_dataset_all_calcs(ds, &calcs);
+    for (size_t i = 0; i < nc; i++) {
+        h = hash_str(h, calcs[i]->field);
+        h = hash_str(h, calcs[i]->expr);
+    }
+    free(calcs);
+    char *cons = dm_dataset_constraint(ds);
+    h = hash_str(h, cons);
+    free(cons);
+    const char **all = NULL;
+    size_t nf = dm_dataset_all_fields(ds, &all);
+    for (size_t i = 0; i < nf; i++) h = hash_str(h, all[i]);
+    free(all);
+    snprintf(out, 17, "%016" PRIx64, h);
+}
+
+static sqlite3_int64 events_hi(sqlite3 *db)
+{
+    sqlite3_int64 hi = 0;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT max(rowid) FROM events", -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) hi = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return hi;
+}
+
+/* The memo says ds's summary is current: fill tbl/names/mv from the catalog
+ * and return 0; else 1. */
+static int memo_hit(sqlite3 *db, const dm_dataset *ds, const char *dh, sqlite3_int64 hi, char **tbl, char **names,
+                    char **mv, int *ncols)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = 1;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT s.tbl, s.names, s.mv FROM temp.dmsum_seen m JOIN main.dm_summaries s "
+                           "ON s.dataset = m.dataset AND s.hash = m.hash AND s.rowid_hi = m.hi "
+                           "WHERE m.dataset = ?1 AND m.defhash = ?2 AND m.hi = ?3",
+                           -1, &st, NULL) != SQLITE_OK)
+        return 1;
+    sqlite3_bind_text(st, 1, ds->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, dh, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, hi);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        *tbl = xstrdup((const char *)sqlite3_column_text(st, 0));
+        *names = xstrdup((const char *)sqlite3_column_text(st, 1));
+        *mv = xstrdup((const char *)sqlite3_column_text(st, 2));
+        *ncols = (int)strlen(*mv);
+        rc = 0;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static void memo_set(sqlite3 *db, const dm_dataset *ds, const char *dh, const char *hash, sqlite3_int64 hi)
+{
+    if (exec(db, "CREATE TEMP TABLE IF NOT EXISTS dmsum_seen(dataset TEXT PRIMARY KEY, defhash TEXT, hash TEXT, "
+                 "hi INTEGER)"))
+        return;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO temp.dmsum_seen VALUES (?1, ?2, ?3, ?4)", -1, &st, NULL) !=
+        SQLITE_OK)
+        return;
+    sqlite3_bind_text(st, 1, ds->path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, dh, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, hash, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, hi);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+}
+
+int spl_dm_summary_rows(spl_tr *tr, const dm_dataset *ds, const spl_node *where)
+{
+    assert(tr && ds);
+    if (tr->opts && tr->opts->no_summaries) return 1;
+    sqlite3 *db = store_db(tr->st);
+    if (sqlite3_db_readonly(db, "main") != 0) return 1;
+    spl_register_sql(db); /* the statement filling the summary runs now */
+    char dh[17];
+    def_hash(ds, dh);
+    sqlite3_int64 hi = events_hi(db);
+    char *tbl = NULL, *names = NULL, *mv = NULL;
+    int n = 0;
+    if (hi < 0) return 1;
+    if (memo_hit(db, ds, dh, hi, &tbl, &names, &mv, &n)) {
+        double t0 = util_now();
+        sum_build s;
+        if (build_compile(tr, ds, &s) || ensure(db, ds, &s, hi, &tbl, &names, &mv)) {
+            build_free(&s);
+            summary_seconds += util_now() - t0;
+            return 1;
+        }
+        n = s.ncols;
+        memo_set(db, ds, dh, s.hash, hi);
+        build_free(&s);
+        summary_seconds += util_now() - t0;
+    }
+    /* split the names */
+    char **nm = xcalloc((size_t)n + 1, sizeof *nm);
+    int *mvs = xcalloc((size_t)n + 1, sizeof *mvs);
+    char *p = names;
+    int tcol = -1;
+    for (int i = 0; i < n; i++) {
+        nm[i] = p;
+        p = strchr(p, '\n');
+        if (p) *p++ = 0;
+        else p = names + strlen(names);
+        mvs[i] = mv[i] == '1';
+        if (!strcmp(nm[i], "_time")) tcol = i;
+    }
+    index_where(db, tbl, nm, n, where);
+    sbuf q = {0};
+    sbuf_add(&q, "SELECT ");
+    for (int i = 0; i < n; i++) sbuf_printf(&q, "%st.f%d AS c%d", i ? ", " : "", i, i);
+    if (!n) sbuf_add(&q, "NULL AS c0");
+    sbuf_add(&q, " FROM ");
+    sbuf_add_sql_ident(&q, tbl);
+    sbuf_add(&q, " t WHERE 1");
+    if (tcol >= 0) {
+        char *t = xasprintf("t.f%d", tcol);
+        spl_dm_time_where(tr, t, &q);
+        free(t);
+    }
+    spl_tr_new_level(tr, q.s, nm, mvs, n);
+    if (tr->events_guard) spl_tr_where(tr, tr->events_guard);
+    spl_col *t = spl_tr_col(tr, "_time");
+    if (t) spl_tr_add_ord(tr, t->sql, 1, 0);
+    tr->has_rows = 1;
+    tr->events = 0;
+    sbuf_free(&q);
+    free(nm);
+    free(mvs);
+    free(names);
+    free(mv);
+    free(tbl);
+    return 0;
+}
