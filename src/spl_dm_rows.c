@@ -407,7 +407,7 @@ int spl_dm_rows_all(spl_tr *tr, const dm_dataset *ds, int *wm)
 
 int spl_dm_rows(spl_tr *tr, const dm_dataset *ds, const spl_names *fields, const spl_node *where)
 {
-    int rc = spl_dm_summary_rows(tr, ds, where);
+    int rc = spl_dm_summary_rows(tr, ds, fields, where);
     if (rc <= 0) return rc;
     return spl_dm_rows_live(tr, ds, fields);
 }

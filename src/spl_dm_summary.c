@@ -405,7 +405,7 @@ static void memo_set(sqlite3 *db, const dm_dataset *ds, const char *dh, const ch
     sqlite3_finalize(st);
 }
 
-int spl_dm_summary_rows(spl_tr *tr, const dm_dataset *ds, const spl_node *where)
+int spl_dm_summary_rows(spl_tr *tr, const dm_dataset *ds, const spl_names *fields, const spl_node *where)
 {
     assert(tr && ds);
     if (tr->opts && tr->opts->no_summaries) return 1;
@@ -434,6 +434,7 @@ int spl_dm_summary_rows(spl_tr *tr, const dm_dataset *ds, const spl_node *where)
     /* split the names */
     char **nm = xcalloc((size_t)n + 1, sizeof *nm);
     int *mvs = xcalloc((size_t)n + 1, sizeof *mvs);
+    int *col = xcalloc((size_t)n + 1, sizeof *col);
     char *p = names;
     int tcol = -1;
     for (int i = 0; i < n; i++) {
@@ -445,15 +446,30 @@ int spl_dm_summary_rows(spl_tr *tr, const dm_dataset *ds, const spl_node *where)
         if (!strcmp(nm[i], "_time")) tcol = i;
     }
     index_where(db, tbl, nm, n, where);
+    /* only the fields the query names (and the base ones), as when the rows
+     * are computed from the events: a CTE SQLite materialises then copies
+     * only those */
+    int k = 0;
+    for (int i = 0; i < n; i++) {
+        const char *bare = dm_field_from_path(ds, nm[i]);
+        int base = !strcmp(nm[i], "_time") || !strcmp(nm[i], "host") || !strcmp(nm[i], "source") ||
+                   !strcmp(nm[i], "sourcetype") || !strcmp(nm[i], "index");
+        if (!base && fields && !(bare && spl_names_has(fields, bare))) continue;
+        if (!strcmp(nm[i], "_time")) tcol = k;
+        nm[k] = nm[i];
+        mvs[k] = mvs[i];
+        col[k++] = i;
+    }
     sbuf q = {0};
     sbuf_add(&q, "SELECT ");
-    for (int i = 0; i < n; i++) sbuf_printf(&q, "%st.f%d AS c%d", i ? ", " : "", i, i);
-    if (!n) sbuf_add(&q, "NULL AS c0");
+    for (int i = 0; i < k; i++) sbuf_printf(&q, "%st.f%d AS c%d", i ? ", " : "", col[i], i);
+    if (!k) sbuf_add(&q, "NULL AS c0");
+    n = k;
     sbuf_add(&q, " FROM ");
     sbuf_add_sql_ident(&q, tbl);
     sbuf_add(&q, " t WHERE 1");
     if (tcol >= 0) {
-        char *t = xasprintf("t.f%d", tcol);
+        char *t = xasprintf("t.f%d", col[tcol]);
         spl_dm_time_where(tr, t, &q);
         free(t);
     }
@@ -466,6 +482,7 @@ int spl_dm_summary_rows(spl_tr *tr, const dm_dataset *ds, const spl_node *where)
     sbuf_free(&q);
     free(nm);
     free(mvs);
+    free(col);
     free(names);
     free(mv);
     free(tbl);

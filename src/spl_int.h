@@ -291,11 +291,12 @@ int spl_dm_rows_live(spl_tr *tr, const struct dm_dataset *ds, const spl_names *f
 #define SPL_DM_RID "\x01rid"
 int spl_dm_rows_all(spl_tr *tr, const struct dm_dataset *ds, int *wm);
 /* Data model acceleration (spl_dm_summary.c): start the level of ds's rows
- * from its summary table, built or brought up to date first; where (the
+ * from its summary table, built or brought up to date first, with the base
+ * fields and those of fields (bare CIM names, as spl_dm_rows); where (the
  * tstats where clause, or NULL) names the fields to index. Returns 0, or 1
  * when no summary applies (disabled, a table source, a read-only database:
  * the caller computes the rows live), or -1 after an error. */
-int spl_dm_summary_rows(spl_tr *tr, const struct dm_dataset *ds, const spl_node *where);
+int spl_dm_summary_rows(spl_tr *tr, const struct dm_dataset *ds, const spl_names *fields, const spl_node *where);
 /* " AND t >= ?earliest AND t < ?latest" for the query's time range. */
 void spl_dm_time_where(spl_tr *tr, const char *t, sbuf *out);
 /* Free a translator's state (not the store, options or error). */
