@@ -5,6 +5,7 @@
  * first/last/earliest/latest pick by an order key passed as 2nd argument. */
 #include <assert.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "spl_values.h"
@@ -32,6 +33,11 @@ typedef struct agg_state {
     /* min/max/range: running extremes, numeric and as text */
     double nlo, nhi;
     char *slo, *shi;
+    /* min/max over numbers given as numbers: their text (for slo/shi) is
+     * written only once a text value shows up, which makes it matter */
+    struct agg_num { double d; long long i; int isint; } *dn;
+    size_t ndn, capdn;
+    int texts;             /* a text value came: slo/shi kept up to date */
     double pick_key;
     double perc;
 } agg_state;
@@ -101,6 +107,75 @@ static int step_one(void *vctx, const char *s, int n)
     return 0;
 }
 
+/* the text of a deferred number, as spl_values_each gives it */
+static const char *num_text(const struct agg_num *x, char *buf)
+{
+    if (x->isint) {
+        snprintf(buf, 32, "%lld", x->i);
+        return buf;
+    }
+    return spl_num_format(x->d, buf);
+}
+
+/* a text value comes to min/max: bring slo/shi up to date with the numbers
+ * deferred so far, and keep them so from now on */
+static void min_max_texts(agg_state *a)
+{
+    if (a->texts) return;
+    a->texts = 1;
+    for (size_t k = 0; k < a->ndn; k++) {
+        char nb[32];
+        const char *s = num_text(&a->dn[k], nb);
+        int n = (int)strlen(s);
+        if (!a->slo || cmp_n(s, n, a->slo) < 0) { free(a->slo); a->slo = xstrndup(s, (size_t)n); }
+        if (!a->shi || cmp_n(s, n, a->shi) > 0) { free(a->shi); a->shi = xstrndup(s, (size_t)n); }
+    }
+    free(a->dn);
+    a->dn = NULL;
+    a->ndn = a->capdn = 0;
+}
+
+/* A number given as a number (SQLite INTEGER or FLOAT): what step_one does
+ * with its text, without writing the text and reading it back. 1 when done,
+ * 0 to take the general path. */
+static int step_number(agg_state *a, int kind, sqlite3_value *v)
+{
+    int isint = sqlite3_value_type(v) == SQLITE_INTEGER;
+    double d = sqlite3_value_double(v);
+    if (!isfinite(d)) return 0; /* "inf" does not read as a number */
+    if (d == 0) d = 0; /* its text is "0" */
+    switch (kind) {
+    case AG_COUNT:
+        a->count++;
+        return 1;
+    case AG_SUM: case AG_AVG: case AG_STDEV: case AG_STDEVP: case AG_VAR: case AG_VARP: case AG_SUMSQ:
+        a->count++;
+        a->sum += d;
+        a->sumsq += d * d;
+        a->nnum++;
+        return 1;
+    case AG_MIN: case AG_MAX: case AG_RANGE:
+        if (kind != AG_RANGE && a->texts) return 0;
+        a->count++;
+        if (!a->nnum || d < a->nlo) a->nlo = d;
+        if (!a->nnum || d > a->nhi) a->nhi = d;
+        a->nnum++;
+        if (kind != AG_RANGE) { /* range needs no text: a text value makes it null */
+            if (a->ndn == a->capdn) {
+                a->capdn = a->capdn ? a->capdn * 2 : 16;
+                a->dn = xrealloc(a->dn, sizeof *a->dn * a->capdn);
+            }
+            a->dn[a->ndn].d = d;
+            a->dn[a->ndn].i = isint ? sqlite3_value_int64(v) : 0;
+            a->dn[a->ndn].isint = isint;
+            a->ndn++;
+        }
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static void agg_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     int kind = (int)(intptr_t)sqlite3_user_data(ctx);
@@ -119,6 +194,9 @@ static void agg_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         }
         return;
     }
+    int t = sqlite3_value_type(argv[0]);
+    if ((t == SQLITE_INTEGER || t == SQLITE_FLOAT) && step_number(a, kind, argv[0])) return;
+    if (kind == AG_MIN || kind == AG_MAX) min_max_texts(a);
     step_ctx c = {a, kind, argc > 1 ? sqlite3_value_double(argv[1]) : 0};
     if (kind == AG_PERC && argc > 1) { a->perc = c.key; c.key = 0; }
     spl_values_each(argv[0], step_one, &c);
@@ -244,6 +322,9 @@ static void agg_final(sqlite3_context *ctx)
     free(a->slo);
     free(a->shi);
     a->slo = a->shi = NULL;
+    free(a->dn);
+    a->dn = NULL;
+    a->ndn = a->capdn = 0;
 }
 
 static void agg_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv)

@@ -48,8 +48,9 @@ int spl_values_each(sqlite3_value *v, spl_value_fn fn, void *ctx)
     }
     char nb[32];
     if (t == SQLITE_INTEGER || t == SQLITE_FLOAT) {
-        const char *s = spl_num_format(sqlite3_value_double(v), nb);
-        if (t == SQLITE_INTEGER) { snprintf(nb, sizeof nb, "%lld", (long long)sqlite3_value_int64(v)); s = nb; }
+        const char *s = nb;
+        if (t == SQLITE_INTEGER) snprintf(nb, sizeof nb, "%lld", (long long)sqlite3_value_int64(v));
+        else s = spl_num_format(sqlite3_value_double(v), nb);
         fn(ctx, s, (int)strlen(s));
         return 1;
     }
