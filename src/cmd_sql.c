@@ -1,6 +1,7 @@
 /* cmd_sql.c: `splite sql [--plan] 'SPL'`: print the SQL a query translates to
- * (macros expanded, parameters shown inline as literals) without running it;
- * with --plan, also SQLite's query plan (which indexes it uses). */
+ * (macros expanded, parameters shown inline as literals; the statements run
+ * before it first) without running it; with --plan, also SQLite's query plan
+ * (which indexes it uses). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +24,17 @@ int cmd_sql(cli_env *env, int argc, char **argv)
             putchar(*p);
             if (*p == '\n') fputs("-- ", stdout);
         }
-        printf("\n%s;\n", s);
+        putchar('\n');
+        /* statements run before the query (join's temporary tables,
+         * outputlookup's writes), in order, then the query */
+        for (int i = 0; i < c.q->npre; i++) {
+            spl_query pre = *c.q;
+            pre.sql = c.q->pre[i];
+            char *ps = spl_query_sql_text(&pre);
+            printf("-- runs first:\n%s;\n", ps);
+            free(ps);
+        }
+        printf("%s;\n", s);
         free(s);
         char *err = NULL;
         if (plan) {
