@@ -269,6 +269,28 @@ static void put_str(sbuf *b, const char *s)
     if (s) sbuf_addn(b, s, n);
 }
 
+/* one record to the parent: index, stage, times, rows, error, cause */
+static void send_slot(int fd, uint32_t idx, const check_slot *x)
+{
+    sbuf b = {0};
+    int32_t stage = -1;
+    for (int s = 0; s < 5; s++)
+        if (x->r.stage && !strcmp(x->r.stage, check_stages[s])) stage = s;
+    sbuf_addn(&b, (const char *)&idx, sizeof idx);
+    sbuf_addn(&b, (const char *)&stage, sizeof stage);
+    sbuf_addn(&b, (const char *)&x->seconds, sizeof x->seconds);
+    sbuf_addn(&b, (const char *)&x->translate, sizeof x->translate);
+    sbuf_addn(&b, (const char *)&x->summaries, sizeof x->summaries);
+    int64_t nrows = x->r.rows;
+    sbuf_addn(&b, (const char *)&nrows, sizeof nrows);
+    put_str(&b, x->r.error);
+    put_str(&b, x->r.cause);
+    uint32_t len = (uint32_t)b.len;
+    int bad = write_all(fd, &len, sizeof len) || write_all(fd, b.s, b.len);
+    sbuf_free(&b);
+    if (bad) _exit(3);
+}
+
 /* Run detections: with next == NULL all of them in order; else the workers
  * share *next (memory shared across the fork) and each takes the next
  * detection not yet taken, so a worker that drew slow ones does fewer. */
@@ -282,27 +304,12 @@ static void run_range(store *st, const spl_macros *m, const spl_opts *so, double
         check_one(st, m, so, timeout, set->v[i], &x->r, &x->translate);
         x->seconds = util_now() - c0;
         x->summaries = spl_dm_summary_seconds() - s0;
-        if (fd < 0) continue;
-        sbuf b = {0};
-        uint32_t idx = (uint32_t)i;
-        int32_t stage = -1;
-        for (int s = 0; s < 5; s++)
-            if (x->r.stage && !strcmp(x->r.stage, check_stages[s])) stage = s;
-        sbuf_addn(&b, (const char *)&idx, sizeof idx);
-        sbuf_addn(&b, (const char *)&stage, sizeof stage);
-        sbuf_addn(&b, (const char *)&x->seconds, sizeof x->seconds);
-        sbuf_addn(&b, (const char *)&x->translate, sizeof x->translate);
-        sbuf_addn(&b, (const char *)&x->summaries, sizeof x->summaries);
-        int64_t nrows = x->r.rows;
-        sbuf_addn(&b, (const char *)&nrows, sizeof nrows);
-        put_str(&b, x->r.error);
-        put_str(&b, x->r.cause);
-        uint32_t len = (uint32_t)b.len;
-        int bad = write_all(fd, &len, sizeof len) || write_all(fd, b.s, b.len);
-        sbuf_free(&b);
-        if (bad) _exit(3);
+        if (fd >= 0) send_slot(fd, (uint32_t)i, x);
     }
 }
+
+/* summary seconds the workers spent before their first detection */
+static double prebuild_seconds;
 
 /* one record out of buf[0..n); returns its length, 0 if incomplete */
 static size_t take_record(const char *buf, size_t n, check_slot *slots, size_t nslots)
@@ -318,7 +325,11 @@ static size_t take_record(const char *buf, size_t n, check_slot *slots, size_t n
     p += sizeof idx;
     memcpy(&stage, p, sizeof stage);
     p += sizeof stage;
-    if (idx < nslots) {
+    if (idx == UINT32_MAX) {
+        double sum;
+        memcpy(&sum, p + 2 * sizeof(double), sizeof sum);
+        prebuild_seconds += sum;
+    } else if (idx < nslots) {
         check_slot *x = &slots[idx];
         memcpy(&x->seconds, p, sizeof x->seconds);
         memcpy(&x->translate, p + sizeof x->seconds, sizeof x->translate);
@@ -345,16 +356,21 @@ static size_t take_record(const char *buf, size_t n, check_slot *slots, size_t n
     return sizeof len + len;
 }
 
-/* Bring every root data set's summary up to date before the workers start,
- * so that they do not wait on each other building the same one. */
-static void prebuild_summaries(store *st, const spl_macros *m, const spl_opts *so)
+/* Bring the root data sets' summaries up to date before the detections run:
+ * the workers share *next and each builds the next data set not yet taken
+ * (computing the rows runs in parallel; only storing them takes turns), so
+ * that no detection waits on another worker building the one it needs. */
+static void prebuild_summaries(store *st, const spl_macros *m, const spl_opts *so, size_t *next)
 {
     const dm_registry *reg = so->datamodels;
     if (!reg) return;
+    size_t idx = 0, mine = __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);
     for (size_t i = 0; i < reg->nmodels; i++)
         for (size_t k = 0; k < reg->models[i].ndatasets; k++) {
             const dm_dataset *ds = &reg->models[i].datasets[k];
             if (ds->parent) continue; /* children: built when a detection asks for one */
+            if (idx++ != mine) continue;
+            mine = __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);
             char *q = xasprintf("| tstats count from datamodel=\"%s\"", ds->path);
             spl_query *cq = NULL;
             spl_error e = {0};
@@ -374,12 +390,14 @@ static void prebuild_summaries(store *st, const spl_macros *m, const spl_opts *s
 static int run_parallel(const char *db_path, const spl_macros *m, const spl_opts *so, double timeout,
                         const detection_set *set, int jobs, check_slot *slots)
 {
-    size_t *next = mmap(NULL, sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    /* next[0]: the next detection; next[1]: the next data set to prebuild;
+     * next[2]: workers done prebuilding */
+    size_t *next = mmap(NULL, 3 * sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (next == MAP_FAILED) {
         fprintf(stderr, "splite check: cannot share memory with the workers: %s\n", strerror(errno));
         return -1;
     }
-    *next = 0;
+    next[0] = next[1] = next[2] = 0;
     int *fds = xcalloc((size_t)jobs, sizeof *fds);
     pid_t *pids = xcalloc((size_t)jobs, sizeof *pids);
     int rc = 0;
@@ -397,6 +415,16 @@ static int run_parallel(const char *db_path, const spl_macros *m, const spl_opts
             store *st = store_open(db_path, &err);
             if (!st) _exit(4);
             store_tune_for_search(st);
+            double b0 = spl_dm_summary_seconds();
+            prebuild_summaries(st, m, so, next + 1);
+            /* wait for the others' prebuilds: a detection started now would
+             * compute a summary another worker is still computing */
+            __atomic_fetch_add(&next[2], 1, __ATOMIC_SEQ_CST);
+            while (__atomic_load_n(&next[2], __ATOMIC_SEQ_CST) < (size_t)jobs) usleep(2000);
+            /* a record of its own: index UINT32_MAX, the seconds as summaries */
+            check_slot pre = {0};
+            pre.summaries = spl_dm_summary_seconds() - b0;
+            send_slot(pfd[1], UINT32_MAX, &pre);
             run_range(st, m, so, timeout, set, next, slots, pfd[1]);
             store_close(st);
             close(pfd[1]);
@@ -461,7 +489,7 @@ static int run_parallel(const char *db_path, const spl_macros *m, const spl_opts
     free(bufs);
     free(fds);
     free(pids);
-    munmap(next, sizeof *next);
+    munmap(next, 3 * sizeof *next);
     return rc;
 }
 
@@ -591,12 +619,10 @@ int cmd_check(cli_env *env, int argc, char **argv)
     for (size_t i = 0; i < set.n; i++) add_filter_macro(&macros, set.v[i]);
     check_slot *slots = xcalloc(set.n + 1, sizeof *slots);
     if (jobs > 1 && set.n > 1) {
-        double b0 = spl_dm_summary_seconds();
-        prebuild_summaries(st, &macros, &so);
-        summaries_s += spl_dm_summary_seconds() - b0;
         store_close(st); /* no connection may cross the fork */
         st = NULL;
         if (run_parallel(env->db_path, &macros, &so, timeout, &set, jobs, slots)) rc = 1;
+        summaries_s += prebuild_seconds;
     } else {
         run_range(st, &macros, &so, timeout, &set, NULL, slots, -1);
     }

@@ -35,6 +35,7 @@ typedef struct dm_ctx {
     int nmv;
     int rid;        /* summary build: also select e.rowid, keep rows past ?wm */
     int wm;         /* the parameter number of the rowid watermark (0: none yet) */
+    int hi;         /* ... and of the highest rowid to take */
 } dm_ctx;
 
 static const spl_names *distinct_meta(dm_ctx *d, const char *field)
@@ -214,7 +215,8 @@ static int branch_sql(dm_ctx *d, const dm_source *src, const spl_names *need, in
         spl_dm_time_where(tr, "e._time", out);
         if (d->rid) {
             if (!d->wm) d->wm = spl_tr_param_num(tr, 0);
-            sbuf_printf(out, " AND e.rowid > ?%d", d->wm);
+            if (!d->hi) d->hi = spl_tr_param_num(tr, 0);
+            sbuf_printf(out, " AND e.rowid > ?%d AND e.rowid <= ?%d", d->wm, d->hi);
         }
     }
     spl_env_free(&env);
@@ -382,9 +384,9 @@ int spl_dm_rows_live(spl_tr *tr, const dm_dataset *ds, const spl_names *fields)
     return rc;
 }
 
-int spl_dm_rows_all(spl_tr *tr, const dm_dataset *ds, int *wm)
+int spl_dm_rows_all(spl_tr *tr, const dm_dataset *ds, int *wm, int *hi)
 {
-    assert(tr && ds && wm);
+    assert(tr && ds && wm && hi);
     size_t nsrc = 0;
     const dm_source *srcs = dm_dataset_sources(ds, &nsrc);
     for (size_t s = 0; s < nsrc; s++)
@@ -400,6 +402,7 @@ int spl_dm_rows_all(spl_tr *tr, const dm_dataset *ds, int *wm)
     d.rid = 1;
     int rc = dm_level(&d, &want);
     *wm = d.wm;
+    *hi = d.hi;
     free_ctx(&d);
     spl_names_free(&want);
     return rc;

@@ -40,11 +40,10 @@ static const char catalog_sql[] =
 typedef struct sum_build {
     spl_tr b;        /* scratch translator holding the level and its parameters */
     spl_error err;
-    sbuf sql;        /* WITH ... INSERT INTO "tbl" SELECT ... (tbl: %s placeholder free) */
-    sbuf select;     /* the SELECT part */
+    sbuf select;     /* SELECT rowid, field... over events */
     sbuf names;      /* field names, '\n'-separated, in column order */
     int ncols;       /* fields (without the rowid) */
-    int wm;          /* parameter number of the rowid watermark */
+    int wm, hi;      /* parameter numbers of the rowid bounds (> wm, <= hi) */
     char hash[17];
 } sum_build;
 
@@ -52,7 +51,6 @@ static void build_free(sum_build *s)
 {
     spl_tr_free(&s->b);
     spl_error_free(&s->err);
-    sbuf_free(&s->sql);
     sbuf_free(&s->select);
     sbuf_free(&s->names);
 }
@@ -70,10 +68,11 @@ static int build_compile(spl_tr *tr, const dm_dataset *ds, sum_build *s)
     s->b.now = tr->now;
     s->b.macros = tr->macros;
     s->b.cmd_off = tr->cmd_off;
-    if (spl_dm_rows_all(&s->b, ds, &s->wm) != 0 || !s->wm) return 1;
+    if (spl_dm_rows_all(&s->b, ds, &s->wm, &s->hi) != 0 || !s->wm || !s->hi) return 1;
     spl_tr *b = &s->b;
     const spl_col *rid = spl_tr_find(b, SPL_DM_RID);
     if (!rid) return 1;
+    if (b->ctes.len) sbuf_printf(&s->select, "WITH %s\n", b->ctes.s);
     sbuf_printf(&s->select, "SELECT %s", rid->sql);
     for (int i = 0; i < b->ncols; i++) {
         if (!strcmp(b->cols[i].name, SPL_DM_RID)) continue;
@@ -83,13 +82,12 @@ static int build_compile(spl_tr *tr, const dm_dataset *ds, sum_build *s)
     }
     sbuf_printf(&s->select, " FROM %s", b->from);
     if (b->where.len) sbuf_printf(&s->select, " WHERE %s", b->where.s);
-    /* the hash: statement, names and every parameter but the watermark */
+    /* the hash: statement, names and every parameter but the rowid bounds */
     uint64_t h = UTIL_HASH_INIT;
     h = util_hash(h, s->select.s, s->select.len);
-    if (b->ctes.len) h = util_hash(h, b->ctes.s, b->ctes.len);
     h = util_hash(h, s->names.s ? s->names.s : "", s->names.len);
     for (int i = 0; i < b->nparams; i++) {
-        if (i + 1 == s->wm) continue;
+        if (i + 1 == s->wm || i + 1 == s->hi) continue;
         char num[40];
         const spl_param *p = &b->params[i];
         if (p->is_num) snprintf(num, sizeof num, "#%.17g", p->num);
@@ -104,20 +102,25 @@ static int exec(sqlite3 *db, const char *sql)
     return sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
 }
 
-/* Fill tbl with the rows of events past rowid wm; 0 or -1. */
-static int build_insert(sqlite3 *db, sum_build *s, const char *tbl, sqlite3_int64 wm)
+/* Compute the rows of events wm < rowid <= hi into temp.dmsum_build: no
+ * write to the database, so other connections (ingest, other workers)
+ * are not held up while the expressions run. 0 or -1. */
+static int build_rows(sqlite3 *db, sum_build *s, sqlite3_int64 wm, sqlite3_int64 hi)
 {
     sbuf q = {0};
-    if (s->b.ctes.len) sbuf_printf(&q, "WITH %s\n", s->b.ctes.s);
-    sbuf_add(&q, "INSERT INTO ");
-    sbuf_add_sql_ident(&q, tbl);
-    sbuf_printf(&q, " %s", s->select.s);
+    sbuf_add(&q, "DROP TABLE IF EXISTS temp.dmsum_build; CREATE TEMP TABLE dmsum_build(_rid INTEGER");
+    for (int i = 0; i < s->ncols; i++) sbuf_printf(&q, ", f%d", i);
+    sbuf_add(&q, ")");
+    int rc = exec(db, q.s);
+    sbuf_reset(&q);
+    sbuf_printf(&q, "INSERT INTO temp.dmsum_build %s", s->select.s);
     sqlite3_stmt *st = NULL;
-    int rc = sqlite3_prepare_v2(db, q.s, -1, &st, NULL) == SQLITE_OK ? 0 : -1;
+    if (!rc && sqlite3_prepare_v2(db, q.s, -1, &st, NULL) != SQLITE_OK) rc = -1;
     int used = rc ? 0 : sqlite3_bind_parameter_count(st);
     for (int i = 0; i < s->b.nparams && i < used && !rc; i++) {
         const spl_param *p = &s->b.params[i];
         if (i + 1 == s->wm) rc = sqlite3_bind_int64(st, i + 1, wm);
+        else if (i + 1 == s->hi) rc = sqlite3_bind_int64(st, i + 1, hi);
         else if (p->is_num) rc = sqlite3_bind_double(st, i + 1, p->num);
         else rc = sqlite3_bind_text(st, i + 1, p->text, -1, SQLITE_STATIC);
         if (rc != SQLITE_OK) rc = -1;
@@ -128,20 +131,17 @@ static int build_insert(sqlite3 *db, sum_build *s, const char *tbl, sqlite3_int6
     return rc;
 }
 
-/* mv flags of the rows past wm OR'ed into mv[0..n) ('0'/'1'); 0 or -1 */
-static int read_mv(sqlite3 *db, const char *tbl, int n, sqlite3_int64 wm, char *mv)
+/* mv flags of temp.dmsum_build OR'ed into mv[0..n) ('0'/'1'); 0 or -1 */
+static int read_mv(sqlite3 *db, int n, char *mv)
 {
     if (!n) return 0;
     sbuf q = {0};
     sbuf_add(&q, "SELECT ");
     for (int i = 0; i < n; i++) sbuf_printf(&q, "%smax(typeof(f%d)='blob')", i ? ", " : "", i);
-    sbuf_add(&q, " FROM ");
-    sbuf_add_sql_ident(&q, tbl);
-    sbuf_add(&q, " WHERE _rid > ?1");
+    sbuf_add(&q, " FROM temp.dmsum_build");
     sqlite3_stmt *st = NULL;
     int rc = sqlite3_prepare_v2(db, q.s, -1, &st, NULL) == SQLITE_OK ? 0 : -1;
     if (!rc) {
-        sqlite3_bind_int64(st, 1, wm);
         if (sqlite3_step(st) == SQLITE_ROW) {
             for (int i = 0; i < n; i++)
                 if (sqlite3_column_int(st, i)) mv[i] = '1';
@@ -154,119 +154,171 @@ static int read_mv(sqlite3 *db, const char *tbl, int n, sqlite3_int64 wm, char *
     return rc;
 }
 
-/* Make the summary of ds current for events up to rowid hi; fills *tbl, *names, *mv (caller frees).
- * 0, or -1 (nothing changed: the savepoint is rolled back). */
+static sqlite3_int64 events_hi(sqlite3 *db)
+{
+    sqlite3_int64 hi = 0;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT max(rowid) FROM events", -1, &st, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_step(st) == SQLITE_ROW) hi = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    return hi;
+}
+
+/* What the catalog says of ds's summary (hash and mv malloc'd, NULL when
+ * there is none). 0 or -1. */
+typedef struct sum_state {
+    char *hash, *mv;
+    sqlite3_int64 hi;
+} sum_state;
+
+static int read_state(sqlite3 *db, const dm_dataset *ds, sum_state *out)
+{
+    memset(out, 0, sizeof *out);
+    out->hi = -1;
+    sqlite3_stmt *st = NULL;
+    if (exec(db, catalog_sql)) return -1;
+    if (sqlite3_prepare_v2(db, "SELECT hash, rowid_hi, mv FROM dm_summaries WHERE dataset = ?1", -1, &st, NULL) !=
+        SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(st, 1, ds->path, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        out->hash = xstrdup((const char *)sqlite3_column_text(st, 0));
+        out->hi = sqlite3_column_int64(st, 1);
+        out->mv = xstrdup((const char *)sqlite3_column_text(st, 2));
+    }
+    sqlite3_finalize(st);
+    return 0;
+}
+
+static void state_free(sum_state *x)
+{
+    free(x->hash);
+    free(x->mv);
+}
+
+static int state_same(const sum_state *a, const sum_state *b)
+{
+    return a->hi == b->hi && !a->hash == !b->hash && (!a->hash || !strcmp(a->hash, b->hash));
+}
+
+/* Make the summary of ds current for events up to rowid hi; fills *tbl,
+ * *names, *mv (caller frees). The rows are computed first, without holding
+ * the database's write lock; then, in one short write, the catalog is
+ * checked again (another connection may have done the work meanwhile) and
+ * the rows are stored. 0, or -1 (nothing changed). */
 static int ensure(sqlite3 *db, const dm_dataset *ds, sum_build *s, sqlite3_int64 hi, char **tbl, char **names,
                   char **mv)
 {
-    sqlite3_stmt *st = NULL;
-    if (exec(db, "SAVEPOINT dmsum")) return -1;
-    int rc = exec(db, catalog_sql);
-    char *have_hash = NULL, *have_mv = NULL;
-    sqlite3_int64 have_hi = -1;
     *tbl = xasprintf("dmsum:%s", ds->path);
-    if (!rc && sqlite3_prepare_v2(db, "SELECT hash, rowid_hi, mv FROM dm_summaries WHERE dataset = ?1", -1, &st,
-                                  NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, ds->path, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW) {
-            have_hash = xstrdup((const char *)sqlite3_column_text(st, 0));
-            have_hi = sqlite3_column_int64(st, 1);
-            have_mv = xstrdup((const char *)sqlite3_column_text(st, 2));
+    for (int attempt = 0; attempt < 3; attempt++) {
+        sum_state before;
+        if (read_state(db, ds, &before)) break;
+        /* a summary past the last event means events were deleted behind
+         * splite's back (it only appends): rebuild rather than trust it */
+        int match = before.hash && !strcmp(before.hash, s->hash) && before.mv && (int)strlen(before.mv) == s->ncols;
+        if (match && before.hi > hi) {
+            /* another connection summarised events loaded since we looked */
+            sqlite3_int64 now_hi = events_hi(db);
+            if (now_hi >= before.hi) {
+                hi = now_hi;
+                state_free(&before);
+                continue;
+            }
         }
-        sqlite3_finalize(st);
-    } else {
-        rc = -1;
-    }
-    /* a summary past the last event means events were deleted behind
-     * splite's back (it only appends): rebuild rather than trust it */
-    int same = have_hash && !strcmp(have_hash, s->hash) && have_mv && (int)strlen(have_mv) == s->ncols &&
-               have_hi <= hi;
-    char *m = same ? xstrdup(have_mv) : NULL;
-    if (!rc && !same) {
-        /* (re)build from scratch */
-        sbuf q = {0};
-        sbuf_add(&q, "DROP TABLE IF EXISTS ");
-        sbuf_add_sql_ident(&q, *tbl);
-        rc = exec(db, q.s);
-        sbuf_reset(&q);
-        sbuf_add(&q, "CREATE TABLE ");
-        sbuf_add_sql_ident(&q, *tbl);
-        sbuf_add(&q, "(_rid INTEGER");
-        for (int i = 0; i < s->ncols; i++) sbuf_printf(&q, ", f%d", i);
-        sbuf_addc(&q, ')');
-        if (!rc) rc = exec(db, q.s);
-        m = xmalloc((size_t)s->ncols + 1);
-        memset(m, '0', (size_t)s->ncols);
+        int same = match && before.hi <= hi;
+        if (same && before.hi == hi) {
+            *names = xstrdup(s->names.s ? s->names.s : "");
+            *mv = before.mv;
+            before.mv = NULL;
+            state_free(&before);
+            return 0;
+        }
+        sqlite3_int64 wm = same ? before.hi : -1;
+        char *m = xmalloc((size_t)s->ncols + 1);
+        if (same) memcpy(m, before.mv, (size_t)s->ncols);
+        else memset(m, '0', (size_t)s->ncols);
         m[s->ncols] = 0;
-        have_hi = -1;
-        sbuf_free(&q);
-    }
-    if (!rc && have_hi < hi) {
-        rc = build_insert(db, s, *tbl, have_hi < 0 ? -1 : have_hi);
-        if (!rc) rc = read_mv(db, *tbl, s->ncols, have_hi, m);
-    }
-    if (!rc && !same) {
-        /* the time index every query's range uses */
-        int k = 0;
-        const char *p = s->names.s ? s->names.s : "";
-        for (; *p; k++) {
-            if (!strncmp(p, "_time", 5) && (p[5] == '\n' || !p[5])) break;
-            p = strchr(p, '\n');
-            if (!p) { k = -1; break; }
-            p++;
+        int rc = build_rows(db, s, wm, hi);
+        if (!rc) rc = read_mv(db, s->ncols, m);
+        if (!rc) rc = exec(db, "SAVEPOINT dmsum");
+        if (rc) {
+            exec(db, "DROP TABLE IF EXISTS temp.dmsum_build");
+            free(m);
+            state_free(&before);
+            break;
         }
-        if (k >= 0 && k < s->ncols) {
+        sum_state now;
+        rc = read_state(db, ds, &now);
+        int changed = !rc && !state_same(&before, &now);
+        state_free(&now);
+        state_free(&before);
+        if (!rc && !changed) {
             sbuf q = {0};
-            sbuf_add(&q, "CREATE INDEX ");
-            char *ix = xasprintf("%s#time", *tbl);
-            sbuf_add_sql_ident(&q, ix);
-            sbuf_add(&q, " ON ");
+            if (!same) {
+                sbuf_add(&q, "DROP TABLE IF EXISTS ");
+                sbuf_add_sql_ident(&q, *tbl);
+                sbuf_add(&q, "; CREATE TABLE ");
+                sbuf_add_sql_ident(&q, *tbl);
+                sbuf_add(&q, "(_rid INTEGER");
+                for (int i = 0; i < s->ncols; i++) sbuf_printf(&q, ", f%d", i);
+                sbuf_add(&q, "); ");
+                /* the time index every query's range uses */
+                int k = 0;
+                for (const char *p = s->names.s ? s->names.s : ""; *p; k++) {
+                    if (!strncmp(p, "_time", 5) && (p[5] == '\n' || !p[5])) {
+                        char *ix = xasprintf("%s#time", *tbl);
+                        sbuf_add(&q, "CREATE INDEX ");
+                        sbuf_add_sql_ident(&q, ix);
+                        sbuf_add(&q, " ON ");
+                        sbuf_add_sql_ident(&q, *tbl);
+                        sbuf_printf(&q, "(f%d); ", k);
+                        free(ix);
+                        break;
+                    }
+                    p = strchr(p, '\n');
+                    if (!p) break;
+                    p++;
+                }
+            }
+            sbuf_add(&q, "INSERT INTO main.");
             sbuf_add_sql_ident(&q, *tbl);
-            sbuf_printf(&q, "(f%d)", k);
+            sbuf_add(&q, " SELECT * FROM temp.dmsum_build");
             rc = exec(db, q.s);
-            free(ix);
             sbuf_free(&q);
+            sqlite3_stmt *st = NULL;
+            if (!rc && sqlite3_prepare_v2(db,
+                                          "INSERT OR REPLACE INTO dm_summaries(dataset, tbl, hash, rowid_hi, names, mv, "
+                                          "built) VALUES (?1, ?2, ?3, ?4, ?5, ?6, julianday('now'))",
+                                          -1, &st, NULL) == SQLITE_OK) {
+                sqlite3_bind_text(st, 1, ds->path, -1, SQLITE_STATIC);
+                sqlite3_bind_text(st, 2, *tbl, -1, SQLITE_STATIC);
+                sqlite3_bind_text(st, 3, s->hash, -1, SQLITE_STATIC);
+                sqlite3_bind_int64(st, 4, hi);
+                sqlite3_bind_text(st, 5, s->names.s ? s->names.s : "", -1, SQLITE_STATIC);
+                sqlite3_bind_text(st, 6, m, -1, SQLITE_STATIC);
+                if (sqlite3_step(st) != SQLITE_DONE) rc = -1;
+                sqlite3_finalize(st);
+            } else {
+                rc = -1;
+            }
         }
-    }
-    if (!rc && (!same || have_hi < hi)) {
-        if (sqlite3_prepare_v2(db,
-                               "INSERT OR REPLACE INTO dm_summaries(dataset, tbl, hash, rowid_hi, names, mv, built) "
-                               "VALUES (?1, ?2, ?3, ?4, ?5, ?6, julianday('now'))",
-                               -1, &st, NULL) == SQLITE_OK) {
-            sqlite3_bind_text(st, 1, ds->path, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 2, *tbl, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 3, s->hash, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 4, hi);
-            sqlite3_bind_text(st, 5, s->names.s ? s->names.s : "", -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 6, m, -1, SQLITE_STATIC);
-            if (sqlite3_step(st) != SQLITE_DONE) rc = -1;
-            sqlite3_finalize(st);
-        } else {
-            rc = -1;
+        if (rc && getenv("SPLITE_DEBUG"))
+            fprintf(stderr, "splite: summary of %s not stored: %s\n", ds->path, sqlite3_errmsg(db));
+        if (!rc && !changed && !exec(db, "RELEASE dmsum")) {
+            exec(db, "DROP TABLE IF EXISTS temp.dmsum_build");
+            *names = xstrdup(s->names.s ? s->names.s : "");
+            *mv = m;
+            return 0;
         }
-    }
-    free(have_hash);
-    free(have_mv);
-    if (rc && getenv("SPLITE_DEBUG")) fprintf(stderr, "splite: summary of %s not used: %s\n", ds->path, sqlite3_errmsg(db));
-    if (rc) {
         exec(db, "ROLLBACK TO dmsum");
         exec(db, "RELEASE dmsum");
+        exec(db, "DROP TABLE IF EXISTS temp.dmsum_build");
         free(m);
-        free(*tbl);
-        *tbl = NULL;
-        return -1;
+        if (!changed) break; /* an error, not a race: compute the rows live */
     }
-    if (exec(db, "RELEASE dmsum")) {
-        exec(db, "ROLLBACK TO dmsum");
-        exec(db, "RELEASE dmsum");
-        free(m);
-        free(*tbl);
-        *tbl = NULL;
-        return -1;
-    }
-    *names = xstrdup(s->names.s ? s->names.s : "");
-    *mv = m;
-    return 0;
+    free(*tbl);
+    *tbl = NULL;
+    return -1;
 }
 
 /* ---- indexes on the fields a where clause compares with = or IN ---- */
@@ -349,16 +401,6 @@ static void def_hash(const dm_dataset *ds, char out[17])
     for (size_t i = 0; i < nf; i++) h = hash_str(h, all[i]);
     free(all);
     snprintf(out, 17, "%016" PRIx64, h);
-}
-
-static sqlite3_int64 events_hi(sqlite3 *db)
-{
-    sqlite3_int64 hi = 0;
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT max(rowid) FROM events", -1, &st, NULL) != SQLITE_OK) return -1;
-    if (sqlite3_step(st) == SQLITE_ROW) hi = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    return hi;
 }
 
 /* The memo says ds's summary is current: fill tbl/names/mv from the catalog

@@ -285,11 +285,12 @@ int spl_dm_rows(spl_tr *tr, const struct dm_dataset *ds, const spl_names *fields
 /* The same, always computed from the events (no summary). */
 int spl_dm_rows_live(spl_tr *tr, const struct dm_dataset *ds, const spl_names *fields);
 /* The level of every field of ds plus the events rowid (column SPL_DM_RID),
- * keeping rows whose rowid is above parameter ?*wm (a number the caller
- * rebinds): what a summary stores (spl_dm_summary.c). 1 when ds cannot be
- * summarised (a source reads a splite table), 0, or -1 after an error. */
+ * keeping rows whose rowid is above parameter ?*wm and at most ?*hi (numbers
+ * the caller rebinds): what a summary stores (spl_dm_summary.c). 1 when ds
+ * cannot be summarised (a source reads a splite table), 0, or -1 after an
+ * error. */
 #define SPL_DM_RID "\x01rid"
-int spl_dm_rows_all(spl_tr *tr, const struct dm_dataset *ds, int *wm);
+int spl_dm_rows_all(spl_tr *tr, const struct dm_dataset *ds, int *wm, int *hi);
 /* Data model acceleration (spl_dm_summary.c): start the level of ds's rows
  * from its summary table, built or brought up to date first, with the base
  * fields and those of fields (bare CIM names, as spl_dm_rows); where (the
