@@ -77,6 +77,17 @@ same "$procs" "after events were deleted"
 [ "$(sqlite3 "$db" "SELECT rowid_hi FROM dm_summaries WHERE dataset='Endpoint.Processes'")" = \
   "$(sqlite3 "$db" "SELECT max(rowid) FROM events")" ] || fail "summary not rebuilt after a deletion"
 
+# two processes needing the same summary at once: both get the rows computed
+# from the events, one summary is stored
+db2="$tmp/c.db"
+"$splite" --db "$db2" ingest -q "$ds/appcmd_install-windows-sysmon.log" "$ds/gacutil_windows-sysmon.log" || fail "ingest c"
+"$splite" --db "$db2" search --format csv --no-summaries "$procs" >"$tmp/live" 2>&1 || fail "live: $(cat "$tmp/live")"
+for k in 1 2 3; do "$splite" --db "$db2" search --format csv "$procs" >"$tmp/par$k" 2>&1 & done
+wait
+for k in 1 2 3; do cmp -s "$tmp/live" "$tmp/par$k" || fail "concurrent search $k differs: $(diff "$tmp/live" "$tmp/par$k" | head -5)"; done
+[ "$(sqlite3 "$db2" "SELECT count(*) FROM dm_summaries WHERE dataset='Endpoint.Processes'")" = 1 ] || fail "no single summary after concurrent builds"
+echo "ok: three concurrent searches, one summary"
+
 # read-only database: computed live, same rows
 chmod a-w "$db" "$tmp"
 if [ ! -w "$db" ]; then
