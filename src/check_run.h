@@ -1,0 +1,40 @@
+/* check_run.h: running the detections of `splite check` (cmd_check.c): one
+ * detection through the engine (check_one), all of them in this process or
+ * in --jobs worker processes (check_workers.c). */
+#ifndef SPLITE_CHECK_RUN_H
+#define SPLITE_CHECK_RUN_H
+#include "detection.h"
+#include "spl.h"
+#include "store.h"
+
+typedef struct check_result {
+    const char *stage; /* NULL when ok */
+    char *error;       /* one line (with position) */
+    char *cause;
+    long rows;         /* results of a search that ran */
+} check_result;
+
+/* A detection's outcome with its times. */
+typedef struct check_slot {
+    check_result r;
+    double seconds;
+    double translate;  /* spl_compile, summaries included */
+    double summaries;  /* building and updating data model summaries */
+} check_slot;
+
+/* Macro expansion, translation and execution of d (cmd_check.c); adds the
+ * spl_compile time to *translate_s. */
+void check_one(store *st, const spl_macros *macros, const spl_opts *so, double timeout, const detection *d,
+               check_result *r, double *translate_s);
+/* Run detections into slots: with next == NULL all of them in order; else
+ * the next not yet taken from the shared counter *next. fd >= 0: also send
+ * each outcome to the parent (a worker). */
+void check_run_range(store *st, const spl_macros *m, const spl_opts *so, double timeout, const detection_set *set,
+                     size_t *next, check_slot *slots, int fd);
+/* Every detection of set into slots with `jobs` worker processes, each with
+ * its own connection to db_path; *prebuilt gets the seconds the workers spent
+ * bringing data model summaries up to date first. 0, or -1 after a message
+ * (a worker died: its detections are reported failed). */
+int check_run_parallel(const char *db_path, const spl_macros *m, const spl_opts *so, double timeout,
+                       const detection_set *set, int jobs, check_slot *slots, double *prebuilt);
+#endif
