@@ -14,6 +14,9 @@ typedef struct check_result {
     long rows;         /* results of a search that ran */
 } check_result;
 
+/* The stages a detection can fail at, in order (check_result.stage is one). */
+extern const char *const check_stages[5];
+
 /* A detection's outcome with its times. */
 typedef struct check_slot {
     check_result r;

@@ -20,7 +20,7 @@
 #include "datamodel.h"
 #include "util.h"
 
-static const char *const check_stages[] = {"load", "macro", "parse", "translate", "execute"};
+const char *const check_stages[5] = {"load", "macro", "parse", "translate", "execute"};
 
 static int write_all(int fd, const void *p, size_t n)
 {

@@ -333,7 +333,6 @@ int cmd_check(cli_env *env, int argc, char **argv)
     long ok = 0, failed = 0;
     double translate_s = 0, summaries_s = 0, running_s = 0, loaded_s = util_now() - t0;
     long stage_counts[5] = {0};
-    static const char *stages[] = {"load", "macro", "parse", "translate", "execute"};
     for (size_t i = 0; i < set.nerrors; i++) {
         /* a file that does not load: "file:line: message" */
         check_result r = {.stage = "load", .error = xstrdup(set.errors[i])};
@@ -378,7 +377,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
             failed++;
             causes_add(&causes, r->cause ? r->cause : r->stage);
             for (int k = 0; k < 5; k++)
-                if (!strcmp(stages[k], r->stage)) stage_counts[k]++;
+                if (!strcmp(check_stages[k], r->stage)) stage_counts[k]++;
         } else {
             ok++;
         }
@@ -392,7 +391,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
         printf("\n%ld detections: %ld ok (%.1f%%), %ld failed", total, ok, total ? 100.0 * (double)ok / (double)total : 0.0,
                failed);
         for (int k = 0; k < 5; k++)
-            if (stage_counts[k]) printf(", %ld at %s", stage_counts[k], stages[k]);
+            if (stage_counts[k]) printf(", %ld at %s", stage_counts[k], check_stages[k]);
         printf("; %.2f s (loading %.2f s;%s translating %.2f s, data model summaries %.2f s, running %.2f s)\n",
                secs, loaded_s, jobs > 1 ? " summed over the workers:" : "", translate_s, summaries_s, running_s);
         if (causes.n) {

@@ -32,13 +32,6 @@ static int find_sub(spl_cmd_ctx *c, int *lb, int *rb)
     return 0;
 }
 
-/* a statement run before the query (spl_query.pre) */
-static void join_pre(spl_tr *tr, char *sql)
-{
-    tr->pre = xrealloc(tr->pre, sizeof *tr->pre * (size_t)(tr->npre + 1));
-    tr->pre[tr->npre++] = sql;
-}
-
 /* index of column name in a flushed level (sql "sK.cI") */
 static int col_index(const spl_col *col)
 {
@@ -89,14 +82,14 @@ int spl_cmd_join(spl_cmd_ctx *c)
             sbuf l = {0};
             sbuf_add(&l, "temp.");
             sbuf_add_sql_ident(&l, lt);
-            join_pre(tr, xasprintf("DROP TABLE IF EXISTS %s", l.s));
+            spl_tr_add_pre(tr, xasprintf("DROP TABLE IF EXISTS %s", l.s));
             sbuf fill = {0};
             sbuf_add(&fill, "CREATE TEMP TABLE ");
             sbuf_add_sql_ident(&fill, lt);
             sbuf_add(&fill, " AS ");
             if (tr->ctes.len) sbuf_printf(&fill, "WITH %s\n", tr->ctes.s);
             sbuf_printf(&fill, "SELECT * FROM %s", tr->from);
-            join_pre(tr, sbuf_detach(&fill));
+            spl_tr_add_pre(tr, sbuf_detach(&fill));
             guard = xasprintf("EXISTS (SELECT 1 FROM %s)", l.s);
             sbuf_free(&l);
             tr->sub_events_guard = guard;
@@ -150,14 +143,14 @@ int spl_cmd_join(spl_cmd_ctx *c)
         sbuf jq = {0}, fill = {0}, ix = {0};
         sbuf_add(&jq, "temp.");
         sbuf_add_sql_ident(&jq, jt);
-        join_pre(tr, xasprintf("DROP TABLE IF EXISTS %s", jq.s));
+        spl_tr_add_pre(tr, xasprintf("DROP TABLE IF EXISTS %s", jq.s));
         sbuf_printf(&fill, "CREATE TEMP TABLE ");
         sbuf_add_sql_ident(&fill, jt);
         sbuf_add(&fill, " AS ");
         if (sub.ctes.len) sbuf_printf(&fill, "WITH %s\n", sub.ctes.s);
         sbuf_printf(&fill, "SELECT *, row_number() OVER (PARTITION BY %s%s%s) AS jn FROM %s", part.s,
                     sub.nord ? " ORDER BY " : "", sub.nord ? sord.s : "", sub.from);
-        join_pre(tr, sbuf_detach(&fill));
+        spl_tr_add_pre(tr, sbuf_detach(&fill));
         int nix = 0;
         for (int k = 0; k < nf; k++) {
             spl_col *r = spl_tr_find(&sub, f[k]);
@@ -177,7 +170,7 @@ int spl_cmd_join(spl_cmd_ctx *c)
         }
         if (nix) {
             sbuf_addc(&ix, ')');
-            join_pre(tr, sbuf_detach(&ix));
+            spl_tr_add_pre(tr, sbuf_detach(&ix));
         }
         sbuf_free(&ix);
         tr->ctes.len = ctes_before;

@@ -22,12 +22,6 @@ static int truthy(const char *v)
     return !strcasecmp(v, "t") || !strcasecmp(v, "true") || !strcmp(v, "1");
 }
 
-static void add_pre(spl_tr *tr, char *sql)
-{
-    tr->pre = xrealloc(tr->pre, sizeof *tr->pre * (size_t)(tr->npre + 1));
-    tr->pre[tr->npre++] = sql;
-}
-
 static int written(const char *name)
 {
     if (name[0] != '_') return 1;
@@ -86,7 +80,7 @@ int spl_cmd_outputlookup(spl_cmd_ctx *c)
         if (!spl_lookup_in_db(db, d->name) && (d->path || d->collection) &&
             !spl_lookup_table(db, d, &have, &nhave, &err)) {
             char *src = spl_lookup_table_sql(db, d);
-            add_pre(tr, xasprintf("CREATE TABLE IF NOT EXISTS %s AS SELECT * FROM %s", tq.s, src));
+            spl_tr_add_pre(tr, xasprintf("CREATE TABLE IF NOT EXISTS %s AS SELECT * FROM %s", tq.s, src));
             free(src);
         } else if (spl_lookup_in_db(db, d->name)) {
             char *src = spl_lookup_table_sql(db, d);
@@ -95,7 +89,7 @@ int spl_cmd_outputlookup(spl_cmd_ctx *c)
         }
         free(err);
     } else {
-        add_pre(tr, xasprintf("DROP TABLE IF EXISTS %s", tq.s));
+        spl_tr_add_pre(tr, xasprintf("DROP TABLE IF EXISTS %s", tq.s));
     }
     spl_tr_flush(tr, -1, NULL);
     /* columns: the written fields, and pattern columns of wildcard fields */
@@ -115,7 +109,7 @@ int spl_cmd_outputlookup(spl_cmd_ctx *c)
                 sbuf alt = {0};
                 sbuf_printf(&alt, "ALTER TABLE %s ADD COLUMN ", tq.s);
                 sbuf_add_sql_ident(&alt, cn);
-                add_pre(tr, sbuf_detach(&alt));
+                spl_tr_add_pre(tr, sbuf_detach(&alt));
             }
             sbuf_add(&create, ncreate++ ? ", " : "");
             sbuf_add_sql_ident(&create, cn);
@@ -134,7 +128,7 @@ int spl_cmd_outputlookup(spl_cmd_ctx *c)
     }
     if (!ncreate) sbuf_add(&create, "\"_key\"");
     sbuf_add(&create, ")");
-    add_pre(tr, sbuf_detach(&create));
+    spl_tr_add_pre(tr, sbuf_detach(&create));
     if (nins) {
         sbuf w = {0};
         if (tr->ctes.len) sbuf_printf(&w, "WITH %s\n", tr->ctes.s);
@@ -144,7 +138,7 @@ int spl_cmd_outputlookup(spl_cmd_ctx *c)
             spl_tr_order_sql(tr, &w, 0);
         }
         if (max >= 0) sbuf_printf(&w, " LIMIT %ld", max);
-        add_pre(tr, sbuf_detach(&w));
+        spl_tr_add_pre(tr, sbuf_detach(&w));
     }
     sbuf_free(&ins);
     sbuf_free(&sel);

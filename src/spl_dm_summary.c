@@ -201,14 +201,16 @@ static int state_same(const sum_state *a, const sum_state *b)
     return a->hi == b->hi && !a->hash == !b->hash && (!a->hash || !strcmp(a->hash, b->hash));
 }
 
-/* Make the summary of ds current for events up to rowid hi; fills *tbl,
+/* Make the summary of ds current for events up to rowid *hip (moved on when
+ * another connection summarised newer events meanwhile); fills *tbl,
  * *names, *mv (caller frees). The rows are computed first, without holding
  * the database's write lock; then, in one short write, the catalog is
  * checked again (another connection may have done the work meanwhile) and
  * the rows are stored. 0, or -1 (nothing changed). */
-static int ensure(sqlite3 *db, const dm_dataset *ds, sum_build *s, sqlite3_int64 hi, char **tbl, char **names,
+static int ensure(sqlite3 *db, const dm_dataset *ds, sum_build *s, sqlite3_int64 *hip, char **tbl, char **names,
                   char **mv)
 {
+    sqlite3_int64 hi = *hip;
     *tbl = xasprintf("dmsum:%s", ds->path);
     for (int attempt = 0; attempt < 3; attempt++) {
         sum_state before;
@@ -231,6 +233,7 @@ static int ensure(sqlite3 *db, const dm_dataset *ds, sum_build *s, sqlite3_int64
             *mv = before.mv;
             before.mv = NULL;
             state_free(&before);
+            *hip = hi;
             return 0;
         }
         sqlite3_int64 wm = same ? before.hi : -1;
@@ -308,6 +311,7 @@ static int ensure(sqlite3 *db, const dm_dataset *ds, sum_build *s, sqlite3_int64
             exec(db, "DROP TABLE IF EXISTS temp.dmsum_build");
             *names = xstrdup(s->names.s ? s->names.s : "");
             *mv = m;
+            *hip = hi;
             return 0;
         }
         exec(db, "ROLLBACK TO dmsum");
@@ -453,7 +457,6 @@ int spl_dm_summary_rows(spl_tr *tr, const dm_dataset *ds, const spl_names *field
     if (tr->opts && tr->opts->no_summaries) return 1;
     sqlite3 *db = store_db(tr->st);
     if (sqlite3_db_readonly(db, "main") != 0) return 1;
-    spl_register_sql(db); /* the statement filling the summary runs now */
     char dh[17];
     def_hash(ds, dh);
     sqlite3_int64 hi = events_hi(db);
@@ -462,8 +465,9 @@ int spl_dm_summary_rows(spl_tr *tr, const dm_dataset *ds, const spl_names *field
     if (hi < 0) return 1;
     if (memo_hit(db, ds, dh, hi, &tbl, &names, &mv, &n)) {
         double t0 = util_now();
+        spl_register_sql(db); /* the statement filling the summary runs now */
         sum_build s;
-        if (build_compile(tr, ds, &s) || ensure(db, ds, &s, hi, &tbl, &names, &mv)) {
+        if (build_compile(tr, ds, &s) || ensure(db, ds, &s, &hi, &tbl, &names, &mv)) {
             build_free(&s);
             summary_seconds += util_now() - t0;
             return 1;

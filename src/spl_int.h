@@ -227,6 +227,9 @@ void spl_sort_key(sbuf *out, const char *sql, int desc);
 void spl_tr_add_ord(spl_tr *tr, const char *sql, int desc, int front);
 void spl_tr_add_sort_ord(spl_tr *tr, const char *sql, int desc, int *pos);
 void spl_tr_clear_ord(spl_tr *tr);
+/* Add a statement run before the query (spl_query.pre), with the query's
+ * parameters; sql is taken over (freed with the query). */
+void spl_tr_add_pre(spl_tr *tr, char *sql);
 /* Flush the level when a field's SQL nests too deeply for SQLite. */
 void spl_tr_limit_depth(spl_tr *tr);
 void spl_tr_clear_cols(spl_tr *tr);

@@ -323,16 +323,18 @@ void spl_tr_add_sort_ord(spl_tr *tr, const char *sql, int desc, int *pos)
 {
     /* nulls last (ascending), numbers before strings, numbers numerically,
      * then by text: one key (splop_sortkey, spl_ops.c) */
-    char *k[1];
-    k[0] = xasprintf("splop_sortkey(%s)", sql);
-    for (int i = 0; i < 1; i++) {
-        tr->ord = xrealloc(tr->ord, sizeof *tr->ord * (size_t)(tr->nord + 1));
-        memmove(&tr->ord[*pos + 1], &tr->ord[*pos], sizeof *tr->ord * (size_t)(tr->nord - *pos));
-        tr->ord[*pos].sql = k[i];
-        tr->ord[*pos].desc = desc;
-        tr->nord++;
-        (*pos)++;
-    }
+    tr->ord = xrealloc(tr->ord, sizeof *tr->ord * (size_t)(tr->nord + 1));
+    memmove(&tr->ord[*pos + 1], &tr->ord[*pos], sizeof *tr->ord * (size_t)(tr->nord - *pos));
+    tr->ord[*pos].sql = xasprintf("splop_sortkey(%s)", sql);
+    tr->ord[*pos].desc = desc;
+    tr->nord++;
+    (*pos)++;
+}
+
+void spl_tr_add_pre(spl_tr *tr, char *sql)
+{
+    tr->pre = xrealloc(tr->pre, sizeof *tr->pre * (size_t)(tr->npre + 1));
+    tr->pre[tr->npre++] = sql;
 }
 
 void spl_tr_clear_ord(spl_tr *tr)
