@@ -182,7 +182,7 @@ int check_run_parallel(const char *db_path, const spl_macros *m, const spl_opts 
             for (int j = 0; j < k; j++)
                 if (fds[j] >= 0) close(fds[j]);
             char *err = NULL;
-            store *st = store_open(db_path, &err);
+            store *st = store_open_mode(db_path, STORE_READ, &err);
             if (!st) _exit(4);
             store_tune_for_search(st);
             double b0 = spl_dm_summary_seconds();

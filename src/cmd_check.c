@@ -313,7 +313,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
     }
     if (spl_cli_load_lookups(env, &lookups)) { rc = 2; goto out; }
     if (spl_cli_load_datamodels(env, &dms)) { rc = 2; goto out; }
-    st = store_open(env->db_path, &err);
+    st = store_open_mode(env->db_path, STORE_READ, &err);
     if (!st) {
         fprintf(stderr, "splite check: %s\n", err);
         rc = 2;

@@ -40,7 +40,7 @@ int cmd_info(cli_env *env, int argc, char **argv)
         }
     }
     char *err = NULL;
-    store *st = store_open(env->db_path, &err);
+    store *st = store_open_mode(env->db_path, STORE_READ, &err);
     if (!st) {
         fprintf(stderr, "splite: %s\n", err);
         free(err);

@@ -128,7 +128,7 @@ int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char 
     c->opts.datamodels = c->k.datamodels;
     c->opts.lookups = &c->k.lookups;
     char *err = NULL;
-    c->st = store_open(env->db_path, &err);
+    c->st = store_open_mode(env->db_path, STORE_READ, &err);
     if (!c->st) {
         fprintf(stderr, "splite: %s\n", err);
         free(err);
