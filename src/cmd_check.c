@@ -14,6 +14,7 @@
 #include "spl_lookup.h"
 #include "util.h"
 #include "check_run.h"
+#include "fault.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -143,6 +144,7 @@ void check_one(store *st, const spl_macros *macros, const spl_opts *so, double t
                check_result *r, double *translate_s)
 {
     memset(r, 0, sizeof *r);
+    fault_point(d->name, d->file);
     if (!d->search || !*d->search) {
         r->stage = "parse";
         r->error = xstrdup("the detection has no search");
@@ -349,14 +351,14 @@ int cmd_check(cli_env *env, int argc, char **argv)
     /* every filter macro first: workers share the macro set read-only */
     for (size_t i = 0; i < set.n; i++) add_filter_macro(&macros, set.v[i]);
     check_slot *slots = xcalloc(set.n + 1, sizeof *slots);
-    if (jobs > 1 && set.n > 1) {
+    /* in worker processes even with --jobs 1: a detection that crashes or
+     * hangs the process fails alone, a new worker runs the others */
+    if (set.n > 0) {
         store_close(st); /* no connection may cross the fork */
         st = NULL;
         double prebuilt = 0;
         if (check_run_parallel(env->db_path, &macros, &so, timeout, &set, jobs, slots, &prebuilt)) rc = 1;
         summaries_s += prebuilt;
-    } else {
-        check_run_range(st, &macros, &so, timeout, &set, NULL, slots, -1);
     }
     for (size_t i = 0; i < set.n; i++) {
         const detection *d = set.v[i];

@@ -62,9 +62,11 @@ int cmd_runs(cli_env *env, int argc, char **argv)
     }
     sqlite3_stmt *q = NULL;
     const char *sql = newer ? "SELECT detection, scheduled_time, window_earliest, window_latest, rows, risk_events, "
-                              "notables, duration, status, error, pid, host, attempts FROM runs ORDER BY id DESC LIMIT ?1"
+                              "notables, duration, status, error, pid, host, attempts, started FROM runs ORDER BY id DESC "
+                              "LIMIT ?1"
                             : "SELECT detection, scheduled_time, window_earliest, window_latest, rows, risk_events, "
-                              "notables, duration, status, error, NULL, NULL, 1 FROM runs ORDER BY id DESC LIMIT ?1";
+                              "notables, duration, status, error, NULL, NULL, 1, started FROM runs ORDER BY id DESC "
+                              "LIMIT ?1";
     if (have && sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) {
         fprintf(stderr, "splite: %s\n", sqlite3_errmsg(db));
         store_close(st);
@@ -86,7 +88,8 @@ int cmd_runs(cli_env *env, int argc, char **argv)
         const char *error = (const char *)sqlite3_column_text(q, 9);
         char *gone = NULL;
         if (status && !strcmp(status, "running") &&
-            risk_store_process_gone(sqlite3_column_int64(q, 10), (const char *)sqlite3_column_text(q, 11))) {
+            risk_store_process_gone(sqlite3_column_int64(q, 10), (const char *)sqlite3_column_text(q, 11),
+                                    sqlite3_column_double(q, 13))) {
             status = "interrupted";
             error = gone = xasprintf("process %lld stopped before the run finished (killed?)",
                                      (long long)sqlite3_column_int64(q, 10));

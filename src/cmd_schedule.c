@@ -165,6 +165,17 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
             return free(paths), 2;
         }
     }
+    /* the database first (missing, read-only: say so rather than fail to
+     * create the lock file next to it) */
+    char *oerr = NULL;
+    store *chk = store_open_mode(env->db_path, STORE_WRITE, &oerr);
+    if (!chk) {
+        fprintf(stderr, "splite: %s\n", oerr);
+        free(oerr);
+        free(paths);
+        return 1;
+    }
+    store_close(chk);
     /* One scheduler at a time per database. */
     char *lockpath = xasprintf("%s.schedule.lock", env->db_path);
     int lockfd = open(lockpath, O_RDWR | O_CREAT, 0644);

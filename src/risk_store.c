@@ -6,6 +6,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -129,17 +130,59 @@ const char *risk_store_host(void)
     return host;
 }
 
-int risk_store_process_gone(int64_t pid, const char *host)
+/* When process pid started (seconds since the epoch), from /proc on Linux;
+ * -1 when unknown. *zombie gets 1 for a process that has exited but not
+ * been waited for. */
+static double rs_proc_start(int64_t pid, int *zombie)
+{
+    *zombie = 0;
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%lld/stat", (long long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    const char *p = strrchr(buf, ')'); /* after the command name, which may hold anything */
+    if (!p || p[1] != ' ') return -1;
+    p += 2;
+    *zombie = *p == 'Z' || *p == 'X';
+    /* field 22 (starttime, clock ticks after boot); p is at field 3 */
+    for (int field = 3; field < 22 && p; field++) {
+        p = strchr(p, ' ');
+        if (p) p++;
+    }
+    if (!p) return -1;
+    double ticks = strtod(p, NULL);
+    double btime = -1;
+    f = fopen("/proc/stat", "r");
+    if (!f) return -1;
+    char line[256];
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, "btime ", 6)) btime = strtod(line + 6, NULL);
+    fclose(f);
+    long hz = sysconf(_SC_CLK_TCK);
+    if (btime < 0 || hz <= 0) return -1;
+    return btime + ticks / (double)hz;
+}
+
+int risk_store_process_gone(int64_t pid, const char *host, double started)
 {
     if (pid <= 0 || !host || strcmp(host, risk_store_host())) return 0;
-    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH) return 1;
+    int zombie = 0;
+    double t = rs_proc_start(pid, &zombie);
+    if (zombie) return 1;
+    /* a process started after the run did is another one with the same pid */
+    return t > 0 && started > 0 && t > started + 2;
 }
 
 int risk_store_reap(sqlite3 *db, char **err)
 {
     assert(db);
     sqlite3_stmt *q = NULL, *u = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT id, pid, host FROM runs WHERE status = 'running'", -1, &q, NULL) != SQLITE_OK ||
+    if (sqlite3_prepare_v2(db, "SELECT id, pid, host, started FROM runs WHERE status = 'running'", -1, &q, NULL) !=
+            SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "UPDATE runs SET status = 'interrupted', error = ?2 WHERE id = ?1 AND status = 'running'",
                            -1, &u, NULL) != SQLITE_OK) {
@@ -149,7 +192,8 @@ int risk_store_reap(sqlite3 *db, char **err)
     int n = 0, rc = 0;
     while (sqlite3_step(q) == SQLITE_ROW) {
         int64_t pid = sqlite3_column_int64(q, 1);
-        if (!risk_store_process_gone(pid, (const char *)sqlite3_column_text(q, 2))) continue;
+        if (!risk_store_process_gone(pid, (const char *)sqlite3_column_text(q, 2), sqlite3_column_double(q, 3)))
+            continue;
         char *msg = xasprintf("process %lld stopped before the run finished (killed?)", (long long)pid);
         sqlite3_bind_int64(u, 1, sqlite3_column_int64(q, 0));
         sqlite3_bind_text(u, 2, msg, -1, SQLITE_TRANSIENT);

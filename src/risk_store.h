@@ -46,9 +46,11 @@ int risk_store_run_stopped(sqlite3 *db, int64_t pid, const char *detection, cons
                            double started, const char *status, const char *error, char **err);
 /* This machine's host name, as recorded in runs.host. */
 const char *risk_store_host(void);
-/* 1 when the process pid of host is known to be gone (host is this one and
- * no such process exists), else 0. */
-int risk_store_process_gone(int64_t pid, const char *host);
+/* 1 when the process pid of host that started a run at `started` is known
+ * to be gone: host is this one and no such process exists, or it has exited
+ * (a zombie), or the process with that pid started after the run (the pid
+ * was reused); else 0 (another host: cannot tell). */
+int risk_store_process_gone(int64_t pid, const char *host, double started);
 /* Mark the 'running' runs whose process is gone as 'interrupted'. Returns
  * how many, or -1 with *err. */
 int risk_store_reap(sqlite3 *db, char **err);
