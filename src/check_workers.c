@@ -217,9 +217,9 @@ static void worker_main(const char *db_path, const spl_macros *m, const spl_opts
     store_tune_for_search(st);
     if (!replacement) {
         double b0 = spl_dm_summary_seconds();
-        /* nothing to build in a read-only database (summaries are computed
-         * per query there) */
-        if (!store_readonly(st)) prebuild_summaries(st, m, so, next + 1);
+        /* one worker builds them as its detections ask; nothing can be
+         * built in a read-only database */
+        if (jobs > 1 && !store_readonly(st)) prebuild_summaries(st, m, so, next + 1);
         /* wait for the others' prebuilds: a detection started now would
          * compute a summary another worker is still computing */
         __atomic_fetch_add(&next[2], 1, __ATOMIC_SEQ_CST);

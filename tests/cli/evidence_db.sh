@@ -47,14 +47,24 @@ db="$tmp/ev/evidence.db"
 "$splite" --db "$db" run --all-time --now 1800000000 "$det" >/dev/null 2>&1 || fail "run"
 q='| tstats count from datamodel=Endpoint.Processes by Processes.process_name | sort - count | head 1'
 "$splite" --db "$db" search --format csv --no-summaries "$q" >"$tmp/expect" 2>&1 || fail "search as root: $(cat "$tmp/expect")"
-chmod 444 "$db"
+# a copy whose summaries were built while it was writable
+db2="$tmp/ev/summarised.db"
+cp "$db" "$db2"
+"$splite" --db "$db2" search --format csv "$q" >/dev/null 2>&1 || fail "search building the summary"
+chmod 444 "$db" "$db2"
 chmod 555 "$tmp/ev"
-sum=$(sha256sum "$db")
+sum=$(sha256sum "$db" "$db2")
 ro() { as_nobody env SPLITE_HOME="$home" "$tmp/bin/splite" --db "$db" "$@"; }
 ro info >"$tmp/out" 2>&1 || fail "info on a read-only database: $(cat "$tmp/out")"
 grep -q "^events: 208" "$tmp/out" || fail "info: $(cat "$tmp/out")"
 ro search --format csv "$q" >"$tmp/out" 2>&1 || fail "tstats on a read-only database: $(cat "$tmp/out")"
 cmp -s "$tmp/out" "$tmp/expect" || fail "tstats: $(cat "$tmp/out") instead of $(cat "$tmp/expect")"
+# no summary stored: computed with the query (live), none stored
+ro sql "$q" | grep -q 'dmsum:' && fail "a summary table used where none was built"
+# a current summary stored before: used
+(as_nobody env SPLITE_HOME="$home" "$tmp/bin/splite" --db "$db2" search --format csv "$q") >"$tmp/out" 2>&1 || fail "tstats on summarised: $(cat "$tmp/out")"
+cmp -s "$tmp/out" "$tmp/expect" || fail "tstats over the stored summary: $(cat "$tmp/out")"
+as_nobody env SPLITE_HOME="$home" "$tmp/bin/splite" --db "$db2" sql "$q" | grep -q 'dmsum:' || fail "the stored summary is not used"
 ro search --format jsonl 'index=* | stats count' | grep -q '"count":208' || fail "search count"
 ro sql 'index=* | stats count' >/dev/null 2>&1 || fail "sql"
 ro runs >"$tmp/out" 2>&1 || fail "runs: $(cat "$tmp/out")"
@@ -67,6 +77,6 @@ for cmd in "ingest /etc/hostname" "replay datasets/attack_techniques/T1505.004/m
     (cd "$home" && ro $cmd) >/dev/null 2>"$tmp/err" && fail "$cmd on a read-only database exited 0"
     grep -q "database $db is read-only" "$tmp/err" || fail "$cmd: unclear error: $(cat "$tmp/err")"
 done
-[ "$(sha256sum "$db")" = "$sum" ] || fail "the read-only database changed"
-[ "$(ls "$tmp/ev")" = evidence.db ] || fail "files created next to it: $(ls "$tmp/ev")"
+[ "$(sha256sum "$db" "$db2")" = "$sum" ] || fail "a read-only database changed"
+[ "$(ls "$tmp/ev" | tr '\n' ' ')" = "evidence.db summarised.db " ] || fail "files created next to them: $(ls "$tmp/ev")"
 echo "ok"
