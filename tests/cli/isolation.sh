@@ -57,7 +57,7 @@ for j in 1 2; do
     grep -q "FAIL  execute    detections/endpoint/$bad: the process running it crashed" "$tmp/out" || fail "check --jobs $j: $(cat "$tmp/out")"
     grep -q "$ndet detections: $((ndet - 1)) ok" "$tmp/out" || fail "check --jobs $j totals: $(cat "$tmp/out")"
 done
-SPLITE_TEST_FAULT="hang:$bad" timeout 60 "$splite" --db "$db" check --timeout 0.3 >"$tmp/out" 2>&1 && fail "check hang exited 0"
-grep -q "FAIL  execute    detections/endpoint/$bad: still running .* after --timeout 0.3 s" "$tmp/out" || fail "check hang: $(cat "$tmp/out")"
+SPLITE_TEST_FAULT="hang:$bad" timeout 60 "$splite" --db "$db" check --timeout 1 >"$tmp/out" 2>&1 && fail "check hang exited 0"
+grep -q "FAIL  execute    detections/endpoint/$bad: still running .* after --timeout 1 s" "$tmp/out" || fail "check hang: $(cat "$tmp/out")"
 grep -q "$ndet detections: $((ndet - 1)) ok" "$tmp/out" || fail "check hang totals: $(cat "$tmp/out")"
 echo "ok"
