@@ -3,7 +3,8 @@
 # (test-only fault injection, SPLITE_TEST_FAULT) does not stop the others in
 # `run`, `schedule` or `check` (--jobs 1 and 2): they still run and are
 # recorded, the failing one is named with its file and recorded in runs as
-# crashed or timeout, and the exit status is non-zero.
+# crashed or timeout, and the exit status is non-zero. Also a real one: a
+# search of 20,000 terms that overflowed the stack.
 set -u
 splite=$(realpath "$1")
 tmp=$(mktemp -d)
@@ -60,4 +61,27 @@ done
 SPLITE_TEST_FAULT="hang:$bad" timeout 60 "$splite" --db "$db" check --timeout 1 >"$tmp/out" 2>&1 && fail "check hang exited 0"
 grep -q "FAIL  execute    detections/endpoint/$bad: still running .* after --timeout 1 s" "$tmp/out" || fail "check hang: $(cat "$tmp/out")"
 grep -q "$ndet detections: $((ndet - 1)) ok" "$tmp/out" || fail "check hang totals: $(cat "$tmp/out")"
+
+# a real one: 20,000 search terms overflowed the stack of the SPL translation (a fix may
+# land; either way the others run and the big one is named if it fails)
+mkdir -p "$tmp/big/detections"
+cp detections/*/*.yml "$tmp/big/detections/"
+awk '/^search:/ { printf "search: '"'"'index=* ("
+                 for (i = 0; i < 20000; i++) printf "%sprocess_name=p%d.exe", i ? " OR " : "", i
+                 print ") | stats count by host'"'"'"; next }
+     /^name:/ { print "name: Huge Search"; next }
+     /^id:/ { print "id: 11111111-1111-1111-1111-111111111111"; next }
+     { print }' "detections/endpoint/$bad" >"$tmp/big/detections/huge.yml"
+rm -f "$tmp/r.db"; cp "$tmp/base.db" "$tmp/r.db"
+"$splite" --db "$tmp/r.db" run --all-time --now 1800000000 --format jsonl "$tmp/big/detections" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+cmp -s <(sort "$tmp/good") <(sort "$tmp/out") || fail "huge search: the other detections' output differs: $(tail -3 "$tmp/err")"
+if grep -q "run: $((ndet + 1)) detections, 1 failed" "$tmp/err"; then
+    [ $rc != 0 ] || fail "huge search failed but exit 0"
+    grep -q "huge.yml: Huge Search" "$tmp/err" || fail "huge search not named: $(cat "$tmp/err")"
+else
+    grep -q "run: $((ndet + 1)) detections, 0 failed" "$tmp/err" || fail "huge search: $(tail -3 "$tmp/err")"
+fi
+"$splite" --db "$db" check --corpus "$tmp/big" >"$tmp/out" 2>&1
+grep -q "$((ndet + 1)) detections: $ndet ok\|$((ndet + 1)) detections: $((ndet + 1)) ok" "$tmp/out" || fail "check huge: $(tail -5 "$tmp/out")"
 echo "ok"
