@@ -47,6 +47,10 @@ db="$tmp/ev/evidence.db"
 "$splite" --db "$db" run --all-time --now 1800000000 "$det" >/dev/null 2>&1 || fail "run"
 q='| tstats count from datamodel=Endpoint.Processes by Processes.process_name | sort - count | head 1'
 "$splite" --db "$db" search --format csv --no-summaries "$q" >"$tmp/expect" 2>&1 || fail "search as root: $(cat "$tmp/expect")"
+# a run left running by a process that is gone (shown interrupted, not stored: read-only)
+true & deadpid=$!; wait
+sqlite3 "$db" "INSERT INTO runs (detection, scheduled_time, window_earliest, window_latest, started, status, pid, host)
+  VALUES ('Killed One', 1717408800, 0, 0, strftime('%s', 'now'), 'running', $deadpid, '$(uname -n)')"
 # a copy whose summaries were built while it was writable
 db2="$tmp/ev/summarised.db"
 cp "$db" "$db2"
@@ -69,6 +73,7 @@ ro search --format jsonl 'index=* | stats count' | grep -q '"count":208' || fail
 ro sql 'index=* | stats count' >/dev/null 2>&1 || fail "sql"
 ro runs >"$tmp/out" 2>&1 || fail "runs: $(cat "$tmp/out")"
 grep -q "success  *Windows IIS Components New Module Added" "$tmp/out" || fail "runs: $(cat "$tmp/out")"
+grep -q "interrupted  *Killed One" "$tmp/out" || fail "runs: a gone process's run not shown interrupted: $(cat "$tmp/out")"
 mkdir -p "$tmp/lib/detections" && cp "$det" "$tmp/lib/detections/" && chmod -R a+rX "$tmp/lib"
 ro check --corpus "$tmp/lib" >"$tmp/out" 2>&1 || fail "check: $(cat "$tmp/out")"
 grep -q "1 detections: 1 ok" "$tmp/out" || fail "check: $(cat "$tmp/out")"

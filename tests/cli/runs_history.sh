@@ -67,4 +67,15 @@ kill -9 -- -"$pg"
 { wait "$pg"; } 2>/dev/null
 pg=
 interrupted "$tmp/r.db" || fail "killed run not interrupted: $(cat "$tmp/runs")"
+
+# a database from before pid/host/attempts: the columns are added, its rows still listed
+"$splite" --db "$tmp/o.db" replay datasets/attack_techniques/T1505.004/manifest.yml >/dev/null 2>&1
+sqlite3 "$tmp/o.db" "CREATE TABLE runs (id INTEGER PRIMARY KEY, detection TEXT NOT NULL, detection_id TEXT,
+  scheduled_time REAL, window_earliest REAL, window_latest REAL, started REAL, rows INTEGER, risk_events INTEGER,
+  notables INTEGER, duration REAL, status TEXT NOT NULL, error TEXT);
+  INSERT INTO runs VALUES (1, 'Old Run', NULL, 1717408800, 0, 0, 1717408800, 1, 0, 0, 0.5, 'running', NULL);"
+"$splite" --db "$tmp/o.db" schedule --now 1717408800 -q "$det" || fail "schedule on an old database"
+"$splite" --db "$tmp/o.db" runs >"$tmp/runs" || fail "runs on an old database"
+grep -q "running  *Old Run" "$tmp/runs" || fail "old row (no pid: cannot tell) not listed as running: $(cat "$tmp/runs")"
+grep -q "success  *Windows IIS Components New Module Added" "$tmp/runs" || fail "new run on the old database: $(cat "$tmp/runs")"
 echo "ok"
