@@ -147,8 +147,15 @@ int iso_run(size_t n, const iso_ops *ops, void *ctx, double timeout, iso_report 
             reports[cur].failed = 1;
             reports[cur].lost = 1;
             lost++;
-            if (ops->lost) ops->lost(ctx, (size_t)cur, timed_out ? "timeout" : "crashed", why, pid, started);
             next = (size_t)cur + 1;
+            if (!timed_out && WIFSIGNALED(status) && WTERMSIG(status) == SIGPIPE) {
+                /* the output was closed (`splite run | head`): not the
+                 * detection's fault, and every next one would meet it too;
+                 * its run is left to show as interrupted */
+                fprintf(stderr, "splite: the output was closed; the remaining detections were not run\n");
+                goto not_run;
+            }
+            if (ops->lost) ops->lost(ctx, (size_t)cur, timed_out ? "timeout" : "crashed", why, pid, started);
             continue;
         }
         if (next < n) {

@@ -3,7 +3,8 @@
  * detection, or one scheduled run of one) run in order in a worker process;
  * the parent only watches. When the worker dies in the middle of an item,
  * or an item runs past the timeout (the worker is then killed), the parent
- * reports that item as lost and starts a new worker for the rest. SQLite
+ * reports that item as lost and starts a new worker for the rest (unless it
+ * died of SIGPIPE: the output is gone, the rest are not run). SQLite
  * connections never cross the fork: the worker opens its own (begin), the
  * parent has none open while a worker runs. */
 #ifndef SPLITE_DETECT_ISOLATE_H
