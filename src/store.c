@@ -267,8 +267,9 @@ static char *store_uri(const char *path, const char *query)
 static store *store_open_ro(store *st, const char *path, char **err)
 {
     static const char *const modes[] = {"mode=ro", "immutable=1"};
-    int rc = SQLITE_ERROR;
+    int rc = SQLITE_ERROR, immutable = 0;
     for (int m = 0; m < 2; m++) {
+        immutable = m == 1;
         if (st->db) sqlite3_close(st->db);
         st->db = NULL;
         char *uri = store_uri(path, modes[m]);
@@ -284,6 +285,14 @@ static store *store_open_ro(store *st, const char *path, char **err)
     }
     st->readonly = 1;
     store_setup(st);
+    /* said once per command (forked workers inherit the flag) */
+    static int warned;
+    char *wal = xasprintf("%s-wal", path);
+    struct stat sb;
+    if (immutable && !warned && stat(wal, &sb) == 0 && sb.st_size > 0 && (warned = 1))
+        fprintf(stderr, "splite: warning: %s is not read (a read-only directory without %s-shm): the database's "
+                        "last writes may be missing\n", wal, path);
+    free(wal);
     sqlite3_stmt *q = NULL;
     int ok = sqlite3_prepare_v2(st->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'", -1,
                                 &q, NULL) == SQLITE_OK &&
