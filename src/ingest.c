@@ -61,6 +61,7 @@ struct ingest {
     int quiet;
     int failed;
     int single_txn;          /* no commits before the end (--replace) */
+    int no_identity;         /* stdin, a pipe: never matched, its hash stays "stdin-..." */
     double t0, last_progress;
     int progress;
     long abort_after;        /* fault injection for tests: _exit after N events */
@@ -141,7 +142,7 @@ static int ingest_update_file(struct ingest *in, const char *status)
     if (sqlite3_prepare_v2(db,
                            "UPDATE files SET offset = ?1, line = ?2, events = events + ?3, rejected = ?4, "
                            "status = coalesce(?5, status), finished = CASE WHEN ?5 = 'done' THEN ?6 ELSE finished END, "
-                           "hash = ?8, size = ?1, tail_off = ?9, tail_line = ?10, tail_rowid = ?11 WHERE id = ?7",
+                           "hash = coalesce(?8, hash), size = ?1, tail_off = ?9, tail_line = ?10, tail_rowid = ?11 WHERE id = ?7",
                            -1, &q, NULL) != SQLITE_OK)
         return -1;
     char hash[17];
@@ -154,7 +155,7 @@ static int ingest_update_file(struct ingest *in, const char *status)
     if (status) sqlite3_bind_text(q, 5, status, -1, SQLITE_STATIC);
     sqlite3_bind_double(q, 6, util_now());
     sqlite3_bind_int64(q, 7, in->file_id);
-    sqlite3_bind_text(q, 8, hash, -1, SQLITE_TRANSIENT);
+    if (!in->no_identity) sqlite3_bind_text(q, 8, hash, -1, SQLITE_TRANSIENT);
     if (done && in->tail_off < in->safe_off) {
         sqlite3_bind_int64(q, 9, in->tail_off);
         sqlite3_bind_int64(q, 10, in->tail_line);
@@ -582,7 +583,11 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
     }
     long long size = 0;
     struct stat sb;
-    if (!is_stdin && fstat(fileno(L.f), &sb) == 0) size = (long long)sb.st_size;
+    /* Only a regular file has an identity (and can be read twice): a pipe
+     * or device given by name is loaded like stdin. */
+    int regular = !is_stdin && fstat(fileno(L.f), &sb) == 0 && S_ISREG(sb.st_mode);
+    if (regular) size = (long long)sb.st_size;
+    in.no_identity = !regular;
     /* Detection sample: the first bytes of the file. */
     head = xmalloc(INGEST_HEAD);
     size_t head_len = fread(head, 1, INGEST_HEAD, L.f);
@@ -635,11 +640,11 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
     ingest_match m;
     memset(&m, 0, sizeof m);
     m.kind = INGEST_NEW;
-    if (!is_stdin && ingest_match_file(st, path, size, &m)) goto out;
+    if (regular && ingest_match_file(st, path, size, &m)) goto out;
     if (o->force) m.kind = INGEST_NEW; /* the head is still recorded */
     long long start_off = 0;
     long start_line = 0;
-    if (o->replace && !is_stdin) {
+    if (o->replace && regular) {
         long deleted = 0;
         if (ingest_replace(&in, path, &m, &deleted)) {
             fprintf(stderr, "%s: database error: %s\n", in.name, sqlite3_errmsg(store_db(st)));
@@ -685,7 +690,7 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
                         start_line + 1);
         }
     } else {
-        in.file_id = ingest_new_file(&in, is_stdin ? "-" : path, is_stdin ? NULL : m.head);
+        in.file_id = ingest_new_file(&in, is_stdin ? "-" : path, regular ? m.head : NULL);
         is_new = 1;
         if (in.file_id < 0 || (!in.single_txn && (store_commit(st) || store_begin(st)))) {
             fprintf(stderr, "%s: database error: %s\n", in.name, sqlite3_errmsg(store_db(st)));
@@ -698,7 +703,7 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
      * indexes and build them once at the end. */
     const char *bulk_env = getenv("SPLITE_BULK_MIN_BYTES"); /* tests lower it */
     long long bulk_min = bulk_env ? atoll(bulk_env) : (8 << 20);
-    int bulk = !is_stdin && size - start_off > bulk_min &&
+    int bulk = regular && size - start_off > bulk_min &&
                (size - start_off) / 600 > 2 * (long long)store_approx_events(st);
     if (bulk && store_drop_indexes(st)) bulk = 0;
     in.progress = !o->quiet && util_isatty(2);
