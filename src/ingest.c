@@ -335,7 +335,7 @@ static void ingest_push_line_hash(struct ingest *in, uint32_t h)
  * loaded twice or half. */
 static int ingest_run(struct ingest *in, ingest_lines *L, long long start_off, long start_line)
 {
-    const char *line;
+    const char *line = NULL;
     size_t len, consumed;
     long long off = 0;
     long lineno = 0;

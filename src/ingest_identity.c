@@ -234,7 +234,7 @@ char *ingest_describe_change(store *st, const char *path, const ingest_match *m)
             break;
         }
         for (long k = 0; k < cnt; k++) {
-            const char *line;
+            const char *line = NULL;
             size_t len, consumed;
             int r = ingest_next_line(&L, &line, &len, &consumed);
             if (r <= 0) {

@@ -75,10 +75,11 @@ typedef struct ingest_lines {
 #define INGEST_BUF (1024 * 1024)
 int ingest_next_line(ingest_lines *L, const char **line, size_t *len, size_t *consumed);
 
-/* The hash recorded per line (to tell where a changed file differs). */
+/* The hash recorded per line (to tell where a changed file differs); r as
+ * ingest_next_line returned (line is not set for an over-long line). */
 static inline uint32_t ingest_line_hash(int r, const char *line, size_t len, size_t consumed)
 {
-    return (uint32_t)util_hash(UTIL_HASH_INIT ^ (uint64_t)consumed, line, r == 1 ? len : 0);
+    return (uint32_t)util_hash(UTIL_HASH_INIT ^ (uint64_t)consumed, r == 1 ? line : "", r == 1 ? len : 0);
 }
 
 /* --- the files table (ingest_identity.c) --- */

@@ -20,7 +20,9 @@ printf '{"u": "caf\xe9", "time": 1700000000}\n{"u": "ok"}\n' >"$tmp/u.json"
 printf 'name=caf\xe9 n=1\n' >"$tmp/u.kv"
 printf "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><EventID>1</EventID><Computer>h\xff</Computer></System><EventData><Data Name='Image'>C:\\\\caf\xe9.exe</Data></EventData></Event>\n" >"$tmp/u.xml"
 { printf '%s\r\n' "01/15/2024 04:05:09 PM" "LogName=System" "EventCode=7045"; printf 'Account=caf\xe9\r\n'; } >"$tmp/u.wel"
-for f in u.json u.kv u.xml u.wel; do
+# a comment sends the line to expat (the fast path's fallback)
+printf "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><!-- c --><System><EventID>2</EventID><Computer>x\xc0\xaf</Computer></System></Event>\n" >"$tmp/u2.xml"
+for f in u.json u.kv u.xml u2.xml u.wel; do
     ing "$tmp/$f" || fail "$f: $(cat "$tmp/err")"
     grep -q "1 lines with bytes that are not UTF-8" "$tmp/err" || fail "$f: not counted: $(cat "$tmp/err")"
 done
@@ -29,4 +31,6 @@ done
 [ "$(q "SELECT Computer || ' ' || Image FROM events WHERE EventID = '1'")" = 'h\xFF C:\caf\xE9.exe' ] ||
     fail "xml: $(q "SELECT Computer || ' ' || Image FROM events WHERE EventID = '1'")"
 [ "$(q "SELECT Account FROM events WHERE EventCode = '7045'")" = 'caf\xE9' ] || fail "wineventlog"
+[ "$(q "SELECT Computer FROM events WHERE EventID = '2'")" = 'x\xC0\xAF' ] ||
+    fail "xml via expat: $(q "SELECT Computer FROM events WHERE EventID = '2'")"
 echo "1 passed, 0 failed"
