@@ -494,9 +494,11 @@ static int ingest_continue(struct ingest *in, const char *path, const ingest_mat
     sqlite3 *db = store_db(in->st);
     sqlite3_stmt *q;
     /* the load is now of the file at this path (it may have been renamed) */
-    if (sqlite3_prepare_v2(db, "UPDATE files SET path = ?2 WHERE id = ?1", -1, &q, NULL) != SQLITE_OK) return -1;
+    if (sqlite3_prepare_v2(db, "UPDATE files SET path = ?2, head = ?3 WHERE id = ?1", -1, &q, NULL) != SQLITE_OK)
+        return -1;
     sqlite3_bind_int64(q, 1, m->id);
     sqlite3_bind_text(q, 2, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, m->head, -1, SQLITE_STATIC);
     int rc = sqlite3_step(q);
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE) return -1;
