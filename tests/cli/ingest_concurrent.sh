@@ -9,7 +9,13 @@ command -v sqlite3 >/dev/null || { echo "sqlite3 not installed: skipped"; exit 7
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
-awk 'BEGIN { for (i = 1; i <= 30000; i++) printf "seq=%d user=u%d\n", i, i % 17 }' >"$tmp/big.txt"
+# Sysmon-like XML events of about 1 KB (a load takes long enough for the
+# second process to start during it)
+awk 'BEGIN {
+    pad = "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe -NoProfile -ExecutionPolicy Bypass -Command";
+    for (i = 1; i <= 30000; i++)
+        printf "<Event xmlns=\x27http://schemas.microsoft.com/win/2004/08/events/event\x27><System><Provider Name=\x27Microsoft-Windows-Sysmon\x27/><EventID>1</EventID><TimeCreated SystemTime=\x272024-06-03T09:%02d:%02d.%03dZ\x27/><Computer>host-%d</Computer></System><EventData><Data Name=\x27Seq\x27>%d</Data><Data Name=\x27CommandLine\x27>%s %d %s %s</Data><Data Name=\x27User\x27>CORP\\u%d</Data></EventData></Event>\n", (i / 60) % 60, i % 60, i % 1000, i % 5, i, pad, i, pad, pad, i % 17
+}' >"$tmp/big.txt"
 for try in 1 2 3 4; do
     db="$tmp/c$try.db"
     "$splite" --db "$db" ingest "$tmp/big.txt" 2>"$tmp/e1" &
