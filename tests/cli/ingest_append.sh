@@ -53,6 +53,9 @@ ing "$tmp/classic.log" || fail "classic grown: $(cat "$tmp/err")"
     fail "classic grown: $(q "SELECT count(*) FROM events WHERE sourcetype = 'WinEventLog'") events, want 3"
 "$splite" --db "$db" search 'EventCode=7002 | table _raw' >"$tmp/out" 2>&1
 grep -q 'Extra=more of event 2' "$tmp/out" || fail "the last event's new line was lost: $(cat "$tmp/out")"
+# event 1 shared its _raw block with the old event 2, which was deleted
+"$splite" --db "$db" search 'EventCode=7001 | table _raw' >"$tmp/out" 2>&1
+grep -q 'Message=msg 1' "$tmp/out" || fail "the _raw of the event before the tail was lost: $(cat "$tmp/out")"
 
 # --- replay goes through the same identity ------------------------------------
 mkdir -p "$tmp/datasets/r"
