@@ -1,8 +1,10 @@
 /* cmd_ingest.c: `splite ingest`: load log files (or stdin) into the store. */
 #include "cli.h"
 #include "ingest.h"
+#include "ingest_int.h"
 #include "store.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +12,12 @@
 static int ingest_usage(void)
 {
     fputs("usage: splite ingest [--index I] [--sourcetype ST] [--source SRC] [--host H] [--format F]\n"
-          "                     [--force] [--quiet] FILE...   (- is standard input)\n",
+          "                     [--force | --replace] [--no-wait] [--quiet] FILE...   (- is standard input)\n"
+          "A file loaded before is skipped, or only its new lines are loaded if it has grown; a file\n"
+          "whose loaded part changed is refused: --replace deletes the earlier load's events and loads\n"
+          "it again, --force loads it as new next to them. Standard input is never de-duplicated:\n"
+          "every run loads all of it. One ingest at a time per database: another waits (--no-wait:\n"
+          "gives up).\n",
           stderr);
     return 2;
 }
@@ -39,6 +46,8 @@ int cmd_ingest_option(ingest_opts *o, int argc, char **argv, int *i)
         return 1;
     }
     if (!strcmp(a, "--force")) o->force = 1;
+    else if (!strcmp(a, "--replace")) o->replace = 1;
+    else if (!strcmp(a, "--no-wait")) o->no_wait = 1;
     else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) o->quiet = 1;
     else return 0;
     (*i)++;
@@ -68,12 +77,25 @@ int cmd_ingest(cli_env *env, int argc, char **argv)
         free(files);
         return ingest_usage();
     }
+    if (o.force && o.replace) {
+        fputs("splite ingest: --force and --replace exclude each other\n", stderr);
+        free(files);
+        return 2;
+    }
+    /* A write past RLIMIT_FSIZE fails (EFBIG, reported) instead of killing us. */
+    signal(SIGXFSZ, SIG_IGN);
+    int lock = ingest_lock(env->db_path, o.no_wait, "ingest");
+    if (lock < 0) {
+        free(files);
+        return 1;
+    }
     char *err = NULL;
     store *st = store_open(env->db_path, &err);
     if (!st) {
         fprintf(stderr, "splite: %s\n", err);
         free(err);
         free(files);
+        ingest_unlock(lock);
         return 1;
     }
     ingest_stats total = {0};
@@ -81,9 +103,11 @@ int cmd_ingest(cli_env *env, int argc, char **argv)
     for (int k = 0; k < nfiles; k++)
         if (ingest_file(st, files[k], &o, &total)) failed++;
     if (nfiles > 1 && !o.quiet)
-        fprintf(stderr, "total: %ld events loaded from %ld files (%ld skipped), %ld lines rejected, %.2f s\n",
-                total.events, total.files, total.skipped_files, total.rejected, total.seconds);
+        fprintf(stderr, "total: %ld events loaded from %ld files (%ld skipped), %ld lines rejected, %.2f s%s\n",
+                total.events, total.files, total.skipped_files, total.rejected, total.seconds,
+                failed ? "; some files failed" : "");
     store_close(st);
+    ingest_unlock(lock);
     free(files);
     return failed ? 1 : 0;
 }

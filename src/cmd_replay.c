@@ -2,9 +2,11 @@
  * lists, optionally moving their timestamps to now. */
 #include "cli.h"
 #include "ingest.h"
+#include "ingest_int.h"
 #include "manifest.h"
 #include "store.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,11 +72,17 @@ int cmd_replay(cli_env *env, int argc, char **argv)
         mans[nman++] = argv[i++];
     }
     if (!nman) {
-        fputs("usage: splite replay [--index I] [--update-timestamp] [--datasets DIR] [--host H] [--force] "
-              "MANIFEST.yml...\n",
+        fputs("usage: splite replay [--index I] [--update-timestamp] [--datasets DIR] [--host H] [--force | --replace] "
+              "[--no-wait] MANIFEST.yml...\n",
               stderr);
         free(mans);
         return 2;
+    }
+    signal(SIGXFSZ, SIG_IGN); /* see cmd_ingest */
+    int lock = ingest_lock(env->db_path, o.no_wait, "replay");
+    if (lock < 0) {
+        free(mans);
+        return 1;
     }
     char *err = NULL;
     store *st = store_open(env->db_path, &err);
@@ -82,6 +90,7 @@ int cmd_replay(cli_env *env, int argc, char **argv)
         fprintf(stderr, "splite: %s\n", err);
         free(err);
         free(mans);
+        ingest_unlock(lock);
         return 1;
     }
     ingest_stats total = {0};
@@ -90,6 +99,7 @@ int cmd_replay(cli_env *env, int argc, char **argv)
             total.events, total.files, total.skipped_files, total.rejected, total.seconds,
             failed ? "; some datasets failed" : "");
     store_close(st);
+    ingest_unlock(lock);
     free(mans);
     return failed ? 1 : 0;
 }
