@@ -84,18 +84,18 @@ int cmd_ingest(cli_env *env, int argc, char **argv)
     }
     /* A write past RLIMIT_FSIZE fails (EFBIG, reported) instead of killing us. */
     signal(SIGXFSZ, SIG_IGN);
-    int lock = ingest_lock(env->db_path, o.no_wait, "ingest");
-    if (lock < 0) {
-        free(files);
-        return 1;
-    }
     char *err = NULL;
     store *st = store_open(env->db_path, &err);
     if (!st) {
         fprintf(stderr, "splite: %s\n", err);
         free(err);
         free(files);
-        ingest_unlock(lock);
+        return 1;
+    }
+    int lock = ingest_lock(env->db_path, o.no_wait, "ingest");
+    if (lock < 0) {
+        free(files);
+        store_close(st);
         return 1;
     }
     ingest_stats total = {0};

@@ -79,18 +79,18 @@ int cmd_replay(cli_env *env, int argc, char **argv)
         return 2;
     }
     signal(SIGXFSZ, SIG_IGN); /* see cmd_ingest */
-    int lock = ingest_lock(env->db_path, o.no_wait, "replay");
-    if (lock < 0) {
-        free(mans);
-        return 1;
-    }
     char *err = NULL;
     store *st = store_open(env->db_path, &err);
     if (!st) {
         fprintf(stderr, "splite: %s\n", err);
         free(err);
         free(mans);
-        ingest_unlock(lock);
+        return 1;
+    }
+    int lock = ingest_lock(env->db_path, o.no_wait, "replay");
+    if (lock < 0) {
+        free(mans);
+        store_close(st);
         return 1;
     }
     ingest_stats total = {0};
