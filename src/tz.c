@@ -1,6 +1,7 @@
 /* tz.c: local time under splite's one rule for zone-less times (see tz.h)
  * and choosing the zone (--tz). */
 #include "tz.h"
+#include "timeparse.h"
 #include "util.h"
 
 #include <assert.h>
@@ -22,12 +23,45 @@ int tz_local_tm(time_t t, struct tm *tm)
     return 0;
 }
 
+/* mktime is slow (it searches), and readers convert one zone-less stamp
+ * per event: remember the epoch of the last local wall-clock hour, used
+ * only when that hour holds no zone change (the next hour starts exactly
+ * 3600 s later) and TZ is the same. */
+static struct {
+    char tz[128];
+    long long wall_hour; /* the hour's start as wall-clock seconds (days * 86400 + ...) */
+    double epoch;        /* its epoch seconds */
+    int valid;
+} tz_cache;
+
 double tz_local_epoch(struct tm *tm)
 {
     assert(tm);
     tm->tm_isdst = -1;
-    if (!getenv("TZ")) return (double)timegm(tm);
-    return (double)mktime(tm);
+    const char *tz = getenv("TZ");
+    if (!tz) return (double)timegm(tm);
+    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}; /* 29 Feb: mktime's check */
+    if (tm->tm_mon < 0 || tm->tm_mon > 11 || tm->tm_mday < 1 || tm->tm_mday > mdays[tm->tm_mon] - (tm->tm_mon == 1) ||
+        tm->tm_hour < 0 ||
+        tm->tm_hour > 23 || tm->tm_min < 0 || tm->tm_min > 59 || tm->tm_sec < 0 || tm->tm_sec > 59 ||
+        strlen(tz) >= sizeof tz_cache.tz)
+        return (double)mktime(tm); /* fields to normalise, or an odd TZ: no shortcut */
+    long long wall_hour = time_days_from_civil(tm->tm_year + 1900L, (unsigned)tm->tm_mon + 1, (unsigned)tm->tm_mday) *
+                              86400LL + tm->tm_hour * 3600LL;
+    long within = tm->tm_min * 60L + tm->tm_sec;
+    if (tz_cache.valid && tz_cache.wall_hour == wall_hour && !strcmp(tz_cache.tz, tz)) return tz_cache.epoch + within;
+    struct tm h = *tm, next;
+    h.tm_min = h.tm_sec = 0;
+    h.tm_isdst = -1;
+    next = h;
+    next.tm_hour++;
+    double e0 = (double)mktime(&h), e1 = (double)mktime(&next);
+    tz_cache.valid = e1 - e0 == 3600;
+    if (!tz_cache.valid) return (double)mktime(tm);
+    snprintf(tz_cache.tz, sizeof tz_cache.tz, "%s", tz);
+    tz_cache.wall_hour = wall_hour;
+    tz_cache.epoch = e0;
+    return e0 + within;
 }
 
 /* "+05:30", "-0800", "+05" -> seconds east of UTC; -1 if not an offset. */
