@@ -20,8 +20,7 @@ static const char cli_global_options[] =
     "  --db PATH          the database (default: $SPLITE_DB, else ./splite.db)\n"
     "  --macros DIR       also read macro definitions from DIR (repeatable)\n"
     "  --lookups DIR      also read lookup definitions and files from DIR (repeatable)\n"
-    "  -h, --help         this help; COMMAND --help: that command's options\n"
-    "  --version          print the version\n";
+    "  -h, --help         this help; COMMAND --help: that command's options\n";
 
 static const char cli_time_rule[] =
     "Times: --earliest, --latest and --now take Splunk time modifiers (-24h, -1d@d, now, epoch\n"
