@@ -26,10 +26,6 @@
 
 char *cmd_default_detections(cli_env *env);
 
-static const char check_usage[] =
-    "[--corpus DIR] [--macros DIR] [--lookups DIR] [--format table|jsonl] [--timeout S] [--slowest N] [--jobs N] "
-    "[--db FILE]";
-
 typedef struct check_cause {
     char *text;
     int count;
@@ -261,8 +257,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
             i += 2;
             continue;
         }
-        fprintf(stderr, "splite check: unexpected argument '%s'\nusage: splite check %s\n", a, check_usage);
-        return 2;
+        return cli_usage_error("check", "unexpected argument '%s'", a);
     }
     if (format && strcmp(format, "table") && strcmp(format, "jsonl")) {
         fprintf(stderr, "splite check: --format is table or jsonl, not '%s'\n", format);

@@ -3,26 +3,17 @@
 #include "ingest.h"
 #include "ingest_int.h"
 #include "store.h"
+#include "tz.h"
 
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int ingest_usage(void)
-{
-    fputs("usage: splite ingest [--index I] [--sourcetype ST] [--source SRC] [--host H] [--format F]\n"
-          "                     [--force | --replace] [--no-wait] [--quiet] FILE...   (- is standard input)\n"
-          "A file loaded before is skipped, or only its new lines are loaded if it has grown; a file\n"
-          "whose loaded part changed is refused: --replace deletes the earlier load's events and loads\n"
-          "it again, --force loads it as new next to them. Standard input is never de-duplicated:\n"
-          "every run loads all of it. One ingest at a time per database: another waits (--no-wait:\n"
-          "gives up).\n",
-          stderr);
-    return 2;
-}
-
-/* Options shared by ingest and replay; returns 1 if argv[*i] was one. */
+/* Options shared by ingest and replay; returns 1 if argv[*i] was one, -1
+ * after a message when its value is missing or bad. --tz ZONE makes ZONE
+ * the local zone of the process at once (tz_use), so zone-less event
+ * timestamps of every file are read in it. */
 int cmd_ingest_option(ingest_opts *o, int argc, char **argv, int *i)
 {
     static const char *const names[] = {"--index", "--sourcetype", "--source", "--host", "--format", NULL};
@@ -42,6 +33,16 @@ int cmd_ingest_option(ingest_opts *o, int argc, char **argv, int *i)
         } else {
             continue;
         }
+        (*i)++;
+        return 1;
+    }
+    if (!strcmp(a, "--tz") || !strncmp(a, "--tz=", 5)) {
+        const char *zone = a[4] == '=' ? a + 5 : *i + 1 < argc ? argv[++*i] : NULL;
+        char *err = NULL;
+        int bad = !zone || tz_use(zone, &err);
+        if (bad) fprintf(stderr, "splite: --tz: %s\n", err ? err : "needs a value");
+        free(err);
+        if (bad) return -1;
         (*i)++;
         return 1;
     }
@@ -65,9 +66,8 @@ int cmd_ingest(cli_env *env, int argc, char **argv)
             if (r == 0) r = cmd_ingest_option(&o, argc, argv, &i);
             if (r < 0) return free(files), 2;
             if (r == 0) {
-                fprintf(stderr, "splite ingest: unknown option '%s'\n", argv[i]);
                 free(files);
-                return ingest_usage();
+                return cli_usage_error("ingest", "unknown option '%s'", argv[i]);
             }
             continue;
         }
@@ -75,12 +75,11 @@ int cmd_ingest(cli_env *env, int argc, char **argv)
     }
     if (!nfiles) {
         free(files);
-        return ingest_usage();
+        return cli_usage_error("ingest", "no FILE given (- is standard input)");
     }
     if (o.force && o.replace) {
-        fputs("splite ingest: --force and --replace exclude each other\n", stderr);
         free(files);
-        return 2;
+        return cli_usage_error("ingest", "--force and --replace exclude each other");
     }
     /* A write past RLIMIT_FSIZE fails (EFBIG, reported) instead of killing us. */
     signal(SIGXFSZ, SIG_IGN);

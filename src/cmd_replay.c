@@ -63,20 +63,16 @@ int cmd_replay(cli_env *env, int argc, char **argv)
             if (r == 0 && !strcmp(argv[i], "--datasets") && i + 1 < argc) root = argv[i + 1], i += 2, r = 1;
             if (r == 0 && !strncmp(argv[i], "--datasets=", 11)) root = argv[i] + 11, i++, r = 1;
             if (r <= 0) {
-                if (r == 0) fprintf(stderr, "splite replay: unknown option '%s'\n", argv[i]);
                 free(mans);
-                return 2;
+                return r == 0 ? cli_usage_error("replay", "unknown option '%s'", argv[i]) : 2;
             }
             continue;
         }
         mans[nman++] = argv[i++];
     }
     if (!nman) {
-        fputs("usage: splite replay [--index I] [--update-timestamp] [--datasets DIR] [--host H] [--force | --replace] "
-              "[--no-wait] MANIFEST.yml...\n",
-              stderr);
         free(mans);
-        return 2;
+        return cli_usage_error("replay", "no MANIFEST.yml given");
     }
     signal(SIGXFSZ, SIG_IGN); /* see cmd_ingest */
     char *err = NULL;

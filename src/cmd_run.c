@@ -128,9 +128,8 @@ int cmd_run(cli_env *env, int argc, char **argv)
             all_time = 1;
             i++;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "splite run: unknown option '%s'\nusage: splite run [--earliest T] [--latest T] "
-                            "[--now T] [--all-time] [--format table|jsonl] [--timeout S] [DETECTION.yml|DIR ...]\n", a);
-            return free(paths), 2;
+            free(paths);
+            return cli_usage_error("run", "unknown option '%s'", a);
         } else {
             paths[npaths++] = argv[i++];
         }

@@ -29,8 +29,7 @@ int cmd_runs(cli_env *env, int argc, char **argv)
             limit = atoi(argv[i + 1]);
             i += 2;
         } else {
-            fprintf(stderr, "usage: splite runs [--limit N]\n");
-            return 2;
+            return cli_usage_error("runs", "unexpected argument '%s'", argv[i]);
         }
     }
     char *err = NULL;

@@ -149,9 +149,8 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
             quiet = 1;
             i++;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "splite schedule: unknown option '%s'\nusage: splite schedule [--now T] "
-                            "[--max-catchup N] [--timeout S] [--wait] [--quiet] [DETECTION.yml|DIR ...]\n", a);
-            return free(paths), 2;
+            free(paths);
+            return cli_usage_error("schedule", "unknown option '%s'", a);
         } else {
             paths[npaths++] = argv[i++];
         }
