@@ -78,7 +78,7 @@ for c in $cmds; do
     syn=$(grep -E "^splite $c( |\$)" "$tmp/help_syn")
     [ "$(head -1 "$tmp/h1")" = "usage: $syn" ] || fail "$c --help usage line differs from splite help: $(head -1 "$tmp/h1")"
     # options: the synopsis, the options section and the parser agree
-    echo "$syn" | grep -o '\[-[-a-z]*' | tr -d '[' | sort -u >"$tmp/o_syn"
+    echo "$syn" | grep -o '[[|]-[-a-z]*' | tr -d '[|' | sort -u >"$tmp/o_syn"
     sed -n '/^options:/,/^$/p' "$tmp/h1" | grep -oE '^  (-[a-z], )?--[a-z-]+' | tr -d ' ' | tr ',' '\n' | sort -u >"$tmp/o_help"
     # the synopsis shows -q for "-q, --quiet"
     sed 's/^--quiet$/-q/' "$tmp/o_help" | sort -u >"$tmp/o_help_short"

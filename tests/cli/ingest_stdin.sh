@@ -18,5 +18,5 @@ ing() { "$splite" --db "$db" ingest "$@" 2>"$tmp/err"; }
 printf 's=1\n' | "$splite" --db "$db" ingest - 2>/dev/null || fail "stdin"
 printf 's=1\n' | "$splite" --db "$db" ingest - 2>/dev/null || fail "stdin 2"
 [ "$(q "SELECT count(*) FROM events WHERE s = '1'")" = 2 ] || fail "stdin de-duplicated"
-"$splite" ingest 2>&1 | grep -q "Standard input is never de-duplicated" || fail "usage does not say stdin is not de-duplicated"
+"$splite" ingest --help 2>&1 | grep -q "standard input, which is never de-duplicated" || fail "usage does not say stdin is not de-duplicated"
 echo "1 passed, 0 failed"

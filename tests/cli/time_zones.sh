@@ -21,7 +21,7 @@ epoch() { TZ=$1 date -d "$2" +%s; } # zone, time
 earliest() { # zone, options...
     local z=$1
     shift
-    TZ=$z "$splite" --db "$db" sql "$@" 'index=main' | grep -o '_time >= [0-9.]*' | head -1 | awk '{print $3}'
+    TZ=$z "$splite" --db :memory: sql "$@" 'index=main' | grep -o '_time >= [0-9.]*' | head -1 | awk '{print $3}'
 }
 
 ny=America/New_York
@@ -40,12 +40,13 @@ want=$(epoch $ny '2026-12-07 13:50:00')
 [ "$(earliest $ny --now 12/07/2026:13:50:00 --earliest -1h@h)" = "$(epoch $ny '2026-12-07 12:00:00')" ] || fail "--now as a time"
 [ "$(earliest $ny --now 2026-12-07T02:00:00Z --earliest @d)" = "$(epoch $ny '2026-12-06 00:00:00')" ] || fail "@d local"
 [ "$(earliest $ny --now 2026-03-09T12:00:00 --earliest -1d@d)" = "$(epoch $ny '2026-03-08 00:00:00')" ] || fail "-1d@d over DST"
-TZ=$ny "$splite" --db "$db" search --now 13/45/2026 'index=main' >/dev/null 2>"$tmp/e"
+TZ=$ny "$splite" --db :memory: search --now 13/45/2026 'index=main' >/dev/null 2>"$tmp/e"
 [ $? = 2 ] && grep -q 'now.*13/45/2026' "$tmp/e" || fail "a bad --now: $(cat "$tmp/e")"
 
 # cron in local time: hourly at :00 in Kolkata (+05:30) is :30 UTC; the
 # first scheduled run is the latest due time, its window -70m@m..-10m@m
 det=detections/endpoint/windows_iis_components_new_module_added.yml
+printf "a=1\n" | "$splite" --db "$tmp/s.db" ingest -q - || fail "create s.db"
 TZ=Asia/Kolkata "$splite" --db "$tmp/s.db" schedule -q --now 2024-06-03T10:00:00Z "$det" || fail "schedule"
 got=$(sqlite3 "$tmp/s.db" 'SELECT CAST(scheduled_time AS INT) || " " || CAST(window_earliest AS INT) FROM runs')
 [ "$got" = "$(epoch UTC '2024-06-03 09:30') $(epoch UTC '2024-06-03 08:20')" ] || fail "cron in Kolkata time: $got"
