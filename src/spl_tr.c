@@ -394,3 +394,16 @@ void spl_tr_limit_depth(spl_tr *tr)
             return;
         }
 }
+
+void spl_tr_note_depth(spl_tr *tr, size_t off)
+{
+    int d = tr->where.len ? sql_depth(tr->where.s) : 0;
+    for (int i = 0; i < tr->ncols; i++) {
+        int c = sql_depth(tr->cols[i].sql);
+        if (c > d) d = c;
+    }
+    if (d > tr->deep_max) {
+        tr->deep_max = d;
+        tr->deep_off = off;
+    }
+}
