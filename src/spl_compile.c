@@ -84,13 +84,19 @@ int spl_arg_option(spl_cmd_ctx *c, int i, const char *name, char **val)
 }
 
 /* names a command refers to, for pruning the columns of the first stage */
-static void collect_refs(spl_tr *tr, const seg *sg, const char *text)
+static void collect_refs(spl_tr *tr, const seg *sg, const char *text, int first)
 {
     const char *nm = sg->cmd ? sg->cmd->name : "search";
     if (!strcmp(nm, "search")) {
         int depth = 0;
         for (int i = 0; i < sg->toks.n; i++) {
             const spl_token *t = &sg->toks.v[i];
+            if (t->type == TK_LBRACKET && !first) {
+                /* a subsearch returning whole events compares all their
+                 * fields: a later search cannot add the fields pruned from
+                 * the events level (the first one does, spl_search.c) */
+                spl_tr_ref(tr, "*");
+            }
             if (t->type == TK_LBRACKET) depth++;
             if (t->type == TK_RBRACKET && depth) depth--;
             if (t->type != TK_WORD && t->type != TK_STRING) continue;
@@ -289,7 +295,7 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
         spl_tr_error(tr, segs[0].name.off, "command '%s' needs events: start the query with a search", segs[0].cmd->name);
         goto done;
     }
-    for (int k = 0; k < nseg; k++) collect_refs(tr, &segs[k], q);
+    for (int k = 0; k < nseg; k++) collect_refs(tr, &segs[k], q, k == 0 && !tr->subpipe);
     spl_tr_ref(tr, "_time");
 
     /* the leading search pins sourcetype/source/EventCode for the aliases */

@@ -151,7 +151,7 @@ static int time_bound(spl_tr *tr, const spl_node *n, const char *name, const cha
 /* [subsearch] as a condition: some result of the subsearch whose every
  * field (other than internal ones) matches the event's field of the same
  * name, case-insensitively, as Splunk's (f1=v1 AND f2=v2) OR ... does */
-static int sub_cond(spl_tr *tr, const spl_node *n, sbuf *out)
+static int sub_cond(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
 {
     spl_tr sub;
     int rc = spl_tr_subsearch(tr, n->tok.off + 1, n->tok.off + n->tok.n - 1, 0, &sub);
@@ -162,6 +162,18 @@ static int sub_cond(spl_tr *tr, const spl_node *n, sbuf *out)
             const char *nm = sub.cols[i].name;
             if (nm[0] == '_') continue;
             spl_col *col = spl_tr_col(tr, nm);
+            if (!col && first_stage && tr->is_event_table) {
+                /* a subsearch returning whole events names fields the
+                 * query never mentions, so pruned from the events level
+                 * (when a later command keeps only some fields): add them */
+                sbuf b = {0};
+                store_field_sql(tr->st, "e", nm, &b);
+                if (b.s && strcmp(b.s, "NULL")) {
+                    spl_tr_set(tr, nm, b.s, store_field_is_mv(tr->st, nm));
+                    col = spl_tr_find(tr, nm);
+                }
+                sbuf_free(&b);
+            }
             sbuf_printf(out, " AND (%s IS NULL OR %s = %s COLLATE NOCASE)", sub.cols[i].sql,
                         col ? col->sql : "NULL", sub.cols[i].sql);
             nf++;
@@ -228,7 +240,7 @@ int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
         return 0;
     }
     case SN_SUB:
-        return sub_cond(tr, n, out);
+        return sub_cond(tr, n, out, first_stage);
     case SN_TERM: {
         int cs = 0;
         char *v = spl_tok_text(&n->tok);
