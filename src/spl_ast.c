@@ -168,7 +168,7 @@ static void check_depth(spl_pctx *P)
                               "function calls): simplify it or split it across commands", SPL_MAX_NEST);
             break;
         }
-        for (int i = 0; i < it.n->nkids; i++) {
+        for (int i = it.n->nkids - 1; i >= 0; i--) { /* leftmost first */
             if (!it.n->kids[i]) continue;
             if (sp == cap) {
                 cap *= 2;

@@ -415,7 +415,7 @@ static int too_deep_for_sqlite(store *st, spl_tr *tr, const char *sql)
     spl_register_sql(db);
     sqlite3_stmt *stmt = NULL;
     int rc = 0;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
+    if (spl_prepare(db, sql, tr->params, tr->nparams, &stmt) != SQLITE_OK) {
         const char *m = sqlite3_errmsg(db);
         if (strstr(m, "parser stack overflow") || strstr(m, "Expression tree is too large") ||
             strstr(m, "too many arguments"))

@@ -244,6 +244,12 @@ void spl_sql_items_free(char **items, int n);
  * items[*nitems] (room for n->nkids); kids folded in get grouped[i] = 1
  * (spl_search_set.c). */
 int spl_search_sets(spl_tr *tr, const spl_node *n, unsigned char *grouped, char **items, int *nitems);
+/* Prepare sql and bind params (spl_run.c); with more than SPL_ANON_PARAMS
+ * parameters, ?N become anonymous ?s bound in order of appearance, which
+ * SQLite prepares in linear time. Returns an SQLite code (message in
+ * sqlite3_errmsg(db)). */
+#define SPL_ANON_PARAMS 200
+int spl_prepare(sqlite3 *db, const char *sql, const spl_param *params, int nparams, sqlite3_stmt **out);
 /* Search expression -> SQL condition at the current level. */
 int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage);
 /* Eval expression -> SQL value. *mv set when the result may be multivalue. */
