@@ -8,7 +8,8 @@
  * parameter up in a list); one set per field keeps compiling linear. The
  * result is the same as the separate comparisons of spl_search.c: values
  * compare case-insensitively, numbers also numerically against computed
- * numbers, NOT matches events without the field, != only events with it. */
+ * numbers, NOT matches events without the field, != only events with it.
+ * Likewise many bare terms become one splop_terms call over _raw. */
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
@@ -94,6 +95,78 @@ static void add_value(const spl_token *t, sbuf *txt, sbuf *num)
     free(v);
 }
 
+/* A bare term (or phrase) compared as splop_term does by default:
+ * not '*', not CASE(), not a map token; TERM(x) is x. NULL otherwise. */
+static char *plain_term(const spl_node *k)
+{
+    if (k->kind != SN_TERM) return NULL;
+    size_t ml = strlen(SPL_MAP_MARKER);
+    if (k->tok.n >= ml && memmem(k->tok.s, k->tok.n, SPL_MAP_MARKER, ml)) return NULL;
+    char *v = spl_tok_text(&k->tok);
+    size_t n = strlen(v);
+    if (k->tok.type == TK_WORD && n >= 6 && v[n - 1] == ')' && !strncmp(v, "CASE(", 5)) {
+        free(v);
+        return NULL;
+    }
+    if (k->tok.type == TK_WORD && n >= 6 && v[n - 1] == ')' && !strncmp(v, "TERM(", 5)) {
+        memmove(v, v + 5, n - 6);
+        v[n - 6] = 0;
+    }
+    if (!*v || !strcmp(v, "*")) {
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* Many bare terms of one AND/OR node: one splop_terms call over _raw
+ * (which is read once, not once per term): kind 0 the terms themselves
+ * (all of them in an AND, any in an OR), kind 1 NOT term in an AND (none
+ * of them). */
+static void term_sets(spl_tr *tr, const spl_node *n, unsigned char *grouped, char **items, int *nitems)
+{
+    int and = n->kind == SN_AND;
+    for (int kind = 0; kind < (and ? 2 : 1); kind++) {
+        int count = 0;
+        for (int i = 0; i < n->nkids; i++) {
+            const spl_node *k = n->kids[i];
+            if (kind) k = k->kind == SN_NOT ? k->kids[0] : NULL;
+            char *v = !grouped[i] && k ? plain_term(k) : NULL;
+            if (v) count++;
+            free(v);
+        }
+        if (count <= SPL_SQL_FANOUT) continue;
+        sbuf raw = {0};
+        if (tr->is_event_table) {
+            store_field_sql(tr->st, "e", "_raw", &raw);
+        } else {
+            spl_col *c = spl_tr_col(tr, "_raw");
+            sbuf_add(&raw, c ? c->sql : "NULL");
+        }
+        if (!raw.s || !strcmp(raw.s, "NULL")) {
+            sbuf_free(&raw);
+            continue;
+        }
+        sbuf list = {0};
+        for (int i = 0; i < n->nkids; i++) {
+            const spl_node *k = n->kids[i];
+            if (kind) k = k->kind == SN_NOT ? k->kids[0] : NULL;
+            char *v = !grouped[i] && k ? plain_term(k) : NULL;
+            if (!v) continue;
+            sbuf_printf(&list, "%zu:%s", strlen(v), v);
+            grouped[i] = 1;
+            free(v);
+        }
+        sbuf c = {0};
+        sbuf_printf(&c, "splop_terms(%s, %d, ", raw.s, and && !kind);
+        spl_tr_bind_text(tr, &c, list.s);
+        sbuf_add(&c, kind ? ") IS NOT 1" : ")");
+        items[(*nitems)++] = sbuf_detach(&c);
+        sbuf_free(&list);
+        sbuf_free(&raw);
+    }
+}
+
 int spl_search_sets(spl_tr *tr, const spl_node *n, unsigned char *grouped, char **items, int *nitems)
 {
     assert(n->kind == SN_AND || n->kind == SN_OR);
@@ -168,6 +241,7 @@ int spl_search_sets(spl_tr *tr, const spl_node *n, unsigned char *grouped, char 
         sbuf_free(&m);
         free(x);
     }
+    term_sets(tr, n, grouped, items, nitems);
     for (int k = 0; k < ng; k++) {
         free(g[k].field);
         sbuf_free(&g[k].txt);

@@ -183,6 +183,27 @@ static void test_many_and_terms(void **state)
         free(t);
     }
     expect_answer("n<10 | stats count", "10");
+    /* bare terms against _raw: NOT word0 NOT word1 ... NOT img3 */
+    char *t = terms("NOT word%d", 0, 20000, " ");
+    char *q = xasprintf("%s NOT img3 NOT \"web-02.corp\" | stats count", t);
+    expect_answer(q, "66");
+    free(q);
+    free(t);
+    expect_answer("NOT img3 NOT \"web-02.corp\" | stats count", "66");
+    /* all of them: img1* and 500 times *e* */
+    t = terms("*e*", 0, 500, " ");
+    q = xasprintf("%s img1* | stats count", t);
+    expect_answer(q, "11");
+    free(q);
+    free(t);
+    expect_answer("*e* img1* | stats count", "11");
+    /* any of them: img50 .. img20049, and TERM(img7) */
+    t = terms("img%d", 50, 20000, " OR ");
+    q = xasprintf("%s OR TERM(img7) | stats count", t);
+    expect_answer(q, "51");
+    free(q);
+    free(t);
+    expect_answer("n>=50 OR n=7 | stats count", "51");
 }
 
 static void test_terms_in_macro(void **state)
