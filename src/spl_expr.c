@@ -465,11 +465,18 @@ static int ex(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
     }
     case EX_SUB: case EX_MUL: case EX_DIV: case EX_MOD: {
         const char *op = n->kind == EX_SUB ? " - " : n->kind == EX_MUL ? " * " : n->kind == EX_DIV ? " / " : " % ";
-        sbuf_add(out, "(splop_num(");
-        if (ex(tr, n->kids[0], out, &m)) return -1;
-        sbuf_printf(out, ")%ssplop_num(", op);
-        if (ex(tr, n->kids[1], out, &m)) return -1;
-        sbuf_add(out, "))");
+        sbuf_addc(out, '(');
+        for (int i = 0; i < 2; i++) {
+            /* -, *, / and negation of splop_num values are already a REAL
+             * (or null): no second splop_num, which halves how deeply
+             * nested arithmetic nests the SQL (% can give an INTEGER) */
+            int k = n->kids[i]->kind, plain = k == EX_SUB || k == EX_MUL || k == EX_DIV || k == EX_NEG;
+            if (i) sbuf_add(out, op);
+            if (!plain) sbuf_add(out, "splop_num(");
+            if (ex(tr, n->kids[i], out, &m)) return -1;
+            if (!plain) sbuf_addc(out, ')');
+        }
+        sbuf_addc(out, ')');
         return 0;
     }
     default:
