@@ -168,6 +168,7 @@ void spl_tr_free(spl_tr *tr)
     free(tr->params);
     for (int i = 0; i < tr->nrefs; i++) free(tr->refs[i]);
     free(tr->refs);
+    hmap_free(&tr->refs_ix);
     spl_tr_clear_dyn(tr);
 }
 

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include "spl.h"
 #include "util.h"
+#include "hmap.h"
 #include "spl_grammar.h"
 
 /* ---- tokens ---- */
@@ -138,6 +139,7 @@ typedef struct spl_tr {
     /* names referenced anywhere in the pipeline (for pruning columns) */
     char **refs;
     int nrefs, caprefs;
+    hmap refs_ix;             /* the names of refs (zeroed = empty) */
     int project;              /* some command keeps only named fields */
     double now;
     double earliest, latest;  /* from options and the first search */
