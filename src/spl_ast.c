@@ -225,6 +225,9 @@ void spl_error_free(spl_error *e)
     e->text = NULL;
 }
 
+/* characters of a long line shown on each side of an error's spot */
+#define SPL_ERR_CONTEXT 100
+
 char *spl_error_format(const spl_error *e)
 {
     sbuf b = {0};
@@ -243,8 +246,24 @@ char *spl_error_format(const spl_error *e)
         for (size_t i = ls; i < off; i++)
             if (((unsigned char)t[i] & 0xC0) != 0x80) col++;
         sbuf_printf(&b, " (line %d, column %d)\n  ", line, col);
+        /* a long line (a generated query of thousands of terms) is shown
+         * around the spot only, cut at character boundaries */
+        const char *pre = "", *post = "";
+        if (le - ls > 2 * SPL_ERR_CONTEXT) {
+            size_t a = off > ls + SPL_ERR_CONTEXT ? off - SPL_ERR_CONTEXT : ls;
+            size_t z = le - off > SPL_ERR_CONTEXT ? off + SPL_ERR_CONTEXT : le;
+            while (a > ls && ((unsigned char)t[a] & 0xC0) == 0x80) a--;
+            while (z < le && ((unsigned char)t[z] & 0xC0) == 0x80) z++;
+            if (a > ls) pre = "...";
+            if (z < le) post = "...";
+            ls = a;
+            le = z;
+        }
+        sbuf_add(&b, pre);
         sbuf_addn(&b, t + ls, le - ls);
+        sbuf_add(&b, post);
         sbuf_add(&b, "\n  ");
+        sbuf_add(&b, *pre ? "   " : "");
         for (size_t i = ls; i < off; i++) {
             if (((unsigned char)t[i] & 0xC0) == 0x80) continue;
             sbuf_addc(&b, t[i] == '\t' ? '\t' : ' ');
