@@ -156,6 +156,18 @@ static void test_many_or_terms(void **state)
         free(t);
     }
     expect_answer("n>=5 | stats count", "95");
+    /* an error in a huge query shows the line around its spot only */
+    char *big = terms("n=%d", 5, 20000, " OR ");
+    char *bad = xasprintf("%s | eval x=nofunc(n)", big);
+    char *err = NULL;
+    assert_null(run(bad, &err));
+    assert_non_null(strstr(err, "unknown function 'nofunc'"));
+    assert_non_null(strstr(err, "\n  ..."));
+    assert_non_null(strstr(err, " OR n=20004 | eval x=nofunc(n)\n"));
+    assert_true(strlen(err) < 400);
+    free(err);
+    free(bad);
+    free(big);
     /* terms on different fields, and wildcards, that no set gathers */
     char *t = terms("Image=*g%d OR Computer=web-0%d", 10, 2000, " OR ");
     char *q = xasprintf("EventCode=3 (%s) | stats count", t);
