@@ -80,7 +80,7 @@ void spl_pctx_free(spl_pctx *P);
  * one level): deeper ones are an error at the first node too deep. */
 #define SPL_MAX_NEST 40
 /* Deepest nesting of subsearches ([search ... [search ...]]). */
-#define SPL_MAX_SUBSEARCH_DEPTH 50
+#define SPL_MAX_SUBSEARCH_DEPTH 100
 /* Parse tokens toks[from..to) as a search (TK_SEARCH_START) or eval
  * (TK_EVAL_START) expression. NULL result with no error = empty search. */
 int spl_parse_expr(spl_pctx *P, int start, const spl_toks *toks, int from, int to, size_t end_off);
