@@ -402,31 +402,6 @@ void spl_tr_sub_free(spl_tr *child)
     spl_tr_free(child);
 }
 
-/* SQLite refuses statements nested too deeply for its parser (about 30
- * levels of operators and function calls) or expression trees deeper than
- * 1000. The translator keeps long lists flat (spl_sqltree.c) and bounds
- * nesting (SPL_MAX_NEST), but a query may still nest within those bounds
- * more than SQLite parses: prepare the statement once and report that as
- * an error at the command whose SQL nests deepest. Other prepare errors
- * are left to spl_run (a table outputlookup creates first does not exist
- * yet). */
-static int too_deep_for_sqlite(store *st, spl_tr *tr, const char *sql)
-{
-    sqlite3 *db = store_db(st);
-    spl_register_sql(db);
-    sqlite3_stmt *stmt = NULL;
-    int rc = 0;
-    if (spl_prepare(db, sql, tr->params, tr->nparams, &stmt) != SQLITE_OK) {
-        const char *m = sqlite3_errmsg(db);
-        if (strstr(m, "parser stack overflow") || strstr(m, "Expression tree is too large") ||
-            strstr(m, "too many arguments"))
-            rc = spl_tr_error(tr, tr->deep_off, "the query nests too deeply for SQLite (%s): simplify this command's "
-                                                "expressions or split them across commands", m);
-    }
-    sqlite3_finalize(stmt);
-    return rc;
-}
-
 int spl_compile(store *st, const spl_macros *macros, const char *text,
                 const spl_opts *o, spl_query **out, spl_error *err)
 {
@@ -492,12 +467,9 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
             sbuf_add(&sql, " ORDER BY ");
             spl_tr_order_sql(&tr, &sql, 0);
         }
-        if (too_deep_for_sqlite(st, &tr, sql.s)) {
-            sbuf_free(&sql);
-            goto done;
-        }
         spl_query *r = xcalloc(1, sizeof *r);
         r->sql = sbuf_detach(&sql);
+        r->deep_off = tr.deep_off;
         r->params = tr.params;
         r->nparams = tr.nparams;
         tr.params = NULL;

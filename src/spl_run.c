@@ -115,10 +115,31 @@ int spl_prepare(sqlite3 *db, const char *sql, const spl_param *params, int npara
     return SQLITE_OK;
 }
 
+/* SQLite refuses statements nested too deeply for its parser (about 30
+ * levels of operators and function calls) or expression trees deeper than
+ * 1000. The translator keeps long lists flat (spl_sqltree.c) and bounds
+ * nesting (SPL_MAX_NEST), but a query may still nest within those bounds
+ * more than SQLite parses: that is reported at the command whose SQL nests
+ * deepest (q->deep_off), with the query's line and column. Preparing only
+ * here, not also when compiling, keeps the cost of a search to one
+ * prepare. */
 static int prepare_bound(sqlite3 *db, const char *sql, const spl_query *q, sqlite3_stmt **out, char **errmsg)
 {
     if (spl_prepare(db, sql, q->params, q->nparams, out) != SQLITE_OK) {
-        *errmsg = xasprintf("cannot prepare the generated SQL: %s", sqlite3_errmsg(db));
+        const char *m = sqlite3_errmsg(db);
+        if (q->expanded && (strstr(m, "parser stack overflow") || strstr(m, "Expression tree is too large") ||
+                            strstr(m, "too many arguments"))) {
+            spl_error e = {0};
+            e.msg = xasprintf("the query nests too deeply for SQLite (%s): simplify this command's expressions "
+                              "or split them across commands", m);
+            e.off = q->deep_off;
+            e.has_pos = 1;
+            e.text = xstrdup(q->expanded);
+            *errmsg = spl_error_format(&e);
+            spl_error_free(&e);
+        } else {
+            *errmsg = xasprintf("cannot prepare the generated SQL: %s", m);
+        }
         return -1;
     }
     return 0;

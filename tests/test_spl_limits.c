@@ -365,7 +365,7 @@ static void test_deep_nesting(void **state)
     free(q);
     free(t);
     /* nesting within the bound that SQLite cannot parse: an error at the
-     * command, not a failure at run time */
+     * command (with its position) when the statement is prepared */
     sbuf_add(&b, "* | eval x=");
     for (int i = 0; i < 35; i++) sbuf_add(&b, "(n-");
     sbuf_add(&b, "n");
