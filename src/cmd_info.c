@@ -36,13 +36,8 @@ int cmd_info(cli_env *env, int argc, char **argv)
         int r = cli_common_option(env, argc, argv, &i);
         if (r <= 0) return r == 0 ? cli_usage_error("info", "unexpected argument '%s'", argv[i]) : 2;
     }
-    char *err = NULL;
-    store *st = store_open_mode(env->db_path, STORE_READ, &err);
-    if (!st) {
-        fprintf(stderr, "splite: %s\n", err);
-        free(err);
-        return 1;
-    }
+    store *st = store_open_or_say(env->db_path, STORE_READ);
+    if (!st) return 1;
     sqlite3 *db = store_db(st);
     sqlite3_stmt *q;
     printf("database: %s\n", env->db_path);

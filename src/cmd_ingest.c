@@ -83,11 +83,8 @@ int cmd_ingest(cli_env *env, int argc, char **argv)
     }
     /* A write past RLIMIT_FSIZE fails (EFBIG, reported) instead of killing us. */
     signal(SIGXFSZ, SIG_IGN);
-    char *err = NULL;
-    store *st = store_open(env->db_path, &err);
+    store *st = store_open_or_say(env->db_path, STORE_CREATE);
     if (!st) {
-        fprintf(stderr, "splite: %s\n", err);
-        free(err);
         free(files);
         return 1;
     }

@@ -75,11 +75,8 @@ int cmd_replay(cli_env *env, int argc, char **argv)
         return cli_usage_error("replay", "no MANIFEST.yml given");
     }
     signal(SIGXFSZ, SIG_IGN); /* see cmd_ingest */
-    char *err = NULL;
-    store *st = store_open(env->db_path, &err);
+    store *st = store_open_or_say(env->db_path, STORE_CREATE);
     if (!st) {
-        fprintf(stderr, "splite: %s\n", err);
-        free(err);
         free(mans);
         return 1;
     }

@@ -50,15 +50,8 @@ typedef struct run_ctx {
 static int run_begin(void *ctx)
 {
     run_ctx *c = ctx;
-    char *err = NULL;
-    c->st = store_open_mode(c->db_path, STORE_WRITE, &err);
-    if (!c->st) {
-        fprintf(stderr, "splite: %s\n", err);
-        free(err);
-        return -1;
-    }
-    store_tune_for_search(c->st);
-    return 0;
+    c->st = detect_worker_store(c->db_path);
+    return c->st ? 0 : -1;
 }
 
 static void run_item(void *ctx, size_t i, iso_report *rep)

@@ -32,13 +32,9 @@ int cmd_runs(cli_env *env, int argc, char **argv)
             return cli_usage_error("runs", "unexpected argument '%s'", argv[i]);
         }
     }
+    store *st = store_open_or_say(env->db_path, STORE_READ);
+    if (!st) return 1;
     char *err = NULL;
-    store *st = store_open_mode(env->db_path, STORE_READ, &err);
-    if (!st) {
-        fprintf(stderr, "splite: %s\n", err);
-        free(err);
-        return 1;
-    }
     sqlite3 *db = store_db(st);
     /* a read-only database is shown as it is; else the runs whose process
      * is gone are marked interrupted first */

@@ -47,15 +47,8 @@ typedef struct sched_ctx {
 static int sched_begin(void *ctx)
 {
     sched_ctx *c = ctx;
-    char *err = NULL;
-    c->st = store_open_mode(c->db_path, STORE_WRITE, &err);
-    if (!c->st) {
-        fprintf(stderr, "splite: %s\n", err);
-        free(err);
-        return -1;
-    }
-    store_tune_for_search(c->st);
-    return 0;
+    c->st = detect_worker_store(c->db_path);
+    return c->st ? 0 : -1;
 }
 
 static detect_run_opts sched_opts(const sched_ctx *c, double due)

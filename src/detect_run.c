@@ -263,3 +263,10 @@ int detect_load_paths(const char *deploy_dir, char **paths, int npaths, detectio
     deployment_set_free(&deps);
     return failed;
 }
+
+store *detect_worker_store(const char *db_path)
+{
+    store *st = store_open_or_say(db_path, STORE_WRITE);
+    if (st) store_tune_for_search(st);
+    return st;
+}

@@ -43,6 +43,10 @@ void detect_run_result_free(detect_run_result *r);
 /* Record in runs that d's run, started at `started` by process pid, stopped
  * abnormally (status "crashed" or "timeout", why says how). Opens and closes
  * its own connection to db_path; prints a message when that fails. */
+/* A detection worker's own connection (detect_isolate.h: never one from
+ * before the fork): the database opened for writing and tuned for
+ * searches; NULL after a message. */
+store *detect_worker_store(const char *db_path);
 void detect_run_record_lost(const char *db_path, const detection *d, const detect_run_opts *o, const char *status,
                             const char *why, int64_t pid, double started);
 

@@ -384,6 +384,17 @@ store *store_open_mode(const char *path, int mode, char **err)
     return st;
 }
 
+store *store_open_or_say(const char *path, int mode)
+{
+    char *err = NULL;
+    store *st = store_open_mode(path, mode, &err);
+    if (!st) {
+        fprintf(stderr, "splite: %s\n", err);
+        free(err);
+    }
+    return st;
+}
+
 int store_readonly(store *st)
 {
     return st->readonly;

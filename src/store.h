@@ -41,6 +41,8 @@ store *store_open(const char *path, char **err);
  * STORE_CREATE or STORE_WRITE is "database PATH is read-only ...". */
 enum { STORE_CREATE, STORE_WRITE, STORE_READ };
 store *store_open_mode(const char *path, int mode, char **err);
+/* store_open_mode, saying why on stderr ("splite: MESSAGE") when it fails. */
+store *store_open_or_say(const char *path, int mode);
 /* 1 when the store was opened read-only (nothing may be written). */
 int store_readonly(store *st);
 void store_close(store *st);

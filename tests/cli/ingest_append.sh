@@ -3,17 +3,7 @@
 # lines (src/ingest_identity.c): one-line and multi-line formats, a last line
 # still being written (neither loaded twice nor half), a copy of a loaded
 # file, and replay of a grown dataset.
-set -u
-splite=$1
-root=$PWD
-command -v sqlite3 >/dev/null || { echo "sqlite3 not installed: skipped"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-export TZ=UTC
-db="$tmp/t.db"
-q() { sqlite3 "$db" "$1"; }
-ing() { "$splite" --db "$db" ingest "$@" 2>"$tmp/err"; }
+. "$(dirname "$0")/lib/setup.sh"
 
 x1="<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><EventID>4688</EventID><TimeCreated SystemTime='2024-01-01T00:00:00Z'/><Computer>pc1</Computer></System></Event>"
 

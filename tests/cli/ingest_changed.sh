@@ -2,17 +2,7 @@
 # tests/cli/ingest_changed.sh: a file whose loaded part changed is refused, saying where
 # and what to do; other files still load; --replace deletes the earlier load
 # (and data model summaries stay right), --force loads it alongside.
-set -u
-splite=$1
-root=$PWD
-command -v sqlite3 >/dev/null || { echo "sqlite3 not installed: skipped"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-export TZ=UTC
-db="$tmp/t.db"
-q() { sqlite3 "$db" "$1"; }
-ing() { "$splite" --db "$db" ingest "$@" 2>"$tmp/err"; }
+. "$(dirname "$0")/lib/setup.sh"
 
 
 # --- changed file: refused, with where; other files still load ---------------

@@ -3,12 +3,7 @@
 # once (the writer's lock, src/ingest_lock.c): 4 tries of 2 concurrent
 # ingests of a 30,000-line file give exactly 30,000 events each time; a
 # second ingest waits for the first, or with --no-wait gives up, saying so.
-set -u
-splite=$1
-command -v sqlite3 >/dev/null || { echo "sqlite3 not installed: skipped"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/lib/setup.sh"
 # Sysmon-like XML events of about 1 KB (a load takes long enough for the
 # second process to start during it)
 awk 'BEGIN {

@@ -3,12 +3,7 @@
 # disk gives) stops the load with a non-zero exit; the summary counts only
 # the events committed (what the database holds), and a re-run after space
 # is freed loads the rest without loss or duplicates.
-set -u
-splite=$1
-command -v sqlite3 >/dev/null || { echo "sqlite3 not installed: skipped"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/lib/setup.sh"
 db="$tmp/d.db"
 awk 'BEGIN { for (i = 1; i <= 30000; i++) printf "seq=%d user=u%d pad=%s\n", i, i % 17, "xxxxxxxxxxxxxxxxxxxxxxxx" }' \
     >"$tmp/big.txt"

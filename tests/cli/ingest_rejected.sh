@@ -2,17 +2,7 @@
 # tests/cli/ingest_rejected.sh: a load that stored nothing (wrong --format) exits
 # non-zero and is not marked as loaded, so the corrected run loads the file;
 # repeated rejections are shown 10 per kind, then counted.
-set -u
-splite=$1
-root=$PWD
-command -v sqlite3 >/dev/null || { echo "sqlite3 not installed: skipped"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-export TZ=UTC
-db="$tmp/t.db"
-q() { sqlite3 "$db" "$1"; }
-ing() { "$splite" --db "$db" ingest "$@" 2>"$tmp/err"; }
+. "$(dirname "$0")/lib/setup.sh"
 
 
 # --- a load that stored nothing: non-zero, not marked as loaded ---------------

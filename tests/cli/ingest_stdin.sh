@@ -1,17 +1,7 @@
 #!/usr/bin/env bash
 # tests/cli/ingest_stdin.sh: standard input is never de-duplicated: the same input
 # piped twice loads twice, and the usage says so.
-set -u
-splite=$1
-root=$PWD
-command -v sqlite3 >/dev/null || { echo "sqlite3 not installed: skipped"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-export TZ=UTC
-db="$tmp/t.db"
-q() { sqlite3 "$db" "$1"; }
-ing() { "$splite" --db "$db" ingest "$@" 2>"$tmp/err"; }
+. "$(dirname "$0")/lib/setup.sh"
 
 
 # --- stdin is never de-duplicated (and --help says so) ------------------------

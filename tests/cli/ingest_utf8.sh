@@ -2,17 +2,7 @@
 # tests/cli/ingest_utf8.sh: bytes that are not UTF-8 do not drop their event: it is
 # kept with them escaped as \\xNN (as Splunk does) and the line is counted, in
 # every reader (json, kv, xmlwineventlog with its expat fallback, wineventlog).
-set -u
-splite=$1
-root=$PWD
-command -v sqlite3 >/dev/null || { echo "sqlite3 not installed: skipped"; exit 77; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-export TZ=UTC
-db="$tmp/t.db"
-q() { sqlite3 "$db" "$1"; }
-ing() { "$splite" --db "$db" ingest "$@" 2>"$tmp/err"; }
+. "$(dirname "$0")/lib/setup.sh"
 
 
 # --- invalid UTF-8: the event is kept, the bytes escaped, the line counted ----
