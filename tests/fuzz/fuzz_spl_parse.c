@@ -22,6 +22,7 @@
 static store *st;
 static spl_macros macros;
 static int deep = 1;
+static int verbose; /* SPLITE_FUZZ_VERBOSE=1: print each query's start and outcome */
 
 /* stop statements that run too long (makeresults count=9999999 ...) */
 static int progress(void *ctx)
@@ -34,6 +35,7 @@ static void init(void)
 {
     const char *d = getenv("SPLITE_FUZZ_SPL_DEEP");
     deep = !(d && !strcmp(d, "0"));
+    verbose = getenv("SPLITE_FUZZ_VERBOSE") != NULL;
     char *err = NULL;
     st = store_open(":memory:", &err);
     if (!st) { fprintf(stderr, "store_open: %s\n", err); abort(); }
@@ -76,12 +78,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.now = 1717243200;
     spl_query *r = NULL;
     spl_error e = {0};
+    if (verbose) fprintf(stderr, "query (%zu bytes): %.200s\n", strlen(q), q);
     if (spl_compile(st, &macros, q, &o, &r, &e) == 0) {
         /* run it as splite does: spl_run prepares each statement only once
          * the ones before it ran (a join reads the table its pre-statement
          * made); a statement the progress handler stops is fine */
         char *rerr = NULL;
         if (spl_run(st, r, NULL, NULL, &rerr)) {
+            if (verbose) fprintf(stderr, "run: %s\n", rerr);
             if (!strncmp(rerr, "cannot prepare", 14) && !limit_error(rerr)) {
                 fprintf(stderr, "query: %.4000s\nsql: %.4000s\nerror: %s\n", q, r->sql, rerr);
                 abort();
@@ -93,6 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         spl_query_free(r);
     } else {
         char *m = spl_error_format(&e);
+        if (verbose) fprintf(stderr, "compile: %.300s\n", m);
         free(m);
     }
     spl_error_free(&e);
