@@ -21,7 +21,7 @@
     spl_pctx_syntax_error(P, NULL);
 }
 %stack_overflow {
-    spl_pctx_error_at(P, 0, "expression nests too deeply");
+    spl_pctx_error_at(P, P->cur_off, "expression nests too deeply (too many open parentheses or NOTs)");
 }
 %stack_size 200
 

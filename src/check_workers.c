@@ -1,4 +1,4 @@
-/* check_workers.c: `splite check --jobs N`: the detections run in forked
+/* check_workers.c: `splite check [--jobs N]`: the detections run in forked
  * worker processes, each with its own connection to the database (SQLite
  * connections must not cross a fork: the parent has none open then). The
  * workers first bring the root data sets' summaries up to date (each the
@@ -6,9 +6,14 @@
  * in order from a shared counter and send one record per detection to the
  * parent through a pipe: index, stage, seconds, translate and summary
  * seconds, rows, error and cause. The parent puts the outcomes back in
- * detection order, so the report is the one a single process gives. */
+ * detection order, so the report is the one a single process gives.
+ * Before each detection a worker says which one it starts: when a worker
+ * dies (a crash) or is killed (a detection still running well past
+ * --timeout, stuck outside SQLite), that detection fails at `execute` and a
+ * new worker takes the remaining ones. */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +69,30 @@ static void send_slot(int fd, uint32_t idx, const check_slot *x)
     if (bad) _exit(3);
 }
 
+/* "detection idx starts now": the parent then knows which detection a
+ * worker that dies was running (stage CHECK_STARTED, no times) */
+#define CHECK_STARTED 100
+
+static void send_started(int fd, uint32_t idx)
+{
+    check_slot x = {0};
+    sbuf b = {0};
+    int32_t stage = CHECK_STARTED;
+    sbuf_addn(&b, (const char *)&idx, sizeof idx);
+    sbuf_addn(&b, (const char *)&stage, sizeof stage);
+    sbuf_addn(&b, (const char *)&x.seconds, sizeof x.seconds);
+    sbuf_addn(&b, (const char *)&x.translate, sizeof x.translate);
+    sbuf_addn(&b, (const char *)&x.summaries, sizeof x.summaries);
+    int64_t nrows = 0;
+    sbuf_addn(&b, (const char *)&nrows, sizeof nrows);
+    put_str(&b, NULL);
+    put_str(&b, NULL);
+    uint32_t len = (uint32_t)b.len;
+    int bad = write_all(fd, &len, sizeof len) || write_all(fd, b.s, b.len);
+    sbuf_free(&b);
+    if (bad) _exit(3);
+}
+
 /* Run detections: with next == NULL all of them in order; else the workers
  * share *next (memory shared across the fork) and each takes the next
  * detection not yet taken, so a worker that drew slow ones does fewer. */
@@ -73,6 +102,7 @@ void check_run_range(store *st, const spl_macros *m, const spl_opts *so, double 
     for (size_t i = next ? __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST) : 0; i < set->n;
          i = next ? __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST) : i + 1) {
         check_slot *x = &slots[i];
+        if (fd >= 0) send_started(fd, (uint32_t)i);
         double c0 = util_now(), s0 = spl_dm_summary_seconds();
         check_one(st, m, so, timeout, set->v[i], &x->r, &x->translate);
         x->seconds = util_now() - c0;
@@ -81,8 +111,20 @@ void check_run_range(store *st, const spl_macros *m, const spl_opts *so, double 
     }
 }
 
+/* What the parent knows of a worker. */
+typedef struct check_worker {
+    pid_t pid;
+    int fd;           /* its pipe, -1 once closed */
+    long cur;         /* the detection it runs, -1 between detections */
+    double started;   /* when it started it */
+    int prebuilt;     /* it is past the prebuild (sent its record) */
+    int killed;       /* killed by the parent: past the hard timeout */
+    sbuf buf;
+} check_worker;
+
 /* one record out of buf[0..n); returns its length, 0 if incomplete */
-static size_t take_record(const char *buf, size_t n, check_slot *slots, size_t nslots, double *prebuilt)
+static size_t take_record(const char *buf, size_t n, check_slot *slots, size_t nslots, double *prebuilt,
+                          check_worker *w)
 {
     uint32_t len;
     if (n < sizeof len) return 0;
@@ -99,7 +141,12 @@ static size_t take_record(const char *buf, size_t n, check_slot *slots, size_t n
         double sum;
         memcpy(&sum, p + 2 * sizeof(double), sizeof sum);
         *prebuilt += sum;
+        w->prebuilt = 1;
+    } else if (stage == CHECK_STARTED) {
+        w->cur = idx < nslots ? (long)idx : -1;
+        w->started = util_now();
     } else if (idx < nslots) {
+        w->cur = -1;
         check_slot *x = &slots[idx];
         memcpy(&x->seconds, p, sizeof x->seconds);
         memcpy(&x->translate, p + sizeof x->seconds, sizeof x->translate);
@@ -155,8 +202,118 @@ static void prebuild_summaries(store *st, const spl_macros *m, const spl_opts *s
         }
 }
 
+/* The worker body: its own connection, the prebuild (unless it replaces a
+ * worker that died: the others are past it), then detections from the
+ * shared counter. */
+static void worker_main(const char *db_path, const spl_macros *m, const spl_opts *so, double timeout,
+                        const detection_set *set, size_t *next, check_slot *slots, int fd, int jobs, int replacement)
+{
+    char *err = NULL;
+    store *st = store_open_mode(db_path, STORE_READ, &err);
+    if (!st) {
+        fprintf(stderr, "splite check: %s\n", err);
+        _exit(4);
+    }
+    store_tune_for_search(st);
+    if (!replacement) {
+        double b0 = spl_dm_summary_seconds();
+        /* one worker builds them as its detections ask; nothing can be
+         * built in a read-only database */
+        if (jobs > 1 && !store_readonly(st)) prebuild_summaries(st, m, so, next + 1);
+        /* wait for the others' prebuilds: a detection started now would
+         * compute a summary another worker is still computing */
+        __atomic_fetch_add(&next[2], 1, __ATOMIC_SEQ_CST);
+        while (__atomic_load_n(&next[2], __ATOMIC_SEQ_CST) < (size_t)jobs) usleep(2000);
+        /* a record of its own: index UINT32_MAX, the seconds as summaries */
+        check_slot pre = {0};
+        pre.summaries = spl_dm_summary_seconds() - b0;
+        send_slot(fd, UINT32_MAX, &pre);
+    }
+    check_run_range(st, m, so, timeout, set, next, slots, fd);
+    store_close(st);
+    close(fd);
+    _exit(0);
+}
+
+/* Start worker k (closing the other workers' pipes in the child). 0 or -1. */
+static int spawn(check_worker *w, int jobs, int k, const char *db_path, const spl_macros *m, const spl_opts *so,
+                 double timeout, const detection_set *set, size_t *next, check_slot *slots, int replacement)
+{
+    int pfd[2];
+    w[k].fd = -1;
+    w[k].pid = -1;
+    w[k].cur = -1;
+    w[k].killed = 0;
+    w[k].prebuilt = replacement;
+    if (pipe(pfd)) return -1;
+    fflush(stdout);
+    fflush(stderr);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(pfd[0]);
+        for (int j = 0; j < jobs; j++)
+            if (j != k && w[j].fd >= 0) close(w[j].fd);
+        worker_main(db_path, m, so, timeout, set, next, slots, pfd[1], jobs, replacement);
+    }
+    close(pfd[1]);
+    if (pid < 0) {
+        close(pfd[0]);
+        return -1;
+    }
+    w[k].fd = pfd[0];
+    w[k].pid = pid;
+    return 0;
+}
+
+/* A worker's pipe closed: reap it; when it died running a detection, that
+ * detection failed (crash or hard timeout) and a new worker takes over. */
+static int worker_ended(check_worker *w, int jobs, int k, const char *db_path, const spl_macros *m,
+                        const spl_opts *so, double timeout, const detection_set *set, size_t *next, check_slot *slots,
+                        int *respawns)
+{
+    int status = 0, rc = 0;
+    close(w[k].fd);
+    w[k].fd = -1;
+    while (waitpid(w[k].pid, &status, 0) < 0 && errno == EINTR) {}
+    int clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+    if (clean && w[k].cur < 0) return 0;
+    char why[160];
+    if (WIFSIGNALED(status))
+        snprintf(why, sizeof why, "killed by signal %d (%s)", WTERMSIG(status), strsignal(WTERMSIG(status)));
+    else
+        snprintf(why, sizeof why, "exit status %d", WIFEXITED(status) ? WEXITSTATUS(status) : status);
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 4) return -1; /* the database does not open: said so */
+    rc = -1;
+    if (!w[k].prebuilt) __atomic_fetch_add(&next[2], 1, __ATOMIC_SEQ_CST); /* do not keep the others waiting */
+    if (w[k].cur >= 0) {
+        check_slot *x = &slots[w[k].cur];
+        const detection *d = set->v[w[k].cur];
+        x->seconds = util_now() - w[k].started;
+        x->r.stage = "execute";
+        free(x->r.error);
+        free(x->r.cause);
+        if (w[k].killed) {
+            x->r.error = xasprintf("still running %.1f s after --timeout %g s: its process was killed",
+                                   x->seconds - timeout, timeout);
+            x->r.cause = xstrdup("execute: the process was killed (timeout)");
+        } else {
+            x->r.error = xasprintf("the process running it crashed (%s)", why);
+            x->r.cause = xstrdup("execute: the process crashed");
+        }
+        fprintf(stderr, "splite check: %s: %s; the other detections still run\n", d->file, x->r.error);
+    } else {
+        fprintf(stderr, "splite check: worker %d stopped abnormally (%s)\n", k + 1, why);
+    }
+    /* detections left: a new worker (at most one per detection) */
+    if (__atomic_load_n(&next[0], __ATOMIC_SEQ_CST) < set->n && (*respawns)++ < (int)set->n &&
+        spawn(w, jobs, k, db_path, m, so, timeout, set, next, slots, 1))
+        fprintf(stderr, "splite check: cannot start a worker process: %s\n", strerror(errno));
+    return rc;
+}
+
 /* Run every detection of set into slots with `jobs` worker processes. 0, or
- * -1 after a message (a worker died: its detections are reported failed). */
+ * -1 after a message (a worker died: its detection is reported failed, a new
+ * worker runs the rest). */
 int check_run_parallel(const char *db_path, const spl_macros *m, const spl_opts *so, double timeout,
                        const detection_set *set, int jobs, check_slot *slots, double *prebuilt)
 {
@@ -168,87 +325,67 @@ int check_run_parallel(const char *db_path, const spl_macros *m, const spl_opts 
         return -1;
     }
     next[0] = next[1] = next[2] = 0;
-    int *fds = xcalloc((size_t)jobs, sizeof *fds);
-    pid_t *pids = xcalloc((size_t)jobs, sizeof *pids);
-    int rc = 0;
-    fflush(stdout);
-    fflush(stderr);
-    for (int k = 0; k < jobs; k++) {
-        int pfd[2];
-        if (pipe(pfd)) { fds[k] = -1; pids[k] = -1; rc = -1; continue; }
-        pid_t pid = fork();
-        if (pid == 0) {
-            close(pfd[0]);
-            for (int j = 0; j < k; j++)
-                if (fds[j] >= 0) close(fds[j]);
-            char *err = NULL;
-            store *st = store_open(db_path, &err);
-            if (!st) _exit(4);
-            store_tune_for_search(st);
-            double b0 = spl_dm_summary_seconds();
-            prebuild_summaries(st, m, so, next + 1);
-            /* wait for the others' prebuilds: a detection started now would
-             * compute a summary another worker is still computing */
+    check_worker *w = xcalloc((size_t)jobs, sizeof *w);
+    for (int k = 0; k < jobs; k++) w[k].fd = -1;
+    int rc = 0, respawns = 0;
+    for (int k = 0; k < jobs; k++)
+        if (spawn(w, jobs, k, db_path, m, so, timeout, set, next, slots, 0)) {
+            rc = -1;
             __atomic_fetch_add(&next[2], 1, __ATOMIC_SEQ_CST);
-            while (__atomic_load_n(&next[2], __ATOMIC_SEQ_CST) < (size_t)jobs) usleep(2000);
-            /* a record of its own: index UINT32_MAX, the seconds as summaries */
-            check_slot pre = {0};
-            pre.summaries = spl_dm_summary_seconds() - b0;
-            send_slot(pfd[1], UINT32_MAX, &pre);
-            check_run_range(st, m, so, timeout, set, next, slots, pfd[1]);
-            store_close(st);
-            close(pfd[1]);
-            _exit(0);
         }
-        close(pfd[1]);
-        fds[k] = pid > 0 ? pfd[0] : -1;
-        pids[k] = pid;
-        if (pid < 0) { close(pfd[0]); rc = -1; }
-    }
-    /* read the pipes as records arrive */
-    sbuf *bufs = xcalloc((size_t)jobs, sizeof *bufs);
-    int open_n = 0;
-    for (int k = 0; k < jobs; k++) open_n += fds[k] >= 0;
+    /* a detection still running this long after --timeout (which SQLite
+     * enforces) is stuck outside SQLite: its worker is killed */
+    double hard = timeout > 0 ? timeout * 1.5 + 2 : 0;
     struct pollfd *pf = xcalloc((size_t)jobs, sizeof *pf);
-    while (open_n > 0) {
+    for (;;) {
+        int open_n = 0, wait_ms = -1;
+        double now = util_now();
         for (int k = 0; k < jobs; k++) {
-            pf[k].fd = fds[k];
+            pf[k].fd = w[k].fd;
             pf[k].events = POLLIN;
             pf[k].revents = 0;
+            if (w[k].fd < 0) continue;
+            open_n++;
+            if (hard > 0 && w[k].cur >= 0 && !w[k].killed) {
+                double left = w[k].started + hard - now;
+                int ms = left <= 0 ? 0 : (int)(left * 1000) + 1;
+                if (wait_ms < 0 || ms < wait_ms) wait_ms = ms;
+            }
         }
-        if (poll(pf, (nfds_t)jobs, -1) < 0) {
+        if (!open_n) break;
+        int pr = poll(pf, (nfds_t)jobs, wait_ms);
+        if (pr < 0) {
             if (errno == EINTR) continue;
             break;
         }
+        now = util_now();
+        for (int k = 0; k < jobs; k++)
+            if (hard > 0 && w[k].fd >= 0 && w[k].cur >= 0 && !w[k].killed && now - w[k].started >= hard) {
+                kill(w[k].pid, SIGKILL);
+                w[k].killed = 1;
+            }
         for (int k = 0; k < jobs; k++) {
-            if (fds[k] < 0 || !(pf[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+            if (w[k].fd < 0 || !(pf[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
             char chunk[65536];
-            ssize_t got = read(fds[k], chunk, sizeof chunk);
+            ssize_t got = read(w[k].fd, chunk, sizeof chunk);
             if (got < 0 && errno == EINTR) continue;
             if (got <= 0) {
-                close(fds[k]);
-                fds[k] = -1;
-                open_n--;
+                sbuf_reset(&w[k].buf);
+                if (worker_ended(w, jobs, k, db_path, m, so, timeout, set, next, slots, &respawns)) rc = -1;
                 continue;
             }
-            sbuf_addn(&bufs[k], chunk, (size_t)got);
+            sbuf_addn(&w[k].buf, chunk, (size_t)got);
             size_t used = 0, t;
-            while ((t = take_record(bufs[k].s + used, bufs[k].len - used, slots, set->n, prebuilt))) used += t;
+            while ((t = take_record(w[k].buf.s + used, w[k].buf.len - used, slots, set->n, prebuilt, &w[k])))
+                used += t;
             if (used) {
-                memmove(bufs[k].s, bufs[k].s + used, bufs[k].len - used);
-                bufs[k].len -= used;
+                memmove(w[k].buf.s, w[k].buf.s + used, w[k].buf.len - used);
+                w[k].buf.len -= used;
             }
         }
     }
-    for (int k = 0; k < jobs; k++) {
-        int status = 0;
-        if (pids[k] > 0 && waitpid(pids[k], &status, 0) == pids[k] && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
-            fprintf(stderr, "splite check: worker %d stopped abnormally (status %d)\n", k + 1, status);
-            rc = -1;
-        }
-        sbuf_free(&bufs[k]);
-    }
-    /* detections a dead worker did not report */
+    for (int k = 0; k < jobs; k++) sbuf_free(&w[k].buf);
+    /* detections no worker reported (none could start) */
     for (size_t i = 0; i < set->n; i++)
         if (!slots[i].r.stage && !slots[i].r.error && slots[i].seconds == 0 && slots[i].translate == 0 && rc) {
             slots[i].r.stage = "execute";
@@ -256,9 +393,7 @@ int check_run_parallel(const char *db_path, const spl_macros *m, const spl_opts 
             slots[i].r.cause = xstrdup("execute: worker process stopped");
         }
     free(pf);
-    free(bufs);
-    free(fds);
-    free(pids);
+    free(w);
     munmap(next, 3 * sizeof *next);
     return rc;
 }

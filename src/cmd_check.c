@@ -14,6 +14,7 @@
 #include "spl_lookup.h"
 #include "util.h"
 #include "check_run.h"
+#include "fault.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -24,10 +25,6 @@
 #include <unistd.h>
 
 char *cmd_default_detections(cli_env *env);
-
-static const char check_usage[] =
-    "[--corpus DIR] [--macros DIR] [--lookups DIR] [--format table|jsonl] [--timeout S] [--slowest N] [--jobs N] "
-    "[--db FILE]";
 
 typedef struct check_cause {
     char *text;
@@ -143,6 +140,7 @@ void check_one(store *st, const spl_macros *macros, const spl_opts *so, double t
                check_result *r, double *translate_s)
 {
     memset(r, 0, sizeof *r);
+    fault_point(d->name, d->file);
     if (!d->search || !*d->search) {
         r->stage = "parse";
         r->error = xstrdup("the detection has no search");
@@ -259,8 +257,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
             i += 2;
             continue;
         }
-        fprintf(stderr, "splite check: unexpected argument '%s'\nusage: splite check %s\n", a, check_usage);
-        return 2;
+        return cli_usage_error("check", "unexpected argument '%s'", a);
     }
     if (format && strcmp(format, "table") && strcmp(format, "jsonl")) {
         fprintf(stderr, "splite check: --format is table or jsonl, not '%s'\n", format);
@@ -313,7 +310,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
     }
     if (spl_cli_load_lookups(env, &lookups)) { rc = 2; goto out; }
     if (spl_cli_load_datamodels(env, &dms)) { rc = 2; goto out; }
-    st = store_open(env->db_path, &err);
+    st = store_open_mode(env->db_path, STORE_READ, &err);
     if (!st) {
         fprintf(stderr, "splite check: %s\n", err);
         rc = 2;
@@ -349,14 +346,14 @@ int cmd_check(cli_env *env, int argc, char **argv)
     /* every filter macro first: workers share the macro set read-only */
     for (size_t i = 0; i < set.n; i++) add_filter_macro(&macros, set.v[i]);
     check_slot *slots = xcalloc(set.n + 1, sizeof *slots);
-    if (jobs > 1 && set.n > 1) {
+    /* in worker processes even with --jobs 1: a detection that crashes or
+     * hangs the process fails alone, a new worker runs the others */
+    if (set.n > 0) {
         store_close(st); /* no connection may cross the fork */
         st = NULL;
         double prebuilt = 0;
         if (check_run_parallel(env->db_path, &macros, &so, timeout, &set, jobs, slots, &prebuilt)) rc = 1;
         summaries_s += prebuilt;
-    } else {
-        check_run_range(st, &macros, &so, timeout, &set, NULL, slots, -1);
     }
     for (size_t i = 0; i < set.n; i++) {
         const detection *d = set.v[i];

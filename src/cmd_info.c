@@ -34,13 +34,10 @@ int cmd_info(cli_env *env, int argc, char **argv)
 {
     for (int i = 1; i < argc;) {
         int r = cli_common_option(env, argc, argv, &i);
-        if (r <= 0) {
-            if (r == 0) fprintf(stderr, "usage: splite info\n");
-            return 2;
-        }
+        if (r <= 0) return r == 0 ? cli_usage_error("info", "unexpected argument '%s'", argv[i]) : 2;
     }
     char *err = NULL;
-    store *st = store_open(env->db_path, &err);
+    store *st = store_open_mode(env->db_path, STORE_READ, &err);
     if (!st) {
         fprintf(stderr, "splite: %s\n", err);
         free(err);

@@ -1,21 +1,19 @@
 /* cmd_ingest.c: `splite ingest`: load log files (or stdin) into the store. */
 #include "cli.h"
 #include "ingest.h"
+#include "ingest_int.h"
 #include "store.h"
+#include "tz.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int ingest_usage(void)
-{
-    fputs("usage: splite ingest [--index I] [--sourcetype ST] [--source SRC] [--host H] [--format F]\n"
-          "                     [--force] [--quiet] FILE...   (- is standard input)\n",
-          stderr);
-    return 2;
-}
-
-/* Options shared by ingest and replay; returns 1 if argv[*i] was one. */
+/* Options shared by ingest and replay; returns 1 if argv[*i] was one, -1
+ * after a message when its value is missing or bad. --tz ZONE makes ZONE
+ * the local zone of the process at once (tz_use), so zone-less event
+ * timestamps of every file are read in it. */
 int cmd_ingest_option(ingest_opts *o, int argc, char **argv, int *i)
 {
     static const char *const names[] = {"--index", "--sourcetype", "--source", "--host", "--format", NULL};
@@ -38,7 +36,19 @@ int cmd_ingest_option(ingest_opts *o, int argc, char **argv, int *i)
         (*i)++;
         return 1;
     }
+    if (!strcmp(a, "--tz") || !strncmp(a, "--tz=", 5)) {
+        const char *zone = a[4] == '=' ? a + 5 : *i + 1 < argc ? argv[++*i] : NULL;
+        char *err = NULL;
+        int bad = !zone || tz_use(zone, &err);
+        if (bad) fprintf(stderr, "splite: --tz: %s\n", err ? err : "needs a value");
+        free(err);
+        if (bad) return -1;
+        (*i)++;
+        return 1;
+    }
     if (!strcmp(a, "--force")) o->force = 1;
+    else if (!strcmp(a, "--replace")) o->replace = 1;
+    else if (!strcmp(a, "--no-wait")) o->no_wait = 1;
     else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) o->quiet = 1;
     else return 0;
     (*i)++;
@@ -56,9 +66,8 @@ int cmd_ingest(cli_env *env, int argc, char **argv)
             if (r == 0) r = cmd_ingest_option(&o, argc, argv, &i);
             if (r < 0) return free(files), 2;
             if (r == 0) {
-                fprintf(stderr, "splite ingest: unknown option '%s'\n", argv[i]);
                 free(files);
-                return ingest_usage();
+                return cli_usage_error("ingest", "unknown option '%s'", argv[i]);
             }
             continue;
         }
@@ -66,8 +75,14 @@ int cmd_ingest(cli_env *env, int argc, char **argv)
     }
     if (!nfiles) {
         free(files);
-        return ingest_usage();
+        return cli_usage_error("ingest", "no FILE given (- is standard input)");
     }
+    if (o.force && o.replace) {
+        free(files);
+        return cli_usage_error("ingest", "--force and --replace exclude each other");
+    }
+    /* A write past RLIMIT_FSIZE fails (EFBIG, reported) instead of killing us. */
+    signal(SIGXFSZ, SIG_IGN);
     char *err = NULL;
     store *st = store_open(env->db_path, &err);
     if (!st) {
@@ -76,14 +91,22 @@ int cmd_ingest(cli_env *env, int argc, char **argv)
         free(files);
         return 1;
     }
+    int lock = ingest_lock(env->db_path, o.no_wait, "ingest");
+    if (lock < 0) {
+        free(files);
+        store_close(st);
+        return 1;
+    }
     ingest_stats total = {0};
     int failed = 0;
     for (int k = 0; k < nfiles; k++)
         if (ingest_file(st, files[k], &o, &total)) failed++;
     if (nfiles > 1 && !o.quiet)
-        fprintf(stderr, "total: %ld events loaded from %ld files (%ld skipped), %ld lines rejected, %.2f s\n",
-                total.events, total.files, total.skipped_files, total.rejected, total.seconds);
+        fprintf(stderr, "total: %ld events loaded from %ld files (%ld skipped), %ld lines rejected, %.2f s%s\n",
+                total.events, total.files, total.skipped_files, total.rejected, total.seconds,
+                failed ? "; some files failed" : "");
     store_close(st);
+    ingest_unlock(lock);
     free(files);
     return failed ? 1 : 0;
 }

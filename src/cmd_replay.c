@@ -2,9 +2,11 @@
  * lists, optionally moving their timestamps to now. */
 #include "cli.h"
 #include "ingest.h"
+#include "ingest_int.h"
 #include "manifest.h"
 #include "store.h"
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,21 +63,18 @@ int cmd_replay(cli_env *env, int argc, char **argv)
             if (r == 0 && !strcmp(argv[i], "--datasets") && i + 1 < argc) root = argv[i + 1], i += 2, r = 1;
             if (r == 0 && !strncmp(argv[i], "--datasets=", 11)) root = argv[i] + 11, i++, r = 1;
             if (r <= 0) {
-                if (r == 0) fprintf(stderr, "splite replay: unknown option '%s'\n", argv[i]);
                 free(mans);
-                return 2;
+                return r == 0 ? cli_usage_error("replay", "unknown option '%s'", argv[i]) : 2;
             }
             continue;
         }
         mans[nman++] = argv[i++];
     }
     if (!nman) {
-        fputs("usage: splite replay [--index I] [--update-timestamp] [--datasets DIR] [--host H] [--force] "
-              "MANIFEST.yml...\n",
-              stderr);
         free(mans);
-        return 2;
+        return cli_usage_error("replay", "no MANIFEST.yml given");
     }
+    signal(SIGXFSZ, SIG_IGN); /* see cmd_ingest */
     char *err = NULL;
     store *st = store_open(env->db_path, &err);
     if (!st) {
@@ -84,12 +83,19 @@ int cmd_replay(cli_env *env, int argc, char **argv)
         free(mans);
         return 1;
     }
+    int lock = ingest_lock(env->db_path, o.no_wait, "replay");
+    if (lock < 0) {
+        free(mans);
+        store_close(st);
+        return 1;
+    }
     ingest_stats total = {0};
     for (int k = 0; k < nman; k++) failed += replay_manifest(st, mans[k], &o, root, &total);
     fprintf(stderr, "replay: %ld events loaded from %ld files (%ld already loaded), %ld lines rejected, %.2f s%s\n",
             total.events, total.files, total.skipped_files, total.rejected, total.seconds,
             failed ? "; some datasets failed" : "");
     store_close(st);
+    ingest_unlock(lock);
     free(mans);
     return failed ? 1 : 0;
 }

@@ -1,10 +1,14 @@
 /* cmd_run.c: `splite run`: run detections over their deployment's window (or
  * --earliest/--latest, or --all-time), store and print the risk events and
  * notables they produce. A detection that fails is reported with its file
- * and does not stop the others; the exit status is then 1. */
+ * and does not stop the others, not even when it crashes or hangs: the
+ * detections run in a worker process (detect_isolate.h); the exit status is
+ * then 1. */
 #include "cli.h"
 #include "detect_print.h"
+#include "detect_isolate.h"
 #include "detect_run.h"
+#include "risk_store.h"
 #include "spl_cli.h"
 #include "timemod.h"
 #include "util.h"
@@ -33,9 +37,72 @@ static int run_time_arg(const char *opt, const char *spec, double now, double *o
     return 0;
 }
 
+/* What the worker (detect_isolate.h) runs the detections with. */
+typedef struct run_ctx {
+    const char *db_path;
+    const detection_set *set;
+    spl_knowledge *k;
+    const detect_run_opts *o;
+    int fmt;
+    store *st; /* the worker's connection */
+} run_ctx;
+
+static int run_begin(void *ctx)
+{
+    run_ctx *c = ctx;
+    char *err = NULL;
+    c->st = store_open_mode(c->db_path, STORE_WRITE, &err);
+    if (!c->st) {
+        fprintf(stderr, "splite: %s\n", err);
+        free(err);
+        return -1;
+    }
+    store_tune_for_search(c->st);
+    return 0;
+}
+
+static void run_item(void *ctx, size_t i, iso_report *rep)
+{
+    run_ctx *c = ctx;
+    const detection *d = c->set->v[i];
+    detect_run_result r;
+    if (detect_run_one(c->st, &c->k->macros, d, c->o, &r)) {
+        fprintf(stderr, "%s: %s failed (%s): %s\n", d->file, d->name ? d->name : "detection", r.stage,
+                r.error ? r.error : "unknown error");
+        rep->failed = 1;
+        detect_run_result_free(&r);
+        return;
+    }
+    for (size_t k = 0; k < r.events.n; k++) detect_print_risk(stdout, c->fmt, &r.events.v[k]);
+    for (size_t k = 0; k < r.nnotables_made; k++) detect_print_notable(stdout, c->fmt, &r.notables[k]);
+    rep->v[0] = (int64_t)r.events.n;
+    rep->v[1] = (int64_t)r.nnotables_made;
+    fprintf(stderr, "%s: %lld rows, %zu risk events (%lld new), %zu notables (%lld new), %.3f s\n",
+            d->name ? d->name : d->file, (long long)r.rows, r.events.n, (long long)r.risk_events, r.nnotables_made,
+            (long long)r.notables_stored, r.seconds);
+    detect_run_result_free(&r);
+}
+
+static void run_end(void *ctx)
+{
+    run_ctx *c = ctx;
+    store_close(c->st);
+    c->st = NULL;
+}
+
+/* A detection took its worker down: say so, record it in runs. */
+static void run_lost(void *ctx, size_t i, const char *status, const char *why, pid_t pid, double started)
+{
+    run_ctx *c = ctx;
+    const detection *d = c->set->v[i];
+    fprintf(stderr, "%s: %s %s: %s; the other detections still run\n", d->file, d->name ? d->name : "detection",
+            !strcmp(status, "timeout") ? "timed out" : "crashed", why);
+    detect_run_record_lost(c->db_path, d, c->o, status, why, pid, started);
+}
+
 int cmd_run(cli_env *env, int argc, char **argv)
 {
-    const char *earliest = NULL, *latest = NULL, *now_s = NULL, *format = NULL;
+    const char *earliest = NULL, *latest = NULL, *now_s = NULL, *format = NULL, *timeout_s = NULL;
     int all_time = 0;
     char **paths = xcalloc((size_t)argc + 1, sizeof *paths);
     int npaths = 0, rc = 0;
@@ -48,6 +115,7 @@ int cmd_run(cli_env *env, int argc, char **argv)
                             : !strcmp(a, "--latest") ? &latest
                             : !strcmp(a, "--now")    ? &now_s
                             : !strcmp(a, "--format") ? &format
+                            : !strcmp(a, "--timeout") ? &timeout_s
                                                      : NULL;
         if (slot) {
             if (i + 1 >= argc) {
@@ -60,9 +128,8 @@ int cmd_run(cli_env *env, int argc, char **argv)
             all_time = 1;
             i++;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "splite run: unknown option '%s'\nusage: splite run [--earliest T] [--latest T] "
-                            "[--now T] [--all-time] [--format table|jsonl] [DETECTION.yml|DIR ...]\n", a);
-            return free(paths), 2;
+            free(paths);
+            return cli_usage_error("run", "unknown option '%s'", a);
         } else {
             paths[npaths++] = argv[i++];
         }
@@ -71,6 +138,11 @@ int cmd_run(cli_env *env, int argc, char **argv)
                      : (util_isatty(1) ? DETECT_FMT_TABLE : DETECT_FMT_JSONL);
     if (format && strcmp(format, "jsonl") && strcmp(format, "table")) {
         fprintf(stderr, "splite run: --format is table or jsonl\n");
+        return free(paths), 2;
+    }
+    double timeout = DETECT_RUN_TIMEOUT;
+    if (timeout_s && (!util_is_number(timeout_s, strlen(timeout_s), &timeout) || timeout < 0)) {
+        fprintf(stderr, "splite run: --timeout must be a number of seconds (0: none)\n");
         return free(paths), 2;
     }
     double now = util_now();
@@ -92,47 +164,41 @@ int cmd_run(cli_env *env, int argc, char **argv)
     if (load_failed) rc = 1;
 
     char *err = NULL;
-    store *st = store_open(env->db_path, &err);
     spl_knowledge k = {0};
-    if (!st) {
+    /* the database must open (and runs left 'running' by a killed process
+     * are marked interrupted) before the workers start; closed again: no
+     * connection may cross the fork */
+    store *st = store_open_mode(env->db_path, STORE_WRITE, &err);
+    if (!st || risk_store_init(store_db(st), &err) || risk_store_reap(store_db(st), &err) < 0) {
         fprintf(stderr, "splite: %s\n", err);
         free(err);
+        store_close(st);
         rc = 1;
         goto out;
     }
-    store_tune_for_search(st);
+    store_close(st);
     if (spl_cli_load_knowledge(env, &k)) {
         rc = 1;
         goto out;
     }
     o.datamodels = k.datamodels;
     o.lookups = &k.lookups;
+    run_ctx c = {.db_path = env->db_path, .set = &set, .k = &k, .o = &o, .fmt = fmt};
+    iso_report *rep = xcalloc(set.n + 1, sizeof *rep);
+    static const iso_ops ops = {run_begin, run_item, run_end, run_lost};
+    if (iso_run(set.n, &ops, &c, timeout, rep) < 0) rc = 1;
     long total_risk = 0, total_notable = 0, failed = 0;
     for (size_t i = 0; i < set.n; i++) {
-        detection *d = set.v[i];
-        detect_run_result r;
-        if (detect_run_one(st, &k.macros, d, &o, &r)) {
-            fprintf(stderr, "%s: %s failed (%s): %s\n", d->file, d->name ? d->name : "detection", r.stage,
-                    r.error ? r.error : "unknown error");
-            failed++;
-            detect_run_result_free(&r);
-            continue;
-        }
-        for (size_t k = 0; k < r.events.n; k++) detect_print_risk(stdout, fmt, &r.events.v[k]);
-        for (size_t k = 0; k < r.nnotables_made; k++) detect_print_notable(stdout, fmt, &r.notables[k]);
-        total_risk += (long)r.events.n;
-        total_notable += (long)r.nnotables_made;
-        fprintf(stderr, "%s: %lld rows, %zu risk events (%lld new), %zu notables (%lld new), %.3f s\n",
-                d->name ? d->name : d->file, (long long)r.rows, r.events.n, (long long)r.risk_events,
-                r.nnotables_made, (long long)r.notables_stored, r.seconds);
-        detect_run_result_free(&r);
+        failed += rep[i].failed;
+        total_risk += (long)rep[i].v[0];
+        total_notable += (long)rep[i].v[1];
     }
+    free(rep);
     fprintf(stderr, "run: %zu detections, %ld failed, %ld risk events, %ld notables\n", set.n, failed, total_risk,
             total_notable);
     if (failed) rc = 1;
 out:
     spl_knowledge_free(&k);
-    store_close(st);
     detection_set_free(&set);
     free(def);
     free(paths);

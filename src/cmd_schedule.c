@@ -5,8 +5,11 @@
  * scheduled time, and records the run. An exclusive lock on DB.schedule.lock
  * keeps two overlapping invocations from running the same detection twice;
  * risk events are stored once per detection, window and row however often
- * this is called. */
+ * this is called. The runs happen in a worker process (detect_isolate.h): a
+ * run that crashes or passes --timeout is recorded as such and the others
+ * still run. */
 #include "cli.h"
+#include "detect_isolate.h"
 #include "detect_print.h"
 #include "detect_run.h"
 #include "detect_schedule.h"
@@ -25,9 +28,99 @@
 
 char *cmd_default_detections(cli_env *env);
 
+/* One due run: a detection and its scheduled time. */
+typedef struct sched_item {
+    size_t det;
+    double due;
+} sched_item;
+
+/* What the worker (detect_isolate.h) runs the due runs with. */
+typedef struct sched_ctx {
+    const char *db_path;
+    const detection_set *set;
+    const sched_item *items;
+    spl_knowledge *know;
+    int quiet;
+    store *st; /* the worker's connection */
+} sched_ctx;
+
+static int sched_begin(void *ctx)
+{
+    sched_ctx *c = ctx;
+    char *err = NULL;
+    c->st = store_open_mode(c->db_path, STORE_WRITE, &err);
+    if (!c->st) {
+        fprintf(stderr, "splite: %s\n", err);
+        free(err);
+        return -1;
+    }
+    store_tune_for_search(c->st);
+    return 0;
+}
+
+static detect_run_opts sched_opts(const sched_ctx *c, double due)
+{
+    return (detect_run_opts){.now = due, .scheduled = due, .datamodels = c->know->datamodels,
+                             .lookups = &c->know->lookups};
+}
+
+static void sched_item_run(void *ctx, size_t i, iso_report *rep)
+{
+    sched_ctx *c = ctx;
+    const detection *d = c->set->v[c->items[i].det];
+    const char *name = d->name ? d->name : d->file;
+    double due = c->items[i].due;
+    detect_run_opts o = sched_opts(c, due);
+    detect_run_result r;
+    if (detect_run_one(c->st, &c->know->macros, d, &o, &r)) {
+        fprintf(stderr, "%s: %s failed (%s): %s\n", d->file, name, r.stage, r.error ? r.error : "");
+        rep->failed = 1;
+    } else if (!c->quiet) {
+        fprintf(stderr, "%s @%.0f [%.0f, %.0f): %lld rows, %lld new risk events, %lld new notables\n", name, due,
+                r.earliest, r.latest, (long long)r.rows, (long long)r.risk_events, (long long)r.notables_stored);
+    }
+    detect_run_result_free(&r);
+    /* The run happened (even if it failed: it is recorded in runs). */
+    char *err = NULL;
+    if (risk_store_set_last_scheduled(store_db(c->st), name, due, util_now(), &err)) {
+        fprintf(stderr, "%s: %s\n", d->file, err);
+        free(err);
+        rep->failed = 1;
+    }
+}
+
+static void sched_end(void *ctx)
+{
+    sched_ctx *c = ctx;
+    store_close(c->st);
+    c->st = NULL;
+}
+
+/* A run took its worker down: say so, record it, and count it as run (a
+ * detection that crashes every time is not retried every minute). */
+static void sched_lost(void *ctx, size_t i, const char *status, const char *why, pid_t pid, double started)
+{
+    sched_ctx *c = ctx;
+    const detection *d = c->set->v[c->items[i].det];
+    const char *name = d->name ? d->name : d->file;
+    double due = c->items[i].due;
+    fprintf(stderr, "%s: %s @%.0f %s: %s; the other detections still run\n", d->file, name, due,
+            !strcmp(status, "timeout") ? "timed out" : "crashed", why);
+    detect_run_opts o = sched_opts(c, due);
+    detect_run_record_lost(c->db_path, d, &o, status, why, pid, started);
+    char *err = NULL;
+    store *st = store_open_mode(c->db_path, STORE_WRITE, &err);
+    if (!st || risk_store_set_last_scheduled(store_db(st), name, due, util_now(), &err)) {
+        fprintf(stderr, "%s: %s\n", d->file, err ? err : "cannot save the schedule state");
+        free(err);
+    }
+    store_close(st);
+}
+
 int cmd_schedule(cli_env *env, int argc, char **argv)
 {
     const char *now_s = NULL;
+    double timeout = DETECT_RUN_TIMEOUT;
     int max_catchup = 24, wait_lock = 0, quiet = 0;
     char **paths = xcalloc((size_t)argc + 1, sizeof *paths);
     int npaths = 0, rc = 0;
@@ -43,6 +136,12 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
             max_catchup = atoi(argv[i + 1]);
             if (max_catchup < 1) max_catchup = 1;
             i += 2;
+        } else if (!strcmp(a, "--timeout") && i + 1 < argc) {
+            if (!util_is_number(argv[i + 1], strlen(argv[i + 1]), &timeout) || timeout < 0) {
+                fprintf(stderr, "splite schedule: --timeout must be a number of seconds (0: none)\n");
+                return free(paths), 2;
+            }
+            i += 2;
         } else if (!strcmp(a, "--wait")) {
             wait_lock = 1;
             i++;
@@ -50,9 +149,8 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
             quiet = 1;
             i++;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "splite schedule: unknown option '%s'\nusage: splite schedule [--now T] "
-                            "[--max-catchup N] [--wait] [--quiet] [DETECTION.yml|DIR ...]\n", a);
-            return free(paths), 2;
+            free(paths);
+            return cli_usage_error("schedule", "unknown option '%s'", a);
         } else {
             paths[npaths++] = argv[i++];
         }
@@ -66,6 +164,17 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
             return free(paths), 2;
         }
     }
+    /* the database first (missing, read-only: say so rather than fail to
+     * create the lock file next to it) */
+    char *oerr = NULL;
+    store *chk = store_open_mode(env->db_path, STORE_WRITE, &oerr);
+    if (!chk) {
+        fprintf(stderr, "splite: %s\n", oerr);
+        free(oerr);
+        free(paths);
+        return 1;
+    }
+    store_close(chk);
     /* One scheduler at a time per database. */
     char *lockpath = xasprintf("%s.schedule.lock", env->db_path);
     int lockfd = open(lockpath, O_RDWR | O_CREAT, 0644);
@@ -90,16 +199,21 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
     free(deploy_dir);
     char *err = NULL;
     spl_knowledge know = {0};
-    store *st = store_open(env->db_path, &err);
-    if (!st || spl_cli_load_knowledge(env, &know) || risk_store_init(store_db(st), &err)) {
+    sched_item *items = NULL;
+    size_t nitems = 0;
+    long failed = 0;
+    /* plan the due runs with a connection closed again before the workers
+     * start (none may cross the fork); runs left 'running' by a killed
+     * scheduler are marked interrupted (they run again below: same row) */
+    store *st = store_open_mode(env->db_path, STORE_WRITE, &err);
+    if (!st || risk_store_init(store_db(st), &err) || risk_store_reap(store_db(st), &err) < 0) {
         if (err) fprintf(stderr, "splite: %s\n", err);
         free(err);
+        store_close(st);
         rc = 1;
         goto out;
     }
-    store_tune_for_search(st);
     sqlite3 *db = store_db(st);
-    long runs = 0, failed = 0;
     double *due = xcalloc((size_t)max_catchup, sizeof *due);
     for (size_t i = 0; i < set.n; i++) {
         detection *d = set.v[i];
@@ -120,37 +234,28 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
             failed++;
             continue;
         }
-        for (size_t k = 0; k < n; k++) {
-            detect_run_opts o = {.now = due[k], .scheduled = due[k], .datamodels = know.datamodels, .lookups = &know.lookups};
-            detect_run_result r;
-            int bad = detect_run_one(st, &know.macros, d, &o, &r);
-            runs++;
-            if (bad) {
-                fprintf(stderr, "%s: %s failed (%s): %s\n", d->file, name, r.stage, r.error ? r.error : "");
-                failed++;
-            } else if (!quiet) {
-                fprintf(stderr, "%s @%.0f [%.0f, %.0f): %lld rows, %lld new risk events, %lld new notables\n", name,
-                        due[k], r.earliest, r.latest, (long long)r.rows, (long long)r.risk_events,
-                        (long long)r.notables_stored);
-            }
-            detect_run_result_free(&r);
-            /* The run happened (even if it failed: it is recorded in runs). */
-            if (risk_store_set_last_scheduled(db, name, due[k], util_now(), &err)) {
-                fprintf(stderr, "%s: %s\n", d->file, err);
-                free(err), err = NULL;
-                failed++;
-                break;
-            }
-        }
+        items = xrealloc(items, (nitems + n + 1) * sizeof *items);
+        for (size_t k = 0; k < n; k++) items[nitems++] = (sched_item){.det = i, .due = due[k]};
         if (more && !quiet)
             fprintf(stderr, "%s: more missed runs than --max-catchup %d; the rest run next time\n", name, max_catchup);
     }
     free(due);
-    if (!quiet) fprintf(stderr, "schedule: %ld runs, %ld failed\n", runs, failed);
+    store_close(st);
+    if (spl_cli_load_knowledge(env, &know)) {
+        rc = 1;
+        goto out;
+    }
+    sched_ctx c = {.db_path = env->db_path, .set = &set, .items = items, .know = &know, .quiet = quiet};
+    iso_report *rep = xcalloc(nitems + 1, sizeof *rep);
+    static const iso_ops ops = {sched_begin, sched_item_run, sched_end, sched_lost};
+    if (iso_run(nitems, &ops, &c, timeout, rep) < 0) rc = 1;
+    for (size_t i = 0; i < nitems; i++) failed += rep[i].failed;
+    free(rep);
+    if (!quiet) fprintf(stderr, "schedule: %zu runs, %ld failed\n", nitems, failed);
     if (failed) rc = 1;
 out:
+    free(items);
     spl_knowledge_free(&know);
-    store_close(st);
     detection_set_free(&set);
     free(def);
     free(paths);

@@ -11,7 +11,7 @@
 int cmd_search(cli_env *env, int argc, char **argv)
 {
     spl_cli c;
-    int rc = spl_cli_prepare(&c, env, argc, argv, "[--earliest T] [--latest T] [--now T] [--format table|jsonl|csv] 'SPL'");
+    int rc = spl_cli_prepare(&c, env, argc, argv);
     if (rc) { spl_cli_done(&c); return rc; }
     int fmt = SPL_FMT_JSONL;
     if (c.format) fmt = !strcmp(c.format, "table") ? SPL_FMT_TABLE : !strcmp(c.format, "csv") ? SPL_FMT_CSV : SPL_FMT_JSONL;

@@ -16,7 +16,7 @@ int cmd_sql(cli_env *env, int argc, char **argv)
         else argv[k++] = argv[i];
     }
     argc = k;
-    int rc = spl_cli_prepare(&c, env, argc, argv, "[--plan] [--earliest T] [--latest T] [--now T] 'SPL'");
+    int rc = spl_cli_prepare(&c, env, argc, argv);
     if (!rc) {
         char *s = spl_query_sql_text(c.q);
         fputs("-- ", stdout);

@@ -110,9 +110,8 @@ int cmd_test(cli_env *env, int argc, char **argv)
             else root = argv[i + 1];
             i += 2;
         } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "splite test: unknown option '%s'\nusage: splite test [--junit FILE] [--datasets DIR] "
-                            "[DETECTION.yml|DIR ...]\n", a);
-            return free(paths), 2;
+            free(paths);
+            return cli_usage_error("test", "unknown option '%s'", a);
         } else {
             paths[npaths++] = argv[i++];
         }

@@ -1,7 +1,8 @@
-/* cron.c: parsing and evaluating five-field cron expressions in UTC, with
+/* cron.c: parsing and evaluating five-field cron expressions in local time, with
  * Vixie cron's rules (names, steps, 7 = Sunday, the day-of-month /
  * day-of-week OR rule). Used by the detection scheduler. */
 #include "cron.h"
+#include "tz.h"
 #include "util.h"
 
 #include <assert.h>
@@ -201,32 +202,40 @@ int cron_matches(const cron_expr *c, double t)
 {
     time_t tt = (time_t)floor(t);
     struct tm tm;
-    if (!gmtime_r(&tt, &tm)) return 0;
+    if (tz_local_tm(tt, &tm)) return 0;
     return ((c->month >> (tm.tm_mon + 1)) & 1) && cron_day_ok(c, &tm) && ((c->hour >> tm.tm_hour) & 1) &&
            ((c->minute >> tm.tm_min) & 1);
+}
+
+/* The local midnight in tm (a later day than t), or an hour on when that
+ * midnight falls in a DST gap that the C library resolves backwards. */
+static time_t cron_forward(time_t t, struct tm *tm)
+{
+    time_t next = (time_t)tz_local_epoch(tm);
+    return next > t ? next : t + 3600;
 }
 
 int cron_next(const cron_expr *c, double after, double *out)
 {
     assert(c && out);
     if (!c->minute || !c->hour || !c->mday || !c->month || !c->wday) return -1;
-    if (!(after > -1e11 && after < 1e11)) return -1; /* also NaN; keeps timegm in range */
+    if (!(after > -1e11 && after < 1e11)) return -1; /* also NaN; keeps mktime in range */
     time_t t = (time_t)floor(after / 60.0) * 60 + 60;
     time_t limit = t + (time_t)8 * 366 * 86400;
     struct tm tm;
     while (t <= limit) {
-        if (!gmtime_r(&t, &tm)) return -1;
+        if (tz_local_tm(t, &tm)) return -1;
         if (!((c->month >> (tm.tm_mon + 1)) & 1)) {
             tm.tm_mon += 1;
             tm.tm_mday = 1;
             tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-            t = timegm(&tm);
+            t = cron_forward(t, &tm);
             continue;
         }
         if (!cron_day_ok(c, &tm)) {
             tm.tm_mday += 1;
             tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-            t = timegm(&tm);
+            t = cron_forward(t, &tm);
             continue;
         }
         if (!((c->hour >> tm.tm_hour) & 1)) {

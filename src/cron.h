@@ -1,6 +1,9 @@
 /* cron.h: five-field cron expressions (as Splunk's cron_schedule and Vixie
- * cron read them), evaluated in UTC: parse, match a time, find the next run
- * and every run due in an interval. */
+ * cron read them), evaluated in local time (tz.h: TZ, UTC when unset), as
+ * Splunk's scheduler reads them in its zone: parse, match a time, find the
+ * next run and every run due in an interval. Across a DST change, minutes
+ * that do not exist locally never match and those that occur twice match
+ * twice. */
 #ifndef SPLITE_CRON_H
 #define SPLITE_CRON_H
 #include <stddef.h>
@@ -23,10 +26,10 @@ typedef struct cron_expr {
  * Returns 0, or -1 with *err = "column N: message" (caller frees). */
 int cron_parse(const char *text, cron_expr *out, char **err);
 
-/* 1 if the minute containing epoch time t (UTC) matches. */
+/* 1 if the minute containing epoch time t (local time) matches. */
 int cron_matches(const cron_expr *c, double t);
 
-/* The first matching minute strictly after `after` (epoch seconds, UTC).
+/* The first matching minute strictly after `after` (epoch seconds).
  * Returns 0 and sets *out, or -1 if none within ~8 years (e.g. "0 0 30 2 *"). */
 int cron_next(const cron_expr *c, double after, double *out);
 

@@ -3,6 +3,7 @@
 #include "detect_run.h"
 #include "detect_emit.h"
 #include "detect_schedule.h"
+#include "fault.h"
 #include "risk_store.h"
 #include "spl.h"
 #include "util.h"
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 typedef struct dr_rows {
     risk_row *v;
@@ -51,15 +53,12 @@ static void dr_fail(detect_run_result *r, const char *stage, char *msg)
     r->error = msg;
 }
 
-/* Record a run that failed before producing rows. */
-static void dr_record_failure(sqlite3 *db, const detection *d, double scheduled, double t0, detect_run_result *r)
+/* Close the run's row as failed (stage: message). */
+static void dr_record_failure(sqlite3 *db, int64_t run_id, double t0, detect_run_result *r)
 {
-    int64_t run_id = 0;
     char *err = NULL;
     char *msg = xasprintf("%s: %s", r->stage, r->error ? r->error : "");
-    if (risk_store_run_begin(db, d->name ? d->name : d->file, d->id, scheduled, r->earliest, r->latest, t0, &run_id,
-                             &err) == 0)
-        risk_store_run_end(db, run_id, 0, 0, 0, util_now() - t0, "error", msg, &err);
+    risk_store_run_end(db, run_id, 0, 0, 0, util_now() - t0, "error", msg, &err);
     free(err);
     free(msg);
 }
@@ -73,6 +72,7 @@ int detect_run_one(store *st, const spl_macros *macros, const detection *d, cons
     double t0 = util_now();
     double now = o->now > 0 ? o->now : util_now();
     double scheduled = o->scheduled > 0 ? o->scheduled : now;
+    const char *name = d->name ? d->name : d->file;
     if (risk_store_init(db, &err)) {
         dr_fail(r, "store", err);
         return -1;
@@ -83,6 +83,7 @@ int detect_run_one(store *st, const spl_macros *macros, const detection *d, cons
     so.datamodels = o->datamodels;
     so.lookups = o->lookups;
     char e_buf[64], l_buf[64];
+    int window_err = 0;
     if (o->all_time) {
         r->earliest = 0;
         r->latest = 0;
@@ -92,13 +93,27 @@ int detect_run_one(store *st, const spl_macros *macros, const detection *d, cons
             r->latest = o->latest;
         } else if (detect_run_window(d, scheduled, &r->earliest, &r->latest, &err)) {
             dr_fail(r, "window", err);
-            return -1;
+            window_err = 1;
         }
         snprintf(e_buf, sizeof e_buf, "%.6f", r->earliest);
         snprintf(l_buf, sizeof l_buf, "%.6f", r->latest);
         so.earliest = r->earliest > 0 ? e_buf : NULL;
         so.latest = r->latest > 0 ? l_buf : NULL;
     }
+    /* the run is recorded before it starts: a process killed meanwhile
+     * leaves it 'running' with its pid, later shown as interrupted */
+    int64_t run_id = 0;
+    if (risk_store_run_begin(db, name, d->id, scheduled, o->scheduled > 0, r->earliest, r->latest, t0,
+                             (int64_t)getpid(), &run_id, &err)) {
+        if (!window_err) dr_fail(r, "store", err);
+        else free(err);
+        return -1;
+    }
+    if (window_err) {
+        dr_record_failure(db, run_id, t0, r);
+        return -1;
+    }
+    fault_point(d->name, d->file);
     /* compile */
     spl_query *q = NULL;
     spl_error se = {0};
@@ -108,7 +123,7 @@ int detect_run_one(store *st, const spl_macros *macros, const detection *d, cons
         spl_error_clear(&se);
         free(se.text);
         dr_fail(r, stage, msg);
-        dr_record_failure(db, d, scheduled, t0, r);
+        dr_record_failure(db, run_id, t0, r);
         return -1;
     }
     spl_error_clear(&se);
@@ -120,20 +135,13 @@ int detect_run_one(store *st, const spl_macros *macros, const detection *d, cons
         for (size_t i = 0; i < rows.n; i++) risk_row_free(&rows.v[i]);
         free(rows.v);
         dr_fail(r, "execute", err);
-        dr_record_failure(db, d, scheduled, t0, r);
+        dr_record_failure(db, run_id, t0, r);
         return -1;
     }
     spl_query_free(q);
     r->rows = (int64_t)rows.n;
     /* emit */
-    int64_t run_id = 0;
     int rc = 0;
-    char *name = d->name ? d->name : d->file;
-    if (risk_store_run_begin(db, name, d->id, scheduled, r->earliest, r->latest, t0, &run_id, &err)) {
-        dr_fail(r, "store", err);
-        rc = -1;
-        goto out;
-    }
     risk_run run = {.run_id = run_id, .window_earliest = r->earliest, .window_latest = r->latest};
     detect_emit_stats es = {0};
     sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL);
@@ -159,10 +167,36 @@ int detect_run_one(store *st, const spl_macros *macros, const detection *d, cons
         rc = -1;
     }
     sqlite3_exec(db, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL);
-out:
+    if (rc) {
+        /* the rollback took the row's end back with the events */
+        char *e2 = NULL;
+        risk_store_run_end(db, run_id, r->rows, 0, 0, util_now() - t0, "error", r->error, &e2);
+        free(e2);
+    }
     for (size_t i = 0; i < rows.n; i++) risk_row_free(&rows.v[i]);
     free(rows.v);
     return rc;
+}
+
+void detect_run_record_lost(const char *db_path, const detection *d, const detect_run_opts *o, const char *status,
+                            const char *why, int64_t pid, double started)
+{
+    char *err = NULL;
+    double now = o->now > 0 ? o->now : util_now();
+    double scheduled = o->scheduled > 0 ? o->scheduled : now;
+    double e = 0, l = 0;
+    if (!o->all_time) {
+        if (o->has_window) e = o->earliest, l = o->latest;
+        else if (detect_run_window(d, scheduled, &e, &l, &err)) free(err), err = NULL;
+    }
+    store *st = store_open_mode(db_path, STORE_WRITE, &err);
+    if (!st || risk_store_init(store_db(st), &err) ||
+        risk_store_run_stopped(store_db(st), pid, d->name ? d->name : d->file, d->id, scheduled, o->scheduled > 0, e,
+                               l, started, status, why, &err)) {
+        fprintf(stderr, "%s: cannot record the run: %s\n", d->file, err ? err : "unknown error");
+        free(err);
+    }
+    store_close(st);
 }
 
 void detect_run_result_free(detect_run_result *r)

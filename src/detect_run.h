@@ -36,6 +36,16 @@ int detect_run_one(store *st, const spl_macros *macros, const detection *d, cons
                    detect_run_result *r);
 void detect_run_result_free(detect_run_result *r);
 
+/* Seconds a detection may run in `run` and `schedule` before its worker
+ * process is killed (--timeout; 0: no limit). */
+#define DETECT_RUN_TIMEOUT 600
+
+/* Record in runs that d's run, started at `started` by process pid, stopped
+ * abnormally (status "crashed" or "timeout", why says how). Opens and closes
+ * its own connection to db_path; prints a message when that fails. */
+void detect_run_record_lost(const char *db_path, const detection *d, const detect_run_opts *o, const char *status,
+                            const char *why, int64_t pid, double started);
+
 /* Load deployments (home's deployments/) and detections from paths (files
  * or directories), resolving each. Prints errors naming files; returns the
  * number of files that failed. */

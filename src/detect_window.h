@@ -1,17 +1,13 @@
 /* detect_window.h: a detection's search window from its earliest_time /
- * latest_time relative time modifiers, evaluated at the scheduled time.
- * INTERIM: detect_relative_time() is a minimal evaluator of Splunk relative
- * time modifiers. When src/timemod.h exists (the general parser), it calls
- * timemod_parse() instead (chosen at compile time with __has_include). */
+ * latest_time time modifiers, evaluated at the scheduled time. */
 #ifndef SPLITE_DETECT_WINDOW_H
 #define SPLITE_DETECT_WINDOW_H
 
-/* Evaluate a Splunk time modifier relative to `now` (epoch seconds, UTC):
- * "now", "0" or another epoch number, and chains of [+-][N]unit terms and
- * @unit snaps such as -70m@m, -24h, @d, -1d@d+8h, @w1, -1mon@mon.
- * Units: s m h d w mon q y (and their long forms sec, min, hr, day, week,
- * month, quarter, year, plurals); snaps also w0..w7 (weekday). Snapping is in
- * UTC. Returns 0 and *out, or -1 with *err
+/* Evaluate a Splunk time modifier relative to `now` (epoch seconds) with
+ * timemod_parse(): "now", "0" or another epoch number, absolute times, and
+ * chains of [+-][N]unit terms and @unit snaps such as -70m@m, -24h, @d,
+ * -1d@d+8h, @w1, -1mon@mon. Calendar units and snapping are in local time
+ * (tz.h). Returns 0 and *out, or -1 with *err (when err is not NULL)
  * 'bad time modifier "SPEC": message at position N'. */
 int detect_relative_time(const char *spec, double now, double *out, char **err);
 

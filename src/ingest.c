@@ -1,19 +1,20 @@
 /* ingest.c: the ingest driver. Streams a file line by line into a reader,
  * resolves each event's metadata, writes batches in transactions and keeps
- * per-file progress (content hash, byte offset, line) in the files table so
- * that a re-run skips loaded content and resumes an interrupted load.
- *
- * The content hash: when no loaded file has the same size, the content is
- * new for sure, so the file is read once and hashed as it is loaded; while
- * loading, the files row holds "partial:<hash of the bytes before offset>",
- * which lets a re-run after a crash check that the part already loaded is
- * the same before resuming. Otherwise (a file of a size seen before, or a
- * multi-line reader) the file is hashed first, as a separate pass. */
+ * per-file progress in the files table: the bytes read (offset, line), the
+ * hash of exactly those bytes and a hash per line, so that a re-run skips
+ * content already loaded, continues a file that has grown or a load that
+ * was interrupted, and refuses a file whose loaded part has changed (see
+ * ingest_identity.c). Bad lines are counted and reported (the first few per
+ * reason); bytes that are not UTF-8 are escaped as \xNN, as Splunk does. */
 #include "ingest.h"
+#include "ingest_int.h"
+#include "reader_util.h"
 #include "store.h"
 #include "util.h"
 
+#include <assert.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,64 +23,9 @@
 #include <unistd.h>
 
 #define INGEST_HEAD 65536
-#define INGEST_MAX_LINE (4 * 1024 * 1024)
-#define INGEST_BUF (1024 * 1024)
-
-/* util_hash over a stream of chunks: the same value as over the whole
- * content at once (whole 8-byte words, then the tail). */
-typedef struct ingest_hash {
-    uint64_t h;
-    unsigned char carry[8];
-    size_t ncarry;
-} ingest_hash;
-
-static void ingest_hash_init(ingest_hash *s)
-{
-    s->h = UTIL_HASH_INIT;
-    s->ncarry = 0;
-}
-
-static void ingest_hash_feed(ingest_hash *s, const char *p, size_t n)
-{
-    if (s->ncarry) {
-        size_t k = 8 - s->ncarry;
-        if (k > n) k = n;
-        memcpy(s->carry + s->ncarry, p, k);
-        s->ncarry += k;
-        p += k;
-        n -= k;
-        if (s->ncarry < 8) return;
-        s->h = util_hash(s->h, s->carry, 8);
-        s->ncarry = 0;
-    }
-    size_t w = n & ~(size_t)7;
-    if (w) s->h = util_hash(s->h, p, w);
-    if (n > w) memcpy(s->carry, p + w, n - w);
-    s->ncarry = n - w;
-}
-
-static uint64_t ingest_hash_value(const ingest_hash *s)
-{
-    return util_hash(s->h, s->carry, s->ncarry);
-}
-
-typedef struct ingest_lines ingest_lines;
-struct ingest_lines {
-    FILE *f;
-    char *buf;
-    size_t len, pos;
-    int eof;
-    sbuf line;
-    const char *head; /* bytes already read for detection (stdin) */
-    size_t head_len, head_pos;
-    long long read_total;   /* bytes read so far */
-    long long buf_off;      /* file offset of buf[0] */
-    int hashing;            /* hash everything read (hs), keeping the state
-                               before the current buffer (hs_buf) */
-    ingest_hash hs, hs_buf;
-};
-
-static int ingest_hash_upto(const ingest_lines *L, long long off, uint64_t *out);
+/* Rejections shown per reason (the same message format); the rest counted. */
+#define INGEST_SHOW_PER_REASON 10
+#define INGEST_REASONS 16
 
 struct ingest {
     const reader *rd;
@@ -97,26 +43,51 @@ struct ingest {
     long lineno;             /* current line */
     long long line_off;      /* byte offset of current line start */
     long long next_off;      /* byte offset after current line */
-    long events, rejected;
+    long events;             /* emitted by this run */
+    long committed;          /* ... of which committed */
+    long rejected;           /* for the file (continues an earlier load's count) */
+    long utf8_fixed;         /* lines whose invalid UTF-8 was escaped */
     long batch_events;       /* events since the last commit */
-    long long safe_off;      /* resume point: all events before it are emitted */
+    /* resume point: every event before it is emitted */
+    long long safe_off;
     long safe_line;
+    ingest_hash safe_hash;   /* of the bytes before safe_off */
+    sqlite3_int64 rowid_after_safe; /* first event stored after it, 0: none */
+    /* the load's possibly incomplete end (see ingest_run) */
+    long long tail_off;
+    long tail_line;
+    sqlite3_int64 tail_rowid;
     double max_time;
     int quiet;
     int failed;
+    int single_txn;          /* no commits before the end (--replace) */
+    int no_identity;         /* stdin, a pipe: never matched, its hash stays "stdin-..." */
     double t0, last_progress;
-    double bytes_done;
     int progress;
     long abort_after;        /* fault injection for tests: _exit after N events */
     ingest_lines *lines;
-    int hash_as_read;        /* the content hash is computed while loading */
-    const char *final_hash;  /* the full content hash when known before (stored at the end) */
+    /* line hashes not yet written: lines lh_first.. */
+    uint32_t *lh;
+    size_t nlh, caplh;
+    long lh_first;
+    struct {
+        const char *fmt;
+        long n;
+    } reasons[INGEST_REASONS];
+    int nreasons;
+    sbuf fixed;              /* the current line with invalid UTF-8 escaped */
 };
 
 void ingest_reject(struct ingest *in, long line, const char *fmt, ...)
 {
     in->rejected++;
     if (in->quiet) return;
+    /* The first few of each reason are shown; ingest_file reports the rest
+     * as a count. */
+    int k = 0;
+    while (k < in->nreasons && in->reasons[k].fmt != fmt) k++;
+    if (k == in->nreasons && k < INGEST_REASONS) in->reasons[in->nreasons++].fmt = fmt;
+    if (k < INGEST_REASONS && ++in->reasons[k].n > INGEST_SHOW_PER_REASON) return;
     va_list ap;
     va_start(ap, fmt);
     char *msg = xvasprintf(fmt, ap);
@@ -124,6 +95,17 @@ void ingest_reject(struct ingest *in, long line, const char *fmt, ...)
     if (in->progress) fputs("\r\033[K", stderr);
     fprintf(stderr, "%s:%ld: %s\n", in->name, line, msg);
     free(msg);
+}
+
+/* One line saying how many rejections were not shown. */
+static void ingest_report_hidden(struct ingest *in)
+{
+    long hidden = 0;
+    for (int k = 0; k < in->nreasons; k++)
+        if (in->reasons[k].n > INGEST_SHOW_PER_REASON) hidden += in->reasons[k].n - INGEST_SHOW_PER_REASON;
+    if (hidden)
+        fprintf(stderr, "%s: %ld more rejected lines not shown (only the first %d of each kind are)\n", in->name,
+                hidden, INGEST_SHOW_PER_REASON);
 }
 
 long ingest_lineno(const struct ingest *in)
@@ -136,32 +118,36 @@ const char *ingest_filename(const struct ingest *in)
     return in->name;
 }
 
+static void ingest_set_safe(struct ingest *in, long long off, long line, const ingest_hash *h)
+{
+    in->safe_off = off;
+    in->safe_line = line;
+    in->safe_hash = *h;
+    in->rowid_after_safe = 0;
+}
+
+/* Record progress in the files row (status NULL: unchanged; "done": the
+ * load ended, with its tail). Writes the line hashes up to the safe line. */
 static int ingest_update_file(struct ingest *in, const char *status)
 {
     sqlite3 *db = store_db(in->st);
+    assert(in->safe_line >= in->lh_first - 1);
+    size_t nput = (size_t)(in->safe_line - in->lh_first + 1);
+    if (nput > in->nlh) nput = in->nlh;
+    if (ingest_put_line_hashes(in->st, in->file_id, in->lh_first, in->lh, nput)) return -1;
+    memmove(in->lh, in->lh + nput, (in->nlh - nput) * sizeof *in->lh);
+    in->nlh -= nput;
+    in->lh_first += (long)nput;
     sqlite3_stmt *q;
     if (sqlite3_prepare_v2(db,
                            "UPDATE files SET offset = ?1, line = ?2, events = events + ?3, rejected = ?4, "
                            "status = coalesce(?5, status), finished = CASE WHEN ?5 = 'done' THEN ?6 ELSE finished END, "
-                           "hash = coalesce(?8, hash), size = coalesce(?9, size) WHERE id = ?7",
+                           "hash = coalesce(?8, hash), size = ?1, tail_off = ?9, tail_line = ?10, tail_rowid = ?11 WHERE id = ?7",
                            -1, &q, NULL) != SQLITE_OK)
         return -1;
-    char hash[32];
+    char hash[17];
+    snprintf(hash, sizeof hash, "%016" PRIx64, ingest_hash_value(&in->safe_hash));
     int done = status && !strcmp(status, "done");
-    if (in->hash_as_read) {
-        uint64_t h;
-        if (done) {
-            snprintf(hash, sizeof hash, "%016llx", (unsigned long long)ingest_hash_value(&in->lines->hs));
-            sqlite3_bind_int64(q, 9, in->lines->read_total);
-        } else if (ingest_hash_upto(in->lines, in->safe_off, &h)) {
-            snprintf(hash, sizeof hash, "partial:%016llx", (unsigned long long)h);
-        } else {
-            snprintf(hash, sizeof hash, "partial:-"); /* not reached for one-line readers; never resumed */
-        }
-        sqlite3_bind_text(q, 8, hash, -1, SQLITE_TRANSIENT);
-    } else if (done && in->final_hash) {
-        sqlite3_bind_text(q, 8, in->final_hash, -1, SQLITE_STATIC);
-    }
     sqlite3_bind_int64(q, 1, in->safe_off);
     sqlite3_bind_int64(q, 2, in->safe_line);
     sqlite3_bind_int64(q, 3, in->batch_events);
@@ -169,6 +155,12 @@ static int ingest_update_file(struct ingest *in, const char *status)
     if (status) sqlite3_bind_text(q, 5, status, -1, SQLITE_STATIC);
     sqlite3_bind_double(q, 6, util_now());
     sqlite3_bind_int64(q, 7, in->file_id);
+    if (!in->no_identity) sqlite3_bind_text(q, 8, hash, -1, SQLITE_TRANSIENT);
+    if (done && in->tail_off < in->safe_off) {
+        sqlite3_bind_int64(q, 9, in->tail_off);
+        sqlite3_bind_int64(q, 10, in->tail_line);
+        sqlite3_bind_int64(q, 11, in->tail_rowid);
+    }
     int rc = sqlite3_step(q);
     sqlite3_finalize(q);
     return rc == SQLITE_DONE ? 0 : -1;
@@ -189,23 +181,29 @@ static void ingest_show_progress(struct ingest *in, int force)
  * the current safe point is durable afterwards. */
 static int ingest_commit(struct ingest *in, int force)
 {
-    if (!in->st) return 0;
+    if (!in->st || in->single_txn) return 0;
     int limit = in->o && in->o->batch > 0 ? in->o->batch : 10000;
     if (!force && in->batch_events < limit) return 0;
-    if (ingest_update_file(in, NULL) || store_commit(in->st) || store_begin(in->st)) {
+    if (ingest_update_file(in, NULL) || store_commit(in->st)) {
         fprintf(stderr, "%s: database error: %s\n", in->name, sqlite3_errmsg(store_db(in->st)));
         in->failed = 1;
         return -1;
     }
+    in->committed += in->batch_events;
     in->batch_events = 0;
+    if (store_begin(in->st)) {
+        fprintf(stderr, "%s: database error: %s\n", in->name, sqlite3_errmsg(store_db(in->st)));
+        in->failed = 1;
+        return -1;
+    }
     ingest_show_progress(in, 0);
     return 0;
 }
 
 void ingest_boundary(struct ingest *in)
 {
-    in->safe_off = in->line_off;
-    in->safe_line = in->lineno - 1;
+    assert(in->lines);
+    ingest_set_safe(in, in->line_off, in->lineno - 1, &in->lines->hl_prev);
     ingest_commit(in, 0);
 }
 
@@ -228,11 +226,13 @@ int ingest_emit(struct ingest *in, event *ev)
         ev->has_time = 1;
     }
     if (ev->time > in->max_time) in->max_time = ev->time;
-    if (store_insert(in->st, ev, in->file_id) < 0) {
+    sqlite3_int64 rowid = store_insert(in->st, ev, in->file_id);
+    if (rowid < 0) {
         fprintf(stderr, "%s:%ld: %s\n", in->name, in->lineno, store_errmsg(in->st));
         in->failed = 1;
         return -1;
     }
+    if (!in->rowid_after_safe) in->rowid_after_safe = rowid;
     in->events++;
     in->batch_events++;
     if (in->abort_after && in->events >= in->abort_after) _exit(99); /* simulated crash */
@@ -240,7 +240,6 @@ int ingest_emit(struct ingest *in, event *ev)
 }
 
 /* --- line reading --------------------------------------------------------- */
-
 
 static size_t ingest_fill(ingest_lines *L)
 {
@@ -251,34 +250,16 @@ static size_t ingest_fill(ingest_lines *L)
         memcpy(L->buf, L->head + L->head_pos, n);
         L->head_pos += n;
     } else {
-        n = fread(L->buf, 1, INGEST_BUF, L->f);
-    }
-    L->buf_off = L->read_total;
-    L->read_total += (long long)n;
-    if (L->hashing) {
-        L->hs_buf = L->hs;
-        ingest_hash_feed(&L->hs, L->buf, n);
+        n = L->f ? fread(L->buf, 1, INGEST_BUF, L->f) : 0;
     }
     return n;
 }
 
-/* The hash of the bytes before file offset off, when off lies in the
- * current buffer (it does at every line end); 0 if it does not. */
-static int ingest_hash_upto(const ingest_lines *L, long long off, uint64_t *out)
-{
-    if (off < L->buf_off || off > L->buf_off + (long long)L->len) return 0;
-    ingest_hash t = L->hs_buf;
-    ingest_hash_feed(&t, L->buf, (size_t)(off - L->buf_off));
-    *out = ingest_hash_value(&t);
-    return 1;
-}
-
-/* Next line into line/len (without the LF or CR LF). Returns 1 for a line,
- * 0 at end, 2 for a line longer than INGEST_MAX_LINE (skipped; len is its
- * length), -1 on read error. consumed = bytes including the line end. */
-static int ingest_next_line(ingest_lines *L, const char **line, size_t *len, size_t *consumed)
+int ingest_next_line(ingest_lines *L, const char **line, size_t *len, size_t *consumed)
 {
     sbuf_reset(&L->line);
+    L->hl_prev = L->hl;
+    L->unterminated = 0;
     size_t total = 0;
     int too_long = 0;
     for (;;) {
@@ -287,7 +268,7 @@ static int ingest_next_line(ingest_lines *L, const char **line, size_t *len, siz
             L->len = ingest_fill(L);
             L->pos = 0;
             if (L->len == 0) {
-                if (ferror(L->f)) return -1;
+                if (L->f && ferror(L->f)) return -1;
                 L->eof = 1;
                 break;
             }
@@ -295,6 +276,7 @@ static int ingest_next_line(ingest_lines *L, const char **line, size_t *len, siz
         char *start = L->buf + L->pos;
         char *nl = memchr(start, '\n', L->len - L->pos);
         size_t chunk = nl ? (size_t)(nl - start) : L->len - L->pos;
+        ingest_hash_feed(&L->hl, start, chunk + (nl ? 1 : 0));
         total += chunk;
         if (!too_long) {
             if (total > INGEST_MAX_LINE) {
@@ -321,6 +303,7 @@ static int ingest_next_line(ingest_lines *L, const char **line, size_t *len, siz
     }
     if (total == 0 && L->eof) return 0;
     *consumed = total;
+    L->unterminated = 1;
 done:
     if (too_long) {
         *len = total;
@@ -332,38 +315,63 @@ done:
     return 1;
 }
 
+static void ingest_push_line_hash(struct ingest *in, uint32_t h)
+{
+    if (in->nlh == in->caplh) {
+        in->caplh = in->caplh ? 2 * in->caplh : 1024;
+        in->lh = xrealloc(in->lh, in->caplh * sizeof *in->lh);
+    }
+    in->lh[in->nlh++] = h;
+}
+
 /* Run the reader over the lines of L, starting at byte start_off/line
- * start_line (lines before are skipped). */
+ * start_line (lines before are read, hashed and skipped).
+ *
+ * The end of a load may be incomplete: a last line without a line end (a
+ * log still being written) or, for a multi-line format, the last event
+ * (more of its lines may follow). That tail is recorded (tail_off/line, and
+ * the first event stored from it); when the file has grown by the next
+ * run, the tail's events are deleted and it is read again, so nothing is
+ * loaded twice or half. */
 static int ingest_run(struct ingest *in, ingest_lines *L, long long start_off, long start_line)
 {
-    const char *line;
+    const char *line = NULL;
     size_t len, consumed;
     long long off = 0;
     long lineno = 0;
     int r;
-    in->safe_off = start_off;
-    in->safe_line = start_line;
     in->lines = L;
+    ingest_hash_init(&L->hl);
+    ingest_set_safe(in, start_off, start_line, &L->hl);
+    in->lh_first = start_line + 1;
     while ((r = ingest_next_line(L, &line, &len, &consumed)) > 0) {
         lineno++;
         in->line_off = off;
         off += (long long)consumed;
         in->next_off = off;
         in->lineno = lineno;
-        if (off <= start_off) continue;
+        if (off <= start_off) {
+            if (off == start_off) ingest_set_safe(in, start_off, start_line, &L->hl);
+            continue;
+        }
+        if (in->st) ingest_push_line_hash(in, ingest_line_hash(r, line, len, consumed));
+        int whole = !in->rd->multiline && !L->unterminated;
         if (r == 2) {
             ingest_reject(in, lineno, "line of %zu bytes is longer than the %d byte limit; skipped", len,
                           INGEST_MAX_LINE);
-            if (!in->rd->multiline) {
-                in->safe_off = off;
-                in->safe_line = lineno;
-            }
+            if (whole) ingest_set_safe(in, off, lineno, &L->hl);
             continue;
         }
+        if (!reader_utf8_valid(line, len)) {
+            sbuf_reset(&in->fixed);
+            reader_utf8_escape(&in->fixed, line, len, in->rd->escape_json);
+            line = in->fixed.s;
+            len = in->fixed.len;
+            in->utf8_fixed++;
+        }
         if (in->rd->line(in->rstate, in, line, len) < 0 || in->failed) return -1;
-        if (!in->rd->multiline) {
-            in->safe_off = off;
-            in->safe_line = lineno;
+        if (whole) {
+            ingest_set_safe(in, off, lineno, &L->hl);
             if (ingest_commit(in, 0)) return -1;
         }
     }
@@ -374,9 +382,12 @@ static int ingest_run(struct ingest *in, ingest_lines *L, long long start_off, l
     in->lineno = lineno + 1;
     in->line_off = off;
     if (in->rd->finish && in->rd->finish(in->rstate, in) < 0) return -1;
-    in->safe_off = off;
-    in->safe_line = lineno;
-    return in->failed ? -1 : 0;
+    if (in->failed) return -1;
+    in->tail_off = in->safe_off;
+    in->tail_line = in->safe_line;
+    in->tail_rowid = in->rowid_after_safe;
+    if (off > start_off) ingest_set_safe(in, off, lineno, &L->hl);
+    return 0;
 }
 
 long ingest_memory(const reader *r, const char *name, const char *data, size_t len, ingest_sink_fn sink, void *ctx,
@@ -392,40 +403,16 @@ long ingest_memory(const reader *r, const char *name, const char *data, size_t l
     in.rstate = r->open ? r->open() : NULL;
     ingest_lines L;
     memset(&L, 0, sizeof L);
-    L.f = NULL;
     L.buf = xmalloc(INGEST_BUF);
     L.head = data ? data : "";
     L.head_len = data ? len : 0;
     /* With f == NULL, ingest_fill only serves the head. */
-    L.f = fopen("/dev/null", "rb");
     ingest_run(&in, &L, 0, 0);
-    if (L.f) fclose(L.f);
     if (r->close) r->close(in.rstate);
     free(L.buf);
     sbuf_free(&L.line);
+    sbuf_free(&in.fixed);
     return in.rejected;
-}
-
-/* --- files table ---------------------------------------------------------- */
-
-static int ingest_hash_file(const char *path, char out[17], long long *size)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return -1;
-    char *buf = xmalloc(INGEST_BUF);
-    uint64_t h = UTIL_HASH_INIT;
-    size_t n;
-    *size = 0;
-    while ((n = fread(buf, 1, INGEST_BUF, f)) > 0) {
-        h = util_hash(h, buf, n);
-        *size += (long long)n;
-    }
-    int err = ferror(f);
-    fclose(f);
-    free(buf);
-    if (err) return -1;
-    snprintf(out, 17, "%016llx", (unsigned long long)h);
-    return 0;
 }
 
 static char *ingest_hostname(void)
@@ -434,129 +421,6 @@ static char *ingest_hostname(void)
     if (gethostname(h, sizeof h) != 0) return xstrdup("localhost");
     h[sizeof h - 1] = 0;
     return xstrdup(h);
-}
-
-/* Find a previous load of the same content: 0 none, 1 done, 2 partial (sets
- * id/offset/line). */
-static int ingest_find_previous(store *st, const char *hash, sqlite3_int64 *id, long long *off, long *line)
-{
-    sqlite3_stmt *q;
-    int state = 0;
-    if (sqlite3_prepare_v2(store_db(st),
-                           "SELECT id, status, offset, line FROM files WHERE hash = ?1 "
-                           "ORDER BY status = 'done' DESC, id DESC LIMIT 1",
-                           -1, &q, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW) {
-        *id = sqlite3_column_int64(q, 0);
-        state = strcmp((const char *)sqlite3_column_text(q, 1), "done") == 0 ? 1 : 2;
-        *off = sqlite3_column_int64(q, 2);
-        *line = (long)sqlite3_column_int64(q, 3);
-    }
-    sqlite3_finalize(q);
-    return state;
-}
-
-/* 1 if a file of this size was loaded (or started) before, 0 if not, -1 on
- * error. */
-static int ingest_size_seen(store *st, long long size)
-{
-    sqlite3_stmt *q;
-    if (sqlite3_prepare_v2(store_db(st), "SELECT 1 FROM files WHERE size = ?1 LIMIT 1", -1, &q, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(q, 1, size);
-    int rc = sqlite3_step(q);
-    sqlite3_finalize(q);
-    return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
-}
-
-/* The hash of the first n bytes of path (-1 if it has fewer or on error). */
-static int ingest_hash_prefix(const char *path, long long n, uint64_t *out)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return -1;
-    char *buf = xmalloc(INGEST_BUF);
-    ingest_hash h;
-    ingest_hash_init(&h);
-    long long left = n;
-    while (left > 0) {
-        size_t want = left < INGEST_BUF ? (size_t)left : INGEST_BUF;
-        size_t got = fread(buf, 1, want, f);
-        ingest_hash_feed(&h, buf, got);
-        left -= (long long)got;
-        if (got < want) break;
-    }
-    fclose(f);
-    free(buf);
-    if (left) return -1;
-    *out = ingest_hash_value(&h);
-    return 0;
-}
-
-/* An interrupted load that hashed as it read (hash "partial:<hash of the
- * bytes before offset>") of a file of this size whose loaded part is what
- * path holds: 2 and its id/offset/line, else 0 (-1 on error). Its hash
- * becomes the full one, so a later crash is found by hash as usual. */
-static int ingest_find_partial(store *st, const char *path, long long size, const char *hash, sqlite3_int64 *id,
-                               long long *off, long *line)
-{
-    sqlite3_stmt *q;
-    int state = 0;
-    if (sqlite3_prepare_v2(store_db(st),
-                           "SELECT id, offset, line, substr(hash, 9) FROM files WHERE status = 'loading' AND "
-                           "size = ?1 AND hash LIKE 'partial:%' ORDER BY id DESC",
-                           -1, &q, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_int64(q, 1, size);
-    while (state == 0 && sqlite3_step(q) == SQLITE_ROW) {
-        long long o = sqlite3_column_int64(q, 1);
-        const char *want = (const char *)sqlite3_column_text(q, 3);
-        uint64_t h;
-        char got[17];
-        if (o < 0 || ingest_hash_prefix(path, o, &h)) continue;
-        snprintf(got, sizeof got, "%016llx", (unsigned long long)h);
-        if (!want || strcmp(want, got)) continue;
-        *id = sqlite3_column_int64(q, 0);
-        *off = o;
-        *line = (long)sqlite3_column_int64(q, 2);
-        state = 2;
-    }
-    sqlite3_finalize(q);
-    if (state == 2) {
-        if (sqlite3_prepare_v2(store_db(st), "UPDATE files SET hash = ?1 WHERE id = ?2", -1, &q, NULL) != SQLITE_OK)
-            return -1;
-        sqlite3_bind_text(q, 1, hash, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(q, 2, *id);
-        int rc = sqlite3_step(q);
-        sqlite3_finalize(q);
-        if (rc != SQLITE_DONE) return -1;
-    }
-    return state;
-}
-
-static sqlite3_int64 ingest_new_file(struct ingest *in, const char *path, const char *hash, long long size)
-{
-    sqlite3_stmt *q;
-    sqlite3 *db = store_db(in->st);
-    if (sqlite3_prepare_v2(db,
-                           "INSERT INTO files(path, hash, size, \"index\", sourcetype, source, host, reader, started, "
-                           "first_rowid) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                           "(SELECT coalesce(max(rowid), 0) + 1 FROM events))",
-                           -1, &q, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, hash, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(q, 3, size);
-    sqlite3_bind_text(q, 4, in->index, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 5, in->sourcetype, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 6, in->source, -1, SQLITE_STATIC);
-    if (in->o->host) sqlite3_bind_text(q, 7, in->o->host, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 8, in->rd->name, -1, SQLITE_STATIC);
-    sqlite3_bind_double(q, 9, util_now());
-    int rc = sqlite3_step(q);
-    sqlite3_finalize(q);
-    return rc == SQLITE_DONE ? sqlite3_last_insert_rowid(db) : -1;
 }
 
 /* Shift the file's events so that the newest is now (Splunk's replay). */
@@ -593,6 +457,109 @@ static int ingest_shift_times(struct ingest *in)
     return rc == SQLITE_DONE ? 0 : -1;
 }
 
+/* --- files table ---------------------------------------------------------- */
+
+static sqlite3_int64 ingest_new_file(struct ingest *in, const char *path, const char *head)
+{
+    sqlite3_stmt *q;
+    sqlite3 *db = store_db(in->st);
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO files(path, hash, size, \"index\", sourcetype, source, host, reader, started, "
+                           "first_rowid, head) VALUES(?1, ?2, 0, ?4, ?5, ?6, ?7, ?8, ?9, "
+                           "(SELECT coalesce(max(rowid), 0) + 1 FROM events), ?10)",
+                           -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    char hash[32];
+    if (head) snprintf(hash, sizeof hash, "%016" PRIx64, (uint64_t)UTIL_HASH_INIT);
+    else snprintf(hash, sizeof hash, "stdin-%.0f", util_now() * 1000);
+    sqlite3_bind_text(q, 1, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, hash, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 4, in->index, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 5, in->sourcetype, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 6, in->source, -1, SQLITE_STATIC);
+    if (in->o->host) sqlite3_bind_text(q, 7, in->o->host, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 8, in->rd->name, -1, SQLITE_STATIC);
+    sqlite3_bind_double(q, 9, util_now());
+    if (head) sqlite3_bind_text(q, 10, head, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    return rc == SQLITE_DONE ? sqlite3_last_insert_rowid(db) : -1;
+}
+
+/* Continue load m (RESUME or APPEND) in the open transaction: an APPEND
+ * first drops the earlier load's tail, which is read again. */
+static int ingest_continue(struct ingest *in, const char *path, const ingest_match *m)
+{
+    in->file_id = m->id;
+    sqlite3 *db = store_db(in->st);
+    sqlite3_stmt *q;
+    /* the load is now of the file at this path (it may have been renamed) */
+    if (sqlite3_prepare_v2(db, "UPDATE files SET path = ?2, head = ?3 WHERE id = ?1", -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_int64(q, 1, m->id);
+    sqlite3_bind_text(q, 2, path, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, m->head, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) return -1;
+    if (m->kind == INGEST_APPEND) {
+        if (m->del_from > 0 && ingest_delete_load(in->st, m->id, m->del_from) < 0) return -1;
+        if (ingest_cut_line_hashes(in->st, m->id, m->line)) return -1;
+        if (sqlite3_prepare_v2(db, "UPDATE files SET status = 'loading', offset = ?2, line = ?3, tail_off = NULL, "
+                               "tail_line = NULL, tail_rowid = NULL WHERE id = ?1", -1, &q, NULL) != SQLITE_OK)
+            return -1;
+        sqlite3_bind_int64(q, 1, m->id);
+        sqlite3_bind_int64(q, 2, m->off);
+        sqlite3_bind_int64(q, 3, m->line);
+        rc = sqlite3_step(q);
+        sqlite3_finalize(q);
+        if (rc != SQLITE_DONE) return -1;
+    }
+    /* the rejected count continues from the earlier load */
+    if (sqlite3_prepare_v2(db, "SELECT rejected FROM files WHERE id = ?1", -1, &q, NULL) != SQLITE_OK) return -1;
+    sqlite3_bind_int64(q, 1, in->file_id);
+    if (sqlite3_step(q) == SQLITE_ROW) in->rejected = (long)sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return 0;
+}
+
+/* --replace: delete the earlier loads of this file (same path, and the
+ * load its content matched) in the open transaction. */
+static int ingest_replace(struct ingest *in, const char *path, const ingest_match *m, long *deleted)
+{
+    int n = 0;
+    sqlite3_int64 *ids = ingest_loads_of_path(in->st, path, &n);
+    int rc = 0;
+    *deleted = 0;
+    for (int i = 0; i <= n && !rc; i++) {
+        sqlite3_int64 id = i < n ? ids[i] : (m->kind != INGEST_NEW && m->kind != INGEST_CHANGED ? m->id : 0);
+        if (!id) continue;
+        if (i == n) {
+            int dup = 0;
+            for (int k = 0; k < n; k++) dup |= ids[k] == id;
+            if (dup) continue;
+        }
+        long d = ingest_delete_load(in->st, id, 0);
+        if (d < 0) rc = -1;
+        else *deleted += d;
+    }
+    free(ids);
+    return rc;
+}
+
+/* 1 if the files row id has events (from earlier runs), 0 if not. */
+static long ingest_row_events(store *st, sqlite3_int64 id)
+{
+    sqlite3_stmt *q;
+    long n = 0;
+    if (sqlite3_prepare_v2(store_db(st), "SELECT events FROM files WHERE id = ?1", -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_int64(q, 1, id);
+        if (sqlite3_step(q) == SQLITE_ROW) n = (long)sqlite3_column_int64(q, 0);
+        sqlite3_finalize(q);
+    }
+    return n;
+}
+
 int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats *total)
 {
     static const ingest_opts defaults = {0};
@@ -609,14 +576,20 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
     int rc = -1;
     char *host = NULL;
     char *head = NULL;
-    char hash[32] = "";
-    long long size = 0;
+    int in_txn = 0, is_new = 0;
 
     L.f = is_stdin ? stdin : fopen(path, "rb");
     if (!L.f) {
         fprintf(stderr, "%s: cannot open: %s\n", path, strerror(errno));
         return -1;
     }
+    long long size = 0;
+    struct stat sb;
+    /* Only a regular file has an identity (and can be read twice): a pipe
+     * or device given by name is loaded like stdin. */
+    int regular = !is_stdin && fstat(fileno(L.f), &sb) == 0 && S_ISREG(sb.st_mode);
+    if (regular) size = (long long)sb.st_size;
+    in.no_identity = !regular;
     /* Detection sample: the first bytes of the file. */
     head = xmalloc(INGEST_HEAD);
     size_t head_len = fread(head, 1, INGEST_HEAD, L.f);
@@ -637,7 +610,13 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
         rc = 0;
         goto out;
     } else {
-        in.rd = reader_detect(head, head_len);
+        /* detect on what the readers will see: bytes that are not UTF-8 escaped */
+        if (reader_utf8_valid(head, head_len)) {
+            in.rd = reader_detect(head, head_len);
+        } else {
+            reader_utf8_escape(&in.fixed, head, head_len, 1);
+            in.rd = reader_detect(in.fixed.s, in.fixed.len);
+        }
         if (!in.rd) {
             fprintf(stderr, "%s: format not recognised (no reader matches its first lines; use --format)\n",
                     in.name);
@@ -654,78 +633,80 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
     if (o->fallback_host) in.fallback_host = o->fallback_host;
     else in.fallback_host = host = ingest_hostname();
 
-    long long start_off = 0;
-    long start_line = 0;
-    /* Hash while loading when the content cannot have been loaded before
-     * (no file of its size was) and lines are independent (a one-line
-     * reader: every resume point is a line end); else hash first. */
-    if (!is_stdin && !in.rd->multiline) {
-        struct stat sb;
-        if (fstat(fileno(L.f), &sb) == 0 && S_ISREG(sb.st_mode)) {
-            int seen = o->force ? 0 : ingest_size_seen(st, (long long)sb.st_size);
-            if (seen == 0) {
-                in.hash_as_read = 1;
-                size = (long long)sb.st_size;
-            }
-        }
-    }
-    if (in.hash_as_read) {
-        L.hashing = 1;
-        ingest_hash_init(&L.hs);
-        snprintf(hash, sizeof hash, "partial:%016llx", (unsigned long long)UTIL_HASH_INIT);
-    } else if (!is_stdin) {
-        if (ingest_hash_file(path, hash, &size)) {
-            fprintf(stderr, "%s: read error: %s\n", path, strerror(errno));
-            goto out;
-        }
-        in.final_hash = hash;
-    } else {
-        snprintf(hash, sizeof hash, "stdin-%.0f", util_now() * 1000);
-    }
-    if (store_begin(st)) {
-        fprintf(stderr, "%s: database error: %s\n", in.name, store_errmsg(st));
+    if (ingest_schema(st) || store_begin(st)) {
+        fprintf(stderr, "%s: database error: %s\n", in.name, sqlite3_errmsg(store_db(st)));
         goto out;
     }
-    sqlite3_int64 prev_id = 0;
-    int prev = is_stdin || o->force || in.hash_as_read ? 0 : ingest_find_previous(st, hash, &prev_id, &start_off, &start_line);
-    if (prev == 0 && !is_stdin && !o->force && !in.hash_as_read)
-        prev = ingest_find_partial(st, path, size, hash, &prev_id, &start_off, &start_line);
-    if (prev == 1) {
+    in_txn = 1;
+    /* Which earlier load this file is (stdin never has one; --force: none). */
+    ingest_match m;
+    memset(&m, 0, sizeof m);
+    m.kind = INGEST_NEW;
+    if (regular && ingest_match_file(st, path, size, &m)) goto out;
+    if (o->force) m.kind = INGEST_NEW; /* the head is still recorded */
+    long long start_off = 0;
+    long start_line = 0;
+    if (o->replace && regular) {
+        long deleted = 0;
+        if (ingest_replace(&in, path, &m, &deleted)) {
+            fprintf(stderr, "%s: database error: %s\n", in.name, sqlite3_errmsg(store_db(st)));
+            goto out;
+        }
+        if (!o->quiet && deleted)
+            fprintf(stderr, "%s: replacing the earlier load (%ld events deleted)\n", in.name, deleted);
+        in.single_txn = 1; /* the deletion and the new load commit together */
+        m.kind = INGEST_NEW;
+    }
+    if (m.kind == INGEST_SAME) {
         store_rollback(st);
+        in_txn = 0;
         if (!o->quiet)
             fprintf(stderr, "%s: already loaded (same content); skipped (use --force to load again)\n", in.name);
         if (total) total->skipped_files++;
         rc = 0;
         goto out;
     }
-    if (prev == 2) {
-        in.file_id = prev_id;
-        if (!o->quiet)
-            fprintf(stderr, "%s: resuming an interrupted load at line %ld\n", in.name, start_line + 1);
-    } else {
-        start_off = 0;
-        start_line = 0;
-        in.file_id = ingest_new_file(&in, is_stdin ? "-" : path, hash, size);
-        if (in.file_id < 0 || store_commit(st) || store_begin(st)) {
+    if (m.kind == INGEST_CHANGED) {
+        store_rollback(st);
+        in_txn = 0;
+        char *why = ingest_describe_change(st, path, &m);
+        fprintf(stderr,
+                "%s: not loaded: the file changed since it was loaded (%s). Use --replace to delete the events of "
+                "the earlier load and load the file again, or --force to load it as new, next to them\n",
+                in.name, why);
+        free(why);
+        goto out;
+    }
+    if (m.kind == INGEST_RESUME || m.kind == INGEST_APPEND) {
+        if (ingest_continue(&in, path, &m)) {
             fprintf(stderr, "%s: database error: %s\n", in.name, sqlite3_errmsg(store_db(st)));
-            store_rollback(st);
+            goto out;
+        }
+        start_off = m.off;
+        start_line = m.line;
+        if (!o->quiet) {
+            if (m.kind == INGEST_RESUME)
+                fprintf(stderr, "%s: resuming an interrupted load at line %ld\n", in.name, start_line + 1);
+            else
+                fprintf(stderr, "%s: loaded before and grown since: loading from line %ld\n", in.name,
+                        start_line + 1);
+        }
+    } else {
+        in.file_id = ingest_new_file(&in, is_stdin ? "-" : path, regular ? m.head : NULL);
+        is_new = 1;
+        if (in.file_id < 0 || (!in.single_txn && (store_commit(st) || store_begin(st)))) {
+            fprintf(stderr, "%s: database error: %s\n", in.name, sqlite3_errmsg(store_db(st)));
             goto out;
         }
     }
-    if (prev == 2) {
-        /* Rejected count continues from the earlier attempt. */
-        sqlite3_stmt *q;
-        if (sqlite3_prepare_v2(store_db(st), "SELECT rejected FROM files WHERE id = ?1", -1, &q, NULL) == SQLITE_OK) {
-            sqlite3_bind_int64(q, 1, in.file_id);
-            if (sqlite3_step(q) == SQLITE_ROW) in.rejected = sqlite3_column_int64(q, 0);
-            sqlite3_finalize(q);
-        }
-    }
+    long rejected_before = in.rejected;
+    long events_before = is_new ? 0 : ingest_row_events(st, in.file_id);
     /* A file much larger than what is stored: load without the metadata
      * indexes and build them once at the end. */
     const char *bulk_env = getenv("SPLITE_BULK_MIN_BYTES"); /* tests lower it */
     long long bulk_min = bulk_env ? atoll(bulk_env) : (8 << 20);
-    int bulk = !is_stdin && size > bulk_min && size / 600 > 2 * (long long)store_approx_events(st);
+    int bulk = regular && size - start_off > bulk_min &&
+               (size - start_off) / 600 > 2 * (long long)store_approx_events(st);
     if (bulk && store_drop_indexes(st)) bulk = 0;
     in.progress = !o->quiet && util_isatty(2);
     const char *abort_env = getenv("SPLITE_TEST_CRASH_AFTER");
@@ -733,35 +714,72 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
     in.t0 = util_now();
     in.rstate = in.rd->open ? in.rd->open() : NULL;
     int run = ingest_run(&in, &L, start_off, start_line);
-    if (run == 0 && o->update_timestamp && ingest_shift_times(&in)) run = -1;
-    if (bulk && run == 0 && store_create_indexes(st)) run = -1;
-    if (run == 0 && (ingest_update_file(&in, "done") || store_commit(st))) {
+    if (!o->quiet) ingest_report_hidden(&in);
+    /* Nothing stored from a file whose lines were all rejected (the wrong
+     * --format, not this kind of log): not marked as loaded, so that the
+     * corrected run loads it. */
+    int none = run == 0 && events_before + in.events == 0 && in.rejected > rejected_before;
+    if (run == 0 && !none && o->update_timestamp && ingest_shift_times(&in)) run = -1;
+    if (bulk && run == 0 && !none && store_create_indexes(st)) run = -1;
+    if (run == 0 && !none && (ingest_update_file(&in, "done") || store_commit(st))) {
         fprintf(stderr, "%s: database error: %s\n", in.name, sqlite3_errmsg(store_db(st)));
         run = -1;
     }
-    if (run != 0) {
-        /* Keep what was committed; the file stays 'loading' so a re-run resumes. */
-        store_rollback(st);
-        if (bulk) store_create_indexes(st);
+    if (run == 0 && !none) {
+        in.committed += in.batch_events;
+        in.batch_events = 0;
     }
+    in_txn = run == 0 && !none ? 0 : 1;
     if (in.rd->close) in.rd->close(in.rstate);
     double secs = util_now() - in.t0;
     if (in.progress) fputs("\r\033[K", stderr);
-    if (!o->quiet)
-        fprintf(stderr, "%s: %ld events loaded, %ld lines rejected, %.2f s (%s, sourcetype=%s)\n", in.name, in.events,
-                in.rejected, secs, in.rd->name, in.sourcetype);
+    if (none) {
+        store_rollback(st);
+        in_txn = 0;
+        if (bulk) store_create_indexes(st);
+        /* a new load that stored nothing leaves no trace */
+        if (is_new && !in.single_txn) {
+            sqlite3_stmt *q;
+            if (sqlite3_prepare_v2(store_db(st), "DELETE FROM files WHERE id = ?1", -1, &q, NULL) == SQLITE_OK) {
+                sqlite3_bind_int64(q, 1, in.file_id);
+                sqlite3_step(q);
+                sqlite3_finalize(q);
+            }
+        }
+        fprintf(stderr, "%s: no events loaded: all %ld lines were rejected (%s); not marked as loaded. Is it a %s "
+                        "log? (--format chooses the reader)\n",
+                in.name, in.rejected - rejected_before, in.rd->name, in.rd->name);
+        run = -1;
+    } else if (run != 0) {
+        /* Keep what was committed; the file stays 'loading' so a re-run resumes. */
+        store_rollback(st);
+        in_txn = 0;
+        if (bulk) store_create_indexes(st);
+        fprintf(stderr, "%s: load failed after %ld events were stored (committed)%s\n", in.name, in.committed,
+                in.single_txn ? "; nothing was changed" : "; a re-run continues from there");
+    } else if (!o->quiet) {
+        fprintf(stderr, "%s: %ld events loaded, %ld lines rejected", in.name, in.committed,
+                in.rejected - rejected_before);
+        if (in.utf8_fixed)
+            fprintf(stderr, ", %ld lines with bytes that are not UTF-8 (kept, escaped as \\xNN)", in.utf8_fixed);
+        fprintf(stderr, ", %.2f s (%s, sourcetype=%s)\n", secs, in.rd->name, in.sourcetype);
+    }
     if (total) {
-        total->events += in.events;
-        total->rejected += in.rejected;
+        total->events += in.committed;
+        total->rejected += in.rejected - rejected_before;
+        total->utf8_fixed += in.utf8_fixed;
         total->files++;
-        total->bytes += (double)in.next_off;
+        total->bytes += (double)(in.next_off - start_off);
         total->seconds += secs;
     }
     rc = run;
 out:
+    if (in_txn) store_rollback(st);
     if (L.f && !is_stdin) fclose(L.f);
     free(L.buf);
     sbuf_free(&L.line);
+    sbuf_free(&in.fixed);
+    free(in.lh);
     free(head);
     free(host);
     free(in.source);

@@ -17,7 +17,9 @@ typedef struct ingest_opts {
     const char *host;        /* NULL: from event, else fallback_host */
     const char *fallback_host; /* NULL: this machine's host name */
     const char *format;      /* NULL: auto-detect */
-    int force;               /* load again even if this content was loaded */
+    int force;               /* load as new even if this content was loaded */
+    int replace;             /* delete the earlier loads of the file, load it again */
+    int no_wait;             /* (commands) give up if another ingest holds the database */
     int update_timestamp;    /* shift so the newest event is now */
     int quiet;               /* no per-file summary */
     int batch;               /* events per transaction (default 10000) */
@@ -25,12 +27,16 @@ typedef struct ingest_opts {
 
 typedef struct ingest_stats {
     long events, rejected, skipped_files, files;
+    long utf8_fixed;         /* lines with bytes that are not UTF-8 (escaped) */
     double bytes, seconds;
 } ingest_stats;
 
 /* Ingest one file ("-" is stdin). Returns 0 on success (bad lines are counted,
- * not fatal), -1 when the file cannot be read or matches no reader, or the
- * store fails; an error message has been printed naming the file. */
+ * not fatal; a file loaded before is skipped or continued where it ended),
+ * -1 when the file cannot be read or matches no reader, every line was
+ * rejected, the file changed since it was loaded (see ingest_identity.c), or
+ * the store fails; an error message has been printed naming the file.
+ * events in *total counts committed events only. */
 int ingest_file(struct store *st, const char *path, const ingest_opts *o, ingest_stats *total);
 
 /* Feed data[0..len) through reader r and hand every event to sink instead of

@@ -456,4 +456,5 @@ const reader reader_json = {
     .finish = json_finish,
     .close = json_close,
     .multiline = 0,
+    .escape_json = 1,
 };

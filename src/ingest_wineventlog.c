@@ -12,8 +12,8 @@
  *   	Account Name:		SYSTEM
  *
  * - The timestamp line is %m/%d/%Y %I:%M:%S %p (1- or 2-digit month, day and
- *   hour) in the forwarder's local time: interpreted in the TZ environment
- *   (mktime), or as UTC when TZ is unset.
+ *   hour) in the forwarder's local time: interpreted in the local zone
+ *   (tz.h: `--tz ZONE` sets it, else TZ, else UTC).
  * - Header lines are Key=Value with Key of letters, digits and underscores;
  *   each becomes a field (empty values are dropped). Other lines before
  *   Message= are kept in _raw only.
@@ -38,6 +38,7 @@
 #include "ingest.h"
 #include "reader.h"
 #include "reader_util.h"
+#include "tz.h"
 #include "util.h"
 
 #include <assert.h>
@@ -129,11 +130,10 @@ static int wel_stamp_line(const char *s, size_t n, struct tm *tm)
     return 1;
 }
 
-/* Local time (TZ) or UTC when TZ is unset. */
+/* Local time: the source's zone (--tz), else TZ, else UTC (tz.h). */
 static double wel_stamp_epoch(struct tm *tm)
 {
-    if (!getenv("TZ")) return (double)timegm(tm);
-    return (double)mktime(tm);
+    return tz_local_epoch(tm);
 }
 
 /* A header line Key=Value: sets the key length, or returns 0. */

@@ -24,6 +24,10 @@ typedef struct reader {
      * 1: events span lines; the reader calls ingest_boundary() when a new
      *    event starts (before emitting the previous one is fine). */
     int multiline;
+    /* Bytes that are not UTF-8 reach the reader escaped as \xNN (as Splunk
+     * shows them); 1: as \\xNN, so that inside a JSON string the line stays
+     * JSON and the value reads \xNN. */
+    int escape_json;
 } reader;
 
 extern const reader *const reader_table[];

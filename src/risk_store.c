@@ -4,7 +4,12 @@
 #include "util.h"
 
 #include <assert.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char risk_store_schema_sql[] =
     "CREATE TABLE IF NOT EXISTS risk (\n"
@@ -64,7 +69,11 @@ const char risk_store_schema_sql[] =
     "  notables INTEGER,\n"
     "  duration REAL,\n"
     "  status TEXT NOT NULL,\n"
-    "  error TEXT\n"
+    "  error TEXT,\n"
+    "  pid INTEGER,\n"   /* the process running it, on host: a 'running' run whose process is gone was interrupted */
+    "  host TEXT,\n"
+    "  attempts INTEGER NOT NULL DEFAULT 1,\n"
+    "  scheduled INTEGER NOT NULL DEFAULT 0\n" /* 1: a run of `schedule`, one row per detection and time */
     ");\n"
     "CREATE INDEX IF NOT EXISTS runs_detection ON runs (detection, scheduled_time);\n"
     "CREATE TABLE IF NOT EXISTS schedule_state (\n"
@@ -72,6 +81,14 @@ const char risk_store_schema_sql[] =
     "  last_scheduled REAL NOT NULL,\n"
     "  updated REAL\n"
     ");\n";
+
+/* After the columns added since the first version (databases made before
+ * them get them in risk_store_init). */
+static const char rs_runs_index_sql[] =
+    "CREATE UNIQUE INDEX IF NOT EXISTS runs_scheduled ON runs (detection, scheduled_time) WHERE scheduled = 1";
+
+static const char *const rs_runs_added[] = {"pid INTEGER", "host TEXT", "attempts INTEGER NOT NULL DEFAULT 1",
+                                            "scheduled INTEGER NOT NULL DEFAULT 0", NULL};
 
 static int rs_fail(sqlite3 *db, char **err, const char *what)
 {
@@ -88,7 +105,107 @@ int risk_store_init(sqlite3 *db, char **err)
         sqlite3_free(msg);
         return -1;
     }
+    /* runs tables of older databases: add the missing columns */
+    sqlite3_stmt *q = NULL;
+    int has_pid = 0;
+    if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info('runs') WHERE name = 'pid'", -1, &q, NULL) ==
+        SQLITE_OK)
+        has_pid = sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+    for (int i = 0; !has_pid && rs_runs_added[i]; i++) {
+        char *sql = xasprintf("ALTER TABLE runs ADD COLUMN %s", rs_runs_added[i]);
+        int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        free(sql);
+        if (rc != SQLITE_OK) return rs_fail(db, err, "adding columns to the runs table");
+    }
+    if (sqlite3_exec(db, rs_runs_index_sql, NULL, NULL, NULL) != SQLITE_OK)
+        return rs_fail(db, err, "indexing the runs table");
     return 0;
+}
+
+const char *risk_store_host(void)
+{
+    static char host[256];
+    if (!host[0] && gethostname(host, sizeof host - 1) != 0) strcpy(host, "?");
+    return host;
+}
+
+/* When process pid started (seconds since the epoch), from /proc on Linux;
+ * -1 when unknown. *zombie gets 1 for a process that has exited but not
+ * been waited for. */
+static double rs_proc_start(int64_t pid, int *zombie)
+{
+    *zombie = 0;
+    char path[64], buf[1024];
+    snprintf(path, sizeof path, "/proc/%lld/stat", (long long)pid);
+    FILE *f = fopen(path, "r");
+    if (!f) return -1;
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    const char *p = strrchr(buf, ')'); /* after the command name, which may hold anything */
+    if (!p || p[1] != ' ') return -1;
+    p += 2;
+    *zombie = *p == 'Z' || *p == 'X';
+    /* field 22 (starttime, clock ticks after boot); p is at field 3 */
+    for (int field = 3; field < 22 && p; field++) {
+        p = strchr(p, ' ');
+        if (p) p++;
+    }
+    if (!p) return -1;
+    double ticks = strtod(p, NULL);
+    double btime = -1;
+    f = fopen("/proc/stat", "r");
+    if (!f) return -1;
+    char line[256];
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, "btime ", 6)) btime = strtod(line + 6, NULL);
+    fclose(f);
+    long hz = sysconf(_SC_CLK_TCK);
+    if (btime < 0 || hz <= 0) return -1;
+    return btime + ticks / (double)hz;
+}
+
+int risk_store_process_gone(int64_t pid, const char *host, double started)
+{
+    if (pid <= 0 || !host || strcmp(host, risk_store_host())) return 0;
+    if (kill((pid_t)pid, 0) != 0 && errno == ESRCH) return 1;
+    int zombie = 0;
+    double t = rs_proc_start(pid, &zombie);
+    if (zombie) return 1;
+    /* a process started after the run did is another one with the same pid */
+    return t > 0 && started > 0 && t > started + 2;
+}
+
+int risk_store_reap(sqlite3 *db, char **err)
+{
+    assert(db);
+    sqlite3_stmt *q = NULL, *u = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT id, pid, host, started FROM runs WHERE status = 'running'", -1, &q, NULL) !=
+            SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "UPDATE runs SET status = 'interrupted', error = ?2 WHERE id = ?1 AND status = 'running'",
+                           -1, &u, NULL) != SQLITE_OK) {
+        sqlite3_finalize(q);
+        return rs_fail(db, err, "reading the runs");
+    }
+    int n = 0, rc = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        int64_t pid = sqlite3_column_int64(q, 1);
+        if (!risk_store_process_gone(pid, (const char *)sqlite3_column_text(q, 2), sqlite3_column_double(q, 3)))
+            continue;
+        char *msg = xasprintf("process %lld stopped before the run finished (killed?)", (long long)pid);
+        sqlite3_bind_int64(u, 1, sqlite3_column_int64(q, 0));
+        sqlite3_bind_text(u, 2, msg, -1, SQLITE_TRANSIENT);
+        free(msg);
+        if (sqlite3_step(u) != SQLITE_DONE) rc = -1;
+        else n++;
+        sqlite3_reset(u);
+    }
+    sqlite3_finalize(q);
+    sqlite3_finalize(u);
+    if (rc) return rs_fail(db, err, "marking interrupted runs");
+    return n;
 }
 
 static void rs_text(sqlite3_stmt *st, int i, const char *s)
@@ -191,11 +308,19 @@ int risk_store_insert_notable(sqlite3 *db, const risk_run *run, const notable_ev
 }
 
 int risk_store_run_begin(sqlite3 *db, const char *detection, const char *detection_id, double scheduled,
-                         double window_earliest, double window_latest, double started, int64_t *run_id, char **err)
+                         int is_scheduled, double window_earliest, double window_latest, double started,
+                         int64_t pid, int64_t *run_id, char **err)
 {
     assert(db && detection && run_id);
-    static const char sql[] = "INSERT INTO runs (detection, detection_id, scheduled_time, window_earliest, "
-                              "window_latest, started, status) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running')";
+    /* a scheduled run tried again (its process was killed) is the same row */
+    static const char sql[] =
+        "INSERT INTO runs (detection, detection_id, scheduled_time, window_earliest, window_latest, started, status, "
+        "pid, host, scheduled) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'running', ?7, ?8, ?9) "
+        "ON CONFLICT (detection, scheduled_time) WHERE scheduled = 1 DO UPDATE SET "
+        "detection_id = excluded.detection_id, window_earliest = excluded.window_earliest, "
+        "window_latest = excluded.window_latest, started = excluded.started, status = 'running', pid = excluded.pid, "
+        "host = excluded.host, attempts = attempts + 1, rows = NULL, risk_events = NULL, notables = NULL, "
+        "duration = NULL, error = NULL RETURNING id";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return rs_fail(db, err, "recording a run");
     rs_text(st, 1, detection);
@@ -204,9 +329,40 @@ int risk_store_run_begin(sqlite3 *db, const char *detection, const char *detecti
     sqlite3_bind_double(st, 4, window_earliest);
     sqlite3_bind_double(st, 5, window_latest);
     sqlite3_bind_double(st, 6, started);
-    if (rs_run(db, st, NULL, err, "recording a run") < 0) return -1;
-    *run_id = sqlite3_last_insert_rowid(db);
+    sqlite3_bind_int64(st, 7, pid);
+    rs_text(st, 8, risk_store_host());
+    sqlite3_bind_int(st, 9, is_scheduled ? 1 : 0);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) *run_id = sqlite3_column_int64(st, 0);
+    if (rc == SQLITE_ROW) rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE) return rs_fail(db, err, "recording a run");
     return 0;
+}
+
+int risk_store_run_stopped(sqlite3 *db, int64_t pid, const char *detection, const char *detection_id,
+                           double scheduled, int is_scheduled, double window_earliest, double window_latest,
+                           double started, const char *status, const char *error, char **err)
+{
+    assert(db && detection && status);
+    static const char sql[] = "UPDATE runs SET status = ?3, error = ?4, duration = ?5 - started "
+                              "WHERE pid = ?1 AND host = ?2 AND status = 'running'";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return rs_fail(db, err, "recording a run");
+    sqlite3_bind_int64(st, 1, pid);
+    rs_text(st, 2, risk_store_host());
+    rs_text(st, 3, status);
+    rs_text(st, 4, error);
+    sqlite3_bind_double(st, 5, util_now());
+    int changed = 0;
+    if (rs_run(db, st, &changed, err, "recording a run") < 0) return -1;
+    if (changed) return 0;
+    /* it stopped before recording its start */
+    int64_t id = 0;
+    if (risk_store_run_begin(db, detection, detection_id, scheduled, is_scheduled, window_earliest, window_latest,
+                             started, pid, &id, err))
+        return -1;
+    return risk_store_run_end(db, id, 0, 0, 0, util_now() - started, status, error, err);
 }
 
 int risk_store_run_end(sqlite3 *db, int64_t run_id, int64_t rows, int64_t risk_events, int64_t notables,

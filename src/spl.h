@@ -61,6 +61,9 @@ typedef struct spl_query {
     char *expanded;     /* the query after macro expansion */
     char **pre;         /* statements spl_run runs first (same parameters) */
     int npre;
+    size_t deep_off;    /* offset in expanded of the command whose SQL nests
+                           deepest: where a statement SQLite cannot parse for
+                           its nesting is reported */
 } spl_query;
 
 /* Compile text. macros may be NULL (no macros known). Returns 0, or -1 with

@@ -211,8 +211,7 @@ static void find_pins(alias_ctx *a, const spl_node *n)
 {
     if (!n) return;
     if (n->kind == SN_AND) {
-        find_pins(a, n->kids[0]);
-        find_pins(a, n->kids[1]);
+        for (int i = 0; i < n->nkids; i++) find_pins(a, n->kids[i]);
         return;
     }
     if (n->kind != SN_CMP || n->op != TK_EQ) return;

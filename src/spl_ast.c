@@ -29,12 +29,31 @@ static void node_add(spl_node *n, spl_node *k)
     n->kids[n->nkids++] = k;
 }
 
+/* Chains of AND or OR (associative: a parenthesised right side merges
+ * too) and left-deep chains of + and . (a+b+c; a+(b+c) keeps its grouping,
+ * Splunk's + on strings and numbers not being associative) become one
+ * n-ary node: 20,000 terms make one node with 20,000 kids, so translating
+ * them neither recurses deeply nor nests the SQL. Linear: a chain grows by
+ * appending to its node. */
+static int assoc_kind(int kind)
+{
+    return kind == SN_AND || kind == SN_OR || kind == EX_AND || kind == EX_OR;
+}
+
 spl_node *spl_node_bin(spl_pctx *P, int kind, spl_node *a, spl_node *b)
 {
-    spl_node *n = node_new(P, kind);
-    if (a) n->tok = a->tok;
-    node_add(n, a);
-    node_add(n, b);
+    assert(a && b);
+    int flat = assoc_kind(kind) || kind == EX_ADD || kind == EX_CAT;
+    spl_node *n = a;
+    if (!flat || a->kind != kind) {
+        n = node_new(P, kind);
+        n->tok = a->tok;
+        node_add(n, a);
+    }
+    if (assoc_kind(kind) && b->kind == kind)
+        for (int i = 0; i < b->nkids; i++) node_add(n, b->kids[i]);
+    else
+        node_add(n, b);
     return n;
 }
 
@@ -130,6 +149,37 @@ void spl_pctx_free(spl_pctx *P)
     P->result = NULL;
 }
 
+/* Reject a tree nested deeper than SPL_MAX_NEST (walked with an explicit
+ * stack): translation recurses along the nesting, and every level nests the
+ * SQL, whose parser gives up at about 100 parentheses. The error points at
+ * the first node too deep. */
+static void check_depth(spl_pctx *P)
+{
+    if (!P->result) return;
+    typedef struct { const spl_node *n; int d; } item;
+    int cap = 64, sp = 0;
+    item *st = xmalloc(sizeof *st * (size_t)cap);
+    st[sp++] = (item){P->result, 1};
+    while (sp) {
+        item it = st[--sp];
+        if (it.d > SPL_MAX_NEST) {
+            spl_pctx_error_at(P, it.n->tok.off,
+                              "expression nests more than %d levels deep (parentheses, NOT, operators, "
+                              "function calls): simplify it or split it across commands", SPL_MAX_NEST);
+            break;
+        }
+        for (int i = it.n->nkids - 1; i >= 0; i--) { /* leftmost first */
+            if (!it.n->kids[i]) continue;
+            if (sp == cap) {
+                cap *= 2;
+                st = xrealloc(st, sizeof *st * (size_t)cap);
+            }
+            st[sp++] = (item){it.n->kids[i], it.d + 1};
+        }
+    }
+    free(st);
+}
+
 int spl_parse_expr(spl_pctx *P, int start, const spl_toks *toks, int from, int to, size_t end_off)
 {
     assert(start == TK_SEARCH_START || start == TK_EVAL_START);
@@ -146,6 +196,7 @@ int spl_parse_expr(spl_pctx *P, int start, const spl_toks *toks, int from, int t
                               ty == TK_PIPE ? "" : " (a subsearch is not allowed here)");
             break;
         }
+        P->cur_off = toks->v[i].off;
         spl_lemon(p, ty, toks->v[i], P);
     }
     if (!P->failed) {
@@ -153,6 +204,7 @@ int spl_parse_expr(spl_pctx *P, int start, const spl_toks *toks, int from, int t
         spl_lemon(p, 0, eof, P);
     }
     spl_lemonFree(p, free);
+    if (!P->failed) check_depth(P);
     return P->failed ? -1 : 0;
 }
 
@@ -173,6 +225,9 @@ void spl_error_free(spl_error *e)
     e->text = NULL;
 }
 
+/* characters of a long line shown on each side of an error's spot */
+#define SPL_ERR_CONTEXT 100
+
 char *spl_error_format(const spl_error *e)
 {
     sbuf b = {0};
@@ -191,8 +246,24 @@ char *spl_error_format(const spl_error *e)
         for (size_t i = ls; i < off; i++)
             if (((unsigned char)t[i] & 0xC0) != 0x80) col++;
         sbuf_printf(&b, " (line %d, column %d)\n  ", line, col);
+        /* a long line (a generated query of thousands of terms) is shown
+         * around the spot only, cut at character boundaries */
+        const char *pre = "", *post = "";
+        if (le - ls > 2 * SPL_ERR_CONTEXT) {
+            size_t a = off > ls + SPL_ERR_CONTEXT ? off - SPL_ERR_CONTEXT : ls;
+            size_t z = le - off > SPL_ERR_CONTEXT ? off + SPL_ERR_CONTEXT : le;
+            while (a > ls && ((unsigned char)t[a] & 0xC0) == 0x80) a--;
+            while (z < le && ((unsigned char)t[z] & 0xC0) == 0x80) z++;
+            if (a > ls) pre = "...";
+            if (z < le) post = "...";
+            ls = a;
+            le = z;
+        }
+        sbuf_add(&b, pre);
         sbuf_addn(&b, t + ls, le - ls);
+        sbuf_add(&b, post);
         sbuf_add(&b, "\n  ");
+        sbuf_add(&b, *pre ? "   " : "");
         for (size_t i = ls; i < off; i++) {
             if (((unsigned char)t[i] & 0xC0) == 0x80) continue;
             sbuf_addc(&b, t[i] == '\t' ? '\t' : ' ');

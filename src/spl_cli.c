@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include "datamodel.h"
 #include "spl_cli.h"
+#include "timemod.h"
 #include "util.h"
 
 int spl_cli_load_datamodels(cli_env *env, dm_registry **out)
@@ -75,16 +76,11 @@ static int opt_value(int argc, char **argv, int *i, const char *name, const char
     return 1;
 }
 
-int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char *usage)
+int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv)
 {
     memset(c, 0, sizeof *c);
     spl_macros_init(&c->k.macros);
     spl_lookups_init(&c->k.lookups);
-    /* times are UTC unless TZ says otherwise */
-    if (!getenv("TZ")) {
-        setenv("TZ", "UTC", 0);
-        tzset();
-    }
     const char *now = NULL;
     for (int i = 1; i < argc;) {
         int r = cli_common_option(env, argc, argv, &i);
@@ -94,41 +90,34 @@ int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char 
         if ((r = opt_value(argc, argv, &i, "--earliest", &v))) { if (r < 0) return 2; c->opts.earliest = v; continue; }
         if ((r = opt_value(argc, argv, &i, "--latest", &v))) { if (r < 0) return 2; c->opts.latest = v; continue; }
         if ((r = opt_value(argc, argv, &i, "--now", &v))) { if (r < 0) return 2; now = v; continue; }
-        if ((r = opt_value(argc, argv, &i, "--format", &v))) { if (r < 0) return 2; c->format = v; continue; }
+        if (strcmp(argv[0], "sql") && (r = opt_value(argc, argv, &i, "--format", &v))) { if (r < 0) return 2; c->format = v; continue; }
         if (!strcmp(argv[i], "--no-summaries")) { c->opts.no_summaries = 1; i++; continue; }
-        if (argv[i][0] == '-' && argv[i][1] && !c->query) {
-            fprintf(stderr, "splite: unknown option '%s'\nusage: splite %s %s\n", argv[i], argv[0], usage);
-            return 2;
-        }
+        if (argv[i][0] == '-' && argv[i][1] && !c->query) return cli_usage_error(argv[0], "unknown option '%s'", argv[i]);
         if (c->query) {
             fprintf(stderr, "splite: one query expected (quote it); extra argument '%s'\n", argv[i]);
             return 2;
         }
         c->query = argv[i++];
     }
-    if (!c->query) {
-        fprintf(stderr, "usage: splite %s %s\n", argv[0], usage);
-        return 2;
-    }
+    if (!c->query) return cli_usage_error(argv[0], "no 'SPL' query given");
     if (c->format && strcmp(c->format, "table") && strcmp(c->format, "jsonl") && strcmp(c->format, "csv")) {
         fprintf(stderr, "splite: --format must be table, jsonl or csv, not '%s'\n", c->format);
         return 2;
     }
-    if (now) {
-        double d;
-        if (!util_is_number(now, strlen(now), &d)) {
-            fprintf(stderr, "splite: --now must be epoch seconds, not '%s'\n", now);
+    c->opts.now = util_now();
+    if (now) { /* a time modifier, as --now of run and schedule */
+        char *err = NULL;
+        if (timemod_parse(now, c->opts.now, &c->opts.now, &err)) {
+            fprintf(stderr, "splite %s: --now: %s\n", argv[0], err);
+            free(err);
             return 2;
         }
-        c->opts.now = d;
-    } else {
-        c->opts.now = util_now();
     }
     if (spl_cli_load_knowledge(env, &c->k)) return 1;
     c->opts.datamodels = c->k.datamodels;
     c->opts.lookups = &c->k.lookups;
     char *err = NULL;
-    c->st = store_open(env->db_path, &err);
+    c->st = store_open_mode(env->db_path, STORE_READ, &err);
     if (!c->st) {
         fprintf(stderr, "splite: %s\n", err);
         free(err);

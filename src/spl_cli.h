@@ -1,7 +1,8 @@
 /* spl_cli.h: what `splite search` and `splite sql` share: their options
  * (--earliest, --latest, --now, --format), loading the macro directories
  * (the shipped macros/ and every --macros DIR) and compiling the query with
- * errors printed with line, column and caret. */
+ * errors printed with line, column and caret. Usage errors print the
+ * command's usage line from cmd_registry.c. */
 #ifndef SPLITE_SPL_CLI_H
 #define SPLITE_SPL_CLI_H
 #include "cli.h"
@@ -28,7 +29,7 @@ typedef struct spl_cli {
 
 /* Parse argv, open the store, load macros, compile. Returns 0, or the exit
  * status to return (a message has been printed). */
-int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv, const char *usage);
+int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv);
 void spl_cli_done(spl_cli *c);
 /* Load the shipped macros/ and env->macro_dirs into m. */
 int spl_cli_load_macros(cli_env *env, spl_macros *m);

@@ -128,7 +128,11 @@ static int parse_args(spl_cmd_ctx *c, ts_args *a)
 static int where_times(spl_tr *tr, const spl_node *n)
 {
     if (!n) return 0;
-    if (n->kind == SN_AND) return where_times(tr, n->kids[0]) || where_times(tr, n->kids[1]);
+    if (n->kind == SN_AND) {
+        for (int i = 0; i < n->nkids; i++)
+            if (where_times(tr, n->kids[i])) return -1;
+        return 0;
+    }
     if (n->kind != SN_CMP || n->op != TK_EQ) return 0;
     char *f = spl_tok_text(&n->tok);
     int rc = 0;
@@ -149,8 +153,11 @@ static const spl_node *where_nodename(const spl_node *n)
 {
     if (!n) return NULL;
     if (n->kind == SN_AND) {
-        const spl_node *x = where_nodename(n->kids[0]);
-        return x ? x : where_nodename(n->kids[1]);
+        for (int i = 0; i < n->nkids; i++) {
+            const spl_node *x = where_nodename(n->kids[i]);
+            if (x) return x;
+        }
+        return NULL;
     }
     if (n->kind == SN_CMP && n->op == TK_EQ && n->tok.n == 8 && !strncasecmp(n->tok.s, "nodename", 8)) return n;
     return NULL;

@@ -84,13 +84,19 @@ int spl_arg_option(spl_cmd_ctx *c, int i, const char *name, char **val)
 }
 
 /* names a command refers to, for pruning the columns of the first stage */
-static void collect_refs(spl_tr *tr, const seg *sg, const char *text)
+static void collect_refs(spl_tr *tr, const seg *sg, const char *text, int first)
 {
     const char *nm = sg->cmd ? sg->cmd->name : "search";
     if (!strcmp(nm, "search")) {
         int depth = 0;
         for (int i = 0; i < sg->toks.n; i++) {
             const spl_token *t = &sg->toks.v[i];
+            if (t->type == TK_LBRACKET && !first) {
+                /* a subsearch returning whole events compares all their
+                 * fields: a later search cannot add the fields pruned from
+                 * the events level (the first one does, spl_search.c) */
+                spl_tr_ref(tr, "*");
+            }
             if (t->type == TK_LBRACKET) depth++;
             if (t->type == TK_RBRACKET && depth) depth--;
             if (t->type != TK_WORD && t->type != TK_STRING) continue;
@@ -162,6 +168,7 @@ void spl_tr_free(spl_tr *tr)
     free(tr->params);
     for (int i = 0; i < tr->nrefs; i++) free(tr->refs[i]);
     free(tr->refs);
+    hmap_free(&tr->refs_ix);
     spl_tr_clear_dyn(tr);
 }
 
@@ -289,7 +296,7 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
         spl_tr_error(tr, segs[0].name.off, "command '%s' needs events: start the query with a search", segs[0].cmd->name);
         goto done;
     }
-    for (int k = 0; k < nseg; k++) collect_refs(tr, &segs[k], q);
+    for (int k = 0; k < nseg; k++) collect_refs(tr, &segs[k], q, k == 0 && !tr->subpipe);
     spl_tr_ref(tr, "_time");
 
     /* the leading search pins sourcetype/source/EventCode for the aliases */
@@ -308,6 +315,7 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
         if (!(s->cmd->flags & SPL_CMD_GENERATING)) spl_tr_ensure_events(tr);
         if (tr->err->msg || s->cmd->translate(&c) || tr->err->msg) goto done;
         if (k == 0 && !tr->subpipe) spl_tr_apply_time_range(tr);
+        spl_tr_note_depth(tr, tr->cmd_off);
         spl_tr_limit_depth(tr);
     }
 
@@ -353,7 +361,12 @@ int spl_tr_subsearch(spl_tr *parent, size_t start, size_t end, int subpipe, spl_
         child->events = parent->events;
         child->time_applied = 1;
     }
-    int rc = run_pipeline(child, start, end);
+    child->sub_depth = parent->sub_depth + 1;
+    int rc = 0;
+    if (child->sub_depth > SPL_MAX_SUBSEARCH_DEPTH)
+        rc = spl_tr_error(parent, start ? start - 1 : 0, "subsearches nest more than %d deep", SPL_MAX_SUBSEARCH_DEPTH);
+    else
+        rc = run_pipeline(child, start, end);
     if (!rc) {
         if (!child->has_rows) spl_tr_ensure_events(child);
         spl_tr_flush(child, -1, NULL);
@@ -365,6 +378,10 @@ int spl_tr_subsearch(spl_tr *parent, size_t start, size_t end, int subpipe, spl_
     child->params = NULL;
     child->nparams = child->capparams = 0;
     parent->nlevels = child->nlevels;
+    if (child->deep_max > parent->deep_max) {
+        parent->deep_max = child->deep_max;
+        parent->deep_off = child->deep_off;
+    }
     if (child->ctes.len) {
         if (parent->ctes.len) sbuf_add(&parent->ctes, ",\n");
         sbuf_add(&parent->ctes, child->ctes.s);
@@ -452,6 +469,7 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         }
         spl_query *r = xcalloc(1, sizeof *r);
         r->sql = sbuf_detach(&sql);
+        r->deep_off = tr.deep_off;
         r->params = tr.params;
         r->nparams = tr.nparams;
         tr.params = NULL;

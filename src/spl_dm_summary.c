@@ -14,8 +14,9 @@
  * the source values a wildcard matched), so a different statement means the
  * summary is rebuilt from scratch. Which fields ever hold a multivalue is
  * read off the rows (mv), so single-valued fields compare without the
- * multivalue test and can use the indexes. See docs/DATAMODELS.md,
- * "Acceleration". */
+ * multivalue test and can use the indexes. A read-only database stores
+ * nothing: a current summary stored before is read, else the rows are
+ * computed with the query. See docs/DATAMODELS.md, "Acceleration". */
 #include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -176,7 +177,8 @@ static int read_state(sqlite3 *db, const dm_dataset *ds, sum_state *out)
     memset(out, 0, sizeof *out);
     out->hi = -1;
     sqlite3_stmt *st = NULL;
-    if (exec(db, catalog_sql)) return -1;
+    /* a read-only database has the catalog or not */
+    if (!sqlite3_db_readonly(db, "main") && exec(db, catalog_sql)) return -1;
     if (sqlite3_prepare_v2(db, "SELECT hash, rowid_hi, mv FROM dm_summaries WHERE dataset = ?1", -1, &st, NULL) !=
         SQLITE_OK)
         return -1;
@@ -235,6 +237,11 @@ static int ensure(sqlite3 *db, const dm_dataset *ds, sum_build *s, sqlite3_int64
             state_free(&before);
             *hip = hi;
             return 0;
+        }
+        if (sqlite3_db_readonly(db, "main")) {
+            /* nothing can be stored: the rows are computed with the query */
+            state_free(&before);
+            break;
         }
         sqlite3_int64 wm = same ? before.hi : -1;
         char *m = xmalloc((size_t)s->ncols + 1);
@@ -456,7 +463,9 @@ int spl_dm_summary_rows(spl_tr *tr, const dm_dataset *ds, const spl_names *field
     assert(tr && ds);
     if (tr->opts && tr->opts->no_summaries) return 1;
     sqlite3 *db = store_db(tr->st);
-    if (sqlite3_db_readonly(db, "main") != 0) return 1;
+    /* read-only (an evidence database): a summary stored while it was
+     * writable is used when it is current; else none is built and the rows
+     * are computed from the events with the query, in memory */
     char dh[17];
     def_hash(ds, dh);
     sqlite3_int64 hi = events_hi(db);

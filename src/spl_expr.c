@@ -354,10 +354,27 @@ static int ex(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
         if (ex(tr, n->kids[0], out, &m)) return -1;
         sbuf_add(out, "))");
         return 0;
-    case EX_AND: case EX_OR: case EX_XOR: {
+    case EX_AND: case EX_OR: {
+        /* one n-ary node per chain (spl_ast.c) */
+        char **items = xcalloc((size_t)n->nkids, sizeof *items);
+        int rc = 0, k = 0;
+        for (; k < n->nkids && !rc; k++) {
+            sbuf one = {0};
+            rc = ex(tr, n->kids[k], &one, &m);
+            items[k] = sbuf_detach(&one);
+        }
+        if (!rc) {
+            if (n->nkids == 1) sbuf_addc(out, '(');
+            spl_sql_join(out, items, n->nkids, n->kind == EX_AND ? "AND" : "OR");
+            if (n->nkids == 1) sbuf_addc(out, ')');
+        }
+        spl_sql_items_free(items, k);
+        return rc;
+    }
+    case EX_XOR: {
         sbuf_addc(out, '(');
         if (ex(tr, n->kids[0], out, &m)) return -1;
-        sbuf_add(out, n->kind == EX_AND ? " AND " : n->kind == EX_OR ? " OR " : " <> ");
+        sbuf_add(out, " <> ");
         if (ex(tr, n->kids[1], out, &m)) return -1;
         sbuf_addc(out, ')');
         return 0;
@@ -376,50 +393,90 @@ static int ex(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
         if (ex(tr, n->kids[1], out, &m)) return -1;
         sbuf_addc(out, ')');
         return 0;
-    case EX_IN:
-        sbuf_addc(out, '(');
-        for (int i = 1; i < n->nkids; i++) {
-            sbuf_add(out, i > 1 ? " OR splop_cmp(0, " : "splop_cmp(0, ");
-            if (ex(tr, n->kids[0], out, &m)) return -1;
-            sbuf_add(out, ", ");
-            if (ex(tr, n->kids[i], out, &m)) return -1;
+    case EX_IN: {
+        if (n->nkids < 2) {
+            sbuf_add(out, "(0)");
+            return 0;
+        }
+        char **items = xcalloc((size_t)n->nkids, sizeof *items);
+        int rc = 0, k = 0;
+        for (int i = 1; i < n->nkids && !rc; i++) {
+            sbuf one = {0};
+            sbuf_add(&one, "splop_cmp(0, ");
+            rc = ex(tr, n->kids[0], &one, &m);
+            sbuf_add(&one, ", ");
+            if (!rc) rc = ex(tr, n->kids[i], &one, &m);
+            sbuf_addc(&one, ')');
+            items[k++] = sbuf_detach(&one);
+        }
+        if (!rc) {
+            sbuf_addc(out, '(');
+            spl_sql_join(out, items, k, "OR");
             sbuf_addc(out, ')');
         }
-        if (n->nkids < 2) sbuf_add(out, "0");
-        sbuf_addc(out, ')');
-        return 0;
-    case EX_ADD:
-    case EX_CAT: {
-        /* a left-deep chain a+b+c (or a.b.c) becomes one flat call (or one
-         * || list): nested calls would exceed SQLite's parser stack on the
-         * long sums detections write */
-        int kind = n->kind, cnt = 1;
-        const spl_node *x = n;
-        while (x->kind == kind) { cnt++; x = x->kids[0]; }
-        const spl_node **ops = xcalloc((size_t)cnt, sizeof *ops);
-        int k = cnt;
-        for (x = n; x->kind == kind; x = x->kids[0]) ops[--k] = x->kids[1];
-        ops[0] = x;
-        assert(k == 1);
-        sbuf_add(out, kind == EX_ADD ? "splop_add(" : "(");
+        spl_sql_items_free(items, k);
+        return rc;
+    }
+    case EX_ADD: {
+        /* a+b+c... is one n-ary node (spl_ast.c) and one splop_add call,
+         * which folds left to right; SQLite takes at most 127 arguments, so
+         * longer sums call it again on the running total every
+         * SPL_ADD_ARGS terms: splop_add(splop_add(a1, ..., a100), a101, ...) */
+        int cnt = n->nkids;
+        assert(cnt >= 2);
+        int more = SPL_ADD_ARGS - 1; /* terms each further call adds */
+        int calls = cnt <= SPL_ADD_ARGS ? 1 : 1 + (cnt - SPL_ADD_ARGS + more - 1) / more;
+        if (calls > SPL_ADD_MAX_CALLS)
+            return spl_tr_error(tr, n->tok.off, "a sum of %d terms is longer than the %d terms allowed", cnt,
+                                SPL_ADD_ARGS + (SPL_ADD_MAX_CALLS - 1) * more);
+        for (int c = 0; c < calls; c++) sbuf_add(out, "splop_add(");
         int rc = 0;
         for (int i = 0; i < cnt && !rc; i++) {
-            if (kind == EX_ADD) sbuf_add(out, i ? ", " : "");
-            else sbuf_add(out, i ? " || splop_str(" : "splop_str(");
-            rc = ex(tr, ops[i], out, &m);
-            if (kind == EX_CAT) sbuf_addc(out, ')');
+            if (i) {
+                /* the first call holds SPL_ADD_ARGS terms, each further one
+                 * the total so far and SPL_ADD_ARGS - 1 more */
+                if (i >= SPL_ADD_ARGS && (i - SPL_ADD_ARGS) % more == 0) sbuf_addc(out, ')');
+                sbuf_add(out, ", ");
+            }
+            rc = ex(tr, n->kids[i], out, &m);
         }
         sbuf_addc(out, ')');
-        free(ops);
+        return rc;
+    }
+    case EX_CAT: {
+        /* a.b.c... is one n-ary node: || is associative, so the list is
+         * joined flat or as a shallow tree */
+        char **items = xcalloc((size_t)n->nkids, sizeof *items);
+        int rc = 0, k = 0;
+        for (; k < n->nkids && !rc; k++) {
+            sbuf one = {0};
+            sbuf_add(&one, "splop_str(");
+            rc = ex(tr, n->kids[k], &one, &m);
+            sbuf_addc(&one, ')');
+            items[k] = sbuf_detach(&one);
+        }
+        if (!rc) {
+            sbuf_addc(out, '(');
+            spl_sql_join(out, items, k, "||");
+            sbuf_addc(out, ')');
+        }
+        spl_sql_items_free(items, k);
         return rc;
     }
     case EX_SUB: case EX_MUL: case EX_DIV: case EX_MOD: {
         const char *op = n->kind == EX_SUB ? " - " : n->kind == EX_MUL ? " * " : n->kind == EX_DIV ? " / " : " % ";
-        sbuf_add(out, "(splop_num(");
-        if (ex(tr, n->kids[0], out, &m)) return -1;
-        sbuf_printf(out, ")%ssplop_num(", op);
-        if (ex(tr, n->kids[1], out, &m)) return -1;
-        sbuf_add(out, "))");
+        sbuf_addc(out, '(');
+        for (int i = 0; i < 2; i++) {
+            /* -, *, / and negation of splop_num values are already a REAL
+             * (or null): no second splop_num, which halves how deeply
+             * nested arithmetic nests the SQL (% can give an INTEGER) */
+            int k = n->kids[i]->kind, plain = k == EX_SUB || k == EX_MUL || k == EX_DIV || k == EX_NEG;
+            if (i) sbuf_add(out, op);
+            if (!plain) sbuf_add(out, "splop_num(");
+            if (ex(tr, n->kids[i], out, &m)) return -1;
+            if (!plain) sbuf_addc(out, ')');
+        }
+        sbuf_addc(out, ')');
         return 0;
     }
     default:

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include "spl.h"
 #include "util.h"
+#include "hmap.h"
 #include "spl_grammar.h"
 
 /* ---- tokens ---- */
@@ -61,6 +62,7 @@ typedef struct spl_pctx {
     spl_error *err;
     int failed;
     size_t end_off;      /* offset reported for "unexpected end" */
+    size_t cur_off;      /* offset of the token being parsed */
 } spl_pctx;
 
 spl_node *spl_node_bin(spl_pctx *P, int kind, spl_node *a, spl_node *b);
@@ -74,6 +76,11 @@ spl_node *spl_node_list(spl_pctx *P, spl_node *list, spl_node *item);
 void spl_pctx_syntax_error(spl_pctx *P, const spl_token *t);
 void spl_pctx_error_at(spl_pctx *P, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void spl_pctx_free(spl_pctx *P);
+/* Deepest nesting of a parsed expression (chains of AND, OR, + and . are
+ * one level): deeper ones are an error at the first node too deep. */
+#define SPL_MAX_NEST 40
+/* Deepest nesting of subsearches ([search ... [search ...]]). */
+#define SPL_MAX_SUBSEARCH_DEPTH 100
 /* Parse tokens toks[from..to) as a search (TK_SEARCH_START) or eval
  * (TK_EVAL_START) expression. NULL result with no error = empty search. */
 int spl_parse_expr(spl_pctx *P, int start, const spl_toks *toks, int from, int to, size_t end_off);
@@ -132,6 +139,7 @@ typedef struct spl_tr {
     /* names referenced anywhere in the pipeline (for pruning columns) */
     char **refs;
     int nrefs, caprefs;
+    hmap refs_ix;             /* the names of refs (zeroed = empty) */
     int project;              /* some command keeps only named fields */
     double now;
     double earliest, latest;  /* from options and the first search */
@@ -155,6 +163,11 @@ typedef struct spl_tr {
      * results to join to */
     const char *events_guard;
     const char *sub_events_guard; /* handed to the next subsearch's events_guard */
+    /* the command whose SQL nests deepest (parentheses), blamed when
+     * SQLite finds the statement too deep to parse */
+    int deep_max;
+    size_t deep_off;
+    int sub_depth;                /* subsearches this one is nested in */
 } spl_tr;
 
 /* Translate the subsearch text[start..end) (or, with subpipe, the
@@ -216,6 +229,29 @@ void spl_tr_ref(spl_tr *tr, const char *name);
 /* 1 if name matches the wildcard pattern pat ('*' any run), case-sensitive. */
 int spl_wild_match(const char *pat, const char *name);
 
+/* Join items[0..n) (n >= 1) with op ("AND", "OR", "||") into out: flat up
+ * to SPL_SQL_FANOUT items, else a balanced tree of flat groups (depth
+ * log n, for SQLite's parser and expression depth limits); one item is
+ * written as it is (spl_sqltree.c). */
+#define SPL_SQL_FANOUT 32
+void spl_sql_join(sbuf *out, char *const *items, int n, const char *op);
+/* Free n malloc'd strings and their array. */
+void spl_sql_items_free(char **items, int n);
+/* Arguments per splop_add call (SQLite allows 127) and nested calls at
+ * most for one long a+b+c... sum. */
+#define SPL_ADD_ARGS 100
+#define SPL_ADD_MAX_CALLS 20
+/* Equality tests on one field among the kids of an AND/OR node, when more
+ * than SPL_SQL_FANOUT, as one set membership condition each, appended to
+ * items[*nitems] (room for n->nkids); kids folded in get grouped[i] = 1
+ * (spl_search_set.c). */
+int spl_search_sets(spl_tr *tr, const spl_node *n, unsigned char *grouped, char **items, int *nitems);
+/* Prepare sql and bind params (spl_run.c); with more than SPL_ANON_PARAMS
+ * parameters, ?N become anonymous ?s bound in order of appearance, which
+ * SQLite prepares in linear time. Returns an SQLite code (message in
+ * sqlite3_errmsg(db)). */
+#define SPL_ANON_PARAMS 200
+int spl_prepare(sqlite3 *db, const char *sql, const spl_param *params, int nparams, sqlite3_stmt **out);
 /* Search expression -> SQL condition at the current level. */
 int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage);
 /* Eval expression -> SQL value. *mv set when the result may be multivalue. */
@@ -232,6 +268,8 @@ void spl_tr_clear_ord(spl_tr *tr);
 void spl_tr_add_pre(spl_tr *tr, char *sql);
 /* Flush the level when a field's SQL nests too deeply for SQLite. */
 void spl_tr_limit_depth(spl_tr *tr);
+/* Remember the command at off if its level's SQL nests deepest so far. */
+void spl_tr_note_depth(spl_tr *tr, size_t off);
 void spl_tr_clear_cols(spl_tr *tr);
 /* Start a new level from a CTE the caller built: its columns c0..c<n-1> are
  * the fields names[0..n). Order is left to the caller. */

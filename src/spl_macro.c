@@ -12,7 +12,14 @@
 #include "spl_macro.h"
 #include "util.h"
 
-#define MACRO_MAX_DEPTH 50
+/* Bounds on expansion: nesting depth (Splunk's limits.conf has
+ * max_macro_depth, 100 by default), the size of the expanded text, and the
+ * total text expanded and the number of calls (macros calling several
+ * others grow exponentially with depth long before they nest 100 deep). */
+#define MACRO_MAX_DEPTH 100
+#define MACRO_MAX_SIZE (16u << 20)
+#define MACRO_MAX_WORK (64u << 20)
+#define MACRO_MAX_CALLS 50000
 
 void spl_macros_init(spl_macros *m) { memset(m, 0, sizeof *m); }
 
@@ -201,7 +208,38 @@ typedef struct expander {
     const char *stack[MACRO_MAX_DEPTH];
     int depth;
     char *err;
+    size_t work;    /* bytes of definitions expanded so far */
+    int calls;      /* macro calls expanded so far */
 } expander;
+
+/* "a -> b -> c": the macros being expanded, outermost first */
+static char *chain(const expander *x, const char *last)
+{
+    sbuf c = {0};
+    for (int d = 0; d < x->depth; d++) sbuf_printf(&c, "%s -> ", x->stack[d]);
+    sbuf_add(&c, last);
+    return sbuf_detach(&c);
+}
+
+/* an error when the expansion grows past its bounds */
+static int too_big(expander *x, size_t out_len, size_t def_len, const char *name)
+{
+    const char *what = NULL;
+    size_t lim = 0;
+    if (out_len > MACRO_MAX_SIZE || def_len > MACRO_MAX_SIZE) {
+        what = "is larger than";
+        lim = MACRO_MAX_SIZE;
+    } else if (x->work > MACRO_MAX_WORK) {
+        what = "goes through more than";
+        lim = MACRO_MAX_WORK;
+    }
+    if (!what) return 0;
+    char *c = chain(x, name);
+    x->err = xasprintf("macro expansion %s %zu MiB%s (in macro chain %s)", what, (size_t)(lim >> 20),
+                       lim == MACRO_MAX_WORK ? " of definitions" : "", c);
+    free(c);
+    return 1;
+}
 
 static int expand_into(expander *x, const char *s, size_t n, sbuf *out, size_t *err_rel);
 
@@ -275,14 +313,24 @@ static int expand_call(expander *x, const char *body, size_t n, sbuf *out)
             sbuf cyc = {0};
             for (int e = d; e < x->depth; e++) sbuf_printf(&cyc, "%s -> ", x->stack[e]);
             sbuf_add(&cyc, mac->name);
-            x->err = xasprintf("macro cycle: %s", cyc.s);
+            x->err = xasprintf(d == x->depth - 1 ? "macro calls itself: %s" : "macro cycle: %s", cyc.s);
             sbuf_free(&cyc);
             goto done;
         }
     if (x->depth >= MACRO_MAX_DEPTH) {
-        x->err = xasprintf("macro '%s' nests too deeply", mac->name);
+        char *c = chain(x, mac->name);
+        x->err = xasprintf("macros nest more than %d deep (in macro chain %s)", MACRO_MAX_DEPTH, c);
+        free(c);
         goto done;
     }
+    if (++x->calls > MACRO_MAX_CALLS) {
+        char *c = chain(x, mac->name);
+        x->err = xasprintf("more than %d macro calls (in macro chain %s)", MACRO_MAX_CALLS, c);
+        free(c);
+        goto done;
+    }
+    x->work += strlen(mac->definition) + n + 1;
+    if (too_big(x, out->len, 0, mac->name)) goto done;
     /* substitute $arg$ */
     sbuf def = {0};
     const char *d = mac->definition;
@@ -303,6 +351,11 @@ static int expand_call(expander *x, const char *body, size_t n, sbuf *out)
                         if (!(isalnum((unsigned char)v[z]) || v[z] == '_' || v[z] == '.' || v[z] == '-')) simple = 0;
                     if (glued && simple) sbuf_addn(&def, v + 1, vl - 2);
                     else sbuf_add(&def, v);
+                    x->work += vl;
+                    if (too_big(x, out->len, def.len, mac->name)) {
+                        sbuf_free(&def);
+                        goto done;
+                    }
                     k += al + 2;
                     hit = 1;
                     break;
@@ -316,6 +369,7 @@ static int expand_call(expander *x, const char *body, size_t n, sbuf *out)
     size_t rel = 0;
     rc = expand_into(x, def.s ? def.s : "", def.len, out, &rel);
     x->depth--;
+    if (!rc && too_big(x, out->len, 0, mac->name)) rc = -1;
     if (rc && x->err && !strstr(x->err, " (in macro ")) {
         char *e = xasprintf("%s (in macro '%s')", x->err, mac->name);
         free(x->err);

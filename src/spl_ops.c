@@ -2,9 +2,9 @@
  * splop_num (Splunk's number reading), splop_str (text form, numbers printed
  * as Splunk prints them), splop_add ('+' on numbers or strings), splop_cmp
  * (comparison: numeric when both sides are numbers, else case-sensitive
- * string order; any value of a multivalue matches), splop_term
- * (search terms against _raw at token boundaries, '*' wildcards,
- * case-insensitive), splop_is, splop_typeof, splop_log. */
+ * string order; any value of a multivalue matches), splop_term and
+ * splop_terms (search terms against _raw at token boundaries, '*'
+ * wildcards, case-insensitive), splop_is, splop_typeof, splop_log. */
 #include <assert.h>
 #include <ctype.h>
 #include <math.h>
@@ -396,6 +396,75 @@ static void fn_term(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, term_match(s, s + n, p, p + pn, cs));
 }
 
+/* splop_terms(raw, all, list): 1 when all (all=1) or any (all=0) of the
+ * patterns of list match raw as splop_term matches one (case-insensitive).
+ * list is "<length>:<pattern>" repeated (spl_search_set.c writes it); it
+ * is split once per statement (auxiliary data). */
+typedef struct term_list {
+    int n;
+    const char **p;
+    size_t *len;
+    char *buf;
+} term_list;
+
+static void term_list_free(void *v)
+{
+    term_list *t = v;
+    free(t->p);
+    free(t->len);
+    free(t->buf);
+    free(t);
+}
+
+static term_list *term_list_parse(const char *s, size_t n)
+{
+    term_list *t = xcalloc(1, sizeof *t);
+    t->buf = xstrndup(s, n);
+    int cap = 0;
+    size_t i = 0;
+    while (i < n) {
+        char *end;
+        unsigned long l = strtoul(t->buf + i, &end, 10);
+        if (end == t->buf + i || *end != ':' || l > n - (size_t)(end + 1 - t->buf)) break;
+        if (t->n == cap) {
+            cap = cap ? cap * 2 : 16;
+            t->p = xrealloc(t->p, sizeof *t->p * (size_t)cap);
+            t->len = xrealloc(t->len, sizeof *t->len * (size_t)cap);
+        }
+        t->p[t->n] = end + 1;
+        t->len[t->n] = l;
+        t->n++;
+        i = (size_t)(end + 1 - t->buf) + l;
+    }
+    return t;
+}
+
+static void fn_terms(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    int all = sqlite3_value_int(argv[1]);
+    term_list *t = sqlite3_get_auxdata(ctx, 2);
+    int fresh = !t;
+    if (fresh) {
+        const char *l = (const char *)sqlite3_value_text(argv[2]);
+        t = term_list_parse(l ? l : "", l ? (size_t)sqlite3_value_bytes(argv[2]) : 0);
+    }
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    int r = 0;
+    if (s) {
+        const char *se = s + sqlite3_value_bytes(argv[0]);
+        r = all;
+        for (int i = 0; i < t->n; i++)
+            if (term_match(s, se, t->p[i], t->p[i] + t->len[i], 0) != all) {
+                r = !all;
+                break;
+            }
+    }
+    /* kept for the next row, or freed at once when SQLite cannot keep it */
+    if (fresh) sqlite3_set_auxdata(ctx, 2, t, term_list_free);
+    sqlite3_result_int(ctx, r);
+}
+
 static void fn_is(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -577,6 +646,7 @@ void spl_ops_register(sqlite3 *db)
     sqlite3_create_function(db, "splop_cmp", 3, f, NULL, fn_cmp, NULL, NULL);
     sqlite3_create_function(db, "splop_term", 2, f, NULL, fn_term, NULL, NULL);
     sqlite3_create_function(db, "splop_term", 3, f, NULL, fn_term, NULL, NULL);
+    sqlite3_create_function(db, "splop_terms", 3, f, NULL, fn_terms, NULL, NULL);
     sqlite3_create_function(db, "splop_is", 2, f, NULL, fn_is, NULL, NULL);
     sqlite3_create_function(db, "splop_typeof", 1, f, NULL, fn_typeof, NULL, NULL);
     sqlite3_create_function(db, "splop_log", 1, f, NULL, fn_log, NULL, NULL);

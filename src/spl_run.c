@@ -22,28 +22,126 @@ void spl_register_sql(sqlite3 *db)
     spl_lookup_register(db);
 }
 
-static int prepare_bound(sqlite3 *db, const char *sql, const spl_query *q, sqlite3_stmt **out, char **errmsg)
+/* End of the string literal or quoted name starting at s ('' and ""
+ * escape their quote). */
+static const char *skip_quoted(const char *s)
+{
+    char qc = *s;
+    const char *e = s + 1;
+    while (*e && !(*e == qc && e[1] != qc)) e += (*e == qc ? 2 : 1);
+    return *e ? e + 1 : e;
+}
+
+/* sql with every ?N (outside quotes) made an anonymous ?, and in *order
+ * the parameter (0-based) each ? takes, in order. SQLite looks a numbered
+ * parameter up in a list every time it generates code for one: thousands
+ * of them take quadratic time to prepare; anonymous ones do not. */
+static char *anonymous_params(const char *sql, int nparams, int **order, int *n)
+{
+    sbuf b = {0};
+    int cap = 0;
+    *order = NULL;
+    *n = 0;
+    const char *s = sql;
+    while (*s) {
+        if (*s == '\'' || *s == '"') {
+            const char *e = skip_quoted(s);
+            sbuf_addn(&b, s, (size_t)(e - s));
+            s = e;
+            continue;
+        }
+        if (*s == '?' && s[1] >= '0' && s[1] <= '9') {
+            char *end;
+            long k = strtol(s + 1, &end, 10);
+            if (k < 1 || k > nparams) {
+                /* not one of ours: left as it is (SQLite reports it) */
+                sbuf_addn(&b, s, (size_t)(end - s));
+                s = end;
+                continue;
+            }
+            if (*n == cap) {
+                cap = cap ? cap * 2 : 64;
+                *order = xrealloc(*order, sizeof **order * (size_t)cap);
+            }
+            (*order)[(*n)++] = (int)k - 1;
+            sbuf_addc(&b, '?');
+            s = end;
+            continue;
+        }
+        sbuf_addc(&b, *s++);
+    }
+    return sbuf_detach(&b);
+}
+
+int spl_prepare(sqlite3 *db, const char *sql, const spl_param *params, int nparams, sqlite3_stmt **out)
 {
     sqlite3_stmt *stmt = NULL;
     *out = NULL;
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt, NULL) != SQLITE_OK) {
-        *errmsg = xasprintf("cannot prepare the generated SQL: %s", sqlite3_errmsg(db));
-        return -1;
+    int *order = NULL, n = 0;
+    char *anon = NULL;
+    if (nparams > SPL_ANON_PARAMS) {
+        anon = anonymous_params(sql, nparams, &order, &n);
+        if (n > sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1)) {
+            /* too many to number anonymously: keep the numbers */
+            free(anon);
+            free(order);
+            anon = NULL;
+            order = NULL;
+        }
+    }
+    int rc = sqlite3_prepare_v2(db, anon ? anon : sql, -1, &stmt, NULL);
+    free(anon);
+    if (rc != SQLITE_OK) {
+        free(order);
+        sqlite3_finalize(stmt);
+        return rc;
     }
     /* parameters past the highest one the SQL uses belong to expressions
      * that a later command dropped: nothing to bind */
     int used = sqlite3_bind_parameter_count(stmt);
-    for (int i = 0; i < q->nparams && i < used; i++) {
-        const spl_param *p = &q->params[i];
-        int rc = p->is_num ? sqlite3_bind_double(stmt, i + 1, p->num)
-                           : sqlite3_bind_text(stmt, i + 1, p->text, -1, SQLITE_STATIC);
+    int count = order ? n : nparams;
+    for (int i = 0; i < count && i < used; i++) {
+        const spl_param *p = &params[order ? order[i] : i];
+        rc = p->is_num ? sqlite3_bind_double(stmt, i + 1, p->num)
+                       : sqlite3_bind_text(stmt, i + 1, p->text, -1, SQLITE_STATIC);
         if (rc != SQLITE_OK) {
-            *errmsg = xasprintf("cannot bind parameter %d: %s", i + 1, sqlite3_errmsg(db));
+            free(order);
             sqlite3_finalize(stmt);
-            return -1;
+            return rc;
         }
     }
+    free(order);
     *out = stmt;
+    return SQLITE_OK;
+}
+
+/* SQLite refuses statements nested too deeply for its parser (about 30
+ * levels of operators and function calls) or expression trees deeper than
+ * 1000. The translator keeps long lists flat (spl_sqltree.c) and bounds
+ * nesting (SPL_MAX_NEST), but a query may still nest within those bounds
+ * more than SQLite parses: that is reported at the command whose SQL nests
+ * deepest (q->deep_off), with the query's line and column. Preparing only
+ * here, not also when compiling, keeps the cost of a search to one
+ * prepare. */
+static int prepare_bound(sqlite3 *db, const char *sql, const spl_query *q, sqlite3_stmt **out, char **errmsg)
+{
+    if (spl_prepare(db, sql, q->params, q->nparams, out) != SQLITE_OK) {
+        const char *m = sqlite3_errmsg(db);
+        if (q->expanded && (strstr(m, "parser stack overflow") || strstr(m, "Expression tree is too large") ||
+                            strstr(m, "too many arguments"))) {
+            spl_error e = {0};
+            e.msg = xasprintf("the query nests too deeply for SQLite (%s): simplify this command's expressions "
+                              "or split them across commands", m);
+            e.off = q->deep_off;
+            e.has_pos = 1;
+            e.text = xstrdup(q->expanded);
+            *errmsg = spl_error_format(&e);
+            spl_error_free(&e);
+        } else {
+            *errmsg = xasprintf("cannot prepare the generated SQL: %s", m);
+        }
+        return -1;
+    }
     return 0;
 }
 
@@ -119,10 +217,7 @@ char *spl_query_sql_text(const spl_query *q)
     while (*s) {
         if (*s == '\'' || *s == '"') {
             /* copy string literals and quoted names verbatim */
-            char qc = *s;
-            const char *e = s + 1;
-            while (*e && !(*e == qc && e[1] != qc)) e += (*e == qc ? 2 : 1);
-            if (*e) e++;
+            const char *e = skip_quoted(s);
             sbuf_addn(&b, s, (size_t)(e - s));
             s = e;
             continue;

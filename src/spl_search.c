@@ -151,7 +151,7 @@ static int time_bound(spl_tr *tr, const spl_node *n, const char *name, const cha
 /* [subsearch] as a condition: some result of the subsearch whose every
  * field (other than internal ones) matches the event's field of the same
  * name, case-insensitively, as Splunk's (f1=v1 AND f2=v2) OR ... does */
-static int sub_cond(spl_tr *tr, const spl_node *n, sbuf *out)
+static int sub_cond(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
 {
     spl_tr sub;
     int rc = spl_tr_subsearch(tr, n->tok.off + 1, n->tok.off + n->tok.n - 1, 0, &sub);
@@ -162,6 +162,18 @@ static int sub_cond(spl_tr *tr, const spl_node *n, sbuf *out)
             const char *nm = sub.cols[i].name;
             if (nm[0] == '_') continue;
             spl_col *col = spl_tr_col(tr, nm);
+            if (!col && first_stage && tr->is_event_table) {
+                /* a subsearch returning whole events names fields the
+                 * query never mentions, so pruned from the events level
+                 * (when a later command keeps only some fields): add them */
+                sbuf b = {0};
+                store_field_sql(tr->st, "e", nm, &b);
+                if (b.s && strcmp(b.s, "NULL")) {
+                    spl_tr_set(tr, nm, b.s, store_field_is_mv(tr->st, nm));
+                    col = spl_tr_find(tr, nm);
+                }
+                sbuf_free(&b);
+            }
             sbuf_printf(out, " AND (%s IS NULL OR %s = %s COLLATE NOCASE)", sub.cols[i].sql,
                         col ? col->sql : "NULL", sub.cols[i].sql);
             nf++;
@@ -189,21 +201,34 @@ int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
     switch (n->kind) {
     case SN_AND:
     case SN_OR: {
-        /* a side that can never hold (a comparison on a field no event
+        /* a term that can never hold (a comparison on a field no event
          * has) is left out, so that the rest can still use an index:
-         * `eventtype=x OR source=y` is then just `source = ?` */
-        sbuf a = {0}, b = {0};
-        int rc = spl_search_sql(tr, n->kids[0], &a, first_stage);
-        if (!rc) rc = spl_search_sql(tr, n->kids[1], &b, first_stage);
-        if (!rc) {
-            int fa = !strcmp(a.s, "0"), fb = !strcmp(b.s, "0");
-            if (n->kind == SN_AND && (fa || fb)) sbuf_add(out, "0");
-            else if (n->kind == SN_OR && fa) sbuf_add(out, b.s);
-            else if (n->kind == SN_OR && fb) sbuf_add(out, a.s);
-            else sbuf_printf(out, "(%s %s %s)", a.s, n->kind == SN_AND ? "AND" : "OR", b.s);
+         * `eventtype=x OR source=y` is then just `source = ?`; one makes
+         * an AND never hold. Each term is translated once (linear time). */
+        int is_and = n->kind == SN_AND, never = 0, k = 0, rc = 0;
+        char **items = xcalloc((size_t)n->nkids, sizeof *items);
+        unsigned char *grouped = NULL;
+        if (n->nkids > SPL_SQL_FANOUT) {
+            grouped = xcalloc((size_t)n->nkids, 1);
+            spl_search_sets(tr, n, grouped, items, &k);
         }
-        sbuf_free(&a);
-        sbuf_free(&b);
+        for (int i = 0; i < n->nkids && !rc; i++) {
+            if (grouped && grouped[i]) continue;
+            sbuf a = {0};
+            rc = spl_search_sql(tr, n->kids[i], &a, first_stage);
+            if (!rc && !strcmp(a.s, "0")) {
+                never |= is_and;
+                sbuf_free(&a);
+                continue;
+            }
+            items[k++] = sbuf_detach(&a);
+        }
+        if (!rc) {
+            if ((is_and && never) || !k) sbuf_add(out, "0");
+            else spl_sql_join(out, items, k, is_and ? "AND" : "OR");
+        }
+        spl_sql_items_free(items, k);
+        free(grouped);
         return rc ? -1 : 0;
     }
     case SN_NOT: {
@@ -215,7 +240,7 @@ int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
         return 0;
     }
     case SN_SUB:
-        return sub_cond(tr, n, out);
+        return sub_cond(tr, n, out, first_stage);
     case SN_TERM: {
         int cs = 0;
         char *v = spl_tok_text(&n->tok);
@@ -266,16 +291,36 @@ int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
             free(v);
         } else {
             if (!n->nkids) { free(f); return spl_tr_error(tr, n->tok.off, "IN needs at least one value"); }
-            sbuf_addc(out, '(');
+            if (n->nkids > SPL_SQL_FANOUT) {
+                /* a long list: one set membership test, when it can be */
+                spl_node *one[1] = {(spl_node *)n};
+                spl_node or = {.kind = SN_OR, .tok = n->tok, .kids = one, .nkids = 1};
+                unsigned char grouped = 0;
+                char *set = NULL;
+                int ns = 0;
+                spl_search_sets(tr, &or, &grouped, &set, &ns);
+                if (ns) {
+                    sbuf_add(out, set);
+                    free(set);
+                    free(f);
+                    return 0;
+                }
+            }
+            char **items = xcalloc((size_t)n->nkids, sizeof *items);
             for (int i = 0; i < n->nkids; i++) {
                 char *v = spl_tok_text(&n->kids[i]->tok);
-                if (i) sbuf_add(out, " OR ");
                 int cs = 0;
                 if (n->kids[i]->tok.type == TK_WORD) v = directive(v, &cs);
-                field_cond(tr, out, x, mv, TK_EQ, v, cs);
+                sbuf one = {0};
+                field_cond(tr, &one, x, mv, TK_EQ, v, cs);
+                items[i] = sbuf_detach(&one);
                 free(v);
             }
+            /* as many ORs as values, joined flat or as a shallow tree */
+            sbuf_addc(out, '(');
+            spl_sql_join(out, items, n->nkids, "OR");
             sbuf_addc(out, ')');
+            spl_sql_items_free(items, n->nkids);
         }
         free(f);
         return rc;

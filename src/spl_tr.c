@@ -220,8 +220,9 @@ int spl_tr_error(spl_tr *tr, size_t off, const char *fmt, ...)
 
 void spl_tr_ref(spl_tr *tr, const char *name)
 {
-    for (int i = 0; i < tr->nrefs; i++)
-        if (!strcmp(tr->refs[i], name)) return;
+    /* hashed: a query may name tens of thousands of fields */
+    if (hmap_get(&tr->refs_ix, name, strlen(name))) return;
+    hmap_put(&tr->refs_ix, name, strlen(name), tr->nrefs);
     if (tr->nrefs == tr->caprefs) {
         tr->caprefs = tr->caprefs ? tr->caprefs * 2 : 32;
         tr->refs = xrealloc(tr->refs, sizeof *tr->refs * (size_t)tr->caprefs);
@@ -393,4 +394,17 @@ void spl_tr_limit_depth(spl_tr *tr)
             spl_tr_flush(tr, -1, NULL);
             return;
         }
+}
+
+void spl_tr_note_depth(spl_tr *tr, size_t off)
+{
+    int d = tr->where.len ? sql_depth(tr->where.s) : 0;
+    for (int i = 0; i < tr->ncols; i++) {
+        int c = sql_depth(tr->cols[i].sql);
+        if (c > d) d = c;
+    }
+    if (d > tr->deep_max) {
+        tr->deep_max = d;
+        tr->deep_off = off;
+    }
 }

@@ -8,10 +8,13 @@
 
 #include <assert.h>
 #include <ctype.h>
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #define STORE_SCHEMA_VERSION 1
 /* SQLite's default SQLITE_MAX_COLUMN is 2000; beyond this many dynamic
@@ -35,6 +38,7 @@ typedef struct store_stmt {
 
 struct store {
     sqlite3 *db;
+    int readonly;          /* opened read-only (STORE_READ on a file we cannot write) */
     store_field *fields;
     int nfields, capfields;
     int ncols;             /* dynamic columns in events */
@@ -217,22 +221,151 @@ int store_reload_catalog(store *st)
     return 0;
 }
 
+/* Settings and functions every connection gets. */
+static void store_setup(store *st)
+{
+    sqlite3_busy_timeout(st->db, 30000);
+    sqlite3_create_collation_v2(st->db, "NOCASE", SQLITE_UTF8, NULL, store_nocase, NULL);
+    sqlite3_extended_result_codes(st->db, 1);
+}
+
+/* 1 when this process can write path, its directory (SQLite creates the
+ * journal, -wal and -shm files next to it) and the -wal/-shm files there. */
+static int store_can_write(const char *path)
+{
+    if (access(path, W_OK) != 0) return 0;
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? (slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path))) : xstrdup(".");
+    int ok = access(dir, W_OK | X_OK) == 0;
+    free(dir);
+    static const char *const side[] = {"-wal", "-shm"};
+    for (int i = 0; ok && i < 2; i++) {
+        char *p = xasprintf("%s%s", path, side[i]);
+        if (access(p, F_OK) == 0 && access(p, W_OK) != 0) ok = 0;
+        free(p);
+    }
+    return ok;
+}
+
+/* "file:PATH?query" with the characters a URI reserves percent-encoded. */
+static char *store_uri(const char *path, const char *query)
+{
+    sbuf b = {0};
+    sbuf_add(&b, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (isalnum(*p) || strchr("/-._~", *p)) sbuf_addc(&b, (char)*p);
+        else sbuf_printf(&b, "%%%02X", *p);
+    }
+    sbuf_printf(&b, "?%s", query);
+    return sbuf_detach(&b);
+}
+
+/* Open path read-only: mode=ro, else immutable=1 (a WAL database whose -shm
+ * cannot be created: read-only media; SQLite then reads the database file
+ * alone, so a -wal file left next to it is not seen). NULL and *err when it
+ * cannot be read or is not a splite database. */
+static store *store_open_ro(store *st, const char *path, char **err)
+{
+    static const char *const modes[] = {"mode=ro", "immutable=1"};
+    int rc = SQLITE_ERROR, immutable = 0;
+    for (int m = 0; m < 2; m++) {
+        immutable = m == 1;
+        if (st->db) sqlite3_close(st->db);
+        st->db = NULL;
+        char *uri = store_uri(path, modes[m]);
+        rc = sqlite3_open_v2(uri, &st->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, NULL);
+        free(uri);
+        if (rc == SQLITE_OK) rc = sqlite3_exec(st->db, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL);
+        if (rc == SQLITE_OK) break;
+    }
+    if (rc != SQLITE_OK) {
+        *err = xasprintf("cannot read database %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
+        store_close(st);
+        return NULL;
+    }
+    st->readonly = 1;
+    store_setup(st);
+    /* said once per command (forked workers inherit the flag) */
+    static int warned;
+    char *wal = xasprintf("%s-wal", path);
+    struct stat sb;
+    if (immutable && !warned && stat(wal, &sb) == 0 && sb.st_size > 0 && (warned = 1))
+        fprintf(stderr, "splite: warning: %s is not read (a read-only directory without %s-shm): the database's "
+                        "last writes may be missing\n", wal, path);
+    free(wal);
+    sqlite3_stmt *q = NULL;
+    int ok = sqlite3_prepare_v2(st->db, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'events'", -1,
+                                &q, NULL) == SQLITE_OK &&
+             sqlite3_step(q) == SQLITE_ROW;
+    sqlite3_finalize(q);
+    if (!ok) {
+        *err = xasprintf("%s is not a splite database (it has no events table)", path);
+        store_close(st);
+        return NULL;
+    }
+    if (store_exec(st, "PRAGMA cache_size=-16384") || store_reload_catalog(st) || rawblk_register(st->db)) {
+        *err = xasprintf("cannot read database %s: %s", path, store_errmsg(st));
+        store_close(st);
+        return NULL;
+    }
+    return st;
+}
+
 store *store_open(const char *path, char **err)
 {
+    return store_open_mode(path, STORE_CREATE, err);
+}
+
+store *store_open_mode(const char *path, int mode, char **err)
+{
+    assert(path && (mode == STORE_CREATE || mode == STORE_WRITE || mode == STORE_READ));
+    int mem = !*path || !strcmp(path, ":memory:");
+    if (mode != STORE_CREATE && !mem) {
+        struct stat sb;
+        if (stat(path, &sb) != 0) {
+            if (errno == ENOENT)
+                *err = xasprintf("no database at %s (check --db or $SPLITE_DB; `splite ingest` or `splite replay` "
+                                 "creates one)", path);
+            else
+                *err = xasprintf("cannot open database %s: %s", path, strerror(errno));
+            return NULL;
+        }
+        if (S_ISDIR(sb.st_mode)) {
+            *err = xasprintf("%s is a directory, not a database", path);
+            return NULL;
+        }
+    }
     store *st = xcalloc(1, sizeof *st);
     hmap_init(&st->by_name);
     hmap_init(&st->by_col);
     hmap_init(&st->stmt_index);
+    int writable = mem || store_can_write(path);
+    if (!writable && mode == STORE_READ) return store_open_ro(st, path, err);
+    if (!writable && access(path, F_OK) == 0) {
+        *err = xasprintf("database %s is read-only (the file or its directory cannot be written); this command "
+                         "writes to it", path);
+        store_close(st);
+        return NULL;
+    }
     /* A store is used by one thread: no per-call mutexes (NOMUTEX). */
-    if (sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) !=
-        SQLITE_OK) {
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (mode == STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &st->db, flags, NULL) != SQLITE_OK) {
         *err = xasprintf("cannot open database %s: %s", path, st->db ? sqlite3_errmsg(st->db) : "out of memory");
         store_close(st);
         return NULL;
     }
-    sqlite3_busy_timeout(st->db, 30000);
-    sqlite3_create_collation_v2(st->db, "NOCASE", SQLITE_UTF8, NULL, store_nocase, NULL);
-    sqlite3_extended_result_codes(st->db, 1);
+    if (sqlite3_db_readonly(st->db, "main") == 1) {
+        /* SQLite fell back to read-only (permissions access() did not see) */
+        if (mode == STORE_READ) {
+            sqlite3_close(st->db);
+            st->db = NULL;
+            return store_open_ro(st, path, err);
+        }
+        *err = xasprintf("database %s is read-only; this command writes to it", path);
+        store_close(st);
+        return NULL;
+    }
+    store_setup(st);
     if (store_exec(st, "PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
                        "PRAGMA cache_size=-16384;") ||
         store_exec(st, "BEGIN IMMEDIATE") || store_exec(st, store_schema) || store_exec(st, store_index_sql)) {
@@ -249,6 +382,11 @@ store *store_open(const char *path, char **err)
     }
     st->rb = rawblk_new(st->db);
     return st;
+}
+
+int store_readonly(store *st)
+{
+    return st->readonly;
 }
 
 static void store_drop_stmts(store *st)

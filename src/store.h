@@ -24,9 +24,25 @@
 
 typedef struct store store;
 
-/* Open (creating if needed) the database at path. On error returns NULL and
- * sets *err to a message the caller frees. */
+/* Open (creating if needed) the database at path, read-write. On error
+ * returns NULL and sets *err to a message the caller frees. Same as
+ * store_open_mode(path, STORE_CREATE, err). */
 store *store_open(const char *path, char **err);
+
+/* How a command opens the database (":memory:" is always a new, empty one):
+ *  STORE_CREATE  read-write, created when missing (ingest, replay, test);
+ *  STORE_WRITE   read-write, must exist (run, schedule);
+ *  STORE_READ    must exist; read-write when the file and its directory can
+ *                be written (data model summaries are then stored), else
+ *                read-only (SQLite URI mode=ro, or immutable=1 when even that
+ *                cannot read it, e.g. a WAL database on read-only media)
+ *                (search, sql, info, runs, check).
+ * A missing file is "no database at PATH ..."; a read-only one with
+ * STORE_CREATE or STORE_WRITE is "database PATH is read-only ...". */
+enum { STORE_CREATE, STORE_WRITE, STORE_READ };
+store *store_open_mode(const char *path, int mode, char **err);
+/* 1 when the store was opened read-only (nothing may be written). */
+int store_readonly(store *st);
 void store_close(store *st);
 sqlite3 *store_db(store *st);
 

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "timeparse.h"
+#include "tz.h"
 #include "util.h"
 
 typedef enum { TU_SEC, TU_MIN, TU_HOUR, TU_DAY, TU_WEEK, TU_MONTH, TU_QUARTER, TU_YEAR } timemod_unit;
@@ -47,14 +48,12 @@ void timemod_localtime(double t, struct tm *tm)
         memset(tm, 0, sizeof *tm);
         return;
     }
-    time_t tt = (time_t)floor(t);
-    if (!localtime_r(&tt, tm)) memset(tm, 0, sizeof *tm);
+    tz_local_tm((time_t)floor(t), tm);
 }
 
 double timemod_mktime(struct tm *tm)
 {
-    tm->tm_isdst = -1;
-    return (double)mktime(tm);
+    return tz_local_epoch(tm);
 }
 
 /* Set *err to "bad time modifier "<spec>": <what> at position N[ (<hint>)]". */
@@ -189,7 +188,8 @@ int timemod_parse(const char *spec, double now, double *out, char **err)
         goto done;
     }
     /* Not Splunk syntax, but handy on the command line: ISO 8601
-     * (2024-03-05T14:07:09Z; UTC when it has no offset). */
+     * (2024-03-05T14:07:09Z; local time when it has no offset, like
+     * %m/%d/%Y:%H:%M:%S). */
     if (isdigit((unsigned char)s[0]) && strlen(s) >= 10 && s[4] == '-' && s[7] == '-') {
         if (time_parse_iso8601(s, strlen(s), &t) == 0) goto done;
         rc = timemod_fail_hint(err, spec, a, "invalid ISO 8601 time", "expected e.g. 2024-03-05T14:07:09Z");

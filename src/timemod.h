@@ -1,9 +1,9 @@
 /* timemod.h: Splunk time modifiers as used by earliest=/latest=,
  * relative_time(), --earliest/--latest and detection windows: "now", epoch
  * numbers, "%m/%d/%Y:%H:%M:%S" absolute times, and relative chains such as
- * "-1d@d+2h" (offsets [+-]N<unit>, snap-to @<unit>, @w0..@w7, @q). Calendar
- * units and snapping work in local time (the TZ environment variable; the
- * C library's default zone when TZ is unset). */
+ * "-1d@d+2h" (offsets [+-]N<unit>, snap-to @<unit>, @w0..@w7, @q), and ISO
+ * 8601 times. Absolute times without a zone, calendar units and snapping
+ * work in local time (tz.h: the TZ environment variable, UTC when unset). */
 #ifndef SPLITE_TIMEMOD_H
 #define SPLITE_TIMEMOD_H
 #include <time.h>

@@ -1,6 +1,7 @@
 /* timeparse.c: timestamps found in events: ISO 8601 / RFC 3339, epoch
  * numbers and strptime formats with Splunk's subsecond extensions. */
 #include "timeparse.h"
+#include "tz.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -60,7 +61,9 @@ int time_parse_iso8601(const char *s, size_t n, double *out)
         if (h > 24 || mi > 59 || sec > 60) return -1;
     }
     long offset = 0;
+    int zoned = 0;
     if (i < n) {
+        zoned = 1;
         if (s[i] == 'Z' || s[i] == 'z') {
             i++;
         } else if (s[i] == '+' || s[i] == '-') {
@@ -73,6 +76,17 @@ int time_parse_iso8601(const char *s, size_t n, double *out)
         }
     }
     if (i != n) return -1;
+    if (!zoned) { /* a wall-clock time in the local zone (tz.h) */
+        struct tm tm = {0};
+        tm.tm_year = (int)(y - 1900);
+        tm.tm_mon = (int)mo - 1;
+        tm.tm_mday = (int)d;
+        tm.tm_hour = (int)h;
+        tm.tm_min = (int)mi;
+        tm.tm_sec = (int)sec;
+        *out = tz_local_epoch(&tm) + frac;
+        return 0;
+    }
     double t = (double)time_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400.0 + h * 3600 + mi * 60 + sec;
     *out = t + frac - (double)offset;
     return 0;
@@ -141,8 +155,7 @@ int time_parse_format(const char *s, size_t n, const char *fmt, double *out)
             t = (double)time_days_from_civil(tm.tm_year + 1900L, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday) * 86400.0 +
                 tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec - (double)gmtoff;
         } else {
-            tm.tm_isdst = -1;
-            t = (double)mktime(&tm);
+            t = tz_local_epoch(&tm);
         }
         *out = t + frac;
     }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cron.h"
 
@@ -210,11 +211,55 @@ static void test_random(void **state)
     assert_int_equal(cron_next(&c, 1e300, &t), -1);
 }
 
+/* Cron fields are local time (TZ), as Splunk's scheduler reads them. */
+static void test_local(void **state)
+{
+    (void)state;
+    if (access("/usr/share/zoneinfo/America/New_York", R_OK) != 0) {
+        print_message("no tz database: local-time checks skipped\n");
+        return;
+    }
+    double t;
+    setenv("TZ", "America/New_York", 1);
+    tzset();
+    cron_expr c = parse_ok("0 0 * * *"); /* local midnight: 05:00 UTC in winter, 04:00 in summer */
+    assert_int_equal(cron_next(&c, utc(2026, 12, 7, 12, 0), &t), 0);
+    assert_true(t == utc(2026, 12, 8, 5, 0));
+    assert_int_equal(cron_next(&c, utc(2026, 7, 1, 12, 0), &t), 0);
+    assert_true(t == utc(2026, 7, 2, 4, 0));
+    assert_true(cron_matches(&c, utc(2026, 12, 8, 5, 0)));
+    assert_false(cron_matches(&c, utc(2026, 12, 8, 0, 0)));
+    /* "30 2 * * *" on 2026-03-08: 02:30 does not exist (02:00 EST -> 03:00
+     * EDT), so the next run after 03-07 is on 03-09 at 02:30 EDT */
+    c = parse_ok("30 2 * * *");
+    assert_int_equal(cron_next(&c, utc(2026, 3, 7, 12, 0), &t), 0);
+    assert_true(t == utc(2026, 3, 9, 6, 30));
+    /* Mondays at 09:00 local, across the DST change */
+    c = parse_ok("0 9 * * MON");
+    double due[4];
+    int more = 0;
+    assert_int_equal(cron_due(&c, utc(2026, 3, 1, 0, 0), utc(2026, 3, 17, 0, 0), due, 4, &more), 3);
+    assert_true(due[0] == utc(2026, 3, 2, 14, 0)); /* EST */
+    assert_true(due[1] == utc(2026, 3, 9, 13, 0)); /* EDT */
+    assert_true(due[2] == utc(2026, 3, 16, 13, 0));
+    assert_false(more);
+    setenv("TZ", "Asia/Kolkata", 1); /* +05:30: hourly at :00 local is :30 UTC */
+    tzset();
+    c = parse_ok("0 * * * *");
+    assert_int_equal(cron_next(&c, utc(2024, 6, 3, 10, 0), &t), 0);
+    assert_true(t == utc(2024, 6, 3, 10, 30));
+    setenv("TZ", "UTC", 1);
+    tzset();
+}
+
 int main(void)
 {
+    setenv("TZ", "UTC", 1); /* the other tests give times in UTC */
+    tzset();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_fields), cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_matches),
         cmocka_unit_test(test_next),         cmocka_unit_test(test_due),          cmocka_unit_test(test_random),
+        cmocka_unit_test(test_local),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,8 +1,10 @@
 /* test_ingest.c: the ingest driver end to end on files: re-ingest skipped,
- * resume after a crash without duplicates, --update-timestamp, metadata
- * defaults, bad input (missing/empty/unknown file, huge line). */
+ * resume after a crash without duplicates (also while loading what was
+ * appended to a file), --update-timestamp, metadata defaults, bad input
+ * (missing/empty/unknown file, huge line), the UTF-8 checks. */
 #include "testutil.h"
 #include "ingest.h"
+#include "reader_util.h"
 #include "store.h"
 
 #include <sys/wait.h>
@@ -109,9 +111,9 @@ static void test_resume_after_crash(void **state)
     free(db), free(file), free(xml);
 }
 
-/* A crashed load that hashed as it read resumes only for the same content:
- * a file of the same size whose loaded part differs is loaded from the
- * start, and the original then resumes where it stopped. */
+/* A crashed load resumes only for the same content: a file (at another
+ * path) whose loaded part differs is loaded from the start; one whose loaded
+ * part is the same continues the load. */
 static void test_resume_checks_loaded_part(void **state)
 {
     (void)state;
@@ -138,7 +140,7 @@ static void test_resume_checks_loaded_part(void **state)
     waitpid(pid, &status, 0);
     assert_int_equal(WEXITSTATUS(status), 99);
     store *st = open_db(db);
-    assert_int_equal(count(st, "SELECT count(*) FROM files WHERE hash LIKE 'partial:%'"), 1);
+    assert_int_equal(count(st, "SELECT count(*) FROM files WHERE status = 'loading'"), 1);
     ingest_opts o = {.quiet = 1, .batch = 500};
     ingest_stats s = {0};
     /* differs before the resume point: a new load of all 2500 */
@@ -150,7 +152,7 @@ static void test_resume_checks_loaded_part(void **state)
     assert_int_equal(ingest_file(st, file_tail, &o, &s), 0);
     assert_int_equal(s.events, 1500);
     assert_int_equal(count(st, "SELECT count(*) FROM events"), 5000);
-    /* the original is now a new load again (its partial row was taken) */
+    /* the original is now a new load again (its row was taken) */
     memset(&s, 0, sizeof s);
     assert_int_equal(ingest_file(st, file, &o, &s), 0);
     assert_int_equal(s.events, 2500);
@@ -263,6 +265,74 @@ static void test_bad_files(void **state)
     sbuf_free(&b);
 }
 
+
+/* A file loaded, grown, and the load of the new part killed: the re-run
+ * continues it; every line is stored once. */
+static void test_append_crash_resume(void **state)
+{
+    (void)state;
+    char *xml = make_xml(2500, 0);
+    size_t cut = 0;
+    for (int i = 0; i < 1000; i++) cut = (size_t)(strchr(xml + cut, '\n') - xml) + 1;
+    char *file = tu_write_file(".log", xml, cut);
+    char *db = tu_tmp_path(".db");
+    store *st = open_db(db);
+    ingest_opts o = {.quiet = 1, .batch = 500};
+    ingest_stats s = {0};
+    assert_int_equal(ingest_file(st, file, &o, &s), 0);
+    assert_int_equal(s.events, 1000);
+    store_close(st);
+    FILE *f = fopen(file, "ab");
+    assert_non_null(f);
+    assert_int_equal(fwrite(xml + cut, 1, strlen(xml) - cut, f), strlen(xml) - cut);
+    fclose(f);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        setenv("SPLITE_TEST_CRASH_AFTER", "700", 1);
+        store *c = open_db(db);
+        ingest_file(c, file, &o, NULL);
+        _exit(0);
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    assert_int_equal(WEXITSTATUS(status), 99);
+    st = open_db(db);
+    assert_int_equal(count(st, "SELECT count(*) FROM events"), 1500);
+    memset(&s, 0, sizeof s);
+    assert_int_equal(ingest_file(st, file, &o, &s), 0);
+    assert_int_equal(s.events, 1000);
+    assert_int_equal(count(st, "SELECT count(*) FROM events"), 2500);
+    assert_int_equal(count(st, "SELECT count(DISTINCT Seq) FROM events"), 2500);
+    assert_int_equal(count(st, "SELECT events FROM files"), 2500);
+    memset(&s, 0, sizeof s);
+    assert_int_equal(ingest_file(st, file, &o, &s), 0);
+    assert_int_equal(s.skipped_files, 1);
+    store_close(st);
+    tu_remove_db(db);
+    unlink(file);
+    free(db), free(file), free(xml);
+}
+
+static void test_utf8(void **state)
+{
+    (void)state;
+    assert_true(reader_utf8_valid("plain ascii text, long enough for words", 39));
+    assert_true(reader_utf8_valid("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14));
+    assert_false(reader_utf8_valid("caf\xe9", 4));          /* Latin-1 */
+    assert_false(reader_utf8_valid("\xc0\xaf", 2));         /* overlong */
+    assert_false(reader_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+    assert_false(reader_utf8_valid("\xf4\x90\x80\x80", 4)); /* past U+10FFFF */
+    assert_false(reader_utf8_valid("\xe2\x82", 2));         /* cut short */
+    sbuf b = {0};
+    reader_utf8_escape(&b, "a\xff\xc3\xa9\xe2\x82z", 7, 0);
+    assert_string_equal(b.s, "a\\xFF\xc3\xa9\\xE2\\x82z");
+    sbuf_reset(&b);
+    reader_utf8_escape(&b, "\"\xe9\"", 3, 1);
+    assert_string_equal(b.s, "\"\\\\xE9\"");
+    sbuf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,6 +342,8 @@ int main(void)
         cmocka_unit_test(test_bulk_crash_keeps_indexes),
         cmocka_unit_test(test_update_timestamp_and_metadata),
         cmocka_unit_test(test_bad_files),
+        cmocka_unit_test(test_append_crash_resume),
+        cmocka_unit_test(test_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

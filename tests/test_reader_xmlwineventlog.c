@@ -117,15 +117,18 @@ static void test_bad_lines_do_not_stop_good_ones(void **state)
     sbuf_add(&b, "\n<Event><System><EventID>1</EventID></System>\n"); /* truncated */
     sbuf_add(&b, "\n\n");                                           /* blank lines are fine */
     sbuf_add(&b, "<Other/>\n");                                     /* not an event */
-    sbuf_add(&b, "<Event><System><Computer>\xff\xfe</Computer></System></Event>\n"); /* invalid UTF-8 */
+    sbuf_add(&b, "<Event><System><Computer>\xff\xfe</Computer></System></Event>\n"); /* invalid UTF-8: kept */
     sbuf_add(&b, app2282);
     sbuf_add(&b, "\r\n");
     tu_events c = {0};
     long rej = ingest_memory(&reader_xmlwineventlog, "t", b.s, b.len, tu_sink, &c, 1);
-    assert_int_equal(rej, 3);
-    assert_int_equal(c.n, 2);
-    assert_string_equal(tu_get(&c.ev[1], "EventCode"), "2282");
-    assert_string_equal(c.ev[1].raw, app2282); /* CR stripped with the line end */
+    assert_int_equal(rej, 2);
+    assert_int_equal(c.n, 3);
+    /* the bytes that are not UTF-8 are escaped, as Splunk does */
+    assert_string_equal(tu_get(&c.ev[1], "Computer"), "\\xFF\\xFE");
+    assert_string_equal(c.ev[1].raw, "<Event><System><Computer>\\xFF\\xFE</Computer></System></Event>");
+    assert_string_equal(tu_get(&c.ev[2], "EventCode"), "2282");
+    assert_string_equal(c.ev[2].raw, app2282); /* CR stripped with the line end */
     tu_events_free(&c);
     sbuf_free(&b);
 }

@@ -224,7 +224,7 @@ static void test_store(void **state)
     risk_row r;
     make_row(&r);
     int64_t run_id;
-    assert_int_equal(risk_store_run_begin(db, d->name, d->id, 3600, 0, 3000, 3601, &run_id, &err), 0);
+    assert_int_equal(risk_store_run_begin(db, d->name, d->id, 3600, 0, 0, 3000, 3601, 1, &run_id, &err), 0);
     assert_true(run_id > 0);
     risk_run run = {run_id, 0, 3000};
 

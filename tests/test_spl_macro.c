@@ -67,6 +67,65 @@ static void test_errors(void **state)
     spl_macros_free(&m);
 }
 
+/* Expansion is bounded: depth, size (macros doubling their text), calls
+ * (macros expanding to nothing, many times over) and a macro calling
+ * itself, each a prompt error naming the macro chain. */
+static void test_bounds(void **state)
+{
+    (void)state;
+    spl_macros m;
+    spl_macros_init(&m);
+    /* d0 -> d1 -> ... -> d149: deeper than 100 */
+    for (int i = 0; i < 150; i++) {
+        char name[16], def[32];
+        snprintf(name, sizeof name, "d%d", i);
+        snprintf(def, sizeof def, i < 149 ? "x `d%d`" : "end", i + 1);
+        spl_macros_add(&m, name, def, NULL, 0);
+    }
+    expect_error(&m, "a `d0`", "macros nest more than 100 deep (in macro chain d0 -> d1 -> d2 -> ", 2);
+    /* 60 levels deep is fine */
+    char *r = expand(&m, "`d89`");
+    assert_non_null(strstr(r, "x x x"));
+    free(r);
+    /* g0 = `g1` `g1`, ...: 2^39 copies of 2,000 bytes */
+    char leaf[2001];
+    memset(leaf, 'a', 2000);
+    leaf[2000] = 0;
+    for (int i = 0; i < 40; i++) {
+        char name[16], def[48];
+        snprintf(name, sizeof name, "g%d", i);
+        snprintf(def, sizeof def, "`g%d` `g%d`", i + 1, i + 1);
+        spl_macros_add(&m, name, i < 39 ? def : leaf, NULL, 0);
+    }
+    expect_error(&m, "`g0`", "macro expansion is larger than 16 MiB (in macro chain g0 -> g1 -> ", 0);
+    /* e0 = `e1``e1``e1`... down to an empty macro: 8^10 calls, no text */
+    for (int i = 0; i < 10; i++) {
+        char name[16], def[128];
+        snprintf(name, sizeof name, "e%d", i);
+        if (i < 9) {
+            def[0] = 0;
+            for (int k = 0; k < 8; k++) snprintf(def + strlen(def), sizeof def - strlen(def), "`e%d`", i + 1);
+        } else {
+            def[0] = 0;
+        }
+        spl_macros_add(&m, name, def, NULL, 0);
+    }
+    expect_error(&m, "`e0`", "more than 50000 macro calls (in macro chain e0 -> ", 0);
+    /* an argument doubled at every level */
+    const char *a1[] = {"x"};
+    for (int i = 0; i < 40; i++) {
+        char name[16], def[48];
+        snprintf(name, sizeof name, "h%d", i);
+        if (i < 39) snprintf(def, sizeof def, "`h%d($x$$x$)`", i + 1);
+        else snprintf(def, sizeof def, "$x$");
+        spl_macros_add(&m, name, def, a1, 1);
+    }
+    expect_error(&m, "`h0(ab)`", "(in macro chain h0(1) -> h1(1) -> ", 0);
+    spl_macros_add(&m, "self", "a `self`", NULL, 0);
+    expect_error(&m, "`self`", "macro calls itself: self -> self", 0);
+    spl_macros_free(&m);
+}
+
 static void test_load_yaml(void **state)
 {
     (void)state;
@@ -128,6 +187,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_expand_basic),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_bounds),
         cmocka_unit_test(test_load_yaml),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -144,6 +144,39 @@ static void test_local_time(void **state)
     set_tz("UTC");
 }
 
+/* ISO 8601 without a zone is local time, like %m/%d/%Y:%H:%M:%S (one rule
+ * for the command line); with Z or an offset it is that zone. */
+static void test_iso_local(void **state)
+{
+    (void)state;
+    if (access("/usr/share/zoneinfo/America/New_York", R_OK) != 0) {
+        print_message("no tz database: local-time checks skipped\n");
+        return;
+    }
+    set_tz("America/New_York");
+    /* 2026-12-07 13:50:00 EST = 18:50:00 UTC */
+    assert_true(ev("2026-12-07T13:50:00", 0) == 1796651400 + 5 * 3600);
+    assert_true(ev("2026-12-07 13:50:00", 0) == ev("12/07/2026:13:50:00", 0));
+    assert_true(ev("2026-12-07T13:50:00.25", 0) == 1796651400 + 5 * 3600 + 0.25);
+    assert_true(ev("2026-12-07T13:50:00Z", 0) == 1796651400);
+    assert_true(ev("2026-12-07T13:50:00-05:00", 0) == 1796651400 + 5 * 3600);
+    assert_true(ev("2026-12-07", 0) == ev("12/07/2026", 0));
+    /* DST starts 2026-03-08 02:00 EST: 01:59:59 EST is 06:59:59 UTC, 03:00
+     * EDT is 07:00 UTC; DST ends 2026-11-01 02:00 EDT: 00:59 EDT = 04:59 UTC,
+     * 02:00 EST = 07:00 UTC */
+    double mar8 = 1772928000; /* 2026-03-08T00:00:00Z */
+    assert_true(ev("2026-03-08T01:59:59", 0) == mar8 + 6 * 3600 + 3599);
+    assert_true(ev("2026-03-08T03:00:00", 0) == mar8 + 7 * 3600);
+    assert_true(ev("2026-03-08T03:00:00", 0) - ev("2026-03-08T01:59:59", 0) == 1);
+    double nov1 = 1793491200; /* 2026-11-01T00:00:00Z */
+    assert_true(ev("2026-11-01T00:59:00", 0) == nov1 + 4 * 3600 + 59 * 60);
+    assert_true(ev("2026-11-01T02:00:00", 0) == nov1 + 7 * 3600);
+    set_tz("Asia/Kolkata");
+    assert_true(ev("2026-12-07T13:50:00", 0) == 1796651400 - 5 * 3600 - 1800);
+    set_tz("UTC");
+    assert_true(ev("2026-12-07T13:50:00", 0) == 1796651400);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -177,7 +210,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_basic), cmocka_unit_test(test_offsets), cmocka_unit_test(test_snap),
-        cmocka_unit_test(test_local_time), cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_local_time), cmocka_unit_test(test_iso_local), cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -30,7 +30,7 @@ YML
 printf 'color,code\nred,1\n' > "$tmp/c/lookups/colors.csv"
 printf 'name: colors\nfilename: colors.csv\n' > "$tmp/c/lookups/colors.yml"
 
-"$splite" check --db "$tmp/t.db" --corpus "$tmp/c" > "$tmp/out" 2>"$tmp/err" || fail "--corpus run exited non-zero: $(cat "$tmp/err")"
+"$splite" check --db :memory: --corpus "$tmp/c" > "$tmp/out" 2>"$tmp/err" || fail "--corpus run exited non-zero: $(cat "$tmp/err")"
 grep -q '^ok .*a.yml' "$tmp/out" || fail "a.yml not ok: $(cat "$tmp/out")"
 grep -q '^ok .*b.yml' "$tmp/out" || fail "b.yml (lookup) not ok: $(cat "$tmp/out")"
 grep -q 'FAIL  macro .*c.yml.*nosuch_macro' "$tmp/out" || fail "c.yml not a macro failure: $(cat "$tmp/out")"
@@ -39,7 +39,7 @@ grep -q 'FAIL  translate .*e.yml.*frobnicate' "$tmp/out" || fail "e.yml not a tr
 grep -q '6 detections: 2 ok' "$tmp/out" || fail "totals: $(cat "$tmp/out")"
 grep -A1 'failure causes' "$tmp/out" | grep -q "2  unknown command 'frobnicate'" || fail "causes not aggregated, most frequent first: $(cat "$tmp/out")"
 
-"$splite" check --db "$tmp/t.db" --corpus "$tmp/c" --format jsonl > "$tmp/j" 2>/dev/null || fail "jsonl run exited non-zero"
+"$splite" check --db :memory: --corpus "$tmp/c" --format jsonl > "$tmp/j" 2>/dev/null || fail "jsonl run exited non-zero"
 [ "$(wc -l < "$tmp/j")" = 6 ] || fail "jsonl: expected 6 lines: $(cat "$tmp/j")"
 grep -q '"name":"Missing Macro","status":"failed","stage":"macro"' "$tmp/j" || fail "jsonl fields: $(cat "$tmp/j")"
 grep -q '"name":"Good One","status":"ok"' "$tmp/j" || fail "jsonl ok: $(cat "$tmp/j")"
@@ -48,23 +48,23 @@ grep -q '"name":"Good One","status":"ok"' "$tmp/j" || fail "jsonl ok: $(cat "$tm
 mkdir -p "$tmp/own/detections" "$tmp/own/lk"
 cp "$tmp/c/lookups/colors.csv" "$tmp/own/lk/"
 cp "$tmp/c/detections/endpoint/a.yml" "$tmp/own/detections/"
-(cd "$tmp/own" && "$splite" check --db "$tmp/t.db" > "$tmp/out" 2>&1) || fail "own library all ok but exit non-zero: $(cat "$tmp/out")"
+(cd "$tmp/own" && "$splite" check --db :memory: > "$tmp/out" 2>&1) || fail "own library all ok but exit non-zero: $(cat "$tmp/out")"
 det g "Needs Lookup" 7 'index=main | lookup colors.csv color'
 cp "$tmp/c/detections/endpoint/g.yml" "$tmp/own/detections/"
-(cd "$tmp/own" && "$splite" check --db "$tmp/t.db" > "$tmp/out" 2>&1) && fail "a failing own detection exited 0"
+(cd "$tmp/own" && "$splite" check --db :memory: > "$tmp/out" 2>&1) && fail "a failing own detection exited 0"
 grep -q "unknown lookup 'colors.csv'" "$tmp/out" || fail "no unknown lookup cause: $(cat "$tmp/out")"
-(cd "$tmp/own" && "$splite" check --db "$tmp/t.db" --lookups lk > "$tmp/out" 2>&1) || fail "--lookups not used: $(cat "$tmp/out")"
+(cd "$tmp/own" && "$splite" check --db :memory: --lookups lk > "$tmp/out" 2>&1) || fail "--lookups not used: $(cat "$tmp/out")"
 "$splite" check --format xml > /dev/null 2>&1 && fail "bad --format accepted"
 # --timeout interrupts a long execution (a large cross join of generated rows)
 det h "Slow One" 8 '| makeresults count=3000 | eval k=1 | join max=0 k [| makeresults count=3000 | eval k=1 | eval j=random()] | stats count'
 mkdir -p "$tmp/slow/detections"; cp "$tmp/c/detections/endpoint/h.yml" "$tmp/slow/detections/"
-"$splite" check --db "$tmp/t.db" --corpus "$tmp/slow" --timeout 0.2 > "$tmp/out" 2>&1
+"$splite" check --db :memory: --corpus "$tmp/slow" --timeout 0.2 > "$tmp/out" 2>&1
 grep -q "FAIL  execute .*took longer than 0.2 s" "$tmp/out" || fail "no timeout: $(cat "$tmp/out")"
 # --jobs: worker processes give the same report, in the same order
-"$splite" check --db "$tmp/t.db" --corpus "$tmp/c" > "$tmp/j1" 2>&1
-"$splite" check --db "$tmp/t.db" --corpus "$tmp/c" --jobs 3 > "$tmp/j3" 2>&1
+"$splite" check --db :memory: --corpus "$tmp/c" > "$tmp/j1" 2>&1
+"$splite" check --db :memory: --corpus "$tmp/c" --jobs 3 > "$tmp/j3" 2>&1
 diff <(grep -v '^[0-9]* detections' "$tmp/j1") <(grep -v '^[0-9]* detections' "$tmp/j3") > /dev/null ||
     fail "--jobs 3 report differs: $(diff "$tmp/j1" "$tmp/j3")"
 grep -q '^[0-9]* detections' "$tmp/j3" || fail "--jobs 3: no totals: $(cat "$tmp/j3")"
-"$splite" check --db "$tmp/t.db" --corpus "$tmp/c" --jobs x > /dev/null 2>&1 && fail "bad --jobs accepted"
+"$splite" check --db :memory: --corpus "$tmp/c" --jobs x > /dev/null 2>&1 && fail "bad --jobs accepted"
 exit 0

@@ -13,7 +13,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 
-"$splite" check --db "$tmp/empty.db" --corpus "$corpus" --format jsonl > "$tmp/empty.jsonl" 2>"$tmp/err" \
+"$splite" check --db :memory: --corpus "$corpus" --format jsonl > "$tmp/empty.jsonl" 2>"$tmp/err" \
     || fail "check on an empty database exited non-zero: $(cat "$tmp/err")"
 total=$(wc -l < "$tmp/empty.jsonl")
 [ "$total" -gt 1000 ] || fail "only $total detections reported"

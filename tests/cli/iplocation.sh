@@ -5,7 +5,7 @@ set -u
 SPLITE="$1"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-out=$(SPLITE_GEOIP_DIR="$tmp/none" "$SPLITE" --db "$tmp/e.db" search '| makeresults | eval ip="8.8.8.8" | iplocation ip' 2>&1)
+out=$(SPLITE_GEOIP_DIR="$tmp/none" "$SPLITE" --db :memory: search '| makeresults | eval ip="8.8.8.8" | iplocation ip' 2>&1)
 rc=$?
 if [ $rc -eq 0 ]; then echo "expected a failure, got: $out"; exit 1; fi
 case "$out" in

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/cli/search_sql.sh: `splite search` and `splite sql` end to end: the
 # output formats (jsonl, csv, table), --now/--earliest/--latest, --macros,
-# the shipped seed macros, error exit codes with line/column/caret, and that
-# `sql` prints SQL without running it.
+# the shipped seed macros, error exit codes with line/column/caret, that
+# queries of 20,000 terms answer and too deep ones fail with a position, and
+# that `sql` prints SQL without running it.
 set -u
 splite=$1
 tmp=$(mktemp -d)
@@ -67,4 +68,31 @@ out=$("$splite" --db "$db" sql "EventCode=\"'); DROP TABLE events; --\"")
 echo "$out" | grep -q "'''); DROP TABLE events; --'" || fail "sql quoting: $out"
 n=$(sqlite3 "$db" "SELECT count(*) FROM events")
 [ "$n" = 3 ] || fail "events changed: $n"
+
+# queries of any size: 20,000 OR terms and 20,000 exclusions in macros
+# answer (search, sql) as their short equivalents do
+big() { # name, format with %d, separator, count, extra
+    { printf "name: %s\ndefinition: '" "$1"
+      i=0; while [ $i -lt "$4" ]; do [ $i -gt 0 ] && printf '%s' "$3"; printf "$2" $((i + 100)); i=$((i + 1)); done
+      printf "%s'\n" "$5"; } > "$tmp/m/$1.yml"
+}
+big big_or 'EventCode=%d' ' OR ' 20000 ' OR EventCode=4'
+big big_not 'NOT EventCode=%d' ' ' 20000 ' NOT EventCode=4'
+out=$("$splite" --db "$db" --macros "$tmp/m" search --format jsonl '`big_or` | stats count')
+[ "$out" = '{"count":1}' ] || fail "20,000 OR terms: $out"
+out=$("$splite" --db "$db" --macros "$tmp/m" search --format jsonl '`big_not` | stats count')
+[ "$out" = '{"count":2}' ] || fail "20,000 NOT terms: $out"
+"$splite" --db "$db" --macros "$tmp/m" sql '`big_or` | stats count' > "$tmp/sql" || fail "sql of 20,000 terms failed"
+grep -q "json_each" "$tmp/sql" || fail "20,000 terms not one set: $(head -c 300 "$tmp/sql")"
+# nesting too deep: exit 1 with the position
+q=$(printf 'NOT %.0s' $(seq 1 5000))
+"$splite" --db "$db" search "${q}EventCode=4" 2>"$tmp/err" && fail "5,000 NOTs exited 0"
+grep -q "nests too deeply.*(line 1, column [0-9]*)" "$tmp/err" || fail "deep NOT message: $(head -c 300 "$tmp/err")"
+q=$(printf '(EventCode=%d OR NOT %.0s' $(seq 1 25 | sed 'p'))
+"$splite" --db "$db" search "${q}EventCode=4$(printf ')%.0s' $(seq 1 25))" 2>"$tmp/err" && fail "25 nested OR/NOT exited 0"
+grep -q "expression nests more than 40 levels deep.*(line 1, column 413)" "$tmp/err" ||
+    fail "nested OR/NOT message: $(head -c 300 "$tmp/err")"
+printf 'name: loop\ndefinition: x `loop`\n' > "$tmp/m/loop.yml"
+"$splite" --db "$db" --macros "$tmp/m" search '`loop`' 2>"$tmp/err" && fail "self-calling macro exited 0"
+grep -q "macro calls itself: loop -> loop" "$tmp/err" || fail "self-calling macro: $(cat "$tmp/err")"
 echo ok
