@@ -120,7 +120,8 @@ static size_t json_skip_value(const char *s, size_t n, size_t i)
         }
         return n;
     }
-    while (i < n && !strchr(",}] \t\r\n", s[i])) i++;
+    /* memchr, not strchr: a NUL byte is part of the value, not an end */
+    while (i < n && !memchr(",}] \t\r\n", s[i], 7)) i++;
     return i;
 }
 
@@ -217,8 +218,10 @@ static void json_walk(json_state *st, const char *s, size_t n, size_t *i, int ar
                 if (*i >= n || s[*i] != ':') return;
                 (*i)++;
             }
+            size_t before = *i;
             json_walk(st, s, n, i, arrays_braced);
             json_path_truncate(path, inner);
+            if (*i == before) break; /* no progress: not valid JSON after all */
         }
         json_path_truncate(path, keep);
         return;

@@ -23,7 +23,7 @@ int spl_cmd_dedup(spl_cmd_ctx *c)
     char **names = NULL;
     int n = 0;
     if (i < a->n && a->v[i].type == TK_WORD && util_is_number(a->v[i].s, a->v[i].n, &d) && d >= 1) {
-        keep = (long)d;
+        keep = util_clamp_long(d);
         i++;
     }
     int rc = 0;

@@ -1,5 +1,6 @@
 /* spl_cmd_head.c: head [N | limit=N] (first N results in the current
  * order, default 10) and tail [N] (last N, returned in reverse order). */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "spl_int.h"
@@ -16,11 +17,11 @@ static int count_arg(spl_cmd_ctx *c, long *n)
         char *v = NULL;
         if (spl_arg_option(c, i, "limit", &v)) {
             double d;
-            if (!util_is_number(v, strlen(v), &d) || d < 0 || d != (long)d) {
+            if (!util_is_number(v, strlen(v), &d) || d < 0 || d != floor(d)) {
                 free(v);
                 return spl_arg_error(c, &a->v[i + 2], "limit must be a whole number");
             }
-            *n = (long)d;
+            *n = util_clamp_long(d);
             free(v);
             i += 3;
             continue;
@@ -32,8 +33,8 @@ static int count_arg(spl_cmd_ctx *c, long *n)
         }
         const spl_token *t = &a->v[i];
         double d;
-        if (t->type == TK_WORD && util_is_number(t->s, t->n, &d) && d >= 0 && d == (long)d) {
-            *n = (long)d;
+        if (t->type == TK_WORD && util_is_number(t->s, t->n, &d) && d >= 0 && d == floor(d)) {
+            *n = util_clamp_long(d);
             i++;
             continue;
         }

@@ -47,8 +47,8 @@ static int parse_options(spl_cmd_ctx *c, int i, long *start, long *max)
             int bad = !util_is_number(v, strlen(v), &d) || d < 0;
             free(v);
             if (bad) return spl_arg_error(c, vt, "expected a number"), -1;
-            if (is_start) *start = (long)d;
-            else *max = (long)d;
+            if (is_start) *start = util_clamp_long(d);
+            else *max = util_clamp_long(d);
             i += 3;
             continue;
         }

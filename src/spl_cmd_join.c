@@ -56,7 +56,7 @@ int spl_cmd_join(spl_cmd_ctx *c)
         if (spl_arg_option(c, i, "type", &v)) { free(type); type = v; i += 2; continue; }
         if (spl_arg_option(c, i, "max", &v)) {
             if (!util_is_number(v, strlen(v), &d) || d < 0) rc = spl_arg_error(c, &a->v[i + 2], "max must be a number");
-            max = (long)d;
+            max = util_clamp_long(d);
             free(v); i += 2; continue;
         }
         if (spl_arg_option(c, i, "overwrite", &v)) { overwrite = truthy(v); free(v); i += 2; continue; }

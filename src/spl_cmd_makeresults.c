@@ -20,7 +20,7 @@ int spl_cmd_makeresults(spl_cmd_ctx *c)
                 free(v);
                 return spl_arg_error(c, &c->args.v[i + 2], "count must be a number from 1");
             }
-            count = (long)d;
+            count = util_clamp_long(d);
             free(v);
             i += 2;
             continue;

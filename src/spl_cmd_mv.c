@@ -22,7 +22,7 @@ int spl_cmd_mvexpand(spl_cmd_ctx *c)
         if (spl_arg_option(c, i, "limit", &v)) {
             double d;
             if (!util_is_number(v, strlen(v), &d) || d < 0) rc = spl_arg_error(c, &a->v[i + 2], "limit must be a number");
-            limit = (long)d;
+            limit = util_clamp_long(d);
             free(v);
             i += 2;
             continue;

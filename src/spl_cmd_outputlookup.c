@@ -42,7 +42,7 @@ int spl_cmd_outputlookup(spl_cmd_ctx *c)
         else if (spl_arg_option(c, i, "max", &v)) {
             double d;
             if (!util_is_number(v, strlen(v), &d) || d < 0) rc = spl_arg_error(c, &a->v[i + 2], "max must be a number");
-            else max = (long)d;
+            else max = util_clamp_long(d);
         } else if (spl_arg_option(c, i, "override_if_empty", &v)) {
             if (!truthy(v)) rc = spl_arg_error(c, t, "override_if_empty=false is not supported");
         } else if (spl_arg_option(c, i, "create_empty", &v) || spl_arg_option(c, i, "key_field", &v) ||

@@ -38,7 +38,7 @@ int spl_cmd_rex(spl_cmd_ctx *c)
         if (spl_arg_option(c, i, "max_match", &v)) {
             double d;
             if (!util_is_number(v, strlen(v), &d) || d < 0) rc = spl_arg_error(c, &a->v[i + 2], "max_match must be a number");
-            max_match = (long)d;
+            max_match = util_clamp_long(d);
             free(v);
             i += 2;
             continue;

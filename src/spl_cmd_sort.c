@@ -18,7 +18,7 @@ int spl_cmd_sort(spl_cmd_ctx *c)
     int reverse_all = 0;
     double d;
     if (i < a->n && a->v[i].type == TK_WORD && util_is_number(a->v[i].s, a->v[i].n, &d) && d >= 0) {
-        limit = (long)d;
+        limit = util_clamp_long(d);
         i++;
     }
     int first_key = pos;
@@ -27,7 +27,7 @@ int spl_cmd_sort(spl_cmd_ctx *c)
         char *v = NULL;
         if (spl_arg_option(c, i, "limit", &v)) {
             if (!util_is_number(v, strlen(v), &d) || d < 0) { free(v); return spl_arg_error(c, &a->v[i + 2], "limit must be a number"); }
-            limit = (long)d;
+            limit = util_clamp_long(d);
             free(v);
             i += 3;
             continue;

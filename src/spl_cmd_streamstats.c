@@ -30,7 +30,7 @@ int spl_cmd_streamstats(spl_cmd_ctx *c)
         char *v = NULL;
         if (spl_arg_option(c, i, "window", &v)) {
             if (!util_is_number(v, strlen(v), &d) || d < 0) rc = spl_arg_error(c, &a->v[i + 2], "window must be a number");
-            window = (long)d;
+            window = util_clamp_long(d);
         } else if (spl_arg_option(c, i, "current", &v)) {
             current = truthy(v);
         } else if (spl_arg_option(c, i, "global", &v)) {

@@ -30,7 +30,7 @@ static int top_rare(spl_cmd_ctx *c, int rare)
         char *v = NULL;
         if (spl_arg_option(c, i, "limit", &v)) {
             if (!util_is_number(v, strlen(v), &d) || d < 0) rc = spl_arg_error(c, &a->v[i + 2], "limit must be a number");
-            else limit = (long)d;
+            else limit = util_clamp_long(d);
             free(v); i += 2; continue;
         }
         if (spl_arg_option(c, i, "countfield", &v)) { free(countf); countf = v; i += 2; continue; }
@@ -43,7 +43,7 @@ static int top_rare(spl_cmd_ctx *c, int rare)
         }
         if (spl_arg_is_option(c, i)) { rc = spl_arg_error(c, t, "unknown option '%.*s'", (int)t->n, t->s); break; }
         if (t->type == TK_COMMA) continue;
-        if (i == 0 && t->type == TK_WORD && util_is_number(t->s, t->n, &d) && d >= 0) { limit = (long)d; continue; }
+        if (i == 0 && t->type == TK_WORD && util_is_number(t->s, t->n, &d) && d >= 0) { limit = util_clamp_long(d); continue; }
         if (t->type == TK_WORD && spl_tok_is(t, "by", 1)) { in_by = 1; continue; }
         if (t->type != TK_WORD && t->type != TK_STRING) { rc = spl_arg_error(c, t, "expected a field name, got '%.*s'", (int)t->n, t->s); break; }
         char ***lst = in_by ? &by : &f;

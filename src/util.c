@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,6 +157,15 @@ void sbuf_add_sql_ident(sbuf *b, const char *s)
         sbuf_addc(b, *s);
     }
     sbuf_addc(b, '"');
+}
+
+long util_clamp_long(double d)
+{
+    if (isnan(d)) return 0;
+    /* (double)LONG_MAX rounds up to 2^63, itself out of range */
+    if (d >= 9223372036854775807.0) return LONG_MAX;
+    if (d <= -9223372036854775807.0) return LONG_MIN;
+    return (long)d;
 }
 
 int util_is_number(const char *s, size_t n, double *out)

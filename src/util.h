@@ -38,6 +38,9 @@ void sbuf_add_sql_ident(sbuf *b, const char *s);
 /* 1 if s[0..n) is a decimal number as Splunk reads one (optional sign,
  * digits, optional fraction, optional exponent; surrounding blanks allowed). */
 int util_is_number(const char *s, size_t n, double *out);
+/* d as a long, clamped to [LONG_MIN, LONG_MAX] (NaN: 0): a plain (long) cast
+ * of a value out of range is undefined (counts like `head 1e30`). */
+long util_clamp_long(double d);
 /* 64-bit FNV-1a, chainable: pass the previous value (or UTIL_HASH_INIT). */
 #define UTIL_HASH_INIT 0xcbf29ce484222325ULL
 uint64_t util_hash(uint64_t h, const void *p, size_t n);

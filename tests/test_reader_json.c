@@ -209,6 +209,22 @@ static void test_rejects(void **state)
     tc_free(&c);
 }
 
+/* A NUL byte after a number in an array (found by fuzz_jsonscan_equiv):
+ * jansson accepts the line, and the flattening walk used to stop at the NUL
+ * without moving on, adding fields until memory ran out. */
+static void test_nul_in_array(void **state)
+{
+    (void)state;
+    static const char text[] = "{\"f\":[1,2\0]}\n{\"a\":2}\n";
+    tcollect c;
+    memset(&c, 0, sizeof c);
+    c.rejected = ingest_memory(&reader_json, "test.log", text, sizeof text - 1, tc_sink, &c, 1);
+    assert_int_equal(c.rejected + (long)c.n, 2);
+    for (size_t i = 0; i < c.n; i++) assert_true(c.ev[i].nf <= 3);
+    assert_string_equal(tc_get(&c.ev[c.n - 1], "a"), "2");
+    tc_free(&c);
+}
+
 static void test_empty_input(void **state)
 {
     (void)state;
@@ -251,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_hec_string_event),
         cmocka_unit_test(test_not_hec),
         cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_nul_in_array),
         cmocka_unit_test(test_empty_input),
         cmocka_unit_test(test_detect),
     };
