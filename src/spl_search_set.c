@@ -174,7 +174,7 @@ int spl_search_sets(spl_tr *tr, const spl_node *n, unsigned char *grouped, char 
     hmap ix;
     hmap_init(&ix);
     set_group *g = NULL;
-    int ng = 0;
+    int ng = 0, capg = 0;
     int *gid = xmalloc(sizeof *gid * (size_t)n->nkids);
     /* count the values per field and kind */
     for (int i = 0; i < n->nkids; i++) {
@@ -186,7 +186,10 @@ int spl_search_sets(spl_tr *tr, const spl_node *n, unsigned char *grouped, char 
         char *key = xasprintf("%d:%s", neg, f);
         long *at = hmap_get(&ix, key, strlen(key));
         if (!at) {
-            g = xrealloc(g, sizeof *g * (size_t)(ng + 1));
+            if (ng == capg) { /* doubling: one field per term is common (field0=1 OR field1=1 ...) */
+                capg = capg ? 2 * capg : 16;
+                g = xrealloc(g, sizeof *g * (size_t)capg);
+            }
             g[ng] = (set_group){f, neg, 0, 0, {0}, {0}};
             hmap_put(&ix, key, strlen(key), ng);
             at = hmap_get(&ix, key, strlen(key));
