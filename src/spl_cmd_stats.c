@@ -338,7 +338,7 @@ int spl_cmd_stats(spl_cmd_ctx *c)
     char *seqsql = sp.need_seq ? xasprintf("%s.%s", tr->from, seq) : xstrdup("NULL");
     sbuf q = {0}, from = {0}, where = {0}, group = {0};
     sbuf_add(&from, tr->from);
-    if (tr->where.len) sbuf_add(&where, tr->where.s);
+    if (tr->nwh) sbuf_add(&where, spl_tr_where_sql(tr));
     int ncols = sp.nby + sp.n;
     char **names = xcalloc((size_t)ncols, sizeof *names);
     int *mv = xcalloc((size_t)ncols, sizeof *mv);

@@ -55,7 +55,7 @@ static int top_rare(spl_cmd_ctx *c, int rare)
     if (!rc && in_by && !nby) rc = spl_arg_error(c, NULL, "BY needs at least one field");
     if (!rc) {
         sbuf q = {0}, grp = {0}, part = {0}, where = {0};
-        if (tr->where.len) sbuf_add(&where, tr->where.s);
+        if (tr->nwh) sbuf_add(&where, spl_tr_where_sql(tr));
         int ncols = nby + nf + 2;
         char **names = xcalloc((size_t)ncols, sizeof *names);
         int k = 0;

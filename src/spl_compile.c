@@ -163,6 +163,8 @@ void spl_tr_free(spl_tr *tr)
     free(tr->cols);
     for (int i = 0; i < tr->nord; i++) free(tr->ord[i].sql);
     free(tr->ord);
+    spl_tr_where_reset(tr);
+    free(tr->wh);
     sbuf_free(&tr->where);
     for (int i = 0; i < tr->nparams; i++) free(tr->params[i].text);
     free(tr->params);
@@ -259,6 +261,11 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
             size_t e = segment_end(q, sg->argoff, qlen, is_eval_lang(&sg->name));
             sg->argend = e;
             nseg++;
+            if (nseg > SPL_MAX_COMMANDS) {
+                spl_tr_error(tr, sg->name.type ? sg->name.off : sg->argoff,
+                             "the search has more than %d commands", SPL_MAX_COMMANDS);
+                goto done;
+            }
             if (!is_eval_lang(&sg->name) &&
                 spl_lex(q + sg->argoff, e - sg->argoff, sg->argoff, SPL_LEX_SEARCH, &sg->toks, tr->err))
                 goto done;
@@ -317,6 +324,15 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
         if (k == 0 && !tr->subpipe) spl_tr_apply_time_range(tr);
         spl_tr_note_depth(tr, tr->cmd_off);
         spl_tr_limit_depth(tr);
+        if (tr->nlevels > SPL_MAX_LEVELS) {
+            spl_tr_error(tr, tr->cmd_off, "the search needs more than %d SQL levels (each stats, sort, head, "
+                         "dedup, streamstats... adds one; subsearches count too)", SPL_MAX_LEVELS);
+            goto done;
+        }
+        if (tr->ncols + tr->nord > SPL_MAX_FIELDS) {
+            spl_tr_error(tr, tr->cmd_off, "the search has more than %d fields", SPL_MAX_FIELDS);
+            goto done;
+        }
     }
 
     rc = 0;
@@ -462,7 +478,7 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
             sbuf_printf(&sql, "%s%s", i ? ", " : "", tr.cols[i].sql);
         if (!tr.ncols) sbuf_add(&sql, "NULL");
         sbuf_printf(&sql, " FROM %s", tr.from);
-        if (tr.where.len) sbuf_printf(&sql, " WHERE %s", tr.where.s);
+        if (tr.nwh) sbuf_printf(&sql, " WHERE %s", spl_tr_where_sql(&tr));
         if (tr.nord) {
             sbuf_add(&sql, " ORDER BY ");
             spl_tr_order_sql(&tr, &sql, 0);

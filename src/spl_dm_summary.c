@@ -82,7 +82,7 @@ static int build_compile(spl_tr *tr, const dm_dataset *ds, sum_build *s)
         sbuf_add(&s->names, b->cols[i].name);
     }
     sbuf_printf(&s->select, " FROM %s", b->from);
-    if (b->where.len) sbuf_printf(&s->select, " WHERE %s", b->where.s);
+    if (b->nwh) sbuf_printf(&s->select, " WHERE %s", spl_tr_where_sql(b));
     /* the hash: statement, names and every parameter but the rowid bounds */
     uint64_t h = UTIL_HASH_INIT;
     h = util_hash(h, s->select.s, s->select.len);

@@ -81,6 +81,18 @@ void spl_pctx_free(spl_pctx *P);
 #define SPL_MAX_NEST 40
 /* Deepest nesting of subsearches ([search ... [search ...]]). */
 #define SPL_MAX_SUBSEARCH_DEPTH 100
+/* Commands in one pipeline (real detections use fewer than 60). */
+#define SPL_MAX_COMMANDS 1000
+/* SQL levels (CTEs: stats, sort, head, dedup, streamstats... add one each)
+ * of a whole query, subsearches included. SQLite recurses once per level
+ * when it resolves names (a stack overflow at about 28,000), refuses
+ * expression trees deeper than 1000 (about 250 levels of dedup, 400 of
+ * streamstats) and joins of more than 64 tables or 200 FROM terms (about
+ * 60 to 200 levels of mvexpand). */
+#define SPL_MAX_LEVELS 150
+/* Fields (columns) of one level: SQLite's default column limit is 2000,
+ * order and helper columns take some. */
+#define SPL_MAX_FIELDS 1900
 /* Parse tokens toks[from..to) as a search (TK_SEARCH_START) or eval
  * (TK_EVAL_START) expression. NULL result with no error = empty search. */
 int spl_parse_expr(spl_pctx *P, int start, const spl_toks *toks, int from, int to, size_t end_off);
@@ -97,6 +109,8 @@ typedef struct spl_col {
     char *name;   /* field name, case-sensitive */
     char *sql;    /* SQL expression for it at the current level */
     int mv;       /* may hold a multivalue BLOB */
+    const char *depth_of; /* the sql whose parenthesis depth is in depth */
+    int depth;
     int weak;     /* a search-time alias: a later xmlkv/spath extraction of
                      the same name takes precedence over it */
 } spl_col;
@@ -129,7 +143,10 @@ typedef struct spl_tr {
     int ncols, capcols;
     spl_ord *ord;
     int nord;
-    sbuf where;               /* conjuncts, "" when none */
+    char **wh;                /* WHERE conjuncts of this level, each "(...)" */
+    int nwh, capwh;
+    int wh_depth;             /* deepest parenthesis nesting among wh */
+    sbuf where;               /* wh joined (spl_tr_where_sql) */
     int events;               /* rows are still events */
     int is_event_table;       /* from is the events table (alias e) */
     int has_rows;             /* a first stage exists */
@@ -214,6 +231,12 @@ void spl_tr_set(spl_tr *tr, const char *name, const char *sql, int mv);
 void spl_tr_remove(spl_tr *tr, const char *name);
 /* Add a WHERE conjunct at the current level. */
 void spl_tr_where(spl_tr *tr, const char *cond);
+/* The level's WHERE conjuncts joined with AND (a balanced, partly opaque
+ * tree when many: spl_sql_join), or NULL when there are none; valid until
+ * the next spl_tr_where. */
+const char *spl_tr_where_sql(spl_tr *tr);
+/* Forget the level's WHERE conjuncts. */
+void spl_tr_where_reset(spl_tr *tr);
 /* Materialize the current level as a CTE: columns, order columns, WHERE,
  * and optional extra select items (name AS ...), ORDER BY + LIMIT when limit
  * >= 0. extra: SQL select items appended (may be NULL). */

@@ -73,6 +73,26 @@ static char *anonymous_params(const char *sql, int nparams, int **order, int *n)
     return sbuf_detach(&b);
 }
 
+/* SQLite's "factor out constants" optimization (SQLITE_FactorOutConst,
+ * 0x08 in its optimization mask) evaluates each constant subexpression once
+ * per statement; to share equal ones it compares every new constant with
+ * every constant already factored out (sqlite3ExprCodeRunJustOnce). Every
+ * bound parameter is such a constant: thousands of them (long AND chains,
+ * hundreds of NOT (...) exclusions) take quadratic time to prepare (5,000
+ * exclusions: 2.8 s). A large statement is prepared with the optimization
+ * off (its constants are then evaluated per row: cheap, parameters are
+ * registers), through the only switch SQLite offers for it,
+ * SQLITE_TESTCTRL_OPTIMIZATIONS; without that interface (SQLITE_UNTESTABLE)
+ * the call does nothing and the prepare is as before. */
+#define SPL_OPT_FACTOR_OUT_CONST 0x08
+static int prepare_large(sqlite3 *db, const char *sql, int large, sqlite3_stmt **stmt)
+{
+    if (large) sqlite3_test_control(SQLITE_TESTCTRL_OPTIMIZATIONS, db, SPL_OPT_FACTOR_OUT_CONST);
+    int rc = sqlite3_prepare_v2(db, sql, -1, stmt, NULL);
+    if (large) sqlite3_test_control(SQLITE_TESTCTRL_OPTIMIZATIONS, db, 0);
+    return rc;
+}
+
 int spl_prepare(sqlite3 *db, const char *sql, const spl_param *params, int nparams, sqlite3_stmt **out)
 {
     sqlite3_stmt *stmt = NULL;
@@ -89,7 +109,7 @@ int spl_prepare(sqlite3 *db, const char *sql, const spl_param *params, int npara
             order = NULL;
         }
     }
-    int rc = sqlite3_prepare_v2(db, anon ? anon : sql, -1, &stmt, NULL);
+    int rc = prepare_large(db, anon ? anon : sql, nparams > SPL_ANON_PARAMS, &stmt);
     free(anon);
     if (rc != SQLITE_OK) {
         free(order);

@@ -6,6 +6,7 @@
  * list's length, never with the length. */
 #include <assert.h>
 #include <stdlib.h>
+#include <string.h>
 #include "spl_int.h"
 
 static void join_rec(sbuf *out, char *const *items, int n, const char *op)
@@ -35,7 +36,27 @@ static void join_rec(sbuf *out, char *const *items, int n, const char *op)
 void spl_sql_join(sbuf *out, char *const *items, int n, const char *op)
 {
     assert(items && n >= 1 && op);
-    join_rec(out, items, n, op);
+    if (n <= SPL_SQL_FANOUT || strcmp(op, "AND")) {
+        join_rec(out, items, n, op);
+        return;
+    }
+    /* SQLite's planner looks at every term of a WHERE's AND (through any
+     * parentheses) for every index and term: thousands of them take
+     * quadratic time, and about 30,000 make it give up ("no query
+     * solution"). The first terms stay visible to it (the index, sourcetype
+     * and time tests that pick an index come first); the rest is one term
+     * it does not look into: +(...) (the value is the same, NULL included) */
+    sbuf_addc(out, '(');
+    for (int i = 0; i < SPL_SQL_FANOUT - 1; i++) {
+        sbuf_add(out, items[i]);
+        sbuf_add(out, " AND ");
+    }
+    sbuf_add(out, "+");
+    int rest = n - (SPL_SQL_FANOUT - 1);
+    if (rest == 1) sbuf_addc(out, '(');
+    join_rec(out, items + SPL_SQL_FANOUT - 1, rest, op);
+    if (rest == 1) sbuf_addc(out, ')');
+    sbuf_addc(out, ')');
 }
 
 void spl_sql_items_free(char **items, int n)

@@ -119,6 +119,7 @@ void spl_tr_set(spl_tr *tr, const char *name, const char *sql, int mv)
         char *s = xstrdup(sql);
         free(c->sql);
         c->sql = s;
+        c->depth_of = NULL;
         c->mv = mv;
         c->weak = 0;
         return;
@@ -130,6 +131,7 @@ void spl_tr_set(spl_tr *tr, const char *name, const char *sql, int mv)
     c = &tr->cols[tr->ncols++];
     c->name = xstrdup(name);
     c->sql = xstrdup(sql);
+    c->depth_of = NULL;
     c->mv = mv;
     c->weak = 0;
 }
@@ -146,10 +148,43 @@ void spl_tr_remove(spl_tr *tr, const char *name)
         }
 }
 
+static int sql_depth(const char *s);
+
+/* Conjuncts are kept apart and joined when the level's SQL is written: a
+ * thousand `| where` commands make a balanced AND, not a chain 1000 deep
+ * (SQLite's expression depth limit). */
 void spl_tr_where(spl_tr *tr, const char *cond)
 {
-    if (tr->where.len) sbuf_add(&tr->where, " AND ");
-    sbuf_printf(&tr->where, "(%s)", cond);
+    if (tr->nwh == tr->capwh) {
+        tr->capwh = tr->capwh ? tr->capwh * 2 : 16;
+        tr->wh = xrealloc(tr->wh, sizeof *tr->wh * (size_t)tr->capwh);
+    }
+    tr->wh[tr->nwh++] = xasprintf("(%s)", cond);
+    int d = sql_depth(cond) + 1;
+    if (d > tr->wh_depth) tr->wh_depth = d;
+}
+
+const char *spl_tr_where_sql(spl_tr *tr)
+{
+    if (!tr->nwh) return NULL;
+    sbuf_reset(&tr->where);
+    if (tr->nwh <= SPL_SQL_FANOUT) {
+        for (int i = 0; i < tr->nwh; i++) {
+            if (i) sbuf_add(&tr->where, " AND ");
+            sbuf_add(&tr->where, tr->wh[i]);
+        }
+    } else {
+        spl_sql_join(&tr->where, tr->wh, tr->nwh, "AND");
+    }
+    return tr->where.s;
+}
+
+void spl_tr_where_reset(spl_tr *tr)
+{
+    for (int i = 0; i < tr->nwh; i++) free(tr->wh[i]);
+    tr->nwh = 0;
+    tr->wh_depth = 0;
+    sbuf_reset(&tr->where);
 }
 
 char *spl_tr_next_cte(spl_tr *tr)
@@ -179,7 +214,7 @@ void spl_tr_flush(spl_tr *tr, long limit, const char *extra)
     if (extra && *extra) { sbuf_printf(&q, "%s%s", n ? ", " : "", extra); n++; }
     if (!n) sbuf_add(&q, "1 AS c_");
     sbuf_printf(&q, " FROM %s", tr->from);
-    if (tr->where.len) sbuf_printf(&q, " WHERE %s", tr->where.s);
+    if (tr->nwh) sbuf_printf(&q, " WHERE %s", spl_tr_where_sql(tr));
     if (limit >= 0) {
         if (tr->nord) {
             sbuf_add(&q, " ORDER BY ");
@@ -193,6 +228,7 @@ void spl_tr_flush(spl_tr *tr, long limit, const char *extra)
     for (int i = 0; i < tr->ncols; i++) {
         free(tr->cols[i].sql);
         tr->cols[i].sql = xasprintf("%s.c%d", name, i);
+        tr->cols[i].depth_of = NULL;
     }
     for (int i = 0; i < tr->nord; i++) {
         free(tr->ord[i].sql);
@@ -200,7 +236,7 @@ void spl_tr_flush(spl_tr *tr, long limit, const char *extra)
     }
     free(tr->from);
     tr->from = name;
-    sbuf_reset(&tr->where);
+    spl_tr_where_reset(tr);
     tr->is_event_table = 0;
     tr->nlevels++;
 }
@@ -364,7 +400,7 @@ void spl_tr_new_level(spl_tr *tr, const char *cte_sql, char **names, int *mv, in
     }
     free(tr->from);
     tr->from = name;
-    sbuf_reset(&tr->where);
+    spl_tr_where_reset(tr);
     tr->is_event_table = 0;
     tr->nlevels++;
 }
@@ -386,11 +422,22 @@ static int sql_depth(const char *s)
     return max;
 }
 
+/* a column's parenthesis depth, measured once per SQL text (a command
+ * costs the size of what it changes, not of all columns) */
+static int col_depth(spl_col *c)
+{
+    if (c->depth_of != c->sql) {
+        c->depth = sql_depth(c->sql);
+        c->depth_of = c->sql;
+    }
+    return c->depth;
+}
+
 void spl_tr_limit_depth(spl_tr *tr)
 {
     /* SQLite's parser nests about 100 levels: materialize deep expressions */
     for (int i = 0; i < tr->ncols; i++)
-        if (sql_depth(tr->cols[i].sql) > 40) {
+        if (col_depth(&tr->cols[i]) > 40) {
             spl_tr_flush(tr, -1, NULL);
             return;
         }
@@ -398,9 +445,9 @@ void spl_tr_limit_depth(spl_tr *tr)
 
 void spl_tr_note_depth(spl_tr *tr, size_t off)
 {
-    int d = tr->where.len ? sql_depth(tr->where.s) : 0;
+    int d = tr->wh_depth;
     for (int i = 0; i < tr->ncols; i++) {
-        int c = sql_depth(tr->cols[i].sql);
+        int c = col_depth(&tr->cols[i]);
         if (c > d) d = c;
     }
     if (d > tr->deep_max) {

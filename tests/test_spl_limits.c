@@ -419,6 +419,131 @@ static void linear_time(const char *fmt)
     assert_true(secs[1] < 3.2 * secs[0] + 0.5);
 }
 
+/* the time to compile and run (prepare) n copies of fmt joined by sep,
+ * prefix before them and suffix after: the faster of two runs */
+static double run_time(const char *prefix, const char *fmt, int n, const char *sep, const char *suffix)
+{
+    double best = 1e9;
+    char *t = terms(fmt, 0, n, sep);
+    char *q = xasprintf("%s%s%s", prefix, t, suffix);
+    for (int r = 0; r < 2; r++) {
+        struct timespec a, z;
+        clock_gettime(CLOCK_MONOTONIC, &a);
+        char *err = NULL;
+        char *v = run(q, &err);
+        if (!v) fprintf(stderr, "error: %.300s\n", err);
+        assert_non_null(v);
+        free(v);
+        clock_gettime(CLOCK_MONOTONIC, &z);
+        double d = (double)(z.tv_sec - a.tv_sec) + (double)(z.tv_nsec - a.tv_nsec) / 1e9;
+        if (d < best) best = d;
+    }
+    free(q);
+    free(t);
+    return best;
+}
+
+/* twice the input takes about twice the time (quadratic would be 4x) */
+static void linear_run(const char *prefix, const char *fmt, int n, const char *sep, const char *suffix)
+{
+    double a = run_time(prefix, fmt, n, sep, suffix);
+    double b = run_time(prefix, fmt, 2 * n, sep, suffix);
+    fprintf(stderr, "run %s%s: %d x %.3f s, %d x %.3f s\n", prefix, fmt, n, a, 2 * n, b);
+    assert_true(b < 3.2 * a + 0.2);
+}
+
+/* SQLite compares every constant (bound parameter) of a statement with
+ * those before it unless splite turns that off for large statements */
+static void test_linear_prepare(void **state)
+{
+    (void)state;
+    /* exclusions of several fields each: no set gathers them */
+    linear_run("EventCode=* ", "NOT (n=%d EventCode=%d)", 4000, " ", " | stats count");
+    /* an AND of different values */
+    linear_run("", "EventCode=%d Image!=x%d*", 4000, " ", " | stats count");
+}
+
+/* an AND of many different values or fields: SQLite's planner sees the
+ * first terms only, the rest is one opaque term */
+static void test_long_and_chains(void **state)
+{
+    (void)state;
+    /* 30,575 terms: SQLite gave up planning ("no query solution") */
+    char *t = terms("EventCode=%d", 0, 30575, " ");
+    char *q = xasprintf("%s | stats count", t);
+    expect_answer(q, "0");
+    free(q);
+    free(t);
+    /* all true: n=7 and 20,000 other tests it passes */
+    t = terms("n<%d", 8, 20000, " AND ");
+    q = xasprintf("n=7 %s | stats count", t);
+    expect_answer(q, "1");
+    free(q);
+    free(t);
+    /* a NULL (missing field) in the opaque part is false, as in Splunk */
+    t = terms("n<%d", 8, 100, " ");
+    q = xasprintf("n=7 %s nosuchfield<5 | stats count", t);
+    expect_answer(q, "0");
+    free(q);
+    q = xasprintf("n=7 %s NOT nosuchfield=5 | stats count", t);
+    expect_answer(q, "1");
+    free(q);
+    free(t);
+    /* twice the terms, about twice the time (quadratic in SQLite before) */
+    linear_run("", "EventCode=%d", 15000, " ", " | stats count");
+}
+
+/* pipelines: bounded in commands, SQL levels and fields, with an error
+ * at the first command past the bound; long ones within the bounds work */
+static void test_long_pipelines(void **state)
+{
+    (void)state;
+    /* 28,012 streamstats crashed SQLite (stack overflow): an error at the
+     * 1,001st command */
+    sbuf b = {0};
+    sbuf_add(&b, "*");
+    for (int i = 0; i < 28012; i++) sbuf_add(&b, " | streamstats count by Computer");
+    expect_failure(b.s, "the search has more than 1000 commands", 1 + 999 * 32 + 3 + 1);
+    sbuf_reset(&b);
+    sbuf_add(&b, "| makeresults");
+    for (int i = 0; i < 28000; i++) sbuf_add(&b, " | streamstats count by u");
+    expect_failure(b.s, "the search has more than 1000 commands", 14 + 999 * 25 + 3);
+    sbuf_reset(&b);
+    /* 140 SQL levels work; the 151st is an error at its command */
+    const char *level_cmds[] = {" | streamstats count by Computer", " | head 1000", " | eventstats count",
+                                " | sort - n", " | stats count by n"};
+    for (int k = 0; k < 5; k++) {
+        sbuf_reset(&b);
+        sbuf_add(&b, "*");
+        for (int i = 0; i < 140; i++) sbuf_add(&b, level_cmds[k]);
+        sbuf_add(&b, " | stats count");
+        expect_answer(b.s, "100");
+    }
+    sbuf_reset(&b);
+    sbuf_add(&b, "*");
+    for (int i = 0; i < 200; i++) sbuf_add(&b, " | head 1000");
+    expect_failure(b.s, "the search needs more than 150 SQL levels", 1 + 150 * 12 + 3 + 1); /* the 151st head */
+    sbuf_reset(&b);
+    /* 990 where commands: one balanced AND, not a chain 990 deep (SQLite's
+     * expression depth limit is 1000) */
+    sbuf_add(&b, "*");
+    for (int i = 0; i < 990; i++) sbuf_printf(&b, " | where n>%d", i - 1000);
+    sbuf_add(&b, " | where n<10 | stats count");
+    expect_answer(b.s, "10");
+    sbuf_reset(&b);
+    /* 990 eval commands, each a new field */
+    sbuf_add(&b, "n=7");
+    for (int i = 0; i < 990; i++) sbuf_printf(&b, " | eval f%d=n+%d", i, i);
+    sbuf_add(&b, " | table f0 f989 | stats max(f989)");
+    expect_answer(b.s, "996");
+    sbuf_reset(&b);
+    /* more fields than SQLite's columns: an error at the command */
+    sbuf_add(&b, "* | eval ");
+    for (int i = 0; i < 3000; i++) sbuf_printf(&b, "%sf%d=%d", i ? ", " : "", i, i);
+    expect_failure(b.s, "the search has more than 1900 fields", 5);
+    sbuf_free(&b);
+}
+
 static void test_linear_time(void **state)
 {
     (void)state;
@@ -439,6 +564,9 @@ int main(void)
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_nested_subsearches),
         cmocka_unit_test(test_linear_time),
+        cmocka_unit_test(test_linear_prepare),
+        cmocka_unit_test(test_long_and_chains),
+        cmocka_unit_test(test_long_pipelines),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
