@@ -221,6 +221,29 @@ int store_reload_catalog(store *st)
     return 0;
 }
 
+/* WAL mode, the schema and its version, in one write transaction. Two
+ * processes opening a new database at once can find each other's locks
+ * where SQLite does not wait (switching to WAL, or a read lock to upgrade
+ * while the other holds the write lock: SQLITE_BUSY at once, to avoid a
+ * deadlock); the one that gets BUSY rolls back and tries again, for about as
+ * long as the busy timeout. */
+static int store_init_schema(store *st)
+{
+    char sql[128];
+    snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO meta VALUES('schema_version', %d)", STORE_SCHEMA_VERSION);
+    for (int attempt = 0;; attempt++) {
+        if (!store_exec(st, "PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+                            "PRAGMA cache_size=-16384;") &&
+            !store_exec(st, "BEGIN IMMEDIATE") && !store_exec(st, store_schema) && !store_exec(st, store_index_sql) &&
+            !store_exec(st, sql) && !store_exec(st, "COMMIT"))
+            return 0;
+        int busy = (sqlite3_errcode(st->db) & 0xff) == SQLITE_BUSY;
+        if (!sqlite3_get_autocommit(st->db)) sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+        if (!busy || attempt >= 600) return -1;
+        usleep(50000); /* 600 x 50 ms: 30 s, the busy timeout */
+    }
+}
+
 /* Settings and functions every connection gets. */
 static void store_setup(store *st)
 {
@@ -366,16 +389,12 @@ store *store_open_mode(const char *path, int mode, char **err)
         return NULL;
     }
     store_setup(st);
-    if (store_exec(st, "PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                       "PRAGMA cache_size=-16384;") ||
-        store_exec(st, "BEGIN IMMEDIATE") || store_exec(st, store_schema) || store_exec(st, store_index_sql)) {
+    if (store_init_schema(st)) {
         *err = xasprintf("cannot initialise database %s: %s", path, store_errmsg(st));
         store_close(st);
         return NULL;
     }
-    char sql[128];
-    snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO meta VALUES('schema_version', %d)", STORE_SCHEMA_VERSION);
-    if (store_exec(st, sql) || store_exec(st, "COMMIT") || store_reload_catalog(st) || rawblk_register(st->db)) {
+    if (store_reload_catalog(st) || rawblk_register(st->db)) {
         *err = xasprintf("cannot initialise database %s: %s", path, store_errmsg(st));
         store_close(st);
         return NULL;

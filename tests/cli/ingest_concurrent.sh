@@ -2,7 +2,8 @@
 # tests/cli/ingest_concurrent.sh: two ingests of the same file at once load it
 # once (the writer's lock, src/ingest_lock.c): 4 tries of 2 concurrent
 # ingests of a 30,000-line file give exactly 30,000 events each time; a
-# second ingest waits for the first, or with --no-wait gives up, saying so.
+# second ingest waits for the first, or with --no-wait gives up, saying so;
+# processes creating one new database at once all succeed.
 . "$(dirname "$0")/lib/setup.sh"
 # Sysmon-like XML events of about 1 KB (a load takes long enough for the
 # second process to start during it)
@@ -22,6 +23,19 @@ for try in 1 2 3 4; do
     n=$(sqlite3 "$db" "SELECT count(*) FROM events")
     [ "$n" = 30000 ] || fail "try $try: $n events, want 30000"
     cat "$tmp/e1" "$tmp/e2" | grep -q "already loaded" || fail "try $try: neither run skipped the file"
+done
+# four processes creating one new database at once: each opens it (SQLite
+# answers BUSY at once while another switches it to WAL; store.c retries)
+printf 'a=1\n' >"$tmp/small.txt"
+for round in $(seq 1 10); do
+    db="$tmp/new$round.db"
+    pids=()
+    for k in 1 2 3 4; do
+        "$splite" --db "$db" ingest -q "$tmp/small.txt" 2>"$tmp/n$k" &
+        pids+=($!)
+    done
+    for k in 1 2 3 4; do wait "${pids[$((k - 1))]}" || fail "round $round: ingest $k failed: $(cat "$tmp/n$k")"; done
+    [ "$(sqlite3 "$db" "SELECT count(*) FROM events")" = 1 ] || fail "round $round: not one event"
 done
 # --no-wait while another holds the lock: refuses, non-zero, nothing loaded
 db="$tmp/n.db"
