@@ -55,11 +55,13 @@ typedef struct xw_state {
     int saw_event;
     int stop;                    /* the root is not <Event>: give up */
     int in_expat;                /* expat is parsing (else the fast scanner) */
+    int expat_ok;                /* expat's last parse was well-formed */
     xmlscan *scan;
     size_t prefix_len[64];       /* namespace prefix length of the open element at each depth */
     xmlscan_att *xatts;          /* expat's attributes, converted */
     int xatts_cap;
     sbuf scratch;
+    sbuf ctl;                    /* a line with control characters escaped */
 } xw_state;
 
 /* Tests and the equivalence fuzzer set this to parse every line with expat. */
@@ -401,6 +403,30 @@ static void xw_begin(xw_state *s, struct ingest *in, const char *line)
     s->tref = NULL;
 }
 
+/* C0 control characters XML 1.0 does not allow (tab, LF and CR it does) */
+static int xw_is_control(unsigned char c)
+{
+    return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+static int xw_has_control(const char *line, size_t len)
+{
+    for (size_t k = 0; k < len; k++)
+        if (xw_is_control((unsigned char)line[k])) return 1;
+    return 0;
+}
+
+/* Parse line with expat; 1 when it is well-formed (s->expat_ok). */
+static int xw_expat(xw_state *s, struct ingest *in, const char *line, size_t len)
+{
+    xw_begin(s, in, line);
+    s->in_expat = 1;
+    XML_ParserReset(s->p, "UTF-8");
+    xw_setup(s);
+    s->expat_ok = XML_Parse(s->p, line, (int)len, XML_TRUE) == XML_STATUS_OK;
+    return s->expat_ok;
+}
+
 static int xw_line(void *state, struct ingest *in, const char *line, size_t len)
 {
     xw_state *s = state;
@@ -423,11 +449,24 @@ static int xw_line(void *state, struct ingest *in, const char *line, size_t len)
             return 0;
         }
     }
-    xw_begin(s, in, line);
-    s->in_expat = 1;
-    XML_ParserReset(s->p, "UTF-8");
-    xw_setup(s);
-    if (XML_Parse(s->p, line, (int)len, XML_TRUE) != XML_STATUS_OK) {
+    if (!xw_expat(s, in, line, len) && xw_has_control(line, len)) {
+        /* Control characters are valid UTF-8 but not XML 1.0: keep the
+         * event with them escaped as \xNN (as bytes that are not UTF-8 are),
+         * rather than rejecting the line. */
+        sbuf_reset(&s->ctl);
+        for (size_t k = 0; k < len; k++) {
+            unsigned char c = (unsigned char)line[k];
+            if (xw_is_control(c)) sbuf_printf(&s->ctl, "\\x%02X", c);
+            else sbuf_addc(&s->ctl, (char)c);
+        }
+        if (xw_expat(s, in, s->ctl.s, s->ctl.len)) {
+            line = s->ctl.s;
+            len = s->ctl.len;
+            goto emit;
+        }
+        xw_expat(s, in, line, len); /* the error of the line as it was */
+    }
+    if (!s->expat_ok) {
         if (!s->saw_event)
             ingest_reject(in, ingest_lineno(in), "not an XmlWinEventLog event (expected <Event ...>)");
         else
@@ -458,6 +497,7 @@ static void xw_close(void *state)
     event_free(&s->ev);
     sbuf_free(&s->text);
     sbuf_free(&s->scratch);
+    sbuf_free(&s->ctl);
     free(s->xatts);
     free(s);
 }

@@ -133,6 +133,30 @@ static void test_bad_lines_do_not_stop_good_ones(void **state)
     sbuf_free(&b);
 }
 
+/* control characters are valid UTF-8 but not XML 1.0: expat rejects the
+ * line; the event is kept with them escaped as \xNN, in both parse paths */
+extern int xw_force_expat;
+
+static void test_control_characters_kept(void **state)
+{
+    (void)state;
+    const char *line = "<Event><System><EventID>1</EventID><Computer>pc\x01\x1f</Computer></System>"
+                       "<EventData><Data Name='CommandLine'>a\x02" "b\tc</Data></EventData></Event>\n"
+                       "<Event><System><Bad\x02</System></Event>\n";
+    for (int force = 0; force < 2; force++) {
+        xw_force_expat = force;
+        tu_events c = {0};
+        long rej = ingest_memory(&reader_xmlwineventlog, "t", line, strlen(line), tu_sink, &c, 1);
+        assert_int_equal(rej, 1); /* a control character in a tag name stays an error */
+        assert_int_equal(c.n, 1);
+        assert_string_equal(tu_get(&c.ev[0], "Computer"), "pc\\x01\\x1F");
+        assert_string_equal(tu_get(&c.ev[0], "CommandLine"), "a\\x02b\tc");
+        assert_non_null(strstr(c.ev[0].raw, "pc\\x01\\x1F</Computer>"));
+        tu_events_free(&c);
+    }
+    xw_force_expat = 0;
+}
+
 static void test_detect(void **state)
 {
     (void)state;
@@ -147,6 +171,7 @@ int main(void)
         cmocka_unit_test(test_unnamed_data_binary_qualifiers),
         cmocka_unit_test(test_userdata_rendering),
         cmocka_unit_test(test_bad_lines_do_not_stop_good_ones),
+        cmocka_unit_test(test_control_characters_kept),
         cmocka_unit_test(test_detect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
