@@ -333,6 +333,11 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
             spl_tr_error(tr, tr->cmd_off, "the search has more than %d fields", SPL_MAX_FIELDS);
             goto done;
         }
+        if (tr->nparams > SPL_MAX_PARAMS) {
+            spl_tr_error(tr, tr->cmd_off, "the search binds more than %d values (SQLite takes at most 250,000): "
+                         "split it", SPL_MAX_PARAMS);
+            goto done;
+        }
     }
 
     rc = 0;

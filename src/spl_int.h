@@ -93,6 +93,12 @@ void spl_pctx_free(spl_pctx *P);
 /* Fields (columns) of one level: SQLite's default column limit is 2000,
  * order and helper columns take some. */
 #define SPL_MAX_FIELDS 1900
+/* Values bound to one statement: SQLite takes at most 250,000 (?250000). */
+#define SPL_MAX_PARAMS 200000
+/* SQL one AND/OR of search terms may translate to: a bound on memory (a
+ * bare term reads _raw with a subquery: 2 MB of query text became 92 MB of
+ * SQL and 800 MB of memory). */
+#define SPL_MAX_SEARCH_SQL (32 << 20)
 /* Parse tokens toks[from..to) as a search (TK_SEARCH_START) or eval
  * (TK_EVAL_START) expression. NULL result with no error = empty search. */
 int spl_parse_expr(spl_pctx *P, int start, const spl_toks *toks, int from, int to, size_t end_off);

@@ -212,6 +212,7 @@ int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
             grouped = xcalloc((size_t)n->nkids, 1);
             spl_search_sets(tr, n, grouped, items, &k);
         }
+        size_t total = 0;
         for (int i = 0; i < n->nkids && !rc; i++) {
             if (grouped && grouped[i]) continue;
             sbuf a = {0};
@@ -221,7 +222,13 @@ int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
                 sbuf_free(&a);
                 continue;
             }
+            total += a.len;
             items[k++] = sbuf_detach(&a);
+            if (!rc && (total > SPL_MAX_SEARCH_SQL || tr->nparams > SPL_MAX_PARAMS))
+                rc = spl_tr_error(tr, n->kids[i]->tok.off,
+                                  "these search terms translate to more than %d MiB of SQL or %d bound values: "
+                                  "split the search, or match fewer terms against _raw",
+                                  SPL_MAX_SEARCH_SQL >> 20, SPL_MAX_PARAMS);
         }
         if (!rc) {
             if ((is_and && never) || !k) sbuf_add(out, "0");

@@ -495,6 +495,18 @@ static void test_long_and_chains(void **state)
 
 /* pipelines: bounded in commands, SQL levels and fields, with an error
  * at the first command past the bound; long ones within the bounds work */
+/* bare terms each read _raw: 220,000 of them bound more values than SQLite
+ * takes (it said "variable number must be between ?1 and ?250000", with no
+ * position, after 800 MB of memory for the fuzzer's 65,535 longer ones):
+ * an error at the term past the bound */
+static void test_many_raw_terms(void **state)
+{
+    (void)state;
+    char *t = terms("\"\"", 0, 220000, " ");
+    expect_failure(t, "bound values: split the search", 0);
+    free(t);
+}
+
 static void test_long_pipelines(void **state)
 {
     (void)state;
@@ -566,6 +578,7 @@ int main(void)
         cmocka_unit_test(test_linear_time),
         cmocka_unit_test(test_linear_prepare),
         cmocka_unit_test(test_long_and_chains),
+        cmocka_unit_test(test_many_raw_terms),
         cmocka_unit_test(test_long_pipelines),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
