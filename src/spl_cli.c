@@ -116,13 +116,8 @@ int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv)
     if (spl_cli_load_knowledge(env, &c->k)) return 1;
     c->opts.datamodels = c->k.datamodels;
     c->opts.lookups = &c->k.lookups;
-    char *err = NULL;
-    c->st = store_open_mode(env->db_path, STORE_READ, &err);
-    if (!c->st) {
-        fprintf(stderr, "splite: %s\n", err);
-        free(err);
-        return 1;
-    }
+    c->st = store_open_or_say(env->db_path, STORE_READ);
+    if (!c->st) return 1;
     store_tune_for_search(c->st);
     spl_error e = {0};
     if (spl_compile(c->st, &c->k.macros, c->query, &c->opts, &c->q, &e)) {

@@ -60,32 +60,18 @@ static char *marker(int copy, int k)
     return xasprintf(SPL_MAP_MARKER "%dQ%dQ", copy, k);
 }
 
-/* sql with each ?N in repl[N] (non-NULL) replaced, quotes skipped */
+/* ?N replaced by repl[N-1] where that is not NULL (spl_sql_map_params) */
+static int repl_param(void *ctx, sbuf *out, int index)
+{
+    char **repl = ctx;
+    if (!repl[index]) return 0;
+    sbuf_add(out, repl[index]);
+    return 1;
+}
+
 static char *rewrite_params(const char *s, char **repl, int nrepl)
 {
-    sbuf b = {0};
-    while (*s) {
-        if (*s == '\'' || *s == '"') {
-            char qc = *s;
-            const char *e = s + 1;
-            while (*e && !(*e == qc && e[1] != qc)) e += (*e == qc ? 2 : 1);
-            if (*e) e++;
-            sbuf_addn(&b, s, (size_t)(e - s));
-            s = e;
-            continue;
-        }
-        if (*s == '?' && s[1] >= '0' && s[1] <= '9') {
-            char *end;
-            long k = strtol(s + 1, &end, 10);
-            if (k >= 1 && k <= nrepl && repl[k - 1]) sbuf_add(&b, repl[k - 1]);
-            else sbuf_addn(&b, s, (size_t)(end - s));
-            s = end;
-            continue;
-        }
-        sbuf_addc(&b, *s++);
-    }
-    if (!b.s) sbuf_add(&b, "");
-    return sbuf_detach(&b);
+    return spl_sql_map_params(s, nrepl, repl_param, repl);
 }
 
 typedef struct map_copy {

@@ -281,6 +281,11 @@ int spl_search_sets(spl_tr *tr, const spl_node *n, unsigned char *grouped, char 
  * sqlite3_errmsg(db)). */
 #define SPL_ANON_PARAMS 200
 int spl_prepare(sqlite3 *db, const char *sql, const spl_param *params, int nparams, sqlite3_stmt **out);
+/* sql with each parameter ?N (1 <= N <= nparams, outside string literals
+ * and quoted names) replaced by what fn appends to out for index N-1; when
+ * fn returns 0 the ?N is kept as it is. Caller frees. (spl_run.c) */
+typedef int (*spl_param_fn)(void *ctx, sbuf *out, int index);
+char *spl_sql_map_params(const char *sql, int nparams, spl_param_fn fn, void *ctx);
 /* Search expression -> SQL condition at the current level. */
 int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage);
 /* Eval expression -> SQL value. *mv set when the result may be multivalue. */

@@ -32,16 +32,9 @@ static const char *skip_quoted(const char *s)
     return *e ? e + 1 : e;
 }
 
-/* sql with every ?N (outside quotes) made an anonymous ?, and in *order
- * the parameter (0-based) each ? takes, in order. SQLite looks a numbered
- * parameter up in a list every time it generates code for one: thousands
- * of them take quadratic time to prepare; anonymous ones do not. */
-static char *anonymous_params(const char *sql, int nparams, int **order, int *n)
+char *spl_sql_map_params(const char *sql, int nparams, spl_param_fn fn, void *ctx)
 {
     sbuf b = {0};
-    int cap = 0;
-    *order = NULL;
-    *n = 0;
     const char *s = sql;
     while (*s) {
         if (*s == '\'' || *s == '"') {
@@ -53,24 +46,45 @@ static char *anonymous_params(const char *sql, int nparams, int **order, int *n)
         if (*s == '?' && s[1] >= '0' && s[1] <= '9') {
             char *end;
             long k = strtol(s + 1, &end, 10);
-            if (k < 1 || k > nparams) {
-                /* not one of ours: left as it is (SQLite reports it) */
-                sbuf_addn(&b, s, (size_t)(end - s));
-                s = end;
-                continue;
-            }
-            if (*n == cap) {
-                cap = cap ? cap * 2 : 64;
-                *order = xrealloc(*order, sizeof **order * (size_t)cap);
-            }
-            (*order)[(*n)++] = (int)k - 1;
-            sbuf_addc(&b, '?');
+            if (!(k >= 1 && k <= nparams && fn(ctx, &b, (int)k - 1))) sbuf_addn(&b, s, (size_t)(end - s));
             s = end;
             continue;
         }
         sbuf_addc(&b, *s++);
     }
+    if (!b.s) sbuf_add(&b, "");
     return sbuf_detach(&b);
+}
+
+/* For anonymous_params: the parameter each ? takes, in order. */
+typedef struct anon_order {
+    int *v;
+    int n, cap;
+} anon_order;
+
+static int anon_param(void *ctx, sbuf *out, int index)
+{
+    anon_order *o = ctx;
+    if (o->n == o->cap) {
+        o->cap = o->cap ? o->cap * 2 : 64;
+        o->v = xrealloc(o->v, sizeof *o->v * (size_t)o->cap);
+    }
+    o->v[o->n++] = index;
+    sbuf_addc(out, '?');
+    return 1;
+}
+
+/* sql with every ?N (outside quotes) made an anonymous ?, and in *order
+ * the parameter (0-based) each ? takes, in order. SQLite looks a numbered
+ * parameter up in a list every time it generates code for one: thousands
+ * of them take quadratic time to prepare; anonymous ones do not. */
+static char *anonymous_params(const char *sql, int nparams, int **order, int *n)
+{
+    anon_order o = {0};
+    char *r = spl_sql_map_params(sql, nparams, anon_param, &o);
+    *order = o.v;
+    *n = o.n;
+    return r;
 }
 
 /* SQLite's "factor out constants" optimization (SQLITE_FactorOutConst,
@@ -230,34 +244,20 @@ int spl_explain(store *st, const spl_query *q, FILE *out, char **errmsg)
     return 0;
 }
 
+/* a parameter's value as an SQL literal, for spl_query_sql_text */
+static int inline_param(void *ctx, sbuf *out, int index)
+{
+    const spl_param *p = &((const spl_query *)ctx)->params[index];
+    if (p->is_num) {
+        char nb[32];
+        sbuf_add(out, spl_num_format(p->num, nb));
+    } else {
+        sbuf_add_sql_string(out, p->text, strlen(p->text));
+    }
+    return 1;
+}
+
 char *spl_query_sql_text(const spl_query *q)
 {
-    sbuf b = {0};
-    const char *s = q->sql;
-    while (*s) {
-        if (*s == '\'' || *s == '"') {
-            /* copy string literals and quoted names verbatim */
-            const char *e = skip_quoted(s);
-            sbuf_addn(&b, s, (size_t)(e - s));
-            s = e;
-            continue;
-        }
-        if (*s == '?' && s[1] >= '0' && s[1] <= '9') {
-            char *end;
-            long k = strtol(s + 1, &end, 10);
-            if (k >= 1 && k <= q->nparams) {
-                const spl_param *p = &q->params[k - 1];
-                if (p->is_num) {
-                    char nb[32];
-                    sbuf_add(&b, spl_num_format(p->num, nb));
-                } else {
-                    sbuf_add_sql_string(&b, p->text, strlen(p->text));
-                }
-                s = end;
-                continue;
-            }
-        }
-        sbuf_addc(&b, *s++);
-    }
-    return sbuf_detach(&b);
+    return spl_sql_map_params(q->sql, q->nparams, inline_param, (void *)q);
 }
