@@ -74,14 +74,10 @@ static int sigma_cli_load_map(cli_env *env, const char *dir, int none, sigma_map
 int cmd_sigma(cli_env *env, int argc, char **argv)
 {
     argc--, argv++; /* the command's own name */
-    if (argc < 1) return cli_usage_error("sigma", "expected convert or lint");
-    const char *verb = argv[0];
-    int convert = !strcmp(verb, "convert"), lint = !strcmp(verb, "lint");
-    if (!convert && !lint) return cli_usage_error("sigma", "unknown action '%s' (convert or lint)", verb);
-    const char *mapdir = NULL;
+    const char *mapdir = NULL, *verb = NULL;
     int nomap = 0, k = 0;
     char **files = xcalloc((size_t)argc + 1, sizeof *files);
-    for (int i = 1; i < argc; i++) {
+    for (int i = 0; i < argc; i++) {
         if (!strcmp(argv[i], "--mappings")) {
             if (i + 1 >= argc) {
                 free(files);
@@ -93,9 +89,16 @@ int cmd_sigma(cli_env *env, int argc, char **argv)
         } else if (argv[i][0] == '-' && argv[i][1]) {
             free(files);
             return cli_usage_error("sigma", "unknown option '%s'", argv[i]);
+        } else if (!verb) {
+            verb = argv[i];
         } else {
             files[k++] = argv[i];
         }
+    }
+    int convert = verb && !strcmp(verb, "convert"), lint = verb && !strcmp(verb, "lint");
+    if (!convert && !lint) {
+        free(files);
+        return verb ? cli_usage_error("sigma", "unknown action '%s' (convert or lint)", verb) : cli_usage_error("sigma", "expected convert or lint");
     }
     if (!k) {
         free(files);
