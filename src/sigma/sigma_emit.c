@@ -28,6 +28,13 @@ int sg_field_is_plain(const char *f)
     return 1;
 }
 
+int sg_field_name_ok(const char *f)
+{
+    for (const unsigned char *p = (const unsigned char *)f; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || *p == '`' || *p == '"' || *p == '\\') return 0;
+    return *f != 0;
+}
+
 void sg_spl_field_eval(sbuf *out, const char *f)
 {
     int plain = sg_field_is_plain(f) && !strpbrk(f, ".{}-:@");
