@@ -117,7 +117,7 @@ int sigma_text_is_sigma(const char *text, size_t len)
     for (size_t i = 0; i < yf.ndocs && !yes; i++) {
         const sy_node *d = yf.docs[i];
         const sy_node *det = sy_get(d, "detection");
-        if (sy_get(d, "correlation") || (det && det->kind == SY_MAP && sy_get(det, "condition"))) yes = 1;
+        if (sg_is_correlation(d) || (det && det->kind == SY_MAP && sy_get(det, "condition"))) yes = 1;
         if (sy_get_str(d, "action") && !strcmp(sy_get_str(d, "action"), "global")) yes = 1;
     }
     /* a Splunk detection has a search: string */
