@@ -19,6 +19,9 @@ typedef struct sigma_map sigma_map;
 /* Load every YAML file under dir. Returns 0, or -1 with *err ("file:line:
  * message", caller frees). */
 int sigma_map_load_dir(const char *dir, sigma_map **out, char **err);
+/* Load another directory's files into m (later files add logsources and
+ * placeholders; e.g. tests' own placeholders). */
+int sigma_map_add_dir(sigma_map *m, const char *dir, char **err);
 void sigma_map_free(sigma_map *m);
 
 /* One diagnostic about a rule: errors reject it, warnings do not. */
