@@ -130,7 +130,7 @@ static int sg_load_file(sigma_map *m, const char *path, char **err)
             goto out;
         }
         const sy_node *ph = sy_get(doc, "placeholders");
-        if (ph) {
+        if (ph && !ph->is_null) {
             if (ph->kind != SY_MAP) {
                 *err = sg_err(path, ph->line, "placeholders: expected a mapping of name to values");
                 goto out;
