@@ -62,6 +62,9 @@ void sigma_rule_free(sigma_rule *r);
 /* Does this YAML text look like a Sigma rule file (a detection: mapping with
  * a condition, or a correlation: mapping), rather than a Splunk detection? */
 int sigma_text_is_sigma(const char *text, size_t len);
+/* 1: a Sigma rule file; 0: YAML that is not one (a Splunk detection, a
+ * mapping file); -1: not YAML at all. */
+int sigma_text_kind(const char *text, size_t len);
 
 /* Convenience for tests: compile and return the SPL (caller frees), or NULL
  * with *err = the first error ("name:line: message"). */

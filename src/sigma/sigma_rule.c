@@ -105,13 +105,15 @@ int sigma_compile_file(const char *path, const sigma_map *map, sigma_rule **out)
     return rc;
 }
 
-int sigma_text_is_sigma(const char *text, size_t len)
+int sigma_text_is_sigma(const char *text, size_t len) { return sigma_text_kind(text, len) == 1; }
+
+int sigma_text_kind(const char *text, size_t len)
 {
     sy_file yf;
     char *err = NULL;
     if (sy_parse(text, len, "-", &yf, &err)) {
         free(err);
-        return 0;
+        return -1;
     }
     int yes = 0;
     for (size_t i = 0; i < yf.ndocs && !yes; i++) {
