@@ -6,6 +6,7 @@
  * compares the result rows (JSON) or the error message with what the case
  * expects. Usage: spl_runner DIR [FILTER]; exit 0 when every case passes. */
 #include <dirent.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,12 +36,13 @@ typedef struct tcase {
     char *now, *earliest, *latest;
     char *requires; /* "geoip": skipped when the GeoIP database is absent */
     char *sigma;    /* a Sigma rule file (YAML), compiled to the SPL the query extends */
+    char *xfail;    /* known to fail, for this reason: reported, not counted; passing is a failure */
 } tcase;
 
 static void tcase_free(tcase *c)
 {
     free(c->name); free(c->events); free(c->ingest_fmt); free(c->query); free(c->expect); free(c->error);
-    free(c->now); free(c->earliest); free(c->latest); free(c->requires); free(c->sigma);
+    free(c->now); free(c->earliest); free(c->latest); free(c->requires); free(c->sigma); free(c->xfail);
     memset(c, 0, sizeof *c);
 }
 
@@ -351,22 +353,57 @@ static int run_case(const tcase *c, store *st, const char *file)
 
 /* ---- Sigma cases ---- */
 static sigma_map *g_sigma_map;
-static int g_skipped;
+static int g_skipped, g_xfailed;
+
+/* `--- requires time_window`: does this build's streamstats take
+ * time_window= (Sigma correlations and timeframes compile to it)? */
+static int have_time_window(store *st)
+{
+    spl_opts o = {0};
+    spl_query *q = NULL;
+    spl_error e = {0};
+    int ok = !spl_compile(st, g_macros, "search * | streamstats time_window=1s count", &o, &q, &e);
+    spl_error_free(&e);
+    spl_query_free(q);
+    return ok;
+}
+
+/* Run a case marked `--- xfail REASON` with its failure output silenced:
+ * failing is expected (XFAIL), passing is reported as a failure so the
+ * marker gets removed. Returns 1 pass (as expected), 0 fail. */
+static int run_xfail(const tcase *c, int (*run)(const tcase *, store *, const char *), store *st, const char *file)
+{
+    fflush(stderr);
+    int saved = dup(2), devnull = open("/dev/null", O_WRONLY);
+    if (saved >= 0 && devnull >= 0) dup2(devnull, 2);
+    int ok = run(c, st, file);
+    fflush(stderr);
+    if (saved >= 0 && devnull >= 0) dup2(saved, 2);
+    if (saved >= 0) close(saved);
+    if (devnull >= 0) close(devnull);
+    if (ok) {
+        fprintf(stderr, "FAIL %s:%d %s: XPASS: marked --- xfail (%s) but passes; remove the marker\n", file, c->line, c->name, c->xfail);
+        return 0;
+    }
+    printf("XFAIL %s:%d %s: %s\n", file, c->line, c->name, c->xfail);
+    g_xfailed++;
+    return 1;
+}
 
 /* Compile the case's rule to SPL, then run that SPL with the case's query
- * appended. Returns 1 pass, 0 fail, -1 skipped. */
+ * appended. Returns 1 pass, 0 fail. */
+static int run_sigma_case(const tcase *c, store *st, const char *file);
+static int run_any_case(const tcase *c, store *st, const char *file)
+{
+    return c->sigma ? run_sigma_case(c, st, file) : run_case(c, st, file);
+}
+
 static int run_sigma_case(const tcase *c, store *st, const char *file)
 {
     char *err = NULL;
     char *spl = sigma_to_spl(c->sigma, strlen(c->sigma), c->name, g_sigma_map, &err);
     if (!spl) {
         int ok = 1;
-        if (err && strstr(err, "not implemented yet")) {
-            /* TEMPORARY: the placeholder compiler; removed once it lands */
-            printf("SKIP %s:%d %s: %s\n", file, c->line, c->name, err);
-            free(err);
-            return -1;
-        }
         if (!error_matches(err ? err : "", c->error)) {
             fprintf(stderr, "FAIL %s:%d %s\n  %s%s\n  sigma error: %s\n", file, c->line, c->name,
                     c->error ? "expected error containing: " : "expected rows", c->error ? c->error : "", err ? err : "(none)");
@@ -375,6 +412,13 @@ static int run_sigma_case(const tcase *c, store *st, const char *file)
         free(err);
         return ok;
     }
+    /* The compiler ends a plain rule's search with `| table <the fields the
+     * rule names>` for people reading results; the case's query needs whole
+     * events (its `n`), so that last stage (columns only, no filtering) is
+     * dropped. */
+    char *tbl = strstr(spl, "\n| table ");
+    while (tbl && strstr(tbl + 1, "\n| table ")) tbl = strstr(tbl + 1, "\n| table ");
+    if (tbl && !strchr(tbl + 1, '\n') && !strchr(tbl + 3, '|')) *tbl = 0;
     tcase run = *c;
     run.query = xasprintf("%s%s%s", spl, c->query ? "\n" : "", c->query ? c->query : "");
     int ok = run_case(&run, st, file);
@@ -419,6 +463,7 @@ static int run_file(const char *path, const char *filter, int *pass, int *fail)
             else if (!strcmp(what, "latest")) { free(c.latest); c.latest = trim_dup(txt); }
             else if (!strcmp(what, "requires")) { free(c.requires); c.requires = trim_dup(txt); }
             else if (!strcmp(what, "sigma")) { free(c.sigma); c.sigma = txt; txt = NULL; }
+            else if (!strcmp(what, "xfail")) { free(c.xfail); c.xfail = trim_dup(txt); }
             free(txt);
             sbuf_reset(&sec);
             what[0] = 0;
@@ -439,14 +484,12 @@ static int run_file(const char *path, const char *filter, int *pass, int *fail)
                 if (c.requires && strstr(c.requires, "geoip") && geoip_check(&gerr) != 0) {
                     printf("SKIP %s:%d %s: %s\n", path, c.line, c.name, gerr);
                     free(gerr);
+                } else if (c.requires && strstr(c.requires, "time_window") && st && !have_time_window(st)) {
+                    printf("SKIP %s:%d %s: streamstats has no time_window= in this build\n", path, c.line, c.name);
+                    g_skipped++;
                 } else if (!st) (*fail)++;
-                else if (c.sigma) {
-                    int r = run_sigma_case(&c, st, path);
-                    if (r > 0) (*pass)++;
-                    else if (r == 0) (*fail)++;
-                    else g_skipped++;
-                } else if (!c.query) { fprintf(stderr, "FAIL %s:%d %s: no query\n", path, c.line, c.name); (*fail)++; }
-                else if (run_case(&c, st, path)) (*pass)++;
+                else if (!c.sigma && !c.query) { fprintf(stderr, "FAIL %s:%d %s: no query\n", path, c.line, c.name); (*fail)++; }
+                else if (c.xfail ? run_xfail(&c, run_any_case, st, path) : run_any_case(&c, st, path)) (*pass)++;
                 else (*fail)++;
             }
             tcase_free(&c);
@@ -551,9 +594,9 @@ int main(int argc, char **argv)
     dm_free(dms);
     spl_lookups_free(&lk);
     sigma_map_free(g_sigma_map);
-    printf("spl tests: %d passed, %d failed%s", pass, fail, g_skipped ? "" : "\n");
-    if (g_skipped) printf(", %d skipped\n", g_skipped);
-    /* TEMPORARY: every Sigma case skipped (placeholder compiler): ctest SKIP */
-    if (!fail && !pass && g_skipped) return 77;
+    printf("spl tests: %d passed, %d failed", pass - g_xfailed, fail);
+    if (g_xfailed) printf(", %d known failures (XFAIL)", g_xfailed);
+    if (g_skipped) printf(", %d skipped", g_skipped);
+    printf("\n");
     return fail ? 1 : 0;
 }
