@@ -564,12 +564,25 @@ int main(int argc, char **argv)
     if (sd) {
         closedir(sd);
         if (sigma_map_load_dir(sdir, &g_sigma_map, &err)) {
-            fprintf(stderr, "note: %s not loaded (%s); Sigma cases run without mappings\n", sdir, err);
-            free(err);
-            g_sigma_map = NULL;
+            fprintf(stderr, "%s\n", err);
+            return 1;
         }
     }
     free(sdir);
+    /* the cases' own mapping files (placeholders for |expand) */
+    char *tdir = xasprintf("%s/mappings", dir);
+    DIR *td = opendir(tdir);
+    if (td) {
+        closedir(td);
+        if (!g_sigma_map && sigma_map_load_dir(tdir, &g_sigma_map, &err)) {
+            fprintf(stderr, "%s\n", err);
+            return 1;
+        } else if (g_sigma_map && sigma_map_add_dir(g_sigma_map, tdir, &err)) {
+            fprintf(stderr, "%s\n", err);
+            return 1;
+        }
+    }
+    free(tdir);
     DIR *d = opendir(dir);
     if (!d) { fprintf(stderr, "%s: cannot open\n", dir); return 2; }
     char **files = NULL;
