@@ -115,6 +115,10 @@ typedef struct win_state {
     win_ring lo, hi, slo, shi; /* win_mono: numeric min/max, text min/max; earliest/latest in lo/hi */
     hmap dc;
     long long dlive, ddead;
+    /* values(): the last result, kept while the distinct values stay */
+    char *vcache;
+    size_t vcache_len, vcache_n;
+    int vcache_ok;
 } win_state;
 
 static int kind_needs_text(int k)
@@ -209,12 +213,13 @@ static void dc_add(win_state *st, const char *s, size_t n, int delta)
         assert(delta > 0);
         hmap_put(&st->dc, s, n, 1);
         st->dlive++;
+        st->vcache_ok = 0;
         return;
     }
-    if (*c == 0 && delta > 0) { st->ddead--; st->dlive++; }
+    if (*c == 0 && delta > 0) { st->ddead--; st->dlive++; st->vcache_ok = 0; }
     *c += delta;
     assert(*c >= 0);
-    if (*c == 0) { st->dlive--; st->ddead++; }
+    if (*c == 0) { st->dlive--; st->ddead++; st->vcache_ok = 0; }
 }
 
 /* the entry's values into the aggregates (delta 1) or out of them (-1) */
@@ -441,17 +446,29 @@ static void win_value(sqlite3_context *ctx)
         break;
     }
     case W_VALUES: {
-        hmap_entry **keys = xmalloc(sizeof *keys * ((size_t)st->dlive + 1));
-        size_t n = 0;
-        for (size_t i = 0; i < st->dc.cap; i++)
-            if (st->dc.slots[i].key && st->dc.slots[i].value > 0) keys[n++] = &st->dc.slots[i];
-        assert(n == (size_t)st->dlive);
-        qsort(keys, n, sizeof *keys, cmp_str);
-        mv_list l = {0};
-        for (size_t i = 0; i < n; i++) mv_list_add(&l, keys[i]->key, keys[i]->key_len);
-        mv_result(ctx, &l);
-        mv_list_free(&l);
-        free(keys);
+        if (!st->vcache_ok) {
+            hmap_entry **keys = xmalloc(sizeof *keys * ((size_t)st->dlive + 1));
+            size_t n = 0;
+            for (size_t i = 0; i < st->dc.cap; i++)
+                if (st->dc.slots[i].key && st->dc.slots[i].value > 0) keys[n++] = &st->dc.slots[i];
+            assert(n == (size_t)st->dlive);
+            qsort(keys, n, sizeof *keys, cmp_str);
+            mv_list l = {0};
+            for (size_t i = 0; i < n; i++) mv_list_add(&l, keys[i]->key, keys[i]->key_len);
+            free(st->vcache);
+            st->vcache = NULL;
+            st->vcache_len = 0;
+            st->vcache_n = n;
+            if (n == 1) st->vcache = xstrndup(l.v[0], st->vcache_len = l.len[0]);
+            else if (n > 1) st->vcache = mv_encode(&l, &st->vcache_len);
+            st->vcache_ok = 1;
+            mv_list_free(&l);
+            free(keys);
+        }
+        /* as mv_result: none NULL, one TEXT, more a multivalue BLOB */
+        if (!st->vcache_n) sqlite3_result_null(ctx);
+        else if (st->vcache_n == 1) sqlite3_result_text64(ctx, st->vcache, st->vcache_len, SQLITE_TRANSIENT, SQLITE_UTF8);
+        else sqlite3_result_blob64(ctx, st->vcache, st->vcache_len, SQLITE_TRANSIENT);
         break;
     }
     case W_LIST: {
@@ -489,6 +506,8 @@ static void win_final(sqlite3_context *ctx)
     ring_free(&st->slo);
     ring_free(&st->shi);
     hmap_free(&st->dc);
+    free(st->vcache);
+    st->vcache = NULL;
     free(st->err);
     st->err = NULL;
     st->init = 0;
