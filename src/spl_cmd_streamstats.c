@@ -206,7 +206,9 @@ int spl_cmd_streamstats(spl_cmd_ctx *c)
             sbuf_printf(&s, "%s(%s, %s, ", items[k].fn, x, tcol ? tcol->sql : "NULL");
             spl_tr_bind_num(tr, &s, o.time_window);
             sbuf_printf(&s, ", %s, ", pos ? pos : "NULL");
-            spl_tr_bind_num(tr, &s, by_pos ? (double)o.window + !o.current : 0);
+            /* pos_window: the global window's size, or -1 when no row ever
+             * leaves (the aggregates then keep only what they need) */
+            spl_tr_bind_num(tr, &s, by_pos ? (double)o.window + !o.current : (o.window > 0 || o.time_window > 0) ? 0 : -1);
             sbuf_printf(&s, ", %d) %s", o.current, w.s);
             if (nby) sbuf_add(&s, " END");
             if (items[k].mv == 2) items[k].mv = col ? col->mv : 0;

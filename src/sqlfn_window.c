@@ -9,7 +9,9 @@
  * seconds or more from the newest row's time (the rows must come in time
  * order, ascending or descending: anything else is an error); pos and
  * pos_window > 0: it drops rows whose pos is pos_window or more below the
- * newest row's (streamstats global=true window=N by ...); current = 0: the
+ * newest row's (streamstats global=true window=N by ...); pos_window < 0:
+ * the frame is unbounded and no row ever leaves, so the function keeps only
+ * the rows its result needs (O(1) memory; list: 100 values); current = 0: the
  * newest row is left out of the result (its time and pos still bound the
  * window). Rows SQLite's frame removes (ROWS BETWEEN N PRECEDING) are
  * removed through xInverse. Semantics as Splunk's stats functions (spl_agg.c):
@@ -103,6 +105,7 @@ typedef struct win_state {
     int init, kind;
     win_ring ent;          /* win_ent, in step order; the last may be pending */
     int pending;           /* current=false: the last entry is not in the result yet */
+    int unbounded;         /* no row ever leaves: keep only the rows the result needs */
     long long nstep, ninv; /* rows stepped / removed by SQLite's frame */
     double last_t;
     int dir;               /* time order seen: 1 ascending, -1 descending */
@@ -179,9 +182,11 @@ static void ent_free(win_ent *e)
 
 /* push onto a monotonic deque: drop the elements at the back that the new
  * one outlives and beats (better(a, b): a is at least as extreme as b) */
-static void mono_push(win_ring *r, const win_mono *m, int (*better)(const win_mono *, const win_mono *))
+static void mono_push(win_ring *r, const win_mono *m, int (*better)(const win_mono *, const win_mono *), int unbounded)
 {
     while (r->n && better(m, ring_at(r, r->n - 1))) r->n--;
+    /* when no row leaves, one behind the front never gets to it */
+    if (unbounded && r->n) return;
     *(win_mono *)ring_push(r) = *m;
 }
 
@@ -235,7 +240,7 @@ static void ent_apply(win_state *st, const win_ent *e, int delta)
     case W_EARLIEST: case W_LATEST:
         if (delta > 0) {
             win_mono m = {e->seq, e->t, NULL, 0, e->whole};
-            mono_push(&st->lo, &m, k == W_EARLIEST ? lo_time : hi_time);
+            mono_push(&st->lo, &m, k == W_EARLIEST ? lo_time : hi_time, st->unbounded);
         } else {
             mono_drop(&st->lo, e->seq);
         }
@@ -261,11 +266,11 @@ static void ent_apply(win_state *st, const win_ent *e, int delta)
             if (delta < 0) continue;
             win_mono m = {e->seq, v->d, v->s, v->n, NULL};
             if (!isnan(v->d)) {
-                mono_push(&st->lo, &m, lo_num);
-                mono_push(&st->hi, &m, hi_num);
+                mono_push(&st->lo, &m, lo_num, st->unbounded);
+                mono_push(&st->hi, &m, hi_num, st->unbounded);
             }
-            mono_push(&st->slo, &m, lo_text);
-            mono_push(&st->shi, &m, hi_text);
+            mono_push(&st->slo, &m, lo_text, st->unbounded);
+            mono_push(&st->shi, &m, hi_text, st->unbounded);
         }
         return;
     default: /* sum, avg, stdev, var */
@@ -311,6 +316,37 @@ static void evict_front(win_state *st)
     ring_pop_front(&st->ent);
 }
 
+static int mono_front_is(const win_ring *r, long long seq)
+{
+    return r->n && ((const win_mono *)ring_at(r, 0))->seq == seq;
+}
+
+/* unbounded windows: drop the committed rows the result will never read
+ * again (memory stays O(1), O(100) for list, on any number of rows) */
+static void compact(win_state *st)
+{
+    size_t nc = committed(st), w = 0, nvals = 0;
+    for (size_t i = 0; i < st->ent.n; i++) {
+        win_ent *e = ring_at(&st->ent, i);
+        int keep = i >= nc; /* the pending row */
+        switch (st->kind) {
+        case W_FIRST: keep |= i == 0; break;
+        case W_LAST: keep |= i + 1 == nc; break;
+        case W_LIST: keep |= nvals < WIN_LIST_MAX; nvals += e->nv; break;
+        case W_EARLIEST: case W_LATEST: keep |= mono_front_is(&st->lo, e->seq); break;
+        case W_MIN: case W_MAX: case W_RANGE:
+            keep |= mono_front_is(&st->lo, e->seq) || mono_front_is(&st->hi, e->seq) ||
+                    mono_front_is(&st->slo, e->seq) || mono_front_is(&st->shi, e->seq);
+            break;
+        default: break;
+        }
+        if (!keep) { ent_free(e); continue; }
+        if (w != i) memcpy(ring_at(&st->ent, w), e, sizeof *e);
+        w++;
+    }
+    st->ent.n = w;
+}
+
 static win_state *state_get(sqlite3_context *ctx)
 {
     win_state *st = sqlite3_aggregate_context(ctx, sizeof *st);
@@ -333,6 +369,7 @@ static void win_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     if (st->err) return;
     double tw = sqlite3_value_double(argv[2]);
     long long pw = sqlite3_value_int64(argv[4]);
+    if (pw < 0) { st->unbounded = 1; pw = 0; tw = 0; }
     int cur = sqlite3_value_int(argv[5]);
     double t = 0;
     int has_t = sqlfn_arg_number(argv[1], &t);
@@ -371,6 +408,7 @@ static void win_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         if (!(tw > 0 && fabs(t - f->t) >= tw) && !(pw > 0 && pos - f->pos >= pw)) break;
         evict_front(st);
     }
+    if (st->unbounded) compact(st);
 }
 
 static void win_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv)
@@ -379,6 +417,7 @@ static void win_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     (void)argv;
     win_state *st = state_get(ctx);
     if (!st) { sqlite3_result_error_nomem(ctx); return; }
+    if (st->unbounded) { sqlite3_result_error(ctx, "splwin: a row left an unbounded window", -1); return; }
     st->ninv++;
     while (st->ent.n && ((win_ent *)ring_at(&st->ent, 0))->seq < st->ninv) evict_front(st);
 }

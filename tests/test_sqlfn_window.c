@@ -117,7 +117,7 @@ static char *expect(const char *fn, const shape *sh, int i)
         if (j == i && !sh->cur) continue;
         if (sh->rows_n && ingrp > sh->rows_n + !sh->cur) break;
         if (sh->tw > 0 && fabs(me->t - o->t) >= sh->tw) break;
-        if (sh->pw && abs(me->seq - o->seq) >= sh->pw) break;
+        if (sh->pw > 0 && abs(me->seq - o->seq) >= sh->pw) break;
         m[n++] = j;
     }
     /* into stream order */
@@ -295,9 +295,13 @@ static void test_pos_window(void **state)
 static void test_unbounded(void **state)
 {
     (void)state;
-    shape a = {0, 0, 0, 1, 0}, b = {0, 0, 0, 0, 1};
-    check_shape(&a);
-    check_shape(&b);
+    /* pw = -1: no row ever leaves, the functions keep only what they need */
+    for (int pw = -1; pw <= 0; pw++)
+        for (int cur = 0; cur <= 1; cur++)
+            for (int desc = 0; desc <= 1; desc++) {
+                shape a = {0, 0, pw, cur, desc};
+                check_shape(&a);
+            }
 }
 
 static void test_time_order_error(void **state)
