@@ -129,6 +129,7 @@ static int parse_items(spl_cmd_ctx *c, int *ip, ss_item **items, int *n)
             return spl_arg_error(c, t, "%.*s needs a field", (int)t->n, t->s);
         }
         if (i + 1 < a->n && spl_tok_is(&a->v[i], "as", 1)) { it.as = spl_tok_text(&a->v[i + 1]); i += 2; }
+        else if (i < a->n && spl_tok_is(&a->v[i], "as", 1)) { free(it.arg); return spl_arg_error(c, &a->v[i], "expected a name after AS"); }
         else it.as = xstrndup(c->tr->text + ns, ne - ns);
         *items = xrealloc(*items, sizeof **items * (size_t)(*n + 1));
         (*items)[(*n)++] = it;
