@@ -20,7 +20,7 @@
 
 static sqlite3 *db;
 
-#define NROWS 1500
+#define NROWS 1000
 #define NGRP 4
 
 typedef struct row {
