@@ -176,6 +176,12 @@ void risk_notable_for_row(const detection *d, const risk_row *row, double run_ti
     out->rule_name = xstrdup(d->name);
     out->rule_title = risk_expand(d->deploy.rule_title ? d->deploy.rule_title : d->name, row);
     out->rule_description = risk_expand(d->deploy.rule_description ? d->deploy.rule_description : d->description, row);
+    if (d->origin && d->author && *d->author && !strstr(out->rule_description, d->author)) {
+        /* a Sigma rule's author on every message built from a match (Detection Rule License) */
+        char *t = xasprintf("%s%s(rule by %s)", out->rule_description, *out->rule_description ? " " : "", d->author);
+        free(out->rule_description);
+        out->rule_description = t;
+    }
     out->security_domain = xstrdup(d->security_domain ? d->security_domain : "threat");
     out->risk_score = risk_detection_score(d);
     out->severity = xstrdup(risk_severity(out->risk_score));
