@@ -224,7 +224,30 @@ char *sg_rules_search(sg_comp *c, sg_crule *const *rules, size_t n)
     sg_emit em = {0};
     sbuf out = {0}, pre = {0}, s = {0};
     int nopre = 0;
-    for (size_t i = 0; i < n; i++) sg_rule_branches(c, rules[i], &em, &out, &pre, &nopre);
+    char **seen = NULL;
+    size_t nseen = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* a collection or a category list may give the same branch twice */
+        sbuf one = {0}, onepre = {0};
+        sg_rule_branches(c, rules[i], &em, &one, &onepre, &nopre);
+        size_t k;
+        for (k = 0; k < nseen; k++)
+            if (!strcmp(seen[k], one.s)) break;
+        if (k == nseen) {
+            seen = xrealloc(seen, (nseen + 1) * sizeof *seen);
+            seen[nseen++] = xstrdup(one.s);
+            if (out.len) sbuf_add(&out, " OR ");
+            sbuf_add(&out, one.s);
+            if (onepre.len) {
+                if (pre.len) sbuf_add(&pre, " OR ");
+                sbuf_add(&pre, onepre.s);
+            }
+        }
+        sbuf_free(&one);
+        sbuf_free(&onepre);
+    }
+    for (size_t k = 0; k < nseen; k++) free(seen[k]);
+    free(seen);
     if (em.nflags) {
         sbuf_printf(&s, "search %s\n%s\n| search %s", nopre || !pre.len ? "*" : pre.s, em.flags.s, out.s);
     } else {

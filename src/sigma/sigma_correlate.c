@@ -93,6 +93,31 @@ char *sg_correlation(sg_comp *c, const sy_node *doc, sigma_rule *res)
         free(rs);
         return NULL;
     }
+    /* every field name the correlation gives */
+    const sy_node *names[2] = {sy_get(corr, "group-by"), sy_get(sy_get(corr, "condition"), "field")};
+    for (int g = 0; g < 2; g++) {
+        const sy_node *n = names[g];
+        if (!n) continue;
+        const sy_node *const *it = n->kind == SY_SEQ ? (const sy_node *const *)n->items : &n;
+        size_t cnt = n->kind == SY_SEQ ? n->n : 1;
+        for (size_t i = 0; i < cnt; i++)
+            if (it[i]->kind != SY_SCALAR || !sg_field_name_ok(it[i]->text)) {
+                sg_diag(&c->diags, SIGMA_ERROR, it[i]->line, "invalid-field", "not a field name SPL can carry");
+                free(rs);
+                return NULL;
+            }
+    }
+    const sy_node *al = sy_get(corr, "aliases");
+    for (size_t a = 0; al && al->kind == SY_MAP && a < al->n; a++) {
+        const sy_node *m = sy_val(al, a);
+        int ok = sg_field_name_ok(sy_key(al, a)->text) && m->kind == SY_MAP;
+        for (size_t i = 0; ok && i < m->n; i++) ok = sy_val(m, i)->kind == SY_SCALAR && sg_field_name_ok(sy_val(m, i)->text);
+        if (!ok) {
+            sg_diag(&c->diags, SIGMA_ERROR, sy_key(al, a)->line, "invalid-field", "aliases: each alias maps rule names to field names");
+            free(rs);
+            return NULL;
+        }
+    }
     /* group-by */
     sbuf by = {0};
     const sy_node *gb = sy_get(corr, "group-by");

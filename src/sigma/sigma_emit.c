@@ -28,6 +28,13 @@ int sg_field_is_plain(const char *f)
     return 1;
 }
 
+int sg_field_name_ok(const char *f)
+{
+    for (const unsigned char *p = (const unsigned char *)f; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || *p == '`' || *p == '"' || *p == '\\') return 0;
+    return *f != 0;
+}
+
 void sg_spl_field_eval(sbuf *out, const char *f)
 {
     int plain = sg_field_is_plain(f) && !strpbrk(f, ".{}-:@");
@@ -194,8 +201,8 @@ static void sg_leaf_emit(sg_emit *em, const sigma_map *map, const sg_source *src
             sbuf_printf(out, "%s=*", f);
             return;
         }
-        if (l->kind == SG_L_NULL) {
-            sbuf_printf(out, "NOT %s=*", f);
+        if (l->kind == SG_L_NULL) { /* absent or empty */
+            sbuf_printf(out, "(NOT %s=* OR %s=\"\")", f, f);
             return;
         }
     }
@@ -217,16 +224,13 @@ void sg_emit_expr(sg_emit *em, const sigma_map *map, const sg_source *src, const
     case SG_E_FALSE:
         sg_flag(em, "false()", out);
         return;
-    case SG_E_NOT:
+    case SG_E_NOT: {
+        const sg_expr *k = e->kids[0];
+        while ((k->op == SG_E_AND || k->op == SG_E_OR) && k->n == 1) k = k->kids[0];
         sbuf_add(out, "NOT ");
-        if (e->kids[0]->op == SG_E_AND || e->kids[0]->op == SG_E_OR) {
-            sbuf_addc(out, '(');
-            sg_emit_expr(em, map, src, e->kids[0], out);
-            sbuf_addc(out, ')');
-        } else {
-            sg_emit_expr(em, map, src, e->kids[0], out);
-        }
+        sg_emit_expr(em, map, src, k, out); /* a group brings its own parentheses */
         return;
+    }
     case SG_E_AND:
     case SG_E_OR:
         if (e->n == 1) {

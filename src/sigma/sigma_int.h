@@ -151,4 +151,7 @@ void sg_spl_quote(sbuf *out, const char *s, size_t n);
 /* Append a field name as SPL eval wants it ('quoted' unless plain). */
 void sg_spl_field_eval(sbuf *out, const char *f);
 int sg_field_is_plain(const char *f);
+/* A field name SPL can carry at all (no backtick, quote, backslash or
+ * control character): others reject the rule. */
+int sg_field_name_ok(const char *f);
 #endif

@@ -165,6 +165,11 @@ sg_expr *sg_item_build(sg_item_ctx *cx, const char *key, const sy_node *val, int
         }
     }
     const char *field = *k ? k : NULL;
+    if (field && !sg_field_name_ok(field)) {
+        sg_diag(cx->d, SIGMA_ERROR, line, "invalid-field", "field name '%s' has a character SPL cannot carry in a field name (backtick, quote, backslash or control character)", field);
+        free(k);
+        return NULL;
+    }
     int all = 0, cased = 0, neq = 0, expand = 0, bad = 0;
     char reflags[4] = "";
     const char *kind = NULL, *place = NULL;
@@ -315,6 +320,11 @@ sg_expr *sg_item_build(sg_item_ctx *cx, const char *key, const sy_node *val, int
             continue;
         }
         if (kind && !strcmp(kind, "fieldref")) {
+            if (!sg_field_name_ok(s)) {
+                sg_diag(cx->d, SIGMA_ERROR, vl, "invalid-field", "fieldref: '%s' is not a field name SPL can carry", s);
+                bad = 1;
+                break;
+            }
             sg_leaf *l = sg_leaf_new(SG_L_FIELDREF, field, vl);
             l->text = xstrdup(s);
             l->cased = cased;
