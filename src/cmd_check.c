@@ -1,6 +1,6 @@
 /* cmd_check.c: `splite check`: run every detection of a detection library
  * (the project's detections/, or DIR/detections of a security_content tree
- * given with --corpus) through the whole engine - macro expansion, parsing,
+ * given with --corpus, or DIR itself without one: e.g. Sigma rules) through the whole engine - macro expansion, parsing,
  * translation and execution against the current database - and report per
  * detection "ok" or the stage that failed with its error, then totals and
  * the causes behind the failures (unknown commands, functions, macros...),
