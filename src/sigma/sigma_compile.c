@@ -442,13 +442,13 @@ int sigma_compile_text(const char *text, size_t len, const char *name, const sig
     if (c.diags.errors) goto done;
     /* the metadata: of the correlation if there is one, else the first rule */
     const sy_node *meta = NULL;
-    for (size_t i = 0; i < c.ndocs && !meta; i++)
-        if (sy_get(c.docs[i], "correlation")) meta = c.docs[i];
+    size_t ntop = 0;
+    if (c.ncorr) meta = sg_correlation_top(&c, &ntop);
     if (!meta && c.ndocs) meta = c.docs[0];
     sigma_rule_meta(res, meta);
     if (c.ncorr) {
         res->is_correlation = 1;
-        res->spl = sg_correlation(&c, meta, res);
+        res->spl = sg_correlation(&c, ntop ? meta : NULL, res);
     } else if (c.nrules) {
         res->spl = sg_plain_search(&c, res);
     }
