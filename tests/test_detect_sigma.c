@@ -200,6 +200,33 @@ static void test_deployment_and_events(void **state)
     deployment_set_free(&deps);
 }
 
+/* A correlation's rows are its groups: risk objects only from the group-by fields. */
+static void test_correlation_risk_objects(void **state)
+{
+    (void)state;
+    static const char corr[] = "title: Base\n"
+                               "name: base\n"
+                               "logsource: {product: windows}\n"
+                               "detection: {sel: {Image: x}, condition: sel}\n"
+                               "---\n"
+                               "title: Many\n"
+                               "id: 22222222-0000-0000-0000-000000000002\n"
+                               "correlation: {type: event_count, rules: [base], group-by: [Computer, TargetUserName],\n"
+                               "              timespan: 1h, condition: {gte: 3}}\n"
+                               "level: medium\n";
+    detection *d = load(corr, "corr.yml");
+    assert_true(d->is_correlation);
+    assert_string_equal(d->name, "Many");
+    assert_int_equal(d->nrisk_objects, 2);
+    assert_string_equal(d->risk_objects[0].field, "Computer");
+    assert_string_equal(d->risk_objects[0].type, "system");
+    assert_string_equal(d->risk_objects[1].field, "TargetUserName");
+    assert_string_equal(d->risk_objects[1].type, "user");
+    assert_int_equal(d->risk_objects[1].score, 50);
+    assert_string_equal(d->message, "Many on $Computer$");
+    detection_free(d);
+}
+
 int main(void)
 {
     /* no shipped mappings: the compiled SPL names fields as the rule does */
@@ -207,7 +234,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rule_becomes_detection), cmocka_unit_test(test_level_table),
         cmocka_unit_test(test_load_errors),            cmocka_unit_test(test_unique_names),
-        cmocka_unit_test(test_deployment_and_events),
+        cmocka_unit_test(test_deployment_and_events), cmocka_unit_test(test_correlation_risk_objects),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
