@@ -18,8 +18,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Does a line of text start with key (a top-level plain key)? */
+static int ds_line_starts(const char *text, size_t len, const char *key)
+{
+    size_t k = strlen(key);
+    for (size_t i = 0; i + k <= len;) {
+        if (memcmp(text + i, key, k) == 0) return 1;
+        const char *nl = memchr(text + i, '\n', len - i);
+        if (!nl) break;
+        i = (size_t)(nl - text) + 1;
+    }
+    return 0;
+}
+
 int detect_sigma_is(const char *text, size_t len)
 {
+    /* a Splunk detection has a top-level search: (sigma_text_is_sigma says
+     * no to those too): skip parsing the file a second time */
+    if (ds_line_starts(text, len, "search:")) return 0;
     return sigma_text_is_sigma(text, len);
 }
 
