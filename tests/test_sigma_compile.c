@@ -186,8 +186,11 @@ static void test_diagnostics(void **state)
     expect_diag(RULE("  sel: {A: 1}\n  condition: sel and (\n"), SIGMA_ERROR, "condition", 5, NULL);
     expect_diag(RULE("  sel: {A: 1}\n  condition: sel or or sel\n"), SIGMA_ERROR, "condition", 5, NULL);
     expect_diag(RULE("  sel: {A: 1}\n  condition: 1 of x*\n"), SIGMA_ERROR, "condition", 5, "x*");
-    expect_diag("title: t\nlogsource:\n  category: [a, b]\ndetection:\n  sel: {A: 1}\n  condition: sel\n", SIGMA_WARNING, "category-list", 3, NULL);
-    expect_diag("title: t\ndetection:\n  sel: {A: 1}\n", SIGMA_ERROR, "condition", 0, NULL);
+    expect_diag("title: t\nlogsource:\n  category: [a, b]\ndetection:\n  sel: {A: 1}\n  condition: sel\n", SIGMA_WARNING, "logsource-list", 3, NULL);
+    expect_diag("title: t\nlogsource: {product: test}\ndetection:\n  sel: {A: 1}\n", SIGMA_ERROR, "condition", 3, NULL);
+    expect_diag("title: t\ndetection:\n  sel: {A: 1}\n  condition: sel\n", SIGMA_ERROR, "logsource", 1, NULL);
+    expect_diag(RULE("  sel:\n  condition: sel\n"), SIGMA_ERROR, "invalid-detection", 4, "sel");
+    expect_diag("title: t\nlogsource: {product: test}\ndetection:\n  sel: {A: 'a\n  condition: sel\n", SIGMA_ERROR, "yaml", 4, NULL);
     expect_diag("just text\n", SIGMA_ERROR, "yaml", 0, NULL);
 }
 

@@ -61,7 +61,7 @@ static const sy_node *sg_find_corr(sg_comp *c, const char *ref)
 {
     for (size_t i = 0; i < c->ndocs; i++) {
         const sy_node *d = c->docs[i];
-        if (!sy_get(d, "correlation")) continue;
+        if (!sg_is_correlation(d)) continue;
         const char *n = sy_get_str(d, "name"), *id = sy_get_str(d, "id");
         if ((n && !strcmp(n, ref)) || (id && !strcmp(id, ref))) return d;
     }
@@ -106,9 +106,14 @@ static char *sg_corr_build(sg_comp *c, const sy_node *doc, sigma_rule *res, int 
             return NULL;
         }
     }
-    long secs = sg_timespan_seconds(sy_get_str(corr, "timespan") ? sy_get_str(corr, "timespan") : sy_get_str(corr, "timeframe"));
+    const char *ts = sy_get_str(corr, "timespan") ? sy_get_str(corr, "timespan") : sy_get_str(corr, "timeframe");
+    long secs = sg_timespan_seconds(ts);
     if (secs < 0) {
-        sg_diag(&c->diags, SIGMA_ERROR, corr->line, "correlation", "timespan must be a number followed by s, m, h or d");
+        if (ts)
+            sg_diag(&c->diags, SIGMA_ERROR, sy_get(corr, "timespan") ? sy_get(corr, "timespan")->line : sy_get(corr, "timeframe")->line, "correlation",
+                    "timespan '%s' is not a number followed by s, m, h or d", ts);
+        else
+            sg_diag(&c->diags, SIGMA_ERROR, sy_key_line(doc, "correlation", corr->line), "correlation", "the correlation has no timespan");
         free(rs);
         free(cs);
         return NULL;
@@ -166,7 +171,7 @@ static char *sg_corr_build(sg_comp *c, const sy_node *doc, sigma_rule *res, int 
     if (t == 1) {
         vfield = cond && cond->kind == SY_MAP ? sy_get_str(cond, "field") : NULL;
         if (!vfield) {
-            sg_diag(&c->diags, SIGMA_ERROR, cond ? cond->line : corr->line, "correlation", "value_count needs condition: field:");
+            sg_diag(&c->diags, SIGMA_ERROR, cond ? sy_key_line(corr, "condition", cond->line) : sy_key_line(doc, "correlation", corr->line), "correlation", "value_count needs condition: field:");
             free(rs);
         free(cs);
             sbuf_free(&by);
@@ -180,7 +185,8 @@ static char *sg_corr_build(sg_comp *c, const sy_node *doc, sigma_rule *res, int 
     } else if (!cond && t == 2) {
         where = xasprintf("rule_count>=%zu", nrefs);
     } else {
-        sg_diag(&c->diags, SIGMA_ERROR, corr->line, "correlation", "condition: must be a mapping (gte: N, ...)");
+        sg_diag(&c->diags, SIGMA_ERROR, cond ? sy_key_line(corr, "condition", cond->line) : sy_key_line(doc, "correlation", corr->line), "correlation",
+                cond ? "condition: must be a mapping (gte: N, ...)" : "the correlation has no condition");
     }
     if (!where) {
         free(rs);
@@ -275,7 +281,7 @@ const sy_node *sg_correlation_top(sg_comp *c, size_t *ntop)
     *ntop = 0;
     for (size_t i = 0; i < c->ndocs; i++) {
         const sy_node *d = c->docs[i];
-        if (!sy_get(d, "correlation")) continue;
+        if (!sg_is_correlation(d)) continue;
         const char *n = sy_get_str(d, "name"), *id = sy_get_str(d, "id");
         int named = 0;
         for (size_t j = 0; j < c->ndocs && !named; j++) {

@@ -147,9 +147,15 @@ static void sg_leaf_where(const sg_leaf *l, const char *f, int is_expr, sbuf *ou
             if (l->cased) sbuf_printf(out, "%s==%s", a.s, b.s);
             else sbuf_printf(out, "lower(%s)==lower(%s)", a.s, b.s);
         } else {
-            const char *pre = l->fieldref_mode == 2 ? "" : "\"%\" . ";
-            const char *post = l->fieldref_mode == 3 ? "" : " . \"%\"";
-            sbuf_printf(out, "isnotnull(%s) AND like(lower(%s), %slower(%s)%s)", b.s, a.s, pre, b.s, post);
+            /* no wildcards: the other field's value is data (split() and
+             * substr() take it literally, like() would not) */
+            const char *lo = l->cased ? "" : "lower";
+            if (l->fieldref_mode == 1)
+                sbuf_printf(out, "isnotnull(%s) AND isnotnull(%s) AND (len(%s)==0 OR mvcount(split(%s(%s), %s(%s)))>1)", a.s, b.s, b.s, lo, a.s, lo, b.s);
+            else if (l->fieldref_mode == 2)
+                sbuf_printf(out, "isnotnull(%s) AND isnotnull(%s) AND substr(%s(%s), 1, len(%s))==%s(%s)", a.s, b.s, lo, a.s, b.s, lo, b.s);
+            else
+                sbuf_printf(out, "isnotnull(%s) AND isnotnull(%s) AND len(%s)>=len(%s) AND substr(%s(%s), len(%s)-len(%s)+1)==%s(%s)", a.s, b.s, a.s, b.s, lo, a.s, a.s, b.s, lo, b.s);
         }
         sbuf_free(&a);
         sbuf_free(&b);

@@ -67,6 +67,14 @@ void sg_expr_free(sg_expr *e);
 sg_expr *sg_expr_leaf(sg_leaf *l);
 void sg_leaf_free(sg_leaf *l);
 
+/* A correlation rule's document: its correlation: is a mapping (an older
+ * dialect writes a free-text correlation: note in plain rules). */
+static inline int sg_is_correlation(const sy_node *doc)
+{
+    const sy_node *c = sy_get(doc, "correlation");
+    return c && c->kind == SY_MAP;
+}
+
 /* Per-file diagnostics (also the lint output). */
 typedef struct sg_diags {
     sigma_diag *v;
