@@ -82,12 +82,13 @@ const cli_command cli_commands[] = {
     {"runs", cmd_runs, "[--limit N]", "recent detection runs and their status",
      "  --limit N          how many runs (default: 20)\n"},
     {"test", cmd_test, "[--junit FILE] [--datasets DIR] [DETECTION.yml|DIR ...]",
-     "test detections on their attack data, as contentctl does",
+     "test detections on their attack data, as contentctl does (Sigma rules: SigmaHQ's regression data)",
      "  --junit FILE       also write the results as JUnit XML\n"
      "  --datasets DIR     where attack_data files are (default: the shipped datasets/)\n"},
     {"check", cmd_check, "[--corpus DIR] [--format table|jsonl] [--timeout S] [--slowest N] [--jobs N]",
      "run every detection through the engine, report failures and their causes",
-     "  --corpus DIR       a security_content checkout (default: the shipped detections)\n"
+     "  --corpus DIR       a security_content checkout, or a directory of Sigma/Splunk rules\n"
+     "                     (default: the shipped detections)\n"
      "  --format F         table or jsonl (default: table)\n"
      "  --timeout S        seconds each detection may run (default: 60; 0: no limit)\n"
      "  --slowest N        also list the N slowest detections\n"
