@@ -326,6 +326,32 @@ static void test_errors(void **state)
     tu_events_free(&c);
 }
 
+/* An object over 16 MiB (in lines under the driver's 4 MiB line limit) is
+ * rejected without being held whole; the next one loads. */
+static void test_too_long(void **state)
+{
+    (void)state;
+    sbuf b = {0};
+    sbuf_add(&b, "{\"Event\": {\"System\": {\"EventID\": 1}, \"EventData\": {\n");
+    for (int i = 0; i < 5; i++) {
+        sbuf_printf(&b, "%s\"V%d\": \"", i ? ",\n" : "", i);
+        for (int k = 0; k < 3500 * 1024 / 64; k++)
+            sbuf_add(&b, "abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz0123456789{[");
+        sbuf_addc(&b, '"');
+    }
+    sbuf_add(&b, "\n}}}\n" REC(2) "\n");
+    tu_events c = {0};
+    long rej;
+    char *msg = load_messages(b.s, &c, &rej);
+    assert_int_equal(rej, 1);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(tu_get(&c.ev[0], "EventCode"), "2");
+    assert_non_null(strstr(msg, "f.json:1: JSON object longer than 16 MiB; skipped"));
+    free(msg);
+    tu_events_free(&c);
+    sbuf_free(&b);
+}
+
 /* Bytes that are not UTF-8 are kept, escaped as \xNN (as by every reader). */
 static void test_invalid_utf8(void **state)
 {
@@ -359,7 +385,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sysmon_event), cmocka_unit_test(test_unnamed_data), cmocka_unit_test(test_userdata),
         cmocka_unit_test(test_escaping),     cmocka_unit_test(test_numbers),      cmocka_unit_test(test_layouts),
-        cmocka_unit_test(test_errors),       cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_detect),
+        cmocka_unit_test(test_errors),       cmocka_unit_test(test_too_long),     cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_detect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
