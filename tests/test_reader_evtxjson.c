@@ -3,12 +3,15 @@
  * (named and unnamed Data, UserData, attributes, nulls, arrays, escaping,
  * GUIDs, big integers, non-ASCII), several objects per file in each layout
  * (pretty-printed, JSON lines, an array, two on one line), broken objects
- * reported at the line where they start, and format detection. */
+ * reported at the line where they start, an object over 16 MiB, a load
+ * killed midway resuming without duplicates, and format detection. */
 #include "testutil.h"
 #include "ingest.h"
 #include "reader.h"
+#include "store.h"
 
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <math.h>
 
 #define NS "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>"
@@ -352,6 +355,67 @@ static void test_too_long(void **state)
     sbuf_free(&b);
 }
 
+static long count(store *st, const char *sql)
+{
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(store_db(st), sql, -1, &q, NULL), SQLITE_OK);
+    long v = -1;
+    if (sqlite3_step(q) == SQLITE_ROW) v = (long)sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return v;
+}
+
+/* A load killed midway resumes without loading a record twice or losing
+ * one, whatever the layout around the resume point: pretty-printed records,
+ * JSON lines, two records on one line. */
+static void test_crash_resume(void **state)
+{
+    (void)state;
+    sbuf b = {0};
+    for (int i = 0; i < 2500; i++) {
+        const char *sep = i % 4 == 2 ? "" : "\n";
+        if (i % 4 == 0)
+            sbuf_printf(&b, "{\n  \"Event\": {\n    \"System\": {\"EventID\": 1, \"Computer\": \"h\"},\n"
+                            "    \"EventData\": {\"Seq\": %d}\n  }\n}\n", i);
+        else
+            sbuf_printf(&b, "{\"Event\":{\"System\":{\"EventID\":2},\"EventData\":{\"Seq\":%d}}}%s", i, sep);
+    }
+    char *file = tu_write_file(".json", b.s, b.len);
+    char *db = tu_tmp_path(".db");
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        setenv("SPLITE_TEST_CRASH_AFTER", "1234", 1);
+        char *err = NULL;
+        store *st = store_open(db, &err);
+        ingest_opts o = {.quiet = 1, .batch = 500};
+        if (st) ingest_file(st, file, &o, NULL);
+        _exit(0); /* not reached: the crash hook exits with 99 */
+    }
+    int status;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 99);
+    char *err = NULL;
+    store *st = store_open(db, &err);
+    assert_non_null(st);
+    long kept = count(st, "SELECT count(*) FROM events");
+    assert_true(kept >= 500 && kept < 1234);
+    ingest_opts o = {.quiet = 1, .batch = 500};
+    ingest_stats s = {0};
+    assert_int_equal(ingest_file(st, file, &o, &s), 0);
+    assert_int_equal(s.events, 2500 - kept);
+    assert_int_equal(count(st, "SELECT count(*) FROM events"), 2500);
+    assert_int_equal(count(st, "SELECT count(DISTINCT Seq) FROM events"), 2500);
+    assert_int_equal(count(st, "SELECT count(*) FROM events WHERE sourcetype = 'XmlWinEventLog'"), 2500);
+    store_close(st);
+    tu_remove_db(db);
+    unlink(file);
+    free(db);
+    free(file);
+    sbuf_free(&b);
+}
+
 /* Bytes that are not UTF-8 are kept, escaped as \xNN (as by every reader). */
 static void test_invalid_utf8(void **state)
 {
@@ -386,7 +450,7 @@ int main(void)
         cmocka_unit_test(test_sysmon_event), cmocka_unit_test(test_unnamed_data), cmocka_unit_test(test_userdata),
         cmocka_unit_test(test_escaping),     cmocka_unit_test(test_numbers),      cmocka_unit_test(test_layouts),
         cmocka_unit_test(test_errors),       cmocka_unit_test(test_too_long),     cmocka_unit_test(test_invalid_utf8),
-        cmocka_unit_test(test_detect),
+        cmocka_unit_test(test_crash_resume), cmocka_unit_test(test_detect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
