@@ -30,7 +30,10 @@
  * XML text is escaped as Windows does (&amp; &lt; &gt;, and &apos; in
  * attribute values, which are single-quoted); CR, LF (and tab in attribute
  * values) become character references so that the event stays one line and
- * the values read back byte for byte. */
+ * the values read back byte for byte. Characters XML 1.0 does not allow
+ * (control characters, \u0000 included, U+FFFE, U+FFFF) are written as the
+ * text \xNN per byte, as the XmlWinEventLog reader keeps control characters,
+ * so such an event is kept rather than rejected. */
 #include "evtxjson_xml.h"
 #include "jsonscan.h"
 
@@ -89,8 +92,25 @@ static int ex_is_guid(const char *s, size_t n)
 static void ex_escape(sbuf *o, const char *s, size_t n, int attr)
 {
     size_t run = 0; /* start of the bytes not yet copied */
+    char hex[16];
     for (size_t i = 0; i < n; i++) {
         const char *rep = NULL;
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x20 && ch != '\t' && ch != '\n' && ch != '\r') {
+            /* not an XML 1.0 character: written as \xNN, as the
+             * XmlWinEventLog reader keeps control characters */
+            snprintf(hex, sizeof hex, "\\x%02X", ch);
+            rep = hex;
+        } else if (ch == 0xEF && n - i >= 3 && (unsigned char)s[i + 1] == 0xBF &&
+                   ((unsigned char)s[i + 2] == 0xBE || (unsigned char)s[i + 2] == 0xBF)) {
+            /* U+FFFE, U+FFFF: not XML characters either */
+            snprintf(hex, sizeof hex, "\\xEF\\xBF\\x%02X", (unsigned char)s[i + 2]);
+            sbuf_addn(o, s + run, i - run);
+            sbuf_add(o, hex);
+            i += 2;
+            run = i + 1;
+            continue;
+        }
         switch (s[i]) {
         case '&': rep = "&amp;"; break;
         case '<': rep = "&lt;"; break;

@@ -228,6 +228,16 @@ static void test_escaping(void **state)
     assert_string_equal(tu_get(e, "ScriptBlockText"), "if (1 -lt 2) { 'x' & \"y\" }\r\nline2\ttab");
     assert_string_equal(tu_get(e, "Path"), "v");
     tu_events_free(&c);
+
+    /* characters XML 1.0 does not allow are kept as the text \xNN */
+    c = load("{\"Event\":{\"System\":{\"EventID\":1},\"EventData\":{\"A\":\"a\\u0001b\\u0000c\","
+             "\"B\":\"x\\ufffey\\uffff\",\"N\\u0002\":\"n\"}}}",
+             0);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(tu_get(&c.ev[0], "A"), "a\\x01b\\x00c");
+    assert_string_equal(tu_get(&c.ev[0], "B"), "x\\xEF\\xBF\\xBEy\\xEF\\xBF\\xBF");
+    assert_string_equal(tu_get(&c.ev[0], "N\\x02"), "n");
+    tu_events_free(&c);
 }
 
 /* Numbers keep their digits, beyond 64 bits too; booleans; a \u0000. */
