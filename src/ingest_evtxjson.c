@@ -2,7 +2,9 @@
  * Rust evtx crate) writes for .evtx files, e.g. SigmaHQ's regression data.
  * Each record is an object {"Event": {...}}; the file holds them
  * pretty-printed and concatenated ("}\n{"), one per line (JSON lines), or as
- * a JSON array; objects may be separated by blanks and commas.
+ * a JSON array; objects may be separated by blanks and commas, and by the
+ * "Record N" lines evtx_dump writes by default (without
+ * --dont-show-record-number or -o jsonl).
  *
  * Each object is rebuilt as the XML Windows renders for the event
  * (evtxjson_xml.c) and handed to the XmlWinEventLog reader, so the event is
@@ -168,6 +170,21 @@ static void ej_add(ej_state *s, const char *p, size_t n)
     sbuf_addn(&s->obj, p, n);
 }
 
+/* "Record 123": the line evtx_dump writes before each record unless told
+ * not to (--dont-show-record-number, -o jsonl). Returns its length, or 0. */
+static size_t ej_record_line(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t')) i++;
+    if (n - i < 8 || memcmp(s + i, "Record ", 7) != 0) return 0;
+    i += 7;
+    size_t d = i;
+    while (i < n && s[i] >= '0' && s[i] <= '9') i++;
+    if (i == d) return 0;
+    while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r')) i++;
+    return i;
+}
+
 static int ej_line(void *state, struct ingest *in, const char *line, size_t len)
 {
     ej_state *s = state;
@@ -175,6 +192,7 @@ static int ej_line(void *state, struct ingest *in, const char *line, size_t len)
     if (ingest_lineno(in) == 1) reader_skip_bom(&line, &len);
     s->junk = 0;
     size_t i = 0;
+    if (s->depth == 0 && ej_record_line(line, len) == len) return 0;
     if (s->depth > 0) {
         /* A string does not run over a line end in JSON. */
         s->in_str = s->esc = 0;
@@ -256,6 +274,12 @@ static int ej_detect(const char *head, size_t len)
     reader_skip_bom(&head, &len);
     size_t i = 0;
     while (i < len && ej_is_space(head[i])) i++;
+    /* evtx_dump's "Record N" line before the first record */
+    size_t r = ej_record_line(head + i, len - i);
+    if (r && i + r < len && head[i + r] == '\n') {
+        i += r;
+        while (i < len && ej_is_space(head[i])) i++;
+    }
     if (i < len && head[i] == '[') {
         i++;
         while (i < len && ej_is_space(head[i])) i++;

@@ -2,9 +2,10 @@
  * records written by hand: the XML rebuilt for _raw and the fields it gives
  * (named and unnamed Data, UserData, attributes, nulls, arrays, escaping,
  * GUIDs, big integers, non-ASCII), several objects per file in each layout
- * (pretty-printed, JSON lines, an array, two on one line), broken objects
- * reported at the line where they start, an object over 16 MiB, a load
- * killed midway resuming without duplicates, and format detection. */
+ * (pretty-printed, JSON lines, an array, two on one line, after evtx_dump's
+ * "Record N" lines), broken objects reported at the line where they start,
+ * an object over 16 MiB, a load killed midway resuming without duplicates,
+ * and format detection. */
 #include "testutil.h"
 #include "ingest.h"
 #include "reader.h"
@@ -294,6 +295,8 @@ static void test_layouts(void **state)
     tu_events_free(&c);
     /* a byte order mark */
     expect_ids("\xEF\xBB\xBF" PRETTY(1), 1, ids);
+    /* evtx_dump's default output: a "Record N" line before each record */
+    expect_ids("Record 1\n" PRETTY(1) "Record 2\r\n" PRETTY(2) "Record 3 \n" REC(3) "\n", 3, ids);
 }
 
 static void test_errors(void **state)
@@ -440,7 +443,7 @@ static void test_detect(void **state)
 {
     (void)state;
     const char *heads[] = {sysmon_pretty, REC(1) "\n" REC(2) "\n", "[\n " REC(1) "\n]", "\xEF\xBB\xBF" PRETTY(1),
-                           NULL};
+                           "Record 1\n" PRETTY(1), NULL};
     for (int i = 0; heads[i]; i++) {
         const reader *r = reader_detect(heads[i], strlen(heads[i]));
         assert_non_null(r);
