@@ -20,6 +20,10 @@
  *    (written as one <Data> per value), <Binary> stays "Binary"; every other
  *    key of EventData is taken as a named Data;
  *  - an array value is the element repeated once per item;
+ *  - with evtx_dump --separate-json-attributes (the record is then
+ *    {"Event_attributes": {...}, "Event": {...}}), an element's attributes
+ *    are the sibling "X_attributes" instead of "#attributes", and an element
+ *    with attributes but no content is that key alone;
  *  - GUID values are written by the crate as 36 upper-case hex digits and
  *    dashes without braces; Windows writes them in braces
  *    ({5770385F-C22A-43E0-BF4C-06F5698FFBD9}, as Sysmon's ProcessGuid or a
@@ -49,6 +53,7 @@ typedef struct ex_ctx {
     sbuf *out;
     char *err;
     size_t errlen;
+    int separate; /* evtx_dump --separate-json-attributes: "X_attributes" keys */
 } ex_ctx;
 
 static int ex_fail(ex_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -188,15 +193,33 @@ typedef struct ex_extra {
 } ex_extra;
 
 static int ex_value(ex_ctx *c, const char *name, size_t nlen, json_t *v, int depth, const ex_extra *extra,
-                    int data);
+                    int data, json_t *attrs);
 
 static int ex_is_meta_key(const char *k)
 {
     return !strcmp(k, "#attributes") || !strcmp(k, "#text");
 }
 
-/* The element name of the key k of object obj: X_<n> is X when X is a key too. */
-static size_t ex_key_name(json_t *obj, const char *k, size_t klen)
+/* Separate mode: the member "<k[0..klen)>_attributes" of obj, or NULL. */
+static json_t *ex_sep_attrs(const ex_ctx *c, json_t *obj, const char *k, size_t klen)
+{
+    char key[256];
+    if (!c->separate || klen + 12 > sizeof key) return NULL;
+    memcpy(key, k, klen);
+    memcpy(key + klen, "_attributes", 12);
+    return json_object_get(obj, key);
+}
+
+/* Separate mode: the length of X when k is "X_attributes", else 0. */
+static size_t ex_attr_key_base(const ex_ctx *c, const char *k, size_t klen)
+{
+    if (!c->separate || klen <= 11 || strcmp(k + klen - 11, "_attributes") != 0) return 0;
+    return klen - 11;
+}
+
+/* The element name of the key k[0..klen) of object obj: X_<n> is X when X
+ * is a key too (or, in separate mode, X_attributes is). */
+static size_t ex_key_name(const ex_ctx *c, json_t *obj, const char *k, size_t klen)
 {
     size_t i = klen;
     while (i > 0 && k[i - 1] >= '0' && k[i - 1] <= '9') i--;
@@ -205,7 +228,7 @@ static size_t ex_key_name(json_t *obj, const char *k, size_t klen)
     if (i - 1 >= sizeof base) return klen;
     memcpy(base, k, i - 1);
     base[i - 1] = 0;
-    return json_object_get(obj, base) ? i - 1 : klen;
+    return json_object_get(obj, base) || ex_sep_attrs(c, obj, base, i - 1) ? i - 1 : klen;
 }
 
 /* The child elements of obj (element name parent). */
@@ -216,19 +239,35 @@ static int ex_children(ex_ctx *c, const char *parent, size_t plen, json_t *obj, 
     json_t *v;
     json_object_foreach(obj, k, v) {
         if (ex_is_meta_key(k)) continue;
-        size_t klen = strlen(k);
-        if (event_data && strcmp(k, "Binary") != 0) {
+        size_t klen = strlen(k), eklen = klen;
+        json_t *val = v, *attrs;
+        size_t ab = ex_attr_key_base(c, k, klen);
+        if (ab) {
+            /* "X_attributes": rendered with X, or an element X without content */
+            char base[256];
+            if (ab < sizeof base) {
+                memcpy(base, k, ab);
+                base[ab] = 0;
+                if (json_object_get(obj, base)) continue;
+            }
+            attrs = v;
+            val = NULL;
+            eklen = ab;
+        } else {
+            attrs = ex_sep_attrs(c, obj, k, klen);
+        }
+        if (event_data && strcmp(k, "Binary") != 0 && !ab) {
             if (!strcmp(k, "Data")) {
-                if (ex_value(c, "Data", 4, v, depth + 1, NULL, 1)) return -1;
+                if (ex_value(c, "Data", 4, v, depth + 1, NULL, 1, attrs)) return -1;
             } else {
                 ex_extra name = {"Name", k, klen};
-                if (ex_value(c, "Data", 4, v, depth + 1, &name, 1)) return -1;
+                if (ex_value(c, "Data", 4, v, depth + 1, &name, 1, NULL)) return -1;
             }
             continue;
         }
-        size_t nlen = ex_key_name(obj, k, klen);
+        size_t nlen = ex_key_name(c, obj, k, eklen);
         if (!ex_is_name(k, nlen)) return ex_fail(c, "key \"%s\" is not an XML element name", k);
-        if (ex_value(c, k, nlen, v, depth + 1, NULL, 0)) return -1;
+        if (ex_value(c, k, nlen, val, depth + 1, NULL, 0, attrs)) return -1;
     }
     return 0;
 }
@@ -288,9 +327,9 @@ static int ex_has_children(json_t *obj)
 
 /* An element given as an object: attributes, "#text" and children. */
 static int ex_object(ex_ctx *c, const char *name, size_t nlen, json_t *obj, int depth, const ex_extra *extra,
-                     int data)
+                     int data, json_t *attrs)
 {
-    json_t *attrs = json_object_get(obj, "#attributes");
+    if (!attrs) attrs = json_object_get(obj, "#attributes");
     json_t *text = json_object_get(obj, "#text");
     int kids = ex_has_children(obj);
     size_t ntext = 1;
@@ -317,29 +356,35 @@ static int ex_object(ex_ctx *c, const char *name, size_t nlen, json_t *obj, int 
     return 0;
 }
 
-/* Element(s) name for the JSON value v. */
+/* Element(s) name for the JSON value v (NULL: an element without content);
+ * attrs: its attributes given outside v (separate mode), else NULL. */
 static int ex_value(ex_ctx *c, const char *name, size_t nlen, json_t *v, int depth, const ex_extra *extra,
-                    int data)
+                    int data, json_t *attrs)
 {
     if (depth > EX_MAX_DEPTH) return ex_fail(c, "elements nested deeper than %d", EX_MAX_DEPTH);
+    if (!v) {
+        if (ex_open(c, name, nlen, attrs, extra)) return -1;
+        ex_empty(c, name, nlen, data);
+        return 0;
+    }
     switch (json_typeof(v)) {
     case JSON_ARRAY: {
         size_t i;
         json_t *item;
         json_array_foreach(v, i, item) {
             if (json_is_array(item)) return ex_fail(c, "array in an array under \"%.*s\"", (int)nlen, name);
-            if (ex_value(c, name, nlen, item, depth, extra, data)) return -1;
+            if (ex_value(c, name, nlen, item, depth, extra, data, attrs)) return -1;
         }
         return 0;
     }
     case JSON_OBJECT:
-        return ex_object(c, name, nlen, v, depth, extra, data);
+        return ex_object(c, name, nlen, v, depth, extra, data, attrs);
     case JSON_NULL:
-        if (ex_open(c, name, nlen, NULL, extra)) return -1;
+        if (ex_open(c, name, nlen, attrs, extra)) return -1;
         ex_empty(c, name, nlen, data);
         return 0;
     default:
-        if (ex_open(c, name, nlen, NULL, extra)) return -1;
+        if (ex_open(c, name, nlen, attrs, extra)) return -1;
         sbuf_addc(c->out, '>');
         ex_scalar(c, v, 0);
         ex_close(c, name, nlen);
@@ -349,13 +394,15 @@ static int ex_value(ex_ctx *c, const char *name, size_t nlen, json_t *v, int dep
 
 int evtxjson_to_xml(json_t *root, sbuf *out, char *err, size_t errlen)
 {
-    ex_ctx c = {out, err, errlen};
+    ex_ctx c = {out, err, errlen, 0};
     assert(out);
     json_t *ev = json_is_object(root) ? json_object_get(root, "Event") : NULL;
     if (!json_is_object(ev)) return ex_fail(&c, "not an evtx_dump event: expected {\"Event\": {...}}");
-    json_t *attrs = json_object_get(ev, "#attributes");
+    json_t *attrs = json_object_get(root, "Event_attributes");
+    c.separate = json_is_object(attrs);
+    if (!c.separate) attrs = json_object_get(ev, "#attributes");
     /* Windows' <Event> always carries the event namespace. */
     ex_extra xmlns = {"xmlns", EX_XMLNS, sizeof EX_XMLNS - 1};
     int has_ns = json_is_object(attrs) && json_object_get(attrs, "xmlns");
-    return ex_object(&c, "Event", 5, ev, 1, has_ns ? NULL : &xmlns, 0);
+    return ex_object(&c, "Event", 5, ev, 1, has_ns ? NULL : &xmlns, 0, attrs);
 }

@@ -4,7 +4,8 @@
  * pretty-printed and concatenated ("}\n{"), one per line (JSON lines), or as
  * a JSON array; objects may be separated by blanks and commas, and by the
  * "Record N" lines evtx_dump writes by default (without
- * --dont-show-record-number or -o jsonl).
+ * --dont-show-record-number or -o jsonl). --separate-json-attributes output
+ * ({"Event_attributes": {...}, "Event": {...}}) is read too.
  *
  * Each object is rebuilt as the XML Windows renders for the event
  * (evtxjson_xml.c) and handed to the XmlWinEventLog reader, so the event is
@@ -268,7 +269,8 @@ static int ej_finish(void *state, struct ingest *in)
     return 0;
 }
 
-/* The head starts (after blanks, a BOM, an optional '[') with {"Event": {. */
+/* The head starts (after blanks, a BOM, a "Record N" line, an optional '[')
+ * with {"Event": { or {"Event_attributes": {. */
 static int ej_detect(const char *head, size_t len)
 {
     reader_skip_bom(&head, &len);
@@ -287,8 +289,12 @@ static int ej_detect(const char *head, size_t len)
     if (i >= len || head[i] != '{') return 0;
     i++;
     while (i < len && ej_is_space(head[i])) i++;
-    if (len - i < 7 || memcmp(head + i, "\"Event\"", 7) != 0) return 0;
-    i += 7;
+    /* {"Event": {, or {"Event_attributes": { (--separate-json-attributes) */
+    if (len - i < 7 || memcmp(head + i, "\"Event", 6) != 0) return 0;
+    i += 6;
+    if (len - i >= 11 && !memcmp(head + i, "_attributes", 11)) i += 11;
+    if (i >= len || head[i] != '"') return 0;
+    i++;
     while (i < len && ej_is_space(head[i])) i++;
     if (i >= len || head[i] != ':') return 0;
     i++;

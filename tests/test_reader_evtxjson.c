@@ -1,7 +1,8 @@
 /* test_reader_evtxjson.c: the evtxjson reader (evtx_dump's JSON) against
  * records written by hand: the XML rebuilt for _raw and the fields it gives
- * (named and unnamed Data, UserData, attributes, nulls, arrays, escaping,
- * GUIDs, big integers, non-ASCII), several objects per file in each layout
+ * (named and unnamed Data, UserData, attributes, also as evtx_dump
+ * --separate-json-attributes writes them, nulls, arrays, escaping, GUIDs, big
+ * integers, non-ASCII), several objects per file in each layout
  * (pretty-printed, JSON lines, an array, two on one line, after evtx_dump's
  * "Record N" lines), broken objects reported at the line where they start,
  * an object over 16 MiB, a load killed midway resuming without duplicates,
@@ -207,6 +208,37 @@ static void test_userdata(void **state)
     assert_string_equal(tu_get(e, "Flag"), "true");
     assert_string_equal(tu_get(e, "Note_1"), "kept");
     assert_string_equal(e->source, "XmlWinEventLog:Microsoft-Windows-CAPI2/Operational");
+    tu_events_free(&c);
+}
+
+/* evtx_dump --separate-json-attributes: "X_attributes" keys instead of
+ * "#attributes"; the same XML. */
+static void test_separate_attributes(void **state)
+{
+    (void)state;
+    const char *in =
+        "{\"Event_attributes\":{\"xmlns\":\"http://schemas.microsoft.com/win/2004/08/events/event\"},\"Event\":{"
+        "\"System\":{\"Provider_attributes\":{\"Name\":\"Microsoft-Windows-Sysmon\",\"Guid\":"
+        "\"5770385F-C22A-43E0-BF4C-06F5698FFBD9\"},\"EventID\":11,\"Version\":2,\"Keywords\":\"0x8000000000000000\","
+        "\"TimeCreated_attributes\":{\"SystemTime\":\"2025-10-24T23:41:00.601559Z\"},\"EventRecordID\":23503,"
+        "\"Correlation\":null,\"Execution_attributes\":{\"ProcessID\":3308,\"ThreadID\":4008},\"Channel\":"
+        "\"Microsoft-Windows-Sysmon/Operational\",\"Computer\":\"ar-win-dc.attackrange.local\","
+        "\"Security_attributes\":{\"UserID\":\"S-1-5-18\"}},\"EventData\":{\"RuleName\":\"-\",\"ProcessGuid\":"
+        "\"5AA13A44-0C90-68FC-BF1D-000000004002\",\"ProcessId\":10048,\"Image\":\"C:\\\\Windows\\\\system32\\\\cmd.exe\","
+        "\"TargetFilename\":\"C:\\\\Users\\\\x\\\\Ltr\\u202efdp.msc\",\"Empty\":\"\"}}}\n"
+        "{\"Event_attributes\":{\"xmlns\":\"http://schemas.microsoft.com/win/2004/08/events/event\"},\"Event\":{"
+        "\"System\":{\"EventID_attributes\":{\"Qualifiers\":16384},\"EventID\":1},\"UserData\":{\"W\":{"
+        "\"URL_attributes\":{\"scheme\":\"http\"},\"URL\":\"http://a\",\"Action_attributes\":{\"name\":\"P\"},"
+        "\"Action_1_attributes\":{\"name\":\"Q\"},\"Header\":\"h0\",\"Header_1\":\"h1\"}}}}\n";
+    const reader *r = reader_detect(in, strlen(in));
+    assert_ptr_equal(r, &reader_evtxjson);
+    tu_events c = load(in, 0);
+    assert_int_equal(c.n, 2);
+    assert_string_equal(c.ev[0].raw, sysmon_xml);
+    assert_string_equal(c.ev[1].raw, NS "<System><EventID Qualifiers='16384'>1</EventID></System><UserData><W>"
+                                        "<URL scheme='http'>http://a</URL><Action name='P'/><Action name='Q'/>"
+                                        "<Header>h0</Header><Header>h1</Header></W></UserData></Event>");
+    assert_string_equal(tu_get(&c.ev[1], "Qualifiers"), "16384");
     tu_events_free(&c);
 }
 
@@ -461,6 +493,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sysmon_event), cmocka_unit_test(test_unnamed_data), cmocka_unit_test(test_userdata),
+        cmocka_unit_test(test_separate_attributes),
         cmocka_unit_test(test_escaping),     cmocka_unit_test(test_numbers),      cmocka_unit_test(test_layouts),
         cmocka_unit_test(test_errors),       cmocka_unit_test(test_too_long),     cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_crash_resume), cmocka_unit_test(test_detect),
