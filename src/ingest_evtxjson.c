@@ -15,8 +15,9 @@
  *
  * Streaming: lines are fed one at a time; a scan that knows JSON strings
  * tracks the brace depth and collects one object at a time (at most
- * EJ_MAX_OBJECT bytes), which jansson then parses. An object that starts a
- * line is an event boundary (resume points fall between objects). Errors
+ * EJ_MAX_OBJECT bytes), which jansson then parses. An object that is the
+ * first on its line (after blanks, commas, brackets) is an event boundary
+ * (resume points fall between objects). Errors
  * name the line where the object starts. A broken object that never closes
  * is given up when a line starts with '{' in the first column where its
  * JSON could not continue with '{' (the next record of a pretty-printed
@@ -47,6 +48,7 @@ typedef struct ej_state {
     long start_line;   /* where the object starts */
     int too_long;      /* it outgrew EJ_MAX_OBJECT */
     int junk;          /* text between objects on the current line was reported */
+    int done_on_line;  /* an object ended on the current line */
 } ej_state;
 
 static void *ej_open(void)
@@ -191,7 +193,7 @@ static int ej_line(void *state, struct ingest *in, const char *line, size_t len)
     ej_state *s = state;
     len = reader_chomp_cr(line, len);
     if (ingest_lineno(in) == 1) reader_skip_bom(&line, &len);
-    s->junk = 0;
+    s->junk = s->done_on_line = 0;
     size_t i = 0;
     if (s->depth == 0 && ej_record_line(line, len) == len) return 0;
     if (s->depth > 0) {
@@ -222,10 +224,9 @@ static int ej_line(void *state, struct ingest *in, const char *line, size_t len)
                 if (!b) break;
                 i = (size_t)(b - line);
             }
-            int line_start = 1;
-            for (size_t k = 0; k < i; k++)
-                if (!ej_is_space(line[k])) line_start = 0;
-            ej_begin(s, in, line_start && !s->junk);
+            /* Only blanks, commas and brackets before it on this line: reading
+             * again from the line's start gives this object first. */
+            ej_begin(s, in, !s->junk && !s->done_on_line);
         }
         /* Inside an object: scan to its end or the end of the line. */
         size_t b = i;
@@ -252,6 +253,7 @@ static int ej_line(void *state, struct ingest *in, const char *line, size_t len)
         }
         ej_add(s, line + b, i - b);
         if (s->depth == 0) {
+            s->done_on_line = 1;
             if (ej_object_done(s, in) < 0) return -1;
             sbuf_reset(&s->obj);
         }

@@ -413,18 +413,21 @@ static long count(store *st, const char *sql)
 
 /* A load killed midway resumes without loading a record twice or losing
  * one, whatever the layout around the resume point: pretty-printed records,
- * JSON lines, two records on one line. */
+ * JSON lines, two records on one line, a record after a comma and bracket. */
 static void test_crash_resume(void **state)
 {
     (void)state;
     sbuf b = {0};
     for (int i = 0; i < 2500; i++) {
-        const char *sep = i % 4 == 2 ? "" : "\n";
-        if (i % 4 == 0)
+        /* k 2 and 3 on one line; a batch fills up at a k 2 (499, 999) */
+        int k = (i + 3) % 5;
+        const char *sep = k == 2 ? "" : "\n";
+        if (k == 0)
             sbuf_printf(&b, "{\n  \"Event\": {\n    \"System\": {\"EventID\": 1, \"Computer\": \"h\"},\n"
                             "    \"EventData\": {\"Seq\": %d}\n  }\n}\n", i);
         else
-            sbuf_printf(&b, "{\"Event\":{\"System\":{\"EventID\":2},\"EventData\":{\"Seq\":%d}}}%s", i, sep);
+            sbuf_printf(&b, "%s{\"Event\":{\"System\":{\"EventID\":2},\"EventData\":{\"Seq\":%d}}}%s",
+                        k == 4 ? " ,[" : "", i, sep);
     }
     char *file = tu_write_file(".json", b.s, b.len);
     char *db = tu_tmp_path(".db");
