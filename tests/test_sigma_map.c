@@ -5,7 +5,8 @@
  * splite's SPL compiler (the data models loaded, as `splite sql` does), and
  * every logsource (product/category/service) a rule under
  * ../shared/corpus/sigma (SigmaHQ's rules/windows, mdecrevoisier's rules)
- * uses has an entry matching all of its keys (skipped without ../shared).
+ * uses has an entry matching all of its keys (skipped without ../shared);
+ * docs/SIGMA.md's table lists every source.
  * Bad map files are also fed to the checker, which must name the fault. */
 #include "testutil.h"
 #include "datamodel.h"
@@ -394,6 +395,23 @@ static void test_shipped_files_are_valid(void **state)
         if (!found) fprintf(stderr, "no entry for %s/%s/%s\n", want[w][0], want[w][1] ? want[w][1] : "-", want[w][2] ? want[w][2] : "-");
         assert_true(found);
     }
+    /* docs/SIGMA.md's table names every source */
+    char *doc_path = xasprintf("%s/docs/SIGMA.md", src_dir());
+    FILE *f = fopen(doc_path, "rb");
+    assert_non_null(f);
+    sbuf doc = {0};
+    char buf[4096];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof buf, f)) > 0) sbuf_addn(&doc, buf, got);
+    fclose(f);
+    for (size_t i = 0; i < c.nnames; i++) {
+        char *cell = xasprintf("| `%s` |", c.names[i]);
+        if (!strstr(doc.s, cell)) fprintf(stderr, "docs/SIGMA.md: source %s is not in the table\n", c.names[i]);
+        assert_non_null(strstr(doc.s, cell));
+        free(cell);
+    }
+    sbuf_free(&doc);
+    free(doc_path);
     free(dir);
     sm_free(&c);
 }
