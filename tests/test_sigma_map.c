@@ -171,7 +171,30 @@ static void sm_field_list(sm_check *c, const char *file, yaml_document_t *d, yam
     }
 }
 
-static void sm_source(sm_check *c, const char *file, yaml_document_t *d, yaml_node_t *s)
+static int sm_listed(yaml_document_t *d, yaml_node_t *list, const char *name)
+{
+    if (!list || list->type != YAML_SEQUENCE_NODE) return 0;
+    for (yaml_node_item_t *i = list->data.sequence.items.start; i < list->data.sequence.items.top; i++) {
+        const char *v = sm_scalar(yaml_document_get_node(d, *i));
+        if (v && !strcmp(v, name)) return 1;
+    }
+    return 0;
+}
+
+/* A source's renames must name fields its events carry (has + common). */
+static void sm_renames_in_has(sm_check *c, const char *file, yaml_document_t *d, yaml_node_t *fields,
+                              yaml_node_t *has, yaml_node_t *common)
+{
+    if (!fields || fields->type != YAML_MAPPING_NODE || !has) return;
+    for (yaml_node_pair_t *p = fields->data.mapping.pairs.start; p < fields->data.mapping.pairs.top; p++) {
+        yaml_node_t *v = yaml_document_get_node(d, p->value);
+        const char *vs = sm_scalar(v);
+        if (vs && sm_plain_field(vs) && !sm_listed(d, has, vs) && !sm_listed(d, common, vs))
+            sm_err(c, file, v, "fields: '%s' is in neither has nor common", vs);
+    }
+}
+
+static void sm_source(sm_check *c, const char *file, yaml_document_t *d, yaml_node_t *s, yaml_node_t *common)
 {
     if (s->type != YAML_MAPPING_NODE) {
         sm_err(c, file, s, "sources: each source must be a mapping with name and search");
@@ -202,9 +225,10 @@ static void sm_source(sm_check *c, const char *file, yaml_document_t *d, yaml_no
     }
     if (fields) sm_fields(c, file, d, fields);
     if (has) sm_field_list(c, file, d, has, "has");
+    sm_renames_in_has(c, file, d, fields, has, common);
 }
 
-static void sm_entry_node(sm_check *c, const char *file, yaml_document_t *d, yaml_node_t *e)
+static void sm_entry_node(sm_check *c, const char *file, yaml_document_t *d, yaml_node_t *e, yaml_node_t *common)
 {
     if (e->type != YAML_MAPPING_NODE) {
         sm_err(c, file, e, "logsources: each entry must be a mapping with match and sources");
@@ -242,7 +266,7 @@ static void sm_entry_node(sm_check *c, const char *file, yaml_document_t *d, yam
         sm_err(c, file, e, "logsource entry has no sources (a list; [] when no event log carries it)");
     else
         for (yaml_node_item_t *i = srcs->data.sequence.items.start; i < srcs->data.sequence.items.top; i++)
-            sm_source(c, file, d, yaml_document_get_node(d, *i));
+            sm_source(c, file, d, yaml_document_get_node(d, *i), common);
     c->e = xrealloc(c->e, (c->n + 1) * sizeof *c->e);
     c->e[c->n++] = en;
 }
@@ -278,7 +302,7 @@ static void sm_file(sm_check *c, const char *path)
             sm_err(c, path, root, "logsources: must be a non-empty list");
         else
             for (yaml_node_item_t *i = ls->data.sequence.items.start; i < ls->data.sequence.items.top; i++)
-                sm_entry_node(c, path, &d, yaml_document_get_node(&d, *i));
+                sm_entry_node(c, path, &d, yaml_document_get_node(&d, *i), common);
     }
     yaml_document_delete(&d);
     yaml_parser_delete(&p);
@@ -658,6 +682,9 @@ static void test_checker_finds_faults(void **state)
     expect_fault("logsources:\n  - match: {product: windows}\n    sources:\n"
                  "      - {name: a, search: 'x', fields: {U: 'coalesce(A,'}}\n",
                  "'U': the expression does not compile");
+    expect_fault("common: [C]\nlogsources:\n  - match: {product: windows}\n    sources:\n"
+                 "      - {name: a, search: 'x', fields: {A: C, B: D, E: F}, has: [D]}\n",
+                 "'F' is in neither has nor common");
     expect_fault("logsources:\n  - match: {product: windows}\n    sources:\n      - {name: a, search: 'x', has: ['a b']}\n",
                  "has: not a field name");
     expect_fault("logsources:\n  - match: {product: windows}\n    sources: []\n  - match: {product: Windows}\n    sources: []\n",
