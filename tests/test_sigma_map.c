@@ -271,6 +271,25 @@ static void sm_entry_node(sm_check *c, const char *file, yaml_document_t *d, yam
     c->e[c->n++] = en;
 }
 
+/* `placeholders`: name -> a list of strings (or nothing: no values). */
+static void sm_placeholders(sm_check *c, const char *file, yaml_document_t *d, yaml_node_t *n)
+{
+    if (n->type != YAML_MAPPING_NODE) {
+        sm_err(c, file, n, "placeholders: must be a mapping of name -> list of values");
+        return;
+    }
+    sm_keys(c, file, d, n, "placeholders", NULL);
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        yaml_node_t *v = yaml_document_get_node(d, p->value);
+        const char *vs = sm_scalar(v);
+        if (vs && (!*vs || !strcmp(vs, "~") || !strcmp(vs, "null"))) continue;
+        int ok = v->type == YAML_SEQUENCE_NODE;
+        for (yaml_node_item_t *i = ok ? v->data.sequence.items.start : NULL; ok && i < v->data.sequence.items.top; i++)
+            ok = sm_scalar(yaml_document_get_node(d, *i)) != NULL;
+        if (!ok) sm_err(c, file, v, "placeholders: '%s' must be a list of strings", sm_scalar(yaml_document_get_node(d, p->key)));
+    }
+}
+
 static void sm_file(sm_check *c, const char *path)
 {
     FILE *f = fopen(path, "rb");
@@ -293,12 +312,15 @@ static void sm_file(sm_check *c, const char *path)
     yaml_node_t *root = yaml_document_get_root_node(&d);
     if (!root || root->type != YAML_MAPPING_NODE) sm_err(c, path, root, "expected a mapping with logsources:");
     else {
-        sm_keys(c, path, &d, root, "file", (const char *const[]){"fields", "common", "logsources", NULL});
+        sm_keys(c, path, &d, root, "file", (const char *const[]){"fields", "common", "logsources", "placeholders", NULL});
         yaml_node_t *fields = sm_get(&d, root, "fields"), *common = sm_get(&d, root, "common");
-        yaml_node_t *ls = sm_get(&d, root, "logsources");
+        yaml_node_t *ls = sm_get(&d, root, "logsources"), *ph = sm_get(&d, root, "placeholders");
         if (fields) sm_fields(c, path, &d, fields);
         if (common) sm_field_list(c, path, &d, common, "common");
-        if (!ls || ls->type != YAML_SEQUENCE_NODE || ls->data.sequence.items.top == ls->data.sequence.items.start)
+        if (ph) sm_placeholders(c, path, &d, ph);
+        if (!ls && ph) {
+            /* a file of placeholders only */
+        } else if (!ls || ls->type != YAML_SEQUENCE_NODE || ls->data.sequence.items.top == ls->data.sequence.items.start)
             sm_err(c, path, root, "logsources: must be a non-empty list");
         else
             for (yaml_node_item_t *i = ls->data.sequence.items.start; i < ls->data.sequence.items.top; i++)
@@ -452,8 +474,8 @@ typedef struct sm_cov {
     int nmissing;
 } sm_cov;
 
-/* The values of one logsource key: a scalar (split at commas, as the older
- * dialect writes "security, system") or a list of scalars. */
+/* The values of one logsource key: a scalar, or a list of scalars (the
+ * older dialect; the compiler ORs one lookup per value). */
 static size_t sm_values(yaml_document_t *d, yaml_node_t *v, char **out, size_t max)
 {
     size_t n = 0;
@@ -466,26 +488,24 @@ static size_t sm_values(yaml_document_t *d, yaml_node_t *v, char **out, size_t m
         return n;
     }
     const char *s = sm_scalar(v);
-    if (!s) return 0;
-    char *copy = xstrdup(s), *save = NULL;
-    for (char *t = strtok_r(copy, ",", &save); t && n < max; t = strtok_r(NULL, ",", &save)) {
-        while (isspace((unsigned char)*t)) t++;
-        size_t len = strlen(t);
-        while (len && isspace((unsigned char)t[len - 1])) t[--len] = 0;
-        if (*t) out[n++] = sm_lower(t);
-    }
-    free(copy);
+    if (s && *s && max) out[n++] = sm_lower(s);
     return n;
 }
 
-/* The number of keys of the best matching entry (-1: none matches). */
+/* The best score of an entry for a rule's logsource (-1: no entry applies),
+ * as sigma_map_sources() scores them: every key of the match equal; an
+ * entry without category only for rules without one; an entry without
+ * service for a rule with one only when the rule has a category. */
 static int sm_best(const sm_check *m, char *const key[SM_NKEYS])
 {
     int best = -1;
     for (size_t i = 0; i < m->n; i++) {
+        char *const *e = m->e[i].key;
         int ok = 1;
         for (int k = 0; k < SM_NKEYS; k++)
-            if (m->e[i].key[k]) ok &= key[k] && !strcmp(m->e[i].key[k], key[k]);
+            if (e[k]) ok &= key[k] && !strcmp(e[k], key[k]);
+        if (!e[SM_CATEGORY] && key[SM_CATEGORY]) ok = 0;
+        if (!e[SM_SERVICE] && key[SM_SERVICE] && !key[SM_CATEGORY]) ok = 0;
         if (ok && m->e[i].nkeys > best) best = m->e[i].nkeys;
     }
     return best;
@@ -514,7 +534,7 @@ static void sm_cov_logsource(sm_cov *cv, const char *path, yaml_document_t *d, y
                     cv->nskipped++;
                     continue;
                 }
-                if (sm_best(cv->map, key) == nkeys) continue;
+                if (sm_best(cv->map, key) >= 0) continue;
                 char *line = xasprintf("%s/%s/%s", key[0] ? key[0] : "-", key[1] ? key[1] : "-", key[2] ? key[2] : "-");
                 if (!cv->missing.s || !strstr(cv->missing.s, line)) {
                     sbuf_printf(&cv->missing, "%s (%s)\n", line, path);
@@ -693,6 +713,10 @@ static void test_checker_finds_faults(void **state)
     expect_fault("fields: [a]\nlogsources:\n  - match: {product: windows}\n    sources: []\n", "fields: must be a mapping");
     expect_fault("logsource:\n  - match: {product: windows}\n", "file: unknown key 'logsource'");
     expect_fault("logsources: [\n", "YAML:");
+    expect_fault("placeholders:\n  admins: {a: b}\n", "'admins' must be a list of strings");
+    m = check_text("placeholders:\n  admins: [Administrator, root]\n  none:\n", &n);
+    assert_int_equal(n, 0);
+    free(m);
 }
 
 int main(void)
