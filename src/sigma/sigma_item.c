@@ -304,6 +304,11 @@ sg_expr *sg_item_build(sg_item_ctx *cx, const char *key, const sy_node *val, int
             break;
         }
         if (v->is_null) {
+            if (nitems > 1 || val->kind == SY_SEQ) {
+                sg_diag(cx->d, SIGMA_ERROR, line, "invalid-value", "null cannot be part of a list of values of '%s' (the specification: write it as its own item)", key);
+                bad = 1;
+                break;
+            }
             if (kind && strcmp(kind, "exists")) {
                 sg_diag(cx->d, SIGMA_ERROR, vl, "invalid-value", "null cannot be compared with '%s'", kind);
                 bad = 1;

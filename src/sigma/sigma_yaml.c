@@ -66,12 +66,14 @@ static int sy_fail(sy_reader *r, int line, const char *msg)
     return -1;
 }
 
-/* libyaml's error: at the construct it was reading when there is one (an
- * unclosed quote is reported where the quote opens, not at the end). */
+/* libyaml's error, at the line of the problem; one found at the end of the
+ * input (an unclosed quote) at the line where the construct began. */
 static int sy_parse_fail(sy_reader *r)
 {
     const yaml_parser_t *p = &r->p;
-    int line = (int)(p->context ? p->context_mark.line : p->problem_mark.line) + 1;
+    /* at the end of the input, name where the unfinished construct began */
+    int at_end = p->problem && strstr(p->problem, "end of stream");
+    int line = (int)(p->context && at_end ? p->context_mark.line : p->problem_mark.line) + 1;
     char *m = p->context ? xasprintf("%s %s", p->context, p->problem ? p->problem : "") : xstrdup(p->problem ? p->problem : "YAML syntax error");
     int rc = sy_fail(r, line, m);
     free(m);
