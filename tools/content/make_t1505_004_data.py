@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """make_t1505_004_data.py: writes splite's synthetic T1505.004 (IIS module
 backdoor) datasets: Sysmon / Security / PowerShell / Application
-XmlWinEventLog files, the classic IIS configuration log and the IIS module
-inventory. One made-up scenario on web-01.corp.example (attacker account
+XmlWinEventLog files, the IIS configuration log (classic, and event 29 as
+XmlWinEventLog) and the IIS module inventory. One made-up scenario on web-01.corp.example (attacker account
 CORP\\adm.okafor) with an ordinary admin day on web-02.corp.example
 (CORP\\l.bauer) as noise. Output directory: argv[1]. Deterministic."""
 import datetime as dt, hashlib, os, sys
