@@ -159,7 +159,7 @@ cmd_w3 = proc(W1, '10:04:12.075', 8340, CMD, 'cmd.exe /c cd /d C:\\Windows\\Syst
 proc(W1, '10:04:12.391', 8352, APPCMD, 'appcmd.exe  add module /name:SessionStateHelper /type:WebAuthExt.SessionModule,WebAuthExt', 'defpool', cmd_w3, INETSRV, ['reg'])
 ps_w3 = proc(W1, '10:04:45.902', 8388, PWSH, 'powershell.exe -nop -w hidden -c "[System.Reflection.Assembly]::LoadWithPartialName(\'System.EnterpriseServices\'); (New-Object System.EnterpriseServices.Internal.Publish).GacInstall(\'' + W3D + '\')"', 'defpool', w3wp_def, 'C:\\Windows\\system32\\inetsrv\\', ['reg'])
 cmd_w3b = proc(W1, '10:05:10.517', 8430, CMD, 'cmd.exe /c ""' + GACUTIL + '" /I ' + W3D + '"', 'defpool', w3wp_def, 'C:\\Windows\\system32\\inetsrv\\', ['reg'])
-proc(W1, '10:05:10.830', 8444, GACUTIL, '"' + GACUTIL + '"  /I ' + W3D, 'defpool', cmd_w3b, 'C:\\Windows\\system32\\inetsrv\\', ['reg'])
+proc(W1, '10:05:10.830', 8444, GACUTIL, '"' + GACUTIL + '" /I ' + W3D, 'defpool', cmd_w3b, 'C:\\Windows\\system32\\inetsrv\\', ['reg'])
 
 # Other Sysmon events (not process creation): (host, time, eid, proc, extra, tags)
 SYSMON_OTHER = [
