@@ -256,7 +256,9 @@ static void store_setup(store *st)
  * journal, -wal and -shm files next to it) and the -wal/-shm files there. */
 static int store_can_write(const char *path)
 {
-    if (access(path, W_OK) != 0) return 0;
+    /* not there yet: another process may create it before we look again,
+     * so this is decided by the directory alone */
+    if (access(path, W_OK) != 0 && errno != ENOENT) return 0;
     const char *slash = strrchr(path, '/');
     char *dir = slash ? (slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path))) : xstrdup(".");
     int ok = access(dir, W_OK | X_OK) == 0;
