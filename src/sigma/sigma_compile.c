@@ -185,6 +185,15 @@ void sg_rule_branches(sg_comp *c, const sg_crule *r, sg_emit *em, sbuf *out, sbu
 {
     const sg_source **srcs = NULL;
     size_t ns = c->map && (r->product || r->category || r->service) ? sigma_map_sources(c->map, r->product, r->category, r->service, &srcs) : 0;
+    if (ns == 0 && c->map && sigma_map_known(c->map, r->product, r->category, r->service)) {
+        /* mapped, but no log records it: the rule cannot match */
+        sg_expr *no = sg_expr_new(SG_E_FALSE);
+        *nopre = 1;
+        if (out->len) sbuf_add(out, " OR ");
+        sg_emit_expr(em, c->map, NULL, no, out);
+        sg_expr_free(no);
+        return;
+    }
     if (ns == 0) {
         *nopre = 1;
         if (out->len) sbuf_add(out, " OR ");
@@ -273,6 +282,11 @@ static void sg_check_fields(sg_comp *c, const sg_crule *r)
     if (!c->map) return;
     const sg_source **srcs = NULL;
     size_t ns = sigma_map_sources(c->map, r->product, r->category, r->service, &srcs);
+    if (!ns && sigma_map_known(c->map, r->product, r->category, r->service)) {
+        sg_diag(&c->diags, SIGMA_WARNING, r->doc->line, "no-source", "no Windows log records logsource product=%s category=%s service=%s (datamodels/sigma/): the rule matches nothing",
+                r->product ? r->product : "-", r->category ? r->category : "-", r->service ? r->service : "-");
+        return;
+    }
     if (!ns) {
         if (r->product || r->category || r->service)
             sg_diag(&c->diags, SIGMA_WARNING, r->doc->line, "unknown-logsource", "no mapping for logsource product=%s category=%s service=%s (datamodels/sigma/): the rule's own conditions select the events",

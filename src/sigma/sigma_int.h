@@ -140,6 +140,9 @@ typedef struct sg_source {
 /* Sources for a logsource (product/category/service may be NULL). Returns
  * the number found (0: unknown logsource), *out points into the map. */
 size_t sigma_map_sources(const sigma_map *m, const char *product, const char *category, const char *service, const sg_source ***out);
+/* 1 if an entry matches the logsource, even one with no sources (a
+ * logsource no Windows log records, e.g. file_rename). */
+int sigma_map_known(const sigma_map *m, const char *product, const char *category, const char *service);
 /* Global renames/common fields of the file a source came from. */
 const char *sigma_map_rename(const sigma_map *m, const sg_source *s, const char *field);
 int sigma_map_source_has(const sigma_map *m, const sg_source *s, const char *field);

@@ -319,6 +319,13 @@ size_t sigma_map_sources(const sigma_map *cm, const char *product, const char *c
     return m->nfound;
 }
 
+int sigma_map_known(const sigma_map *m, const char *product, const char *category, const char *service)
+{
+    for (size_t i = 0; i < m->nentries; i++)
+        if (sg_entry_score(&m->entries[i], product, category, service) >= 0) return 1;
+    return 0;
+}
+
 static const sg_msource *sg_ms(const sg_source *s) { return (const sg_msource *)s; }
 
 const char *sigma_map_rename(const sigma_map *m, const sg_source *s, const char *field)
