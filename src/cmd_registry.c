@@ -17,6 +17,7 @@ int cmd_runs(cli_env *env, int argc, char **argv);
 int cmd_search(cli_env *env, int argc, char **argv);
 int cmd_sql(cli_env *env, int argc, char **argv);
 int cmd_check(cli_env *env, int argc, char **argv);
+int cmd_sigma(cli_env *env, int argc, char **argv);
 
 /* Options of ingest that replay shares (cmd_ingest_option). */
 #define CMD_INGEST_OPTIONS                                                                                        \
@@ -91,5 +92,11 @@ const cli_command cli_commands[] = {
      "  --timeout S        seconds each detection may run (default: 60; 0: no limit)\n"
      "  --slowest N        also list the N slowest detections\n"
      "  --jobs N           worker processes (default: 1; 0: one per CPU)\n"},
+    {"sigma", cmd_sigma, "convert|lint [--mappings DIR|--no-mappings] RULE.yml|DIR...",
+     "print the SPL Sigma rules compile to (convert), or check them (lint)",
+     "  convert            print each rule's SPL (paste it into Splunk, or give it to splite sql)\n"
+     "  lint               print every error and warning; exit 1 when a rule has an error\n"
+     "  --mappings DIR     logsource and field mappings (default: the shipped datamodels/sigma/)\n"
+     "  --no-mappings      no logsource conditions and no field renames\n"},
     {NULL, NULL, NULL, NULL, NULL},
 };

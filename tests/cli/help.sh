@@ -56,7 +56,7 @@ value_of() {
     --format) case $2 in ingest | replay) echo kv ;; *) echo jsonl ;; esac ;;
     --tz) echo UTC ;; --earliest) echo -1d@d ;; --latest | --now) echo now ;;
     --max-catchup | --limit | --timeout | --slowest | --jobs) echo 1 ;;
-    --junit) echo "$tmp/junit.xml" ;; --datasets | --corpus) echo "$tmp/empty" ;;
+    --junit) echo "$tmp/junit.xml" ;; --datasets | --corpus | --mappings) echo "$tmp/empty" ;;
     esac
 }
 # arguments that make the command end quickly once its options are parsed
@@ -64,7 +64,7 @@ rest_of() {
     case $1 in
     ingest) echo "$tmp/missing.log" ;; replay) echo "$tmp/missing.yml" ;;
     search | sql) echo 'index=nothing' ;; run | schedule | test) echo "$tmp/empty" ;;
-    check) echo "--corpus $tmp/empty" ;;
+    check) echo "--corpus $tmp/empty" ;; sigma) echo "lint $tmp/empty" ;;
     esac
 }
 mkdir -p "$tmp/empty/detections"
