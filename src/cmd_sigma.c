@@ -24,6 +24,22 @@ static void sigma_print_diags(FILE *f, const sigma_rule *r, int errors_only, int
 }
 
 /* Every rule file named: files as given, directories: their YAML files. */
+/* A file found in a directory that is YAML but not a Sigma rule (a Splunk
+ * detection next to Sigma rules, a mapping file) is skipped. */
+static int sigma_skip_file(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    sbuf b = {0};
+    char buf[8192];
+    size_t r;
+    while ((r = fread(buf, 1, sizeof buf, f)) > 0) sbuf_addn(&b, buf, r);
+    fclose(f);
+    int kind = sigma_text_kind(b.s ? b.s : "", b.len);
+    sbuf_free(&b);
+    return kind == 0;
+}
+
 static int sigma_collect(int argc, char **argv, char ***paths, size_t *n)
 {
     for (int i = 0; i < argc; i++) {
@@ -41,7 +57,10 @@ static int sigma_collect(int argc, char **argv, char ***paths, size_t *n)
                 return -1;
             }
             *paths = xrealloc(*paths, (*n + m + 1) * sizeof **paths);
-            for (size_t k = 0; k < m; k++) (*paths)[(*n)++] = v[k];
+            for (size_t k = 0; k < m; k++) {
+                if (sigma_skip_file(v[k])) free(v[k]);
+                else (*paths)[(*n)++] = v[k];
+            }
             free(v);
         } else {
             *paths = xrealloc(*paths, (*n + 1) * sizeof **paths);

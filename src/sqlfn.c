@@ -25,7 +25,7 @@ int sqlfn_register(sqlite3 *db)
 {
     int (*families[])(sqlite3 *) = {sqlfn_register_regex, sqlfn_register_mv,   sqlfn_register_time,
                                      sqlfn_register_string, sqlfn_register_math, sqlfn_register_net,
-                                     sqlfn_register_hash,  sqlfn_register_geoip};
+                                     sqlfn_register_hash,  sqlfn_register_geoip, sqlfn_register_window};
     for (size_t i = 0; i < sizeof families / sizeof families[0]; i++) {
         int rc = families[i](db);
         if (rc != SQLITE_OK) return rc;

@@ -26,6 +26,7 @@ int sqlfn_register_math(sqlite3 *db);
 int sqlfn_register_net(sqlite3 *db);
 int sqlfn_register_hash(sqlite3 *db);
 int sqlfn_register_geoip(sqlite3 *db);
+int sqlfn_register_window(sqlite3 *db);
 
 /* The number in v: INTEGER/REAL as is, TEXT when it reads as a number
  * (util_is_number; hex not accepted), the first value of a multivalue.

@@ -155,6 +155,19 @@ static void test_correlation(void **state)
     assert_string_equal(r->title, "many");
     sigma_rule_free(r);
     expect_diag("title: many\ncorrelation:\n  type: event_count\n  rules: [nope]\n  timespan: 5m\n  condition: {gte: 3}\n", SIGMA_ERROR, "correlation", 4, "nope");
+    /* chained: the inner correlation's firings are the outer's events */
+    const char *chain = "title: a\nname: a\nlogsource: {product: test}\ndetection:\n  sel: {A: 1}\n  condition: sel\n---\n"
+                        "title: many a\nname: many_a\ncorrelation: {type: event_count, rules: [a], group-by: [H], timespan: 5m, condition: {gte: 3}}\n---\n"
+                        "title: b\nname: b\nlogsource: {product: test}\ndetection:\n  sel: {B: 1}\n  condition: sel\n---\n"
+                        "title: many a then b\ncorrelation: {type: temporal_ordered, rules: [many_a, b], group-by: [H], timespan: 1h}\n";
+    expect_spl(chain, "| where event_count>=3\n| eval sigma_rule=\"many_a\"\n| append [search B=\"1\"");
+    expect_spl(chain, "match(mvjoin(sigma_sequence, \",\"), \"(^|,)many_a,(.*,)?b(,|$)\")");
+    r = compile(chain);
+    assert_string_equal(r->title, "many a then b");
+    sigma_rule_free(r);
+    expect_diag("title: x\nname: x\ncorrelation: {type: event_count, rules: [y], timespan: 5m, condition: {gte: 3}}\n---\n"
+                "title: y\nname: y\ncorrelation: {type: event_count, rules: [x], timespan: 5m, condition: {gte: 3}}\n",
+                SIGMA_ERROR, "correlation", 0, "cycle");
 }
 
 static void test_diagnostics(void **state)
@@ -173,8 +186,11 @@ static void test_diagnostics(void **state)
     expect_diag(RULE("  sel: {A: 1}\n  condition: sel and (\n"), SIGMA_ERROR, "condition", 5, NULL);
     expect_diag(RULE("  sel: {A: 1}\n  condition: sel or or sel\n"), SIGMA_ERROR, "condition", 5, NULL);
     expect_diag(RULE("  sel: {A: 1}\n  condition: 1 of x*\n"), SIGMA_ERROR, "condition", 5, "x*");
-    expect_diag("title: t\nlogsource:\n  category: [a, b]\ndetection:\n  sel: {A: 1}\n  condition: sel\n", SIGMA_WARNING, "category-list", 3, NULL);
-    expect_diag("title: t\ndetection:\n  sel: {A: 1}\n", SIGMA_ERROR, "condition", 0, NULL);
+    expect_diag("title: t\nlogsource:\n  category: [a, b]\ndetection:\n  sel: {A: 1}\n  condition: sel\n", SIGMA_WARNING, "logsource-list", 3, NULL);
+    expect_diag("title: t\nlogsource: {product: test}\ndetection:\n  sel: {A: 1}\n", SIGMA_ERROR, "condition", 3, NULL);
+    expect_diag("title: t\ndetection:\n  sel: {A: 1}\n  condition: sel\n", SIGMA_ERROR, "logsource", 1, NULL);
+    expect_diag(RULE("  sel:\n  condition: sel\n"), SIGMA_ERROR, "invalid-detection", 4, "sel");
+    expect_diag("title: t\nlogsource: {product: test}\ndetection:\n  sel: {A: 'a\n  condition: sel\n", SIGMA_ERROR, "yaml", 4, NULL);
     expect_diag("just text\n", SIGMA_ERROR, "yaml", 0, NULL);
 }
 

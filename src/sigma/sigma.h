@@ -19,6 +19,9 @@ typedef struct sigma_map sigma_map;
 /* Load every YAML file under dir. Returns 0, or -1 with *err ("file:line:
  * message", caller frees). */
 int sigma_map_load_dir(const char *dir, sigma_map **out, char **err);
+/* Load another directory's files into m (later files add logsources and
+ * placeholders; e.g. tests' own placeholders). */
+int sigma_map_add_dir(sigma_map *m, const char *dir, char **err);
 void sigma_map_free(sigma_map *m);
 
 /* One diagnostic about a rule: errors reject it, warnings do not. */
@@ -59,6 +62,9 @@ void sigma_rule_free(sigma_rule *r);
 /* Does this YAML text look like a Sigma rule file (a detection: mapping with
  * a condition, or a correlation: mapping), rather than a Splunk detection? */
 int sigma_text_is_sigma(const char *text, size_t len);
+/* 1: a Sigma rule file; 0: YAML that is not one (a Splunk detection, a
+ * mapping file); -1: not YAML at all. */
+int sigma_text_kind(const char *text, size_t len);
 
 /* Convenience for tests: compile and return the SPL (caller frees), or NULL
  * with *err = the first error ("name:line: message"). */

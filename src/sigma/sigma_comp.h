@@ -31,8 +31,11 @@ void sg_rule_branches(sg_comp *c, const sg_crule *r, sg_emit *em, sbuf *out, sbu
 char *sg_rules_search(sg_comp *c, sg_crule *const *rules, size_t n);
 /* The whole search for the file's rules (no correlation); fills res->fields. */
 char *sg_plain_search(sg_comp *c, sigma_rule *res);
-/* The search for the file's (first) correlation rule. */
-char *sg_correlation(sg_comp *c, const sy_node *doc, sigma_rule *res);
+/* The correlation the file's detection is: the last one no other names
+ * (NULL when they name each other in a cycle); *ntop how many such. */
+const sy_node *sg_correlation_top(sg_comp *c, size_t *ntop);
+/* The search for that correlation (top: sg_correlation_top's). */
+char *sg_correlation(sg_comp *c, const sy_node *top, sigma_rule *res);
 /* Title, id, author, level, tags, ... of res from a merged document. */
 void sigma_rule_meta(sigma_rule *res, const sy_node *doc);
 /* Sigma timespan (30s, 5m, 1h, 2d) -> seconds, -1 if invalid. */

@@ -82,7 +82,10 @@ static int sg_rule_build(sg_comp *c, const sy_node *doc, sg_crule *r)
         sg_diag(d, SIGMA_ERROR, ls->line, "logsource", "logsource must be a mapping");
         return -1;
     }
-    if (!ls) sg_diag(d, SIGMA_WARNING, doc->line, "logsource", "the rule has no logsource: every event is a candidate");
+    if (!ls) {
+        sg_diag(d, SIGMA_ERROR, doc->line, "logsource", "the rule has no logsource (required by the specification)");
+        return -1;
+    }
     r->product = sg_dup(sg_logsource_value(d, ls, "product"));
     r->category = sg_dup(sg_logsource_value(d, ls, "category"));
     r->service = sg_dup(sg_logsource_value(d, ls, "service"));
@@ -93,7 +96,7 @@ static int sg_rule_build(sg_comp *c, const sy_node *doc, sg_crule *r)
     }
     const sy_node *cond = sy_get(det, "condition");
     if (!cond || cond->is_null) {
-        sg_diag(d, SIGMA_ERROR, det->line, "condition", "the detection has no condition");
+        sg_diag(d, SIGMA_ERROR, sy_key_line(doc, "detection", det->line), "condition", "the detection has no condition");
         return -1;
     }
     sg_item_ctx ic = {d, c->map};
@@ -131,6 +134,11 @@ static int sg_rule_build(sg_comp *c, const sy_node *doc, sg_crule *r)
         for (size_t i = 0; i < det->n; i++) {
             const sy_node *k = sy_key(det, i);
             if (!strcmp(k->text, "condition") || !strcmp(k->text, "timeframe") || cx.used[i]) continue;
+            if (sy_val(det, i)->is_null) {
+                sg_diag(d, SIGMA_ERROR, k->line, "invalid-detection", "search identifier '%s' has no value", k->text);
+                bad = 1;
+                continue;
+            }
             sg_diag(d, SIGMA_WARNING, k->line, "unused-identifier", "search identifier '%s' is defined but the condition never uses it", k->text);
             /* still check it: an error in an unused identifier is an error */
             sg_expr *e = sg_search_build(&ic, sy_val(det, i));
@@ -294,32 +302,36 @@ static void sg_check_fields(sg_comp *c, const sg_crule *r)
     free(fields);
 }
 
-/* Add a merged document; a logsource category given as a list (not
- * standard Sigma: some older rules do it) becomes one document per
- * category, OR'ed, with a warning. */
+/* Add a merged document. A logsource category, service or product given
+ * as a list (not standard Sigma: older rules do it) becomes one document per
+ * value, OR'ed, with a warning. A free-text correlation: (an older
+ * dialect's note) in a plain rule is noted and left alone. */
 static void sg_add_doc(sg_comp *c, sy_node *doc)
 {
+    static const char *const keys[] = {"category", "service", "product"};
     sy_node *ls = sy_get(doc, "logsource");
-    sy_node *cat = sy_get(ls, "category");
-    if (cat && cat->kind == SY_SEQ && cat->n > 0) {
+    const sy_node *note = sy_get(doc, "correlation");
+    if (note && note->kind == SY_SCALAR && sy_get(doc, "detection"))
+        sg_diag(&c->diags, SIGMA_WARNING, note->line, "correlation-note", "correlation: is free text here, not a correlation rule: the rule runs as a plain rule");
+    for (int k = 0; k < 3; k++) {
+        sy_node *v = sy_get(ls, keys[k]);
+        if (!v || v->kind != SY_SEQ || v->n == 0) continue;
         int ok = 1;
-        for (size_t i = 0; i < cat->n; i++) ok &= cat->items[i]->kind == SY_SCALAR;
-        if (ok) {
-            sg_diag(&c->diags, SIGMA_WARNING, cat->line, "category-list", "logsource category is a list (not standard Sigma): the rule runs once per category, OR'ed");
-            for (size_t i = 0; i < cat->n; i++) {
-                sy_node *d = sy_node_copy(doc);
-                sy_node *dls = sy_get(d, "logsource");
-                for (size_t k = 0; k < dls->n; k++)
-                    if (!strcmp(dls->items[2 * k]->text, "category")) {
-                        sy_node_free(dls->items[2 * k + 1]);
-                        dls->items[2 * k + 1] = sy_node_copy(cat->items[i]);
-                    }
-                c->docs = xrealloc(c->docs, (c->ndocs + 1) * sizeof *c->docs);
-                c->docs[c->ndocs++] = d;
-            }
-            sy_node_free(doc);
-            return;
+        for (size_t i = 0; i < v->n; i++) ok &= v->items[i]->kind == SY_SCALAR;
+        if (!ok) break;
+        sg_diag(&c->diags, SIGMA_WARNING, v->line, "logsource-list", "logsource %s is a list (not standard Sigma): the rule runs once per value, OR'ed", keys[k]);
+        for (size_t i = 0; i < v->n; i++) {
+            sy_node *d = sy_node_copy(doc);
+            sy_node *dls = sy_get(d, "logsource");
+            for (size_t j = 0; j < dls->n; j++)
+                if (!strcmp(dls->items[2 * j]->text, keys[k])) {
+                    sy_node_free(dls->items[2 * j + 1]);
+                    dls->items[2 * j + 1] = sy_node_copy(v->items[i]);
+                }
+            sg_add_doc(c, d); /* another key may be a list too */
         }
+        sy_node_free(doc);
+        return;
     }
     c->docs = xrealloc(c->docs, (c->ndocs + 1) * sizeof *c->docs);
     c->docs[c->ndocs++] = doc;
@@ -425,7 +437,7 @@ int sigma_compile_text(const char *text, size_t len, const char *name, const sig
     sy_node_free(prev);
     for (size_t i = 0; i < c.ndocs; i++) {
         const sy_node *doc = c.docs[i];
-        if (sy_get(doc, "correlation")) {
+        if (sg_is_correlation(doc)) {
             c.ncorr++;
             continue;
         }
@@ -442,13 +454,13 @@ int sigma_compile_text(const char *text, size_t len, const char *name, const sig
     if (c.diags.errors) goto done;
     /* the metadata: of the correlation if there is one, else the first rule */
     const sy_node *meta = NULL;
-    for (size_t i = 0; i < c.ndocs && !meta; i++)
-        if (sy_get(c.docs[i], "correlation")) meta = c.docs[i];
+    size_t ntop = 0;
+    if (c.ncorr) meta = sg_correlation_top(&c, &ntop);
     if (!meta && c.ndocs) meta = c.docs[0];
     sigma_rule_meta(res, meta);
     if (c.ncorr) {
         res->is_correlation = 1;
-        res->spl = sg_correlation(&c, meta, res);
+        res->spl = sg_correlation(&c, ntop ? meta : NULL, res);
     } else if (c.nrules) {
         res->spl = sg_plain_search(&c, res);
     }

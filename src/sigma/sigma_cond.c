@@ -71,6 +71,11 @@ static sg_expr *sg_ident(sg_parser *ps, size_t i)
 {
     const sy_node *det = ps->cx->detection;
     ps->cx->used[i] = 1;
+    if (sy_val(det, i)->is_null) {
+        sg_diag(ps->cx->item->d, SIGMA_ERROR, sy_key(det, i)->line, "invalid-detection", "search identifier '%s' has no value", sy_key(det, i)->text);
+        ps->failed = 1;
+        return NULL;
+    }
     sg_expr *e = sg_search_build(ps->cx->item, sy_val(det, i));
     if (!e) ps->failed = 1;
     return e;
@@ -90,7 +95,10 @@ static sg_expr *sg_of(sg_parser *ps, int all)
     for (size_t i = 0; i < det->n && !ps->failed; i++) {
         const sy_node *k = sy_key(det, i);
         if (sg_is_reserved(k)) continue;
-        if (them ? k->text[0] == '_' : fnmatch(pat, k->text, 0) != 0) continue;
+        /* identifiers starting with _ are left out of them, and of any
+         * pattern that does not itself start with _ */
+        if (k->text[0] == '_' && (them || pat[0] != '_')) continue;
+        if (!them && fnmatch(pat, k->text, 0) != 0) continue;
         sg_expr_add(e, sg_ident(ps, i));
     }
     if (!ps->failed && e->n == 0) {

@@ -57,10 +57,26 @@ static void sg_regex_quote(sbuf *b, const char *s)
     }
 }
 
-char *sg_correlation(sg_comp *c, const sy_node *doc, sigma_rule *res)
+static const sy_node *sg_find_corr(sg_comp *c, const char *ref)
+{
+    for (size_t i = 0; i < c->ndocs; i++) {
+        const sy_node *d = c->docs[i];
+        if (!sg_is_correlation(d)) continue;
+        const char *n = sy_get_str(d, "name"), *id = sy_get_str(d, "id");
+        if ((n && !strcmp(n, ref)) || (id && !strcmp(id, ref))) return d;
+    }
+    return NULL;
+}
+
+#define SG_CORR_MAX_DEPTH 8
+
+static char *sg_corr_build(sg_comp *c, const sy_node *doc, sigma_rule *res, int depth)
 {
     const sy_node *corr = sy_get(doc, "correlation");
-    if (c->ncorr > 1) sg_diag(&c->diags, SIGMA_WARNING, doc->line, "correlation", "the file holds %zu correlations: only the first is run", c->ncorr);
+    if (depth > SG_CORR_MAX_DEPTH) {
+        sg_diag(&c->diags, SIGMA_ERROR, doc->line, "correlation", "correlations chained more than %d deep (or in a cycle)", SG_CORR_MAX_DEPTH);
+        return NULL;
+    }
     if (!corr || corr->kind != SY_MAP) {
         sg_diag(&c->diags, SIGMA_ERROR, doc->line, "correlation", "correlation must be a mapping");
         return NULL;
@@ -80,18 +96,54 @@ char *sg_correlation(sg_comp *c, const sy_node *doc, sigma_rule *res)
         return NULL;
     }
     const sg_crule **rs = xcalloc(nrefs, sizeof *rs);
+    const sy_node **cs = xcalloc(nrefs, sizeof *cs); /* a chained correlation */
     for (size_t i = 0; i < nrefs; i++) {
+        if (refs[i]->kind == SY_SCALAR && !sg_find_rule(c, refs[i]->text) && (cs[i] = sg_find_corr(c, refs[i]->text))) continue;
         if (refs[i]->kind != SY_SCALAR || !(rs[i] = sg_find_rule(c, refs[i]->text))) {
-            sg_diag(&c->diags, SIGMA_ERROR, refs[i]->line, "correlation", "rules: '%s' is not the name or id of a rule in this file", refs[i]->kind == SY_SCALAR ? refs[i]->text : "?");
+            sg_diag(&c->diags, SIGMA_ERROR, refs[i]->line, "correlation", "rules: '%s' is not the name or id of a rule or correlation in this file", refs[i]->kind == SY_SCALAR ? refs[i]->text : "?");
             free(rs);
+            free(cs);
             return NULL;
         }
     }
-    long secs = sg_timespan_seconds(sy_get_str(corr, "timespan") ? sy_get_str(corr, "timespan") : sy_get_str(corr, "timeframe"));
+    const char *ts = sy_get_str(corr, "timespan") ? sy_get_str(corr, "timespan") : sy_get_str(corr, "timeframe");
+    long secs = sg_timespan_seconds(ts);
     if (secs < 0) {
-        sg_diag(&c->diags, SIGMA_ERROR, corr->line, "correlation", "timespan must be a number followed by s, m, h or d");
+        if (ts)
+            sg_diag(&c->diags, SIGMA_ERROR, sy_get(corr, "timespan") ? sy_get(corr, "timespan")->line : sy_get(corr, "timeframe")->line, "correlation",
+                    "timespan '%s' is not a number followed by s, m, h or d", ts);
+        else
+            sg_diag(&c->diags, SIGMA_ERROR, sy_key_line(doc, "correlation", corr->line), "correlation", "the correlation has no timespan");
         free(rs);
+        free(cs);
         return NULL;
+    }
+    /* every field name the correlation gives */
+    const sy_node *names[2] = {sy_get(corr, "group-by"), sy_get(sy_get(corr, "condition"), "field")};
+    for (int g = 0; g < 2; g++) {
+        const sy_node *n = names[g];
+        if (!n) continue;
+        const sy_node *const *it = n->kind == SY_SEQ ? (const sy_node *const *)n->items : &n;
+        size_t cnt = n->kind == SY_SEQ ? n->n : 1;
+        for (size_t i = 0; i < cnt; i++)
+            if (it[i]->kind != SY_SCALAR || !sg_field_name_ok(it[i]->text)) {
+                sg_diag(&c->diags, SIGMA_ERROR, it[i]->line, "invalid-field", "not a field name SPL can carry");
+                free(rs);
+        free(cs);
+                return NULL;
+            }
+    }
+    const sy_node *al = sy_get(corr, "aliases");
+    for (size_t a = 0; al && al->kind == SY_MAP && a < al->n; a++) {
+        const sy_node *m = sy_val(al, a);
+        int ok = sg_field_name_ok(sy_key(al, a)->text) && m->kind == SY_MAP;
+        for (size_t i = 0; ok && i < m->n; i++) ok = sy_val(m, i)->kind == SY_SCALAR && sg_field_name_ok(sy_val(m, i)->text);
+        if (!ok) {
+            sg_diag(&c->diags, SIGMA_ERROR, sy_key(al, a)->line, "invalid-field", "aliases: each alias maps rule names to field names");
+            free(rs);
+        free(cs);
+            return NULL;
+        }
     }
     /* group-by */
     sbuf by = {0};
@@ -101,8 +153,10 @@ char *sg_correlation(sg_comp *c, const sy_node *doc, sigma_rule *res)
             if (gb->items[i]->kind == SY_SCALAR) {
                 sbuf_add(&by, i ? ", " : " by ");
                 sg_spl_field_eval(&by, gb->items[i]->text);
-                res->fields = xrealloc(res->fields, (res->nfields + 1) * sizeof *res->fields);
-                res->fields[res->nfields++] = xstrdup(gb->items[i]->text);
+                if (res) {
+                    res->fields = xrealloc(res->fields, (res->nfields + 1) * sizeof *res->fields);
+                    res->fields[res->nfields++] = xstrdup(gb->items[i]->text);
+                }
             }
     } else if (gb && gb->kind == SY_SCALAR) {
         sbuf_add(&by, " by ");
@@ -117,8 +171,9 @@ char *sg_correlation(sg_comp *c, const sy_node *doc, sigma_rule *res)
     if (t == 1) {
         vfield = cond && cond->kind == SY_MAP ? sy_get_str(cond, "field") : NULL;
         if (!vfield) {
-            sg_diag(&c->diags, SIGMA_ERROR, cond ? cond->line : corr->line, "correlation", "value_count needs condition: field:");
+            sg_diag(&c->diags, SIGMA_ERROR, cond ? sy_key_line(corr, "condition", cond->line) : sy_key_line(doc, "correlation", corr->line), "correlation", "value_count needs condition: field:");
             free(rs);
+        free(cs);
             sbuf_free(&by);
             return NULL;
         }
@@ -130,10 +185,12 @@ char *sg_correlation(sg_comp *c, const sy_node *doc, sigma_rule *res)
     } else if (!cond && t == 2) {
         where = xasprintf("rule_count>=%zu", nrefs);
     } else {
-        sg_diag(&c->diags, SIGMA_ERROR, corr->line, "correlation", "condition: must be a mapping (gte: N, ...)");
+        sg_diag(&c->diags, SIGMA_ERROR, cond ? sy_key_line(corr, "condition", cond->line) : sy_key_line(doc, "correlation", corr->line), "correlation",
+                cond ? "condition: must be a mapping (gte: N, ...)" : "the correlation has no condition");
     }
     if (!where) {
         free(rs);
+        free(cs);
         sbuf_free(&by);
         return NULL;
     }
@@ -142,11 +199,19 @@ char *sg_correlation(sg_comp *c, const sy_node *doc, sigma_rule *res)
     sbuf s = {0};
     for (size_t i = 0; i < nrefs; i++) {
         sg_crule *r = (sg_crule *)rs[i];
-        char *q = sg_rules_search(c, &r, 1);
+        char *q = r ? sg_rules_search(c, &r, 1) : sg_corr_build(c, cs[i], NULL, depth + 1);
+        if (!q) {
+            free(cs);
+            free(rs);
+            free(where);
+            sbuf_free(&by);
+            sbuf_free(&s);
+            return NULL;
+        }
         sbuf one_rule = {0};
         sbuf_add(&one_rule, q);
         free(q);
-        const char *tag = r->name ? r->name : r->id ? r->id : "rule";
+        const char *tag = refs[i]->text;
         sbuf_add(&one_rule, "\n| eval sigma_rule=");
         sg_spl_quote(&one_rule, tag, strlen(tag));
         for (size_t a = 0; aliases && aliases->kind == SY_MAP && a < aliases->n; a++) {
@@ -178,7 +243,7 @@ char *sg_correlation(sg_comp *c, const sy_node *doc, sigma_rule *res)
         sbuf re = {0};
         sbuf_add(&re, "(^|,)");
         for (size_t i = 0; i < nrefs; i++) {
-            const char *tag = rs[i]->name ? rs[i]->name : rs[i]->id;
+            const char *tag = refs[i]->text;
             if (i) sbuf_add(&re, ",(.*,)?");
             sg_regex_quote(&re, tag);
         }
@@ -194,11 +259,55 @@ char *sg_correlation(sg_comp *c, const sy_node *doc, sigma_rule *res)
     if (uses_max) {
         /* lt/lte: the group's busiest window must stay under the bound */
         sbuf_printf(&s, "\n| stats min(_time) as first_time max(_time) as _time max(%s) as %s values(sigma_rule) as sigma_rules%s\n| where %s", var, var, by.s ? by.s : "", where);
+    } else if (depth > 0) {
+        /* a part of a chain: every event at which the condition holds is
+         * one firing, at its own time, for the next correlation's window */
+        sbuf_printf(&s, "\n| where %s", where);
     } else {
         sbuf_printf(&s, "\n| where %s\n| stats min(_time) as first_time max(_time) as _time max(%s) as %s values(sigma_rule) as sigma_rules%s", where, var, var, by.s ? by.s : "");
     }
     free(where);
     free(rs);
+        free(cs);
     sbuf_free(&by);
     return sbuf_detach(&s);
+}
+
+const sy_node *sg_correlation_top(sg_comp *c, size_t *ntop)
+{
+    /* the detection is the correlation no other correlation names (the
+     * last such one); others in the file run only as its parts */
+    const sy_node *top = NULL;
+    *ntop = 0;
+    for (size_t i = 0; i < c->ndocs; i++) {
+        const sy_node *d = c->docs[i];
+        if (!sg_is_correlation(d)) continue;
+        const char *n = sy_get_str(d, "name"), *id = sy_get_str(d, "id");
+        int named = 0;
+        for (size_t j = 0; j < c->ndocs && !named; j++) {
+            const sy_node *rules = sy_get(sy_get(c->docs[j], "correlation"), "rules");
+            const sy_node *one[1] = {rules};
+            const sy_node *const *refs = rules && rules->kind == SY_SEQ ? (const sy_node *const *)rules->items : one;
+            size_t nr = !rules ? 0 : rules->kind == SY_SEQ ? rules->n : 1;
+            for (size_t k = 0; k < nr; k++)
+                if (refs[k]->kind == SY_SCALAR && ((n && !strcmp(refs[k]->text, n)) || (id && !strcmp(refs[k]->text, id)))) named = 1;
+        }
+        if (!named) {
+            top = d;
+            (*ntop)++;
+        }
+    }
+    return top;
+}
+
+char *sg_correlation(sg_comp *c, const sy_node *top, sigma_rule *res)
+{
+    size_t ntop;
+    sg_correlation_top(c, &ntop);
+    if (!top) {
+        sg_diag(&c->diags, SIGMA_ERROR, 0, "correlation", "the correlations name each other in a cycle");
+        return NULL;
+    }
+    if (ntop > 1) sg_diag(&c->diags, SIGMA_WARNING, top->line, "correlation", "the file holds %zu correlations that no other names: only the last is run", ntop);
+    return sg_corr_build(c, top, res, 0);
 }

@@ -28,6 +28,13 @@ int sg_field_is_plain(const char *f)
     return 1;
 }
 
+int sg_field_name_ok(const char *f)
+{
+    for (const unsigned char *p = (const unsigned char *)f; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || *p == '`' || *p == '"' || *p == '\\') return 0;
+    return *f != 0;
+}
+
 void sg_spl_field_eval(sbuf *out, const char *f)
 {
     int plain = sg_field_is_plain(f) && !strpbrk(f, ".{}-:@");
@@ -140,9 +147,15 @@ static void sg_leaf_where(const sg_leaf *l, const char *f, int is_expr, sbuf *ou
             if (l->cased) sbuf_printf(out, "%s==%s", a.s, b.s);
             else sbuf_printf(out, "lower(%s)==lower(%s)", a.s, b.s);
         } else {
-            const char *pre = l->fieldref_mode == 2 ? "" : "\"%\" . ";
-            const char *post = l->fieldref_mode == 3 ? "" : " . \"%\"";
-            sbuf_printf(out, "isnotnull(%s) AND like(lower(%s), %slower(%s)%s)", b.s, a.s, pre, b.s, post);
+            /* no wildcards: the other field's value is data (split() and
+             * substr() take it literally, like() would not) */
+            const char *lo = l->cased ? "" : "lower";
+            if (l->fieldref_mode == 1)
+                sbuf_printf(out, "isnotnull(%s) AND isnotnull(%s) AND (len(%s)==0 OR mvcount(split(%s(%s), %s(%s)))>1)", a.s, b.s, b.s, lo, a.s, lo, b.s);
+            else if (l->fieldref_mode == 2)
+                sbuf_printf(out, "isnotnull(%s) AND isnotnull(%s) AND substr(%s(%s), 1, len(%s))==%s(%s)", a.s, b.s, lo, a.s, b.s, lo, b.s);
+            else
+                sbuf_printf(out, "isnotnull(%s) AND isnotnull(%s) AND len(%s)>=len(%s) AND substr(%s(%s), len(%s)-len(%s)+1)==%s(%s)", a.s, b.s, a.s, b.s, lo, a.s, a.s, b.s, lo, b.s);
         }
         sbuf_free(&a);
         sbuf_free(&b);
@@ -173,6 +186,18 @@ static void sg_flag(sg_emit *em, const char *expr, sbuf *out)
         sbuf_printf(&em->flags, "%ssigma_m%zu=if(%s, 1, 0)", i ? ", " : "| eval ", i + 1, expr);
     }
     sbuf_printf(out, "sigma_m%zu=1", i + 1);
+}
+
+/* The where condition a leaf needs, or NULL when search can say it. */
+static char *sg_leaf_where_text(const sigma_map *map, const sg_source *src, const sg_leaf *l)
+{
+    const char *f = l->field ? (map ? sigma_map_rename(map, src, l->field) : l->field) : NULL;
+    int is_expr = f && !sg_field_is_plain(f) && strcmp(f, l->field);
+    int plain = f && sg_field_is_plain(f);
+    if (plain && ((l->kind == SG_L_STR && !l->cased && sg_str_searchable(&l->str)) || l->kind == SG_L_EXISTS || l->kind == SG_L_NULL)) return NULL;
+    sbuf w = {0};
+    sg_leaf_where(l, f, is_expr, &w);
+    return sbuf_detach(&w);
 }
 
 static void sg_leaf_emit(sg_emit *em, const sigma_map *map, const sg_source *src, const sg_leaf *l, sbuf *out)
@@ -225,18 +250,42 @@ void sg_emit_expr(sg_emit *em, const sigma_map *map, const sg_source *src, const
         return;
     }
     case SG_E_AND:
-    case SG_E_OR:
+    case SG_E_OR: {
         if (e->n == 1) {
             sg_emit_expr(em, map, src, e->kids[0], out);
             return;
         }
-        sbuf_addc(out, '(');
+        /* the leaves only a where can say: one flag for all of them (a
+         * windash or a list of regexes would otherwise make one each) */
+        char **w = xcalloc(e->n, sizeof *w);
+        size_t nw = 0;
+        for (size_t i = 0; i < e->n; i++)
+            if (e->kids[i]->op == SG_E_LEAF && (w[i] = sg_leaf_where_text(map, src, e->kids[i]->leaf))) nw++;
+        size_t parts = e->n - nw + (nw ? 1 : 0);
+        if (parts > 1) sbuf_addc(out, '(');
+        size_t k = 0;
         for (size_t i = 0; i < e->n; i++) {
-            if (i) sbuf_add(out, e->op == SG_E_AND ? " " : " OR ");
+            if (w[i]) continue;
+            if (k++) sbuf_add(out, e->op == SG_E_AND ? " " : " OR ");
             sg_emit_expr(em, map, src, e->kids[i], out);
         }
-        sbuf_addc(out, ')');
+        if (nw) {
+            if (k) sbuf_add(out, e->op == SG_E_AND ? " " : " OR ");
+            sbuf all = {0};
+            size_t j = 0;
+            for (size_t i = 0; i < e->n; i++) {
+                if (!w[i]) continue;
+                if (nw > 1) sbuf_printf(&all, "%s(%s)", j++ ? (e->op == SG_E_AND ? " AND " : " OR ") : "", w[i]);
+                else sbuf_add(&all, w[i]);
+                free(w[i]);
+            }
+            sg_flag(em, all.s, out);
+            sbuf_free(&all);
+        }
+        if (parts > 1) sbuf_addc(out, ')');
+        free(w);
         return;
+    }
     }
 }
 

@@ -67,6 +67,14 @@ void sg_expr_free(sg_expr *e);
 sg_expr *sg_expr_leaf(sg_leaf *l);
 void sg_leaf_free(sg_leaf *l);
 
+/* A correlation rule's document: its correlation: is a mapping (an older
+ * dialect writes a free-text correlation: note in plain rules). */
+static inline int sg_is_correlation(const sy_node *doc)
+{
+    const sy_node *c = sy_get(doc, "correlation");
+    return c && c->kind == SY_MAP;
+}
+
 /* Per-file diagnostics (also the lint output). */
 typedef struct sg_diags {
     sigma_diag *v;
@@ -151,4 +159,7 @@ void sg_spl_quote(sbuf *out, const char *s, size_t n);
 /* Append a field name as SPL eval wants it ('quoted' unless plain). */
 void sg_spl_field_eval(sbuf *out, const char *f);
 int sg_field_is_plain(const char *f);
+/* A field name SPL can carry at all (no backtick, quote, backslash or
+ * control character): others reject the rule. */
+int sg_field_name_ok(const char *f);
 #endif

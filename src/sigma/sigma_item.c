@@ -113,33 +113,75 @@ static int sg_cidr_ok(const char *s)
     return netaddr_parse_cidr(s, addr, &bits) != 0;
 }
 
-/* Substitute %name% placeholders (|expand). */
-static int sg_expand(sg_item_ctx *cx, const char *s, sg_vals *out, int line)
+/* The next unescaped '%' at or after p (\% is a plain percent), or NULL. */
+static const char *sg_next_pct(const char *p)
 {
-    const char *p = strchr(s, '%');
+    for (; *p; p++) {
+        if (*p == '\\' && p[1] == '%') {
+            p++;
+            continue;
+        }
+        if (*p == '%') return p;
+    }
+    return NULL;
+}
+
+/* Append s[0..n) with \% turned into %. */
+static void sg_unescape_pct(sbuf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '\\' && i + 1 < n && s[i + 1] == '%') i++;
+        sbuf_addc(b, s[i]);
+    }
+}
+
+/* Substitute %name% placeholders (|expand), every combination; \% is a
+ * plain percent. */
+static int sg_expand_rec(sg_item_ctx *cx, sbuf *done, const char *s, sg_vals *out, int line)
+{
+    const char *p = sg_next_pct(s);
     const char *q = p ? strchr(p + 1, '%') : NULL;
     if (!p || !q) {
+        size_t mark = done->len;
+        sg_unescape_pct(done, s, strlen(s));
         sg_str v;
-        sg_str_from_sigma(&v, s, strlen(s));
+        sg_str_from_sigma(&v, done->s, done->len);
         sg_vals_push(out, &v);
+        done->len = mark;
+        done->s[mark] = 0;
         return 0;
     }
     char *name = xstrndup(p + 1, (size_t)(q - p - 1));
     size_t nv = 0;
     const char *const *vals = NULL;
     if (!cx->map || !sigma_map_placeholder(cx->map, name, &nv, &vals) || nv == 0) {
-        sg_diag(cx->d, SIGMA_ERROR, line, "unknown-placeholder", "placeholder %%%s%% has no values (datamodels/sigma/placeholders.yml)", name);
+        sg_diag(cx->d, SIGMA_ERROR, line, "unknown-placeholder", "placeholder %%%s%% has no values (placeholders: in datamodels/sigma/)", name);
         free(name);
         return -1;
     }
     free(name);
+    size_t mark = done->len;
+    sg_unescape_pct(done, s, (size_t)(p - s));
+    size_t mark2 = done->len;
     for (size_t i = 0; i < nv; i++) {
-        char *t = xasprintf("%.*s%s%s", (int)(p - s), s, vals[i], q + 1);
-        int rc = sg_expand(cx, t, out, line);
-        free(t);
+        sbuf_add(done, vals[i]);
+        int rc = sg_expand_rec(cx, done, q + 1, out, line);
+        done->len = mark2;
+        done->s[mark2] = 0;
         if (rc) return -1;
     }
+    done->len = mark;
+    if (done->s) done->s[mark] = 0;
     return 0;
+}
+
+static int sg_expand(sg_item_ctx *cx, const char *s, sg_vals *out, int line)
+{
+    sbuf done = {0};
+    sbuf_add(&done, "");
+    int rc = sg_expand_rec(cx, &done, s, out, line);
+    sbuf_free(&done);
+    return rc;
 }
 
 sg_expr *sg_item_build(sg_item_ctx *cx, const char *key, const sy_node *val, int line)
@@ -165,6 +207,11 @@ sg_expr *sg_item_build(sg_item_ctx *cx, const char *key, const sy_node *val, int
         }
     }
     const char *field = *k ? k : NULL;
+    if (field && !sg_field_name_ok(field)) {
+        sg_diag(cx->d, SIGMA_ERROR, line, "invalid-field", "field name '%s' has a character SPL cannot carry in a field name (backtick, quote, backslash or control character)", field);
+        free(k);
+        return NULL;
+    }
     int all = 0, cased = 0, neq = 0, expand = 0, bad = 0;
     char reflags[4] = "";
     const char *kind = NULL, *place = NULL;
@@ -215,6 +262,14 @@ sg_expr *sg_item_build(sg_item_ctx *cx, const char *key, const sy_node *val, int
             }
         }
     }
+    if (!bad && cased && kind && strcmp(kind, "fieldref")) {
+        sg_diag(cx->d, SIGMA_ERROR, line, "invalid-modifier", "modifier 'cased' cannot be combined with '%s' in '%s'", kind, key);
+        bad = 1;
+    }
+    if (!bad && all && (val->kind != SY_SEQ || val->n < 2)) {
+        sg_diag(cx->d, SIGMA_ERROR, line, "invalid-modifier", "'all' needs a list of two or more values (the specification does not allow it on one)");
+        bad = 1;
+    }
     if (!bad && !field && kind && strcmp(kind, "re")) {
         sg_diag(cx->d, SIGMA_ERROR, line, "invalid-modifier", "modifier '%s' needs a field", kind);
         bad = 1;
@@ -249,6 +304,11 @@ sg_expr *sg_item_build(sg_item_ctx *cx, const char *key, const sy_node *val, int
             break;
         }
         if (v->is_null) {
+            if (nitems > 1 || val->kind == SY_SEQ) {
+                sg_diag(cx->d, SIGMA_ERROR, line, "invalid-value", "null cannot be part of a list of values of '%s' (the specification: write it as its own item)", key);
+                bad = 1;
+                break;
+            }
             if (kind && strcmp(kind, "exists")) {
                 sg_diag(cx->d, SIGMA_ERROR, vl, "invalid-value", "null cannot be compared with '%s'", kind);
                 bad = 1;
@@ -315,6 +375,11 @@ sg_expr *sg_item_build(sg_item_ctx *cx, const char *key, const sy_node *val, int
             continue;
         }
         if (kind && !strcmp(kind, "fieldref")) {
+            if (!sg_field_name_ok(s) || strpbrk(s, "*?")) {
+                sg_diag(cx->d, SIGMA_ERROR, vl, "invalid-field", "fieldref: '%s' is not a field name (no wildcards, quotes, backticks or control characters)", s);
+                bad = 1;
+                break;
+            }
             sg_leaf *l = sg_leaf_new(SG_L_FIELDREF, field, vl);
             l->text = xstrdup(s);
             l->cased = cased;

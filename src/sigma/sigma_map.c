@@ -130,7 +130,7 @@ static int sg_load_file(sigma_map *m, const char *path, char **err)
             goto out;
         }
         const sy_node *ph = sy_get(doc, "placeholders");
-        if (ph) {
+        if (ph && !ph->is_null) {
             if (ph->kind != SY_MAP) {
                 *err = sg_err(path, ph->line, "placeholders: expected a mapping of name to values");
                 goto out;
@@ -207,21 +207,25 @@ out:
     return rc;
 }
 
-int sigma_map_load_dir(const char *dir, sigma_map **out, char **err)
+int sigma_map_add_dir(sigma_map *m, const char *dir, char **err)
 {
     char **paths = NULL;
     size_t n = 0;
-    *out = NULL;
     if (detect_dir_list(dir, &paths, &n, err)) return -1;
-    sigma_map *m = xcalloc(1, sizeof *m);
-    for (size_t i = 0; i < n; i++) {
-        if (sg_load_file(m, paths[i], err)) {
-            detect_dir_free(paths, n);
-            sigma_map_free(m);
-            return -1;
-        }
-    }
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) rc = sg_load_file(m, paths[i], err);
     detect_dir_free(paths, n);
+    return rc;
+}
+
+int sigma_map_load_dir(const char *dir, sigma_map **out, char **err)
+{
+    sigma_map *m = xcalloc(1, sizeof *m);
+    *out = NULL;
+    if (sigma_map_add_dir(m, dir, err)) {
+        sigma_map_free(m);
+        return -1;
+    }
     *out = m;
     return 0;
 }

@@ -66,6 +66,20 @@ static int sy_fail(sy_reader *r, int line, const char *msg)
     return -1;
 }
 
+/* libyaml's error, at the line of the problem; one found at the end of the
+ * input (an unclosed quote) at the line where the construct began. */
+static int sy_parse_fail(sy_reader *r)
+{
+    const yaml_parser_t *p = &r->p;
+    /* at the end of the input, name where the unfinished construct began */
+    int at_end = p->problem && strstr(p->problem, "end of stream");
+    int line = (int)(p->context && at_end ? p->context_mark.line : p->problem_mark.line) + 1;
+    char *m = p->context ? xasprintf("%s %s", p->context, p->problem ? p->problem : "") : xstrdup(p->problem ? p->problem : "YAML syntax error");
+    int rc = sy_fail(r, line, m);
+    free(m);
+    return rc;
+}
+
 static int sy_is_null_plain(const char *s, size_t n)
 {
     return n == 0 || (n == 1 && s[0] == '~') || (n == 4 && (!memcmp(s, "null", 4) || !memcmp(s, "Null", 4) || !memcmp(s, "NULL", 4)));
@@ -78,7 +92,7 @@ static int sy_read_collection(sy_reader *r, sy_node *n, int depth)
 {
     for (;;) {
         yaml_event_t ev;
-        if (!yaml_parser_parse(&r->p, &ev)) return sy_fail(r, (int)r->p.problem_mark.line + 1, r->p.problem ? r->p.problem : "YAML syntax error");
+        if (!yaml_parser_parse(&r->p, &ev)) return sy_parse_fail(r);
         if (ev.type == YAML_SEQUENCE_END_EVENT || ev.type == YAML_MAPPING_END_EVENT) {
             yaml_event_delete(&ev);
             return 0;
@@ -101,7 +115,7 @@ static int sy_read_collection(sy_reader *r, sy_node *n, int depth)
         yaml_event_t vev;
         if (!yaml_parser_parse(&r->p, &vev)) {
             sy_node_free(child);
-            return sy_fail(r, (int)r->p.problem_mark.line + 1, r->p.problem ? r->p.problem : "YAML syntax error");
+            return sy_parse_fail(r);
         }
         sy_node *val = NULL;
         rc = sy_read_node(r, &vev, &val, depth + 1);
@@ -180,7 +194,7 @@ int sy_parse(const char *text, size_t len, const char *name, sy_file *out, char 
     for (;;) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&r.p, &ev)) {
-            rc = sy_fail(&r, (int)r.p.problem_mark.line + 1, r.p.problem ? r.p.problem : "YAML syntax error");
+            rc = sy_parse_fail(&r);
             break;
         }
         yaml_event_type_t t = ev.type;
@@ -192,7 +206,7 @@ int sy_parse(const char *text, size_t len, const char *name, sy_file *out, char 
             yaml_event_delete(&ev);
             yaml_event_t body;
             if (!yaml_parser_parse(&r.p, &body)) {
-                rc = sy_fail(&r, (int)r.p.problem_mark.line + 1, r.p.problem ? r.p.problem : "YAML syntax error");
+                rc = sy_parse_fail(&r);
                 break;
             }
             sy_node *doc = NULL;
@@ -242,4 +256,15 @@ const char *sy_get_str(const sy_node *map, const char *key)
 {
     const sy_node *v = sy_get(map, key);
     return v && v->kind == SY_SCALAR && !v->is_null ? v->text : NULL;
+}
+
+int sy_key_line(const sy_node *map, const char *key, int fallback)
+{
+    if (!map || map->kind != SY_MAP) return fallback;
+    size_t kl = strlen(key);
+    for (size_t i = 0; i < map->n; i++) {
+        const sy_node *k = map->items[2 * i];
+        if (k->len == kl && !memcmp(k->text, key, kl)) return k->line;
+    }
+    return fallback;
 }

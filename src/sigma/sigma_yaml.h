@@ -40,6 +40,8 @@ sy_node *sy_node_copy(const sy_node *n);
 
 /* Mapping lookup (exact key), NULL when absent or not a mapping. */
 sy_node *sy_get(const sy_node *map, const char *key);
+/* Line of key in map, or fallback when absent. */
+int sy_key_line(const sy_node *map, const char *key, int fallback);
 /* Scalar text of map[key] when it is a non-null scalar, else NULL. */
 const char *sy_get_str(const sy_node *map, const char *key);
 static inline const sy_node *sy_key(const sy_node *map, size_t i) { return map->items[2 * i]; }
