@@ -1,6 +1,6 @@
 /* cmd_check.c: `splite check`: run every detection of a detection library
  * (the project's detections/, or DIR/detections of a security_content tree
- * given with --corpus) through the whole engine - macro expansion, parsing,
+ * given with --corpus, or DIR itself without one: e.g. Sigma rules) through the whole engine - macro expansion, parsing,
  * translation and execution against the current database - and report per
  * detection "ok" or the stage that failed with its error, then totals and
  * the causes behind the failures (unknown commands, functions, macros...),
@@ -217,6 +217,16 @@ static void print_jsonl(const detection *d, const char *file, const check_result
     json_object_set_new(o, "stage", r->stage ? json_string(r->stage) : json_null());
     json_object_set_new(o, "error", r->error ? json_string(r->error) : json_null());
     json_object_set_new(o, "rows", r->stage ? json_null() : json_integer(r->rows));
+    json_object_set_new(o, "id", d && d->id ? json_string(d->id) : json_null());
+    json_object_set_new(o, "origin", json_string(d && d->origin ? d->origin : d ? "splunk" : "unknown"));
+    if (d && d->origin) { /* a Sigma rule: its title, its own status, the compiler's warnings */
+        json_t *title = json_object_get(d->doc, "title");
+        json_object_set_new(o, "title", json_is_string(title) ? json_incref(title) : json_string(d->name));
+        json_object_set_new(o, "rule_status", d->status ? json_string(d->status) : json_null());
+        json_t *w = json_array();
+        for (size_t i = 0; i < d->warnings.n; i++) json_array_append_new(w, json_string(d->warnings.v[i]));
+        json_object_set_new(o, "warnings", w);
+    }
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
     if (s) puts(s);
     free(s);
@@ -274,6 +284,10 @@ int cmd_check(cli_env *env, int argc, char **argv)
         fprintf(stderr, "splite check: %s: not a directory\n", corpus);
         free(det_dir);
         return 2;
+    }
+    if (corpus && !is_dir(det_dir)) { /* no detections/: a directory of rules (Sigma, Splunk or both) */
+        free(det_dir);
+        det_dir = xstrdup(corpus);
     }
     int rc = 0;
     spl_macros macros;
@@ -370,6 +384,8 @@ int cmd_check(cli_env *env, int argc, char **argv)
         if (jsonl) print_jsonl(d, d->file, r);
         else if (r->stage) printf("FAIL  %-9s  %s: %s\n", r->stage, d->file, r->error);
         else printf("ok               %s\n", d->file);
+        if (!jsonl) /* the Sigma compiler's warnings (a Splunk detection has none) */
+            for (size_t k = 0; k < d->warnings.n; k++) printf("      warning    %s\n", d->warnings.v[k]);
         if (r->stage) {
             failed++;
             causes_add(&causes, r->cause ? r->cause : r->stage);

@@ -25,7 +25,8 @@ int cmd_sigma(cli_env *env, int argc, char **argv);
     "  --sourcetype ST    sourcetype of the events (default: the reader's, or the manifest's)\n"                   \
     "  --source S         source of the events (default: the file name, or the manifest's)\n"                      \
     "  --host H           host of events that name none\n"                                                         \
-    "  --format F         reader: xmlwineventlog, wineventlog, json or kv (default: detected from the content)\n"   \
+    "  --format F         reader: xmlwineventlog, wineventlog, json, kv or evtxjson (evtx_dump's JSON)\n"          \
+    "                     (default: detected from the content)\n"                                                  \
     "  --tz ZONE          time zone of event timestamps that carry none (classic WinEventLog, ISO 8601\n"          \
     "                     without offset): an IANA name (America/New_York), UTC or an offset (+05:30);\n"          \
     "                     default: the local zone ($TZ, UTC when unset)\n"                                          \
@@ -82,12 +83,13 @@ const cli_command cli_commands[] = {
     {"runs", cmd_runs, "[--limit N]", "recent detection runs and their status",
      "  --limit N          how many runs (default: 20)\n"},
     {"test", cmd_test, "[--junit FILE] [--datasets DIR] [DETECTION.yml|DIR ...]",
-     "test detections on their attack data, as contentctl does",
+     "test detections on their attack data, as contentctl does (Sigma rules: SigmaHQ's regression data)",
      "  --junit FILE       also write the results as JUnit XML\n"
      "  --datasets DIR     where attack_data files are (default: the shipped datasets/)\n"},
     {"check", cmd_check, "[--corpus DIR] [--format table|jsonl] [--timeout S] [--slowest N] [--jobs N]",
      "run every detection through the engine, report failures and their causes",
-     "  --corpus DIR       a security_content checkout (default: the shipped detections)\n"
+     "  --corpus DIR       a security_content checkout, or a directory of Sigma/Splunk rules\n"
+     "                     (default: the shipped detections)\n"
      "  --format F         table or jsonl (default: table)\n"
      "  --timeout S        seconds each detection may run (default: 60; 0: no limit)\n"
      "  --slowest N        also list the N slowest detections\n"

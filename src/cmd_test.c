@@ -2,7 +2,8 @@
  * each test of each detection, replay its attack_data into a fresh temporary
  * database (attack_data URLs map to the same path under the datasets root),
  * run the search over all time, and pass when it returns at least one row
- * and the risk events / notables it makes are well formed. Prints a summary
+ * (a Sigma rule's regression test: at least its match_count) and the risk
+ * events / notables it makes are well formed. Prints a summary
  * table; --junit FILE writes JUnit XML. */
 #include "cli.h"
 #include "detect_check.h"
@@ -144,8 +145,11 @@ int cmd_test(cli_env *env, int argc, char **argv)
             char *dbpath = xasprintf("%s/splite-test-%d-%d.db", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp",
                                      (int)getpid(), ntc);
             char *err = NULL;
-            store *st = store_open(dbpath, &err);
-            if (!st) {
+            store *st = NULL;
+            long want = t->min_rows > 0 ? t->min_rows : 1;
+            if (t->error) {
+                c->message = xstrdup(t->error);
+            } else if (!(st = store_open(dbpath, &err))) {
                 c->message = err;
             } else if (test_load(st, d, t, root, &c->message) == 0) {
                 detect_run_opts o = {.all_time = 1, .collect = 1, .datamodels = k.datamodels, .lookups = &k.lookups};
@@ -157,13 +161,16 @@ int cmd_test(cli_env *env, int argc, char **argv)
                     detect_problems pr = {0};
                     detect_check_run(d, (size_t)r.rows, r.events.v, r.events.n, r.nnotables_made, &pr);
                     if (r.rows == 0) c->message = xstrdup("the search returned no results");
+                    else if (r.rows < want)
+                        c->message = xasprintf("the search returned %lld results, the test expects at least %ld",
+                                               (long long)r.rows, want);
                     else if (pr.n) c->message = xstrdup(pr.v[0]);
                     else c->pass = 1;
                     detect_problems_free(&pr);
                 }
                 detect_run_result_free(&r);
             }
-            store_close(st);
+            if (st) store_close(st);
             char *w = xasprintf("%s-wal", dbpath), *s = xasprintf("%s-shm", dbpath);
             unlink(dbpath), unlink(w), unlink(s);
             free(w), free(s), free(dbpath);

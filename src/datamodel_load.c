@@ -469,8 +469,10 @@ static int dm_has_yaml_ext(const char *name)
     return (n > 4 && strcmp(name + n - 4, ".yml") == 0) || (n > 5 && strcmp(name + n - 5, ".yaml") == 0);
 }
 
-/* Collect YAML file paths under dir (recursively) into *list. */
-static int dm_collect(const char *dir, char ***list, size_t *n, char **err)
+/* Collect YAML file paths under dir (recursively) into *list. The top
+ * level's sigma/ holds Sigma logsource mappings (sigma_map.c), not data
+ * models or aliases: skipped. */
+static int dm_collect(const char *dir, int top, char ***list, size_t *n, char **err)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -485,7 +487,7 @@ static int dm_collect(const char *dir, char ***list, size_t *n, char **err)
         struct stat st;
         if (stat(path, &st) != 0) { free(path); continue; }
         if (S_ISDIR(st.st_mode)) {
-            rc = dm_collect(path, list, n, err);
+            if (!(top && strcmp(e->d_name, "sigma") == 0)) rc = dm_collect(path, 0, list, n, err);
             free(path);
         } else if (S_ISREG(st.st_mode) && dm_has_yaml_ext(e->d_name)) {
             *list = xrealloc(*list, (*n + 1) * sizeof **list);
@@ -502,7 +504,7 @@ dm_registry *dm_load_dir(const char *dir, char **err)
     char **files = NULL;
     size_t n = 0;
     *err = NULL;
-    int rc = dm_collect(dir, &files, &n, err);
+    int rc = dm_collect(dir, 1, &files, &n, err);
     if (rc == 0) qsort(files, n, sizeof *files, dm_cmp_str);
     dm_registry *reg = dm_new();
     for (size_t i = 0; rc == 0 && i < n; i++) rc = dm_add_file(reg, files[i], err);

@@ -99,6 +99,11 @@ size_t detect_check_run(const detection *d, size_t nrows, const risk_event *even
             dc_add(out, "risk message has unreplaced %s (the results lack that field): %s", tok, e->risk_message);
             free(tok);
         }
+        /* the Detection Rule License: a Sigma rule's author on every message built from a match */
+        if (d->author && d->origin &&
+            (!e->rule_author || strcmp(e->rule_author, d->author) != 0 || !e->risk_message ||
+             !strstr(e->risk_message, d->author)))
+            dc_add(out, "risk event for %s does not carry the rule's author '%s'", e->risk_object, d->author);
     }
     free(want_name);
     return out->n - before;

@@ -31,6 +31,14 @@ static void dp_emit(FILE *f, json_t *o)
     json_decref(o);
 }
 
+/* The rule's id, author and origin (splunk | sigma); null when unknown. */
+static void dp_rule(json_t *o, const char *id, const char *author, const char *origin)
+{
+    json_object_set_new(o, "rule_id", id ? json_string(id) : json_null());
+    json_object_set_new(o, "rule_author", author ? json_string(author) : json_null());
+    json_object_set_new(o, "rule_origin", origin ? json_string(origin) : json_null());
+}
+
 void detect_print_risk(FILE *f, int fmt, const risk_event *e)
 {
     if (fmt == DETECT_FMT_TABLE) {
@@ -55,6 +63,7 @@ void detect_print_risk(FILE *f, int fmt, const risk_event *e)
     json_object_set_new(o, "analyticstories", dp_json(e->analyticstories));
     json_object_set_new(o, "threat_object", dp_json(e->threat_object));
     json_object_set_new(o, "threat_object_type", dp_json(e->threat_object_type));
+    dp_rule(o, e->rule_id, e->rule_author, e->rule_origin);
     dp_emit(f, o);
 }
 
@@ -80,5 +89,6 @@ void detect_print_notable(FILE *f, int fmt, const notable_event *n)
     json_object_set_new(o, "annotations.mitre_attack", dp_json(n->mitre_attack));
     json_object_set_new(o, "analyticstories", dp_json(n->analyticstories));
     json_object_set_new(o, "result", dp_json(n->result));
+    dp_rule(o, n->rule_id, n->rule_author, n->rule_origin);
     dp_emit(f, o);
 }

@@ -1,6 +1,7 @@
 /* detect_run.c: run one detection over a window and emit what ES would:
  * risk events and notables, recorded with the run (see detect_run.h). */
 #include "detect_run.h"
+#include "detect_sigma.h"
 #include "detect_emit.h"
 #include "detect_schedule.h"
 #include "fault.h"
@@ -252,6 +253,7 @@ int detect_load_paths(const char *deploy_dir, char **paths, int npaths, detectio
             set->v[set->n++] = d;
         }
     }
+    detect_sigma_unique_names(set->v, set->n);
     for (size_t i = 0; i < set->n; i++) {
         if (detection_resolve(set->v[i], deps.n ? &deps : NULL, &err)) {
             fprintf(stderr, "splite: %s\n", err);

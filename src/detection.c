@@ -2,6 +2,7 @@
  * struct detection (named fields plus the whole document as JSON), deriving
  * its ES risk and threat objects from tags.observable or an `rba:` block. */
 #include "detection.h"
+#include "detect_sigma.h"
 #include "detect_yaml.h"
 #include "detection_deploy.h"
 #include "util.h"
@@ -299,7 +300,8 @@ static int dl_detection(dl_ctx *c, detection *d)
         dl_str(c, root, "description", "description", &d->description) < 0 ||
         dl_str(c, root, "search", "search", &d->search) < 0 ||
         dl_str(c, root, "how_to_implement", "how_to_implement", &d->how_to_implement) < 0 ||
-        dl_str(c, root, "known_false_positives", "known_false_positives", &d->known_false_positives) < 0)
+        dl_str(c, root, "known_false_positives", "known_false_positives", &d->known_false_positives) < 0 ||
+        dl_str(c, root, "author", "author", &d->author) < 0)
         return -1;
     if (!d->name) return dl_fail(c, root, "the detection has no name");
     if (!d->search || !*d->search)
@@ -341,6 +343,7 @@ int detection_load_string(const char *text, size_t len, const char *name, detect
 {
     assert(text && name && out);
     *out = NULL;
+    if (detect_sigma_is(text, len)) return detect_sigma_load(text, len, name, out, err);
     detect_yaml_doc y;
     if (detect_yaml_load(&y, text, len, name, err) < 0) return -1;
     dl_ctx c = {&y, NULL};
@@ -431,14 +434,21 @@ void detection_free(detection *d)
             free(d->tests[i].attack_data[j].sourcetype);
         }
         free(d->tests[i].attack_data);
+        free(d->tests[i].error);
     }
     free(d->tests);
     dl_deploy_free(&d->deploy);
+    free(d->origin);
+    free(d->author);
+    free(d->level);
+    dl_strlist_free(&d->tactics);
+    dl_strlist_free(&d->warnings);
     free(d);
 }
 
 char *detection_search_name(const detection *d)
 {
     assert(d && d->name);
+    if (d->origin && strcmp(d->origin, "sigma") == 0) return xasprintf("Sigma - %s - Rule", d->name);
     return xasprintf("ESCU - %s - Rule", d->name);
 }

@@ -46,6 +46,8 @@ typedef struct detect_test {
     char *name;
     detect_attack_data *attack_data;
     size_t nattack_data;
+    long min_rows;  /* the test passes with at least this many rows (0: 1); Sigma's match_count */
+    char *error;    /* the test cannot run (e.g. its regression data is missing): why */
 } detect_test;
 
 /* Effective schedule and alert actions of a detection. */
@@ -76,6 +78,14 @@ typedef struct detection {
     size_t ntests;
     detect_deploy deploy; /* filled by detection_resolve() */
     int resolved;
+    /* where the rule comes from: NULL for security_content YAML, "sigma" for
+     * a Sigma rule (detect_sigma.h), with the Sigma-only fields below */
+    char *origin;
+    char *author;              /* the rule's author (Sigma's DRL requires it on every message) */
+    char *level;               /* Sigma level: informational .. critical */
+    detect_strlist tactics;    /* ATT&CK tactics from Sigma tags (attack.persistence, ...) */
+    detect_strlist warnings;   /* compiler warnings ("file:line: message [code]") */
+    int is_correlation;        /* a Sigma correlation: one row per group */
 } detection;
 
 typedef struct deployment {
@@ -83,6 +93,7 @@ typedef struct deployment {
     json_t *doc;
     char *name, *id, *type_name;
     detect_type type;
+    char *origin; /* `origin: sigma`: the default for Sigma rules (before any by type) */
 } deployment;
 
 typedef struct deployment_set {
@@ -122,8 +133,9 @@ int deployment_load_dir(const char *dir, deployment_set *set, char **err);
 void deployment_free(deployment *d);
 void deployment_set_free(deployment_set *set);
 
-/* Fill d->deploy: start from the deployment whose type matches the
- * detection's type (if any), then apply the detection's own `deployment:`
+/* Fill d->deploy: start from the deployment whose origin matches the
+ * detection's (Sigma rules: deployments/splite_default_sigma.yml), else the
+ * one whose type matches the detection's type (if any), then apply the detection's own `deployment:`
  * (a deployment name/id, or an inline mapping with scheduling/alert_action),
  * then its top-level `scheduling:` and `alert_action:`. deps may be NULL.
  * Returns 0, or -1 with *err (e.g. a named deployment that does not exist). */
@@ -133,6 +145,7 @@ int detection_set_resolve(detection_set *set, const deployment_set *deps);
 /* Free what a detect_deploy holds and zero it. */
 void detect_deploy_clear(detect_deploy *p);
 
-/* The saved search name ES gives the detection: "ESCU - <name> - Rule". */
+/* The saved search name ES gives the detection: "ESCU - <name> - Rule";
+ * for a Sigma rule "Sigma - <name> - Rule". */
 char *detection_search_name(const detection *d);
 #endif

@@ -3,6 +3,7 @@
  * loading whole directories of detections and deployments. */
 #include "cron.h"
 #include "detect_dir.h"
+#include "detect_sigma.h"
 #include "detect_window.h"
 #include "detection.h"
 #include "detection_deploy.h"
@@ -101,6 +102,7 @@ int deployment_load_string(const char *text, size_t len, const char *name, deplo
     if ((s = detect_yaml_scalar(detect_yaml_get(&y, root, "name")))) d->name = xstrdup(s);
     if ((s = detect_yaml_scalar(detect_yaml_get(&y, root, "id")))) d->id = xstrdup(s);
     if ((s = detect_yaml_scalar(detect_yaml_get(&y, root, "type")))) d->type_name = xstrdup(s);
+    if ((s = detect_yaml_scalar(detect_yaml_get(&y, root, "origin")))) d->origin = xstrdup(s);
     d->type = detect_type_from_name(d->type_name);
     detect_yaml_free(&y);
     *out = d;
@@ -126,6 +128,7 @@ void deployment_free(deployment *d)
     free(d->name);
     free(d->id);
     free(d->type_name);
+    free(d->origin);
     free(d);
 }
 
@@ -296,7 +299,9 @@ int detection_resolve(detection *d, const deployment_set *deps, char **err)
             return -1;
         }
     } else if (!json_is_object(own)) {
-        base = dp_find(deps, NULL, d->type);
+        for (size_t i = 0; d->origin && deps && i < deps->n && !base; i++)
+            if (deps->v[i]->origin && strcasecmp(deps->v[i]->origin, d->origin) == 0) base = deps->v[i];
+        if (!base) base = dp_find(deps, NULL, d->type);
     }
     if (base) {
         dp_apply(p, base->doc);
@@ -345,10 +350,12 @@ static int dp_by_name(const void *a, const void *b)
 }
 
 /* Names identify detections (search_name, schedule_state): a repeat is an
- * error, reported on the later file, which is dropped. */
+ * error, reported on the later file, which is dropped. Sigma rules that
+ * share a title are first told apart by their id (detect_sigma.h). */
 static void dp_drop_duplicates(detection_set *set)
 {
     if (set->n < 2) return;
+    detect_sigma_unique_names(set->v, set->n);
     detection **sorted = xmalloc(set->n * sizeof *sorted);
     memcpy(sorted, set->v, set->n * sizeof *sorted);
     qsort(sorted, set->n, sizeof *sorted, dp_by_name);

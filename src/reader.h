@@ -40,4 +40,5 @@ extern const reader reader_xmlwineventlog;
 extern const reader reader_wineventlog;
 extern const reader reader_json;
 extern const reader reader_kv;
+extern const reader reader_evtxjson;
 #endif

@@ -7,6 +7,7 @@ const reader *const reader_table[] = {
     &reader_wineventlog,
     &reader_json,
     &reader_kv,
+    &reader_evtxjson,
     NULL,
 };
 

@@ -59,6 +59,16 @@ static char *rk_search_name(const detection *d)
     return detection_search_name(d);
 }
 
+static char *rk_dup(const char *s)
+{
+    return s ? xstrdup(s) : NULL;
+}
+
+static const char *rk_origin(const detection *d)
+{
+    return d->origin ? d->origin : "splunk";
+}
+
 size_t risk_events_for_row(const detection *d, const risk_row *row, double run_time, risk_event_list *out)
 {
     assert(d && row && out);
@@ -108,6 +118,9 @@ size_t risk_events_for_row(const detection *d, const risk_row *row, double run_t
             e->threat_object = xstrdup(threat_object);
             e->threat_object_type = xstrdup(threat_type);
             e->row_key = xstrdup(key);
+            e->rule_id = rk_dup(d->id);
+            e->rule_author = rk_dup(d->author);
+            e->rule_origin = xstrdup(rk_origin(d));
             added++;
         }
     }
@@ -130,6 +143,9 @@ static void risk_event_clear(risk_event *e)
     free(e->threat_object);
     free(e->threat_object_type);
     free(e->row_key);
+    free(e->rule_id);
+    free(e->rule_author);
+    free(e->rule_origin);
 }
 
 void risk_event_list_free(risk_event_list *l)
@@ -160,6 +176,12 @@ void risk_notable_for_row(const detection *d, const risk_row *row, double run_ti
     out->rule_name = xstrdup(d->name);
     out->rule_title = risk_expand(d->deploy.rule_title ? d->deploy.rule_title : d->name, row);
     out->rule_description = risk_expand(d->deploy.rule_description ? d->deploy.rule_description : d->description, row);
+    if (d->origin && d->author && *d->author && !strstr(out->rule_description, d->author)) {
+        /* a Sigma rule's author on every message built from a match (Detection Rule License) */
+        char *t = xasprintf("%s%s(rule by %s)", out->rule_description, *out->rule_description ? " " : "", d->author);
+        free(out->rule_description);
+        out->rule_description = t;
+    }
     out->security_domain = xstrdup(d->security_domain ? d->security_domain : "threat");
     out->risk_score = risk_detection_score(d);
     out->severity = xstrdup(risk_severity(out->risk_score));
@@ -177,6 +199,9 @@ void risk_notable_for_row(const detection *d, const risk_row *row, double run_ti
         json_object_set_new(res, row->names[i], rk_value_json((const char *const *)row->values[i], row->nvalues[i]));
     out->result = rk_dump(res);
     out->row_key = risk_row_key(row);
+    out->rule_id = rk_dup(d->id);
+    out->rule_author = rk_dup(d->author);
+    out->rule_origin = xstrdup(rk_origin(d));
 }
 
 void notable_event_free(notable_event *n)
@@ -193,5 +218,8 @@ void notable_event_free(notable_event *n)
     free(n->analyticstories);
     free(n->result);
     free(n->row_key);
+    free(n->rule_id);
+    free(n->rule_author);
+    free(n->rule_origin);
     memset(n, 0, sizeof *n);
 }

@@ -41,7 +41,7 @@ char *risk_expand(const char *tmpl, const risk_row *row);
 
 typedef struct risk_event {
     double time;              /* the row's _time if numeric, else the run time */
-    char *search_name;        /* "ESCU - <name> - Rule" */
+    char *search_name;        /* "ESCU - <name> - Rule" ("Sigma - <name> - Rule") */
     char *risk_object;
     char *risk_object_type;   /* system | user | other (or the rba: type) */
     char *risk_object_field;  /* the result field it came from */
@@ -53,6 +53,8 @@ typedef struct risk_event {
     char *threat_object;      /* JSON array text of threat object values */
     char *threat_object_type; /* JSON array text, parallel to threat_object */
     char *row_key;
+    char *rule_id, *rule_author; /* the detection's id and author (NULL when unknown) */
+    char *rule_origin;           /* "splunk" or "sigma" */
 } risk_event;
 
 typedef struct risk_event_list {
@@ -77,6 +79,7 @@ typedef struct notable_event {
     char *analyticstories;  /* JSON array text */
     char *result;           /* the whole row as a JSON object */
     char *row_key;
+    char *rule_id, *rule_author, *rule_origin; /* as in risk_event */
 } notable_event;
 
 /* ES severity for a risk score: 0-20 informational, 21-40 low, 41-60

@@ -31,6 +31,9 @@ const char risk_store_schema_sql[] =
     "  window_earliest REAL NOT NULL,\n"
     "  window_latest REAL NOT NULL,\n"
     "  row_key TEXT NOT NULL,\n"
+    "  rule_id TEXT,\n"     /* the detection's id, author and origin (splunk | sigma) */
+    "  rule_author TEXT,\n"
+    "  rule_origin TEXT,\n"
     "  UNIQUE (search_name, window_earliest, window_latest, row_key, risk_object_field, risk_object, "
     "risk_object_type)\n"
     ");\n"
@@ -54,6 +57,9 @@ const char risk_store_schema_sql[] =
     "  window_earliest REAL NOT NULL,\n"
     "  window_latest REAL NOT NULL,\n"
     "  row_key TEXT NOT NULL,\n"
+    "  rule_id TEXT,\n"
+    "  rule_author TEXT,\n"
+    "  rule_origin TEXT,\n"
     "  UNIQUE (search_name, window_earliest, window_latest, row_key)\n"
     ");\n"
     "CREATE TABLE IF NOT EXISTS runs (\n"
@@ -90,10 +96,40 @@ static const char rs_runs_index_sql[] =
 static const char *const rs_runs_added[] = {"pid INTEGER", "host TEXT", "attempts INTEGER NOT NULL DEFAULT 1",
                                             "scheduled INTEGER NOT NULL DEFAULT 0", NULL};
 
+/* Columns added to risk and notable after their first version. */
+static const char *const rs_rule_added[] = {"rule_id TEXT", "rule_author TEXT", "rule_origin TEXT", NULL};
+
 static int rs_fail(sqlite3 *db, char **err, const char *what)
 {
     if (err) *err = xasprintf("%s: %s", what, sqlite3_errmsg(db));
     return -1;
+}
+
+/* Add to table each column of cols (its definition) it does not have. */
+static int rs_add_columns(sqlite3 *db, const char *table, const char *const *cols, char **err)
+{
+    for (int i = 0; cols[i]; i++) {
+        sqlite3_stmt *q = NULL;
+        int has = 0;
+        size_t namelen = strcspn(cols[i], " ");
+        if (sqlite3_prepare_v2(db, "SELECT 1 FROM pragma_table_info(?1) WHERE name = ?2", -1, &q, NULL) != SQLITE_OK)
+            return rs_fail(db, err, "reading a table's columns");
+        sqlite3_bind_text(q, 1, table, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, cols[i], (int)namelen, SQLITE_STATIC);
+        has = sqlite3_step(q) == SQLITE_ROW;
+        sqlite3_finalize(q);
+        if (has) continue;
+        char *sql = xasprintf("ALTER TABLE %s ADD COLUMN %s", table, cols[i]); /* both constants */
+        int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+        free(sql);
+        if (rc != SQLITE_OK) {
+            char *what = xasprintf("adding columns to the %s table", table);
+            rs_fail(db, err, what);
+            free(what);
+            return -1;
+        }
+    }
+    return 0;
 }
 
 int risk_store_init(sqlite3 *db, char **err)
@@ -120,6 +156,8 @@ int risk_store_init(sqlite3 *db, char **err)
     }
     if (sqlite3_exec(db, rs_runs_index_sql, NULL, NULL, NULL) != SQLITE_OK)
         return rs_fail(db, err, "indexing the runs table");
+    if (rs_add_columns(db, "risk", rs_rule_added, err) || rs_add_columns(db, "notable", rs_rule_added, err))
+        return -1;
     return 0;
 }
 
@@ -248,8 +286,8 @@ int risk_store_insert_risk(sqlite3 *db, const risk_run *run, const risk_event *e
     static const char sql[] =
         "INSERT OR IGNORE INTO risk (_time, search_name, risk_object, risk_object_type, risk_object_field, "
         "risk_score, risk_message, confidence, impact, annotations_mitre_attack, analyticstories, threat_object, "
-        "threat_object_type, run_id, window_earliest, window_latest, row_key) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
+        "threat_object_type, run_id, window_earliest, window_latest, row_key, rule_id, rule_author, rule_origin) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return rs_fail(db, err, "inserting a risk event");
     sqlite3_bind_double(st, 1, e->time);
@@ -272,6 +310,9 @@ int risk_store_insert_risk(sqlite3 *db, const risk_run *run, const risk_event *e
     sqlite3_bind_double(st, 15, run->window_earliest);
     sqlite3_bind_double(st, 16, run->window_latest);
     rs_text(st, 17, e->row_key);
+    rs_text(st, 18, e->rule_id);
+    rs_text(st, 19, e->rule_author);
+    rs_text(st, 20, e->rule_origin);
     return rs_run(db, st, inserted, err, "inserting a risk event");
 }
 
@@ -281,8 +322,8 @@ int risk_store_insert_notable(sqlite3 *db, const risk_run *run, const notable_ev
     static const char sql[] =
         "INSERT OR IGNORE INTO notable (_time, search_name, rule_name, rule_title, rule_description, "
         "security_domain, severity, risk_score, nes_fields, annotations_mitre_attack, analyticstories, result, "
-        "run_id, window_earliest, window_latest, row_key) "
-        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+        "run_id, window_earliest, window_latest, row_key, rule_id, rule_author, rule_origin) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)";
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) return rs_fail(db, err, "inserting a notable");
     sqlite3_bind_double(st, 1, n->time);
@@ -304,6 +345,9 @@ int risk_store_insert_notable(sqlite3 *db, const risk_run *run, const notable_ev
     sqlite3_bind_double(st, 14, run->window_earliest);
     sqlite3_bind_double(st, 15, run->window_latest);
     rs_text(st, 16, n->row_key);
+    rs_text(st, 17, n->rule_id);
+    rs_text(st, 18, n->rule_author);
+    rs_text(st, 19, n->rule_origin);
     return rs_run(db, st, inserted, err, "inserting a notable");
 }
 

@@ -161,7 +161,7 @@ static void test_correlation(void **state)
                         "title: b\nname: b\nlogsource: {product: test}\ndetection:\n  sel: {B: 1}\n  condition: sel\n---\n"
                         "title: many a then b\ncorrelation: {type: temporal_ordered, rules: [many_a, b], group-by: [H], timespan: 1h}\n";
     expect_spl(chain, "| where event_count>=3\n| eval sigma_rule=\"many_a\"\n| append [search B=\"1\"");
-    expect_spl(chain, "match(mvjoin(sigma_sequence, \",\"), \"(^|,)many_a,(.*,)?b(,|$)\")");
+    expect_spl(chain, "| eval sigma_s2=if(sigma_rule==\"b\", sigma_c1, null())\n| eval sigma_ordered=if(isnotnull(sigma_s2) AND _time-sigma_s2<3600, 1, 0)");
     r = compile(chain);
     assert_string_equal(r->title, "many a then b");
     sigma_rule_free(r);

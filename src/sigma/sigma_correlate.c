@@ -49,14 +49,6 @@ static char *sg_corr_cond(sg_comp *c, const sy_node *cond, const char *var, int 
     return sbuf_detach(&b);
 }
 
-static void sg_regex_quote(sbuf *b, const char *s)
-{
-    for (; *s; s++) {
-        if (strchr("\\^$.|?*+()[]{}", *s)) sbuf_addc(b, '\\');
-        sbuf_addc(b, *s);
-    }
-}
-
 static const sy_node *sg_find_corr(sg_comp *c, const char *ref)
 {
     for (size_t i = 0; i < c->ndocs; i++) {
@@ -240,19 +232,18 @@ static char *sg_corr_build(sg_comp *c, const sy_node *doc, sigma_rule *res, int 
         sbuf_printf(&s, "\n| streamstats time_window=%lds dc(sigma_rule) as rule_count%s", secs, by.s ? by.s : "");
         break;
     case 3: {
-        sbuf re = {0};
-        sbuf_add(&re, "(^|,)");
+        /* in order within the timespan, exactly, however many events: the
+         * latest possible start of the chain a..i is carried from each
+         * rule's events to the next rule's (a list() of the window would
+         * stop at 100 values, as Splunk's does) */
         for (size_t i = 0; i < nrefs; i++) {
-            const char *tag = refs[i]->text;
-            if (i) sbuf_add(&re, ",(.*,)?");
-            sg_regex_quote(&re, tag);
+            sbuf_printf(&s, "\n| eval sigma_s%zu=if(sigma_rule==", i + 1);
+            sg_spl_quote(&s, refs[i]->text, strlen(refs[i]->text));
+            if (i == 0) sbuf_add(&s, ", _time, null())");
+            else sbuf_printf(&s, ", sigma_c%zu, null())", i);
+            if (i + 1 < nrefs) sbuf_printf(&s, "\n| streamstats time_window=%lds max(sigma_s%zu) as sigma_c%zu%s", secs, i + 1, i + 1, by.s ? by.s : "");
         }
-        sbuf_add(&re, "(,|$)");
-        sbuf_printf(&s, "\n| streamstats time_window=%lds list(sigma_rule) as sigma_sequence%s", secs, by.s ? by.s : "");
-        sbuf_add(&s, "\n| eval sigma_ordered=if(match(mvjoin(sigma_sequence, \",\"), ");
-        sg_spl_quote(&s, re.s, re.len);
-        sbuf_add(&s, "), 1, 0)");
-        sbuf_free(&re);
+        sbuf_printf(&s, "\n| eval sigma_ordered=if(isnotnull(sigma_s%zu) AND _time-sigma_s%zu<%ld, 1, 0)", nrefs, nrefs, secs);
         break;
     }
     }

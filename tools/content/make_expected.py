@@ -100,9 +100,9 @@ def main():
                 'The per-technique exports overlap (the same process can be in two files), so some rows '
                 'then have count 2; the row counts below are what must hold.',
         'alias_dependent': {'windows_server_software_component_gacutil_install_to_gac':
-            '4 while the 4688 rows differ from the Sysmon rows in user or process_id form (for example '
+            '6 while the 4688 rows differ from the Sysmon rows in user or process_id form (for example '
             'user adm.okafor vs CORP\\adm.okafor, or process_id 0x1d88 vs 7560); if the engine maps 4688 to '
-            'exactly the Sysmon forms the two pairs merge into 2 rows with count 2 (this search has no '
+            'exactly the Sysmon forms the three pairs merge into 3 rows with count 2 (this search has no '
             'original_file_name by-field to keep them apart).'},
         'rows': {}}
     import tempfile, shutil

@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """make_t1505_004_data.py: writes splite's synthetic T1505.004 (IIS module
 backdoor) datasets: Sysmon / Security / PowerShell / Application
-XmlWinEventLog files, the classic IIS configuration log and the IIS module
-inventory. One made-up scenario on web-01.corp.example (attacker account
+XmlWinEventLog files, the IIS configuration log (classic, and event 29 as
+XmlWinEventLog) and the IIS module inventory. One made-up scenario on web-01.corp.example (attacker account
 CORP\\adm.okafor) with an ordinary admin day on web-02.corp.example
 (CORP\\l.bauer) as noise. Output directory: argv[1]. Deterministic."""
 import datetime as dt, hashlib, os, sys
@@ -46,6 +46,7 @@ USERS = {
     'bauer1': dict(name='CORP\\l.bauer', sid=DOM_SID + '-1121', logon=0x4c2d8e, logon_t='09:12:05', session='3', integ='High', elev='%%1937', label='S-1-16-12288'),
     'bauer2': dict(name='CORP\\l.bauer', sid=DOM_SID + '-1121', logon=0x3b91a7, logon_t='09:10:48', session='2', integ='High', elev='%%1937', label='S-1-16-12288'),
     'system': dict(name='NT AUTHORITY\\SYSTEM', sid='S-1-5-18', logon=0x3e7, logon_t='06:01:48.000', session='0', integ='System', elev='%%1936', label='S-1-16-16384'),
+    'defpool': dict(name='IIS APPPOOL\\DefaultAppPool', sid='S-1-5-82-3006700770-424185619-1745488364-794895919-4004696415', logon=0x7b3c40, logon_t='10:03:40', session='0', integ='High', elev='%%1936', label='S-1-16-12288'),
     'legacypool': dict(name='IIS APPPOOL\\LegacyApps', sid='S-1-5-82-2718396107-1306578416-2239416790-3086217522-1429770943', logon=0x6e21f0, logon_t='09:42:30', session='0', integ='High', elev='%%1936', label='S-1-16-12288'),
 }
 
@@ -55,6 +56,7 @@ GACUTIL = 'C:\\Program Files (x86)\\Microsoft SDKs\\Windows\\v10.0A\\bin\\NETFX 
 CMD = 'C:\\Windows\\System32\\cmd.exe'
 PWSH = 'C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe'
 MSIEXEC = 'C:\\Windows\\System32\\msiexec.exe'
+CSC = 'C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\csc.exe'
 WINVER = '10.0.20348.1 (WinBuild.160101.0800)'
 MSOS = 'Microsoft\u00ae Windows\u00ae Operating System'
 IMAGES = {
@@ -66,6 +68,8 @@ IMAGES = {
     'C:\\Windows\\System32\\whoami.exe': (WINVER, 'whoami - displays logged on user information', MSOS, 'whoami.exe'),
     'C:\\Windows\\System32\\tasklist.exe': (WINVER, 'Lists the current running tasks', MSOS, 'tasklist.exe'),
     'C:\\Windows\\SysWOW64\\inetsrv\\w3wp.exe': (WINVER, 'IIS Worker Process', 'Internet Information Services', 'w3wp.exe'),
+    INETSRV + 'w3wp.exe': (WINVER, 'IIS Worker Process', 'Internet Information Services', 'w3wp.exe'),
+    CSC: ('4.8.4161.0 built by: NET48REL1', 'Visual C# Command Line Compiler', 'Microsoft\u00ae .NET Framework', 'csc.exe'),
 }
 
 class Proc:
@@ -143,6 +147,19 @@ proc(W2, '09:49:50.040', 4352, MSIEXEC, 'msiexec  /i C:\\Deploy\\ContosoAgent-3.
 ps_lb2 = proc(W2, '10:00:58.300', 4520, PWSH, 'powershell', 'bauer2', cmd_lb2, 'C:\\Users\\l.bauer\\', ['http'])
 H4 = proc(W2, '10:01:12.417', 4588, APPCMD, '"C:\\Windows\\system32\\inetsrv\\appcmd.exe" set config /section:staticContent /+"[fileExtension=\'.webp\',mimeType=\'image/webp\']"', 'bauer2', ps_lb2, 'C:\\Users\\l.bauer\\', ['http', 'appcmd'])
 proc(W2, '10:08:40.119', 4702, APPCMD, 'appcmd  list apppool /state:Started', 'bauer2', cmd_lb2, INETSRV, ['appcmd', 'http'])
+# web-01: the intruder removes the inherited HTTP logging module from the site (09:57)
+H5 = proc(W1, '09:57:05.214', 8120, APPCMD, 'C:\\Windows\\System32\\inetsrv\\appcmd.exe delete module HttpLoggingModule /app.name:"Default Web Site/" /commit:apphost', 'okafor', cmd_ok, HOME_OK, ['cfg'])
+# web-01: after the 10:02 recycle the 64-bit DefaultAppPool worker loads SrvCacheHelper; the
+# backdoor runs commands as the pool identity to register more modules (they fail: the pool
+# identity cannot write applicationHost.config or the GAC, so no IIS-Configuration 29 follows)
+W3D = 'C:\\Windows\\Temp\\WebAuthExt.Session.dll'
+w3wp_def = proc(W1, '10:03:40.288', 8266, INETSRV + 'w3wp.exe', 'c:\\windows\\system32\\inetsrv\\w3wp.exe -ap "DefaultAppPool" -v "v4.0" -l "webengine4.dll" -a \\\\.\\pipe\\iisipmc2d81b7e-6f04-4a9e-b3c5-0e7d2a91f6c8 -h "C:\\inetpub\\temp\\apppools\\DefaultAppPool\\DefaultAppPool.config" -w "" -m 0 -t 20 -ta 0', 'defpool', svc_iis, 'C:\\Windows\\system32\\', ['reg'])
+proc(W1, '10:03:58.640', 8302, CSC, '"C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\csc.exe" /noconfig /fullpaths @"C:\\Windows\\Microsoft.NET\\Framework64\\v4.0.30319\\Temporary ASP.NET Files\\root\\4f2c8a1e\\9b3d7e02\\ydqk0n3x.cmdline"', 'defpool', w3wp_def, 'C:\\Windows\\system32\\inetsrv\\', ['reg'])
+cmd_w3 = proc(W1, '10:04:12.075', 8340, CMD, 'cmd.exe /c cd /d C:\\Windows\\System32\\inetsrv & appcmd.exe add module /name:SessionStateHelper /type:WebAuthExt.SessionModule,WebAuthExt', 'defpool', w3wp_def, 'C:\\Windows\\system32\\inetsrv\\', ['reg'])
+proc(W1, '10:04:12.391', 8352, APPCMD, 'appcmd.exe  add module /name:SessionStateHelper /type:WebAuthExt.SessionModule,WebAuthExt', 'defpool', cmd_w3, INETSRV, ['reg'])
+ps_w3 = proc(W1, '10:04:45.902', 8388, PWSH, 'powershell.exe -nop -w hidden -c "[System.Reflection.Assembly]::LoadWithPartialName(\'System.EnterpriseServices\'); (New-Object System.EnterpriseServices.Internal.Publish).GacInstall(\'' + W3D + '\')"', 'defpool', w3wp_def, 'C:\\Windows\\system32\\inetsrv\\', ['reg'])
+cmd_w3b = proc(W1, '10:05:10.517', 8430, CMD, 'cmd.exe /c ""' + GACUTIL + '" /I ' + W3D + '"', 'defpool', w3wp_def, 'C:\\Windows\\system32\\inetsrv\\', ['reg'])
+proc(W1, '10:05:10.830', 8444, GACUTIL, '"' + GACUTIL + '" /I ' + W3D, 'defpool', cmd_w3b, 'C:\\Windows\\system32\\inetsrv\\', ['reg'])
 
 # Other Sysmon events (not process creation): (host, time, eid, proc, extra, tags)
 SYSMON_OTHER = [
@@ -153,6 +170,28 @@ SYSMON_OTHER = [
     (W1, '09:53:21.240', 5, H2, {}, ['http']),
     (W1, '10:05:47.311', 11, ps_ok, {'TargetFilename': 'C:\\Windows\\System32\\inetsrv\\cachecompat.dll'}, ['appcmd']),
 ]
+# Sysmon 11 on IIS configuration files (iis_config_change-windows-sysmon.log): every commit
+# rewrites applicationHost.config (the process that commits is the Image); look-alikes: the
+# configuration history copies (svchost -k iissvcs) and a schema file an installer drops.
+APPHOST = INETSRV + 'config\\applicationHost.config'
+APPHOST_BORN = {W1: '2023-11-14 08:12:31.402', W2: '2023-11-14 08:40:07.955'}
+svc_iis2 = stub(W2, '06:01:58.774', 1904, 'C:\\Windows\\System32\\svchost.exe', 'C:\\Windows\\system32\\svchost.exe -k iissvcs', 'system')
+BY_PID = {p.pid: p for p in P}
+BY_PID.update({3620: iissetup2, 1876: svc_iis, 1904: svc_iis2})
+def commit_file(host, t, pid, path=APPHOST, born=None):
+    SYSMON_OTHER.append((host, t, 11, BY_PID[pid], {'TargetFilename': path, 'CreationUtcTime': born or APPHOST_BORN[host]}, ['cfg']))
+for host, t, pid in [(W2, '09:31:40.912', 3540), (W2, '09:31:42.007', 3552), (W2, '09:33:16.301', 3644), (W2, '09:33:16.955', 3660),
+                     (W2, '09:33:18.420', 3620), (W2, '10:01:13.188', 4588), (W2, '10:01:51.036', 4520),
+                     (W1, '09:41:53.040', 6504), (W1, '09:45:10.866', 6620), (W1, '09:50:01.113', 7344), (W1, '09:50:26.054', 7344),
+                     (W1, '09:51:31.102', 7810), (W1, '09:53:21.195', 7966), (W1, '09:53:45.880', 8010), (W1, '09:54:31.240', 7344),
+                     (W1, '09:55:10.812', 7344), (W1, '09:55:49.390', 7344), (W1, '09:56:31.015', 7344), (W1, '09:57:05.873', 8120),
+                     (W1, '10:02:30.144', 7344), (W1, '10:06:19.377', 8544)]:
+    commit_file(host, t, pid)
+commit_file(W2, '09:31:39.204', 3488, INETSRV + 'config\\schema\\rewrite_schema.xml', '2024-06-03 09:31:39.204')
+commit_file(W2, '09:34:01.337', 1904, 'C:\\inetpub\\history\\CFGHISTORY_0000000003\\applicationHost.config', '2024-06-03 09:34:01.337')
+commit_file(W1, '09:43:54.610', 1876, 'C:\\inetpub\\history\\CFGHISTORY_0000000005\\applicationHost.config', '2024-06-03 09:43:54.610')
+commit_file(W1, '09:51:54.622', 1876, 'C:\\inetpub\\history\\CFGHISTORY_0000000006\\applicationHost.config', '2024-06-03 09:51:54.622')
+commit_file(W1, '09:57:54.608', 1876, 'C:\\inetpub\\history\\CFGHISTORY_0000000007\\applicationHost.config', '2024-06-03 09:57:54.608')
 
 # ---------------------------------------------------------------- renderers
 rec = {}
@@ -189,7 +228,7 @@ def sysmon_other(host, t, eid, p, extra, recid):
         ver = 3
     else:
         d = [('RuleName', '-'), ('UtcTime', utctime(t)), ('ProcessGuid', p.guid), ('ProcessId', str(p.pid)), ('Image', p.image),
-             ('TargetFilename', extra['TargetFilename']), ('CreationUtcTime', utctime(t)), ('User', p.user['name'])]
+             ('TargetFilename', extra['TargetFilename']), ('CreationUtcTime', extra.get('CreationUtcTime', utctime(t))), ('User', p.user['name'])]
         ver = 2
     return sysmon_hdr(host, eid, ver, eid, t + dt.timedelta(microseconds=4120), recid) + '<EventData>' + ''.join(data(k, v) for k, v in d) + '</EventData></Event>'
 
@@ -202,9 +241,9 @@ def sec_hdr(host, eid, ver, task, t, recid):
 
 def sec4688(p, recid):
     u = p.user
-    if p.uid == 'legacypool':   # created by WAS (SYSTEM) with the pool identity's token
+    if p.uid in ('legacypool', 'defpool') and p.parent.uid == 'system':   # a worker: created by WAS (SYSTEM) with the pool identity's token
         subj = USERS['system']; subj_name = HOSTS[p.host]['machine']; dom = 'CORP'
-        target = (u['sid'], 'LegacyApps', 'IIS APPPOOL', hex(u['logon']))
+        target = (u['sid'], u['name'].split('\\')[1], 'IIS APPPOOL', hex(u['logon']))
     else:
         subj = u
         if p.uid == 'system':
@@ -258,15 +297,16 @@ def build_process_files():
             p, tt, tags = obj
             r = next_rec(p.host, 'security', 0)
             sec_lines.append((t, set(tags), sec4689(p, tt, r)))
-    for tag, stem in (('appcmd', 'appcmd_install'), ('gac', 'gacutil'), ('http', 'disable_http_logging')):
-        sep = '-' if tag == 'appcmd' else '_'
+    for tag, stem in (('appcmd', 'appcmd_install'), ('gac', 'gacutil'), ('http', 'disable_http_logging'),
+                      ('cfg', 'iis_config_change'), ('reg', 'w3wp_module_registration')):
+        sep = '_' if tag in ('gac', 'http') else '-'
         write_lines(stem + sep + 'windows-sysmon.log',
                     [(t, l) for t, tags, l in sm_lines if tag in tags])
         write_lines(stem + sep + 'windows-security.log',
                     [(t, l) for t, tags, l in sec_lines if tag in tags])
 
 # ---------------------------------------------------------------- PowerShell
-PS_SESS = {W1: (ps_ok, 7412, 'okafor'), W2: (ps_lb2, 4604, 'bauer2')}
+PS_SESS = {W1: (ps_ok, 7412, 'okafor'), W2: (ps_lb2, 4604, 'bauer2'), 'w3': (ps_w3, 8412, 'defpool')}
 NL = '\r\n'
 PS = [  # host, time, eid, level, text/None, tags, path
     (W1, '09:46:13.402', 40961, 4, None, ['pub']),
@@ -303,14 +343,19 @@ PS = [  # host, time, eid, level, text/None, tags, path
     (W2, '10:04:11.990', 4104, 5, 'Get-WebGlobalModule -Name RewriteModule', ['wgm']),
     (W2, '10:04:30.300', 4104, 5, 'Get-Command -Noun WebGlobalModule', ['wgm']),
     (W2, '10:05:02.640', 4104, 5, "Get-ChildItem C:\\Windows\\Microsoft.NET\\assembly\\GAC_MSIL | Where-Object Name -like 'Contoso*'", ['pub']),
+    # 4104_iis_config_change-windows-powershell.log: ETW logging switched off for the site (attack),
+    # ETW added to the site defaults (benign), the backdoor's GAC install from w3wp (attack)
+    (W1, '09:56:30.418', 4104, 5, "Set-WebConfigurationProperty -PSPath 'MACHINE/WEBROOT/APPHOST' -Filter \"system.applicationHost/sites/site[@name='Default Web Site']/logFile\" -Name logTargetW3C -Value 'File'", ['cfg']),
+    (W2, '10:01:50.502', 4104, 5, "Set-WebConfigurationProperty -PSPath 'MACHINE/WEBROOT/APPHOST' -Filter 'system.applicationHost/sites/siteDefaults/logFile' -Name logTargetW3C -Value 'File,ETW'", ['cfg']),
+    (W1, '10:04:46.377', 4104, 3, "[System.Reflection.Assembly]::LoadWithPartialName('System.EnterpriseServices'); (New-Object System.EnterpriseServices.Internal.Publish).GacInstall('C:\\Windows\\Temp\\WebAuthExt.Session.dll')", ['cfg'], 'w3'),
 ]
 
 def guidish(seed):
     s = hashlib.md5(seed.encode()).hexdigest()
     return '%s-%s-%s-%s-%s' % (s[:8], s[8:12], '4' + s[13:16], '8' + s[17:20], s[20:32])
 
-def ps_event(host, t, eid, level, text, recid):
-    proc_, tid, uid = PS_SESS[host]
+def ps_event(host, t, eid, level, text, recid, sess=None):
+    proc_, tid, uid = PS_SESS[sess or host]
     u = USERS[uid]
     task, opcode = {4104: (2, 15), 4103: (106, 20), 40961: (4, 1), 40962: (4, 2)}[eid]
     ver = 1 if eid in (4103, 4104) else 0
@@ -339,15 +384,17 @@ def ps_event(host, t, eid, level, text, recid):
 
 def build_ps_files():
     items = sorted(PS, key=lambda e: T(e[1]))
-    out = {'pub': [], 'http': [], 'wgm': []}
-    for host, t, eid, level, text, tags in items:
+    out = {'pub': [], 'http': [], 'wgm': [], 'cfg': []}
+    for e in items:
+        host, t, eid, level, text, tags = e[:6]
         r = next_rec(host, 'ps', 20417 if host == W1 else 8830)
-        line = ps_event(host, t, eid, level, text, r)
+        line = ps_event(host, t, eid, level, text, r, e[6] if len(e) > 6 else None)
         for tag in tags:
             out[tag].append((T(t), line))
     write_lines('pwsh_publish_powershell.log', out['pub'])
     write_lines('4104_disable_http_logging_windows-powershell.log', out['http'])
     write_lines('4104_windows-powershell.log', out['wgm'])
+    write_lines('4104_iis_config_change-windows-powershell.log', out['cfg'])
 
 # ---------------------------------------------------------------- Application
 def app_manifest(host, t, recid, prov, guid, src, eid, qual, level, task, data_xml):
@@ -465,6 +512,74 @@ def build_iis():
     with open(os.path.join(OUT, 'IIS-Configuration-Operational.log'), 'w', newline='\n') as f:
         f.write('\n\n'.join(out) + '\n')
 
+# ---------------------------------------------------------------- IIS configuration (XML)
+# The same channel collected with XML rendering and a whitelist of EventCode 29: one event per
+# changed element or attribute. EventData as Windows writes it: PhysicalPath, ConfigPath,
+# EffectiveLocationPath, Configuration, EditOperationType, OldValue, NewValue. The process and
+# user that committed the change are Execution/@ProcessID and Security/@UserID.
+# EditOperationType: 0 attribute set, 1 element added, 2 element deleted (a guess; see datasets/README.md).
+APPHOST_PHYS = '\\\\?\\' + APPHOST
+ROOT = 'MACHINE/WEBROOT/APPHOST'
+DWS = ROOT + '/Default Web Site'
+GMS = "/system.webServer/globalModules/add[@name='%s']"
+MODS = "/system.webServer/modules/add[@name='%s']"
+IISX = []  # host, time, pid, uid, ConfigPath, EffectiveLocationPath, Configuration, op, old, new
+def cfg_set(host, t, pid, uid, path, old, new, at=ROOT, loc=''):
+    IISX.append((host, t, pid, uid, at, loc, path, 0, old, new))
+def cfg_add(host, t, pid, uid, elem, attrs, at=ROOT, loc=''):
+    IISX.append((host, t, pid, uid, at, loc, elem, 1, '', ''))
+    for a, v in attrs:
+        IISX.append((host, t, pid, uid, at, loc, elem + '/@' + a, 0, '', v))
+def cfg_del(host, t, pid, uid, elem, at=ROOT, loc=''):
+    IISX.append((host, t, pid, uid, at, loc, elem, 2, '', ''))
+REWRITE = '%SystemRoot%\\system32\\inetsrv\\rewrite.dll'
+# web-02: URL Rewrite (msiexec's appcmd), the IIS setup helper, the admin
+cfg_add(W2, '09:31:40.905', 3540, 'system', GMS % 'RewriteModule', [('name', 'RewriteModule'), ('image', REWRITE)])
+cfg_add(W2, '09:31:41.998', 3552, 'system', MODS % 'RewriteModule', [('name', 'RewriteModule')])
+cfg_add(W2, '09:33:16.294', 3644, 'system', GMS % 'ConfigurationValidationModule', [('name', 'ConfigurationValidationModule'), ('image', '%windir%\\System32\\inetsrv\\validcfg.dll')])
+cfg_set(W2, '09:33:16.950', 3660, 'system', '/system.webServer/httpLogging/@dontLog', 'false', 'false')
+cfg_add(W2, '09:33:18.411', 3620, 'system', GMS % 'StaticCompressionModule', [('name', 'StaticCompressionModule'), ('image', '%windir%\\System32\\inetsrv\\compstat.dll')])
+cfg_add(W2, '09:33:18.415', 3620, 'system', MODS % 'StaticCompressionModule', [('name', 'StaticCompressionModule')])
+cfg_add(W2, '10:01:13.180', 4588, 'bauer2', "/system.webServer/staticContent/mimeMap[@fileExtension='.webp']", [('fileExtension', '.webp'), ('mimeType', 'image/webp')])
+cfg_set(W2, '10:01:51.030', 4520, 'bauer2', '/system.applicationHost/sites/siteDefaults/logFile/@logTargetW3C', 'File', 'File,ETW')
+# web-01: the intruder
+SRV = 'C:\\ProgramData\\Microsoft\\Crypto\\srvcache.dll'
+cfg_add(W1, '09:41:53.033', 6504, 'okafor', GMS % 'SrvCacheHelper', [('name', 'SrvCacheHelper'), ('image', SRV)])
+cfg_add(W1, '09:41:53.036', 6504, 'okafor', MODS % 'SrvCacheHelper', [('name', 'SrvCacheHelper')])
+cfg_del(W1, '09:45:10.860', 6620, 'okafor', MODS % 'SrvCacheHelper')
+cfg_del(W1, '09:45:10.862', 6620, 'okafor', GMS % 'SrvCacheHelper')
+cfg_add(W1, '09:50:01.105', 7344, 'okafor', GMS % 'SrvCacheHelper', [('name', 'SrvCacheHelper'), ('image', SRV), ('preCondition', 'bitness64')])
+cfg_add(W1, '09:50:26.047', 7344, 'okafor', MODS % 'SrvCacheHelper', [('name', 'SrvCacheHelper')])
+cfg_add(W1, '09:51:31.095', 7810, 'okafor', MODS % 'WebAuthExt', [('name', 'WebAuthExt'), ('type', 'WebAuthExt.AuthModule, WebAuthExt, Version=1.0.0.0, Culture=neutral, PublicKeyToken=8f2a61c07d9e43b5')], loc='Default Web Site')
+cfg_set(W1, '09:53:21.188', 7966, 'okafor', '/system.webServer/httpLogging/@dontLog', 'false', 'true')
+cfg_set(W1, '09:53:45.873', 8010, 'okafor', '/system.webServer/httpLogging/@dontLog', 'false', 'true', at=DWS, loc='Default Web Site')
+cfg_set(W1, '09:54:31.233', 7344, 'okafor', '/system.webServer/httpLogging/@dontLog', 'true', 'true')
+cfg_set(W1, '09:55:10.805', 7344, 'okafor', '/system.webServer/httpLogging/@dontLog', 'true', 'true', at=DWS, loc='Default Web Site')
+cfg_set(W1, '09:55:49.383', 7344, 'okafor', "/system.applicationHost/sites/site[@name='Default Web Site']/logFile/@enabled", 'true', 'false')
+cfg_set(W1, '09:56:31.008', 7344, 'okafor', "/system.applicationHost/sites/site[@name='Default Web Site']/logFile/@logTargetW3C", 'File,ETW', 'File')
+cfg_add(W1, '09:57:05.866', 8120, 'okafor', "/system.webServer/modules/remove[@name='HttpLoggingModule']", [('name', 'HttpLoggingModule')], at=DWS, loc='Default Web Site')
+cfg_set(W1, '10:02:30.137', 7344, 'okafor', (GMS % 'SrvCacheHelper') + '/@image', SRV, 'C:\\Windows\\System32\\inetsrv\\srvcache.dll')
+cfg_add(W1, '10:06:19.369', 8544, 'okafor', GMS % 'HttpCacheCompat', [('name', 'HttpCacheCompat'), ('image', 'C:\\Windows\\System32\\inetsrv\\cachecompat.dll'), ('preCondition', 'bitness64')])
+cfg_add(W1, '10:06:19.372', 8544, 'okafor', MODS % 'HttpCacheCompat', [('name', 'HttpCacheCompat')])
+
+def build_iis_xml():
+    lines = []
+    seq = {}
+    for host, t, pid, uid, at, loc, conf, op, old, new in IISX:
+        k = (host, t)
+        seq[k] = seq.get(k, -1) + 1
+        when = T(t) + dt.timedelta(microseconds=210 * seq[k] + 37)
+        r = next_rec(host, 'iisxml', 211 if host == W1 else 164)
+        tid = (pid * 7 + 1300) % 9000 + 100
+        ed = (data('PhysicalPath', APPHOST_PHYS) + data('ConfigPath', at) + data('EffectiveLocationPath', loc) +
+              data('Configuration', conf) + data('EditOperationType', str(op)) + data('OldValue', old) + data('NewValue', new))
+        lines.append((when, "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'><System><Provider Name='Microsoft-Windows-IIS-Configuration' Guid='{dc0b8e51-4863-407a-bc3c-1b479b2978ac}'/>"
+            "<EventID>29</EventID><Version>0</Version><Level>4</Level><Task>0</Task><Opcode>0</Opcode><Keywords>0x4000000000000000</Keywords>"
+            "<TimeCreated SystemTime='%s'/><EventRecordID>%d</EventRecordID><Correlation/><Execution ProcessID='%d' ThreadID='%d'/>"
+            "<Channel>Microsoft-IIS-Configuration/Operational</Channel><Computer>%s</Computer><Security UserID='%s'/></System><EventData>%s</EventData></Event>"
+            % (systime(when, 3), r, pid, tid, HOSTS[host]['fqdn'], USERS[uid]['sid'], ed)))
+    write_lines('IIS-Configuration-Operational-xml.log', lines)
+
 # ---------------------------------------------------------------- module inventory
 DEFAULT_MODULES = [
     ('UriCacheModule', '%windir%\\System32\\inetsrv\\cachuri.dll', ''), ('FileCacheModule', '%windir%\\System32\\inetsrv\\cachfile.dll', ''),
@@ -490,4 +605,4 @@ def build_inventory():
 
 if __name__ == '__main__':
     os.makedirs(OUT, exist_ok=True)
-    build_process_files(); build_ps_files(); build_app(); build_iis(); build_inventory()
+    build_process_files(); build_ps_files(); build_app(); build_iis(); build_iis_xml(); build_inventory()
