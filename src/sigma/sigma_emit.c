@@ -259,8 +259,41 @@ void sg_emit_expr(sg_emit *em, const sigma_map *map, const sg_source *src, const
          * windash or a list of regexes would otherwise make one each) */
         char **w = xcalloc(e->n, sizeof *w);
         size_t nw = 0;
+        /* keywords OR'ed: one regex over _raw with alternatives, read once */
+        size_t first_kw = e->n, nkw = 0;
+        if (e->op == SG_E_OR)
+            for (size_t i = 0; i < e->n; i++) {
+                const sg_expr *k = e->kids[i];
+                if (k->op == SG_E_LEAF && !k->leaf->field && k->leaf->kind == SG_L_STR && !k->leaf->cased) {
+                    if (first_kw == e->n) first_kw = i;
+                    nkw++;
+                }
+            }
+        if (nkw > 1) {
+            sbuf re = {0};
+            sbuf_add(&re, "(?is)(?:");
+            size_t j = 0;
+            for (size_t i = 0; i < e->n; i++) {
+                const sg_expr *k = e->kids[i];
+                if (!(k->op == SG_E_LEAF && !k->leaf->field && k->leaf->kind == SG_L_STR && !k->leaf->cased)) continue;
+                sbuf t = {0};
+                sg_str_regex(&k->leaf->str, &t);
+                if (j++) sbuf_addc(&re, '|');
+                sbuf_addn(&re, t.s + 1, t.len - 2); /* a substring: no anchors */
+                sbuf_free(&t);
+                if (i != first_kw) w[i] = xstrdup(""); /* folded into first_kw's */
+            }
+            sbuf_addc(&re, ')');
+            sbuf m = {0};
+            sbuf_add(&m, "match(_raw, ");
+            sg_quote_sbuf(&m, &re);
+            sbuf_addc(&m, ')');
+            w[first_kw] = sbuf_detach(&m);
+            sbuf_free(&re);
+            nw += nkw;
+        }
         for (size_t i = 0; i < e->n; i++)
-            if (e->kids[i]->op == SG_E_LEAF && (w[i] = sg_leaf_where_text(map, src, e->kids[i]->leaf))) nw++;
+            if (!w[i] && e->kids[i]->op == SG_E_LEAF && (w[i] = sg_leaf_where_text(map, src, e->kids[i]->leaf))) nw++;
         size_t parts = e->n - nw + (nw ? 1 : 0);
         if (parts > 1) sbuf_addc(out, '(');
         size_t k = 0;
@@ -273,9 +306,15 @@ void sg_emit_expr(sg_emit *em, const sigma_map *map, const sg_source *src, const
             if (k) sbuf_add(out, e->op == SG_E_AND ? " " : " OR ");
             sbuf all = {0};
             size_t j = 0;
+            size_t nparts = 0;
+            for (size_t i = 0; i < e->n; i++) nparts += w[i] && *w[i];
             for (size_t i = 0; i < e->n; i++) {
                 if (!w[i]) continue;
-                if (nw > 1) sbuf_printf(&all, "%s(%s)", j++ ? (e->op == SG_E_AND ? " AND " : " OR ") : "", w[i]);
+                if (!*w[i]) { /* folded into the keywords' regex */
+                    free(w[i]);
+                    continue;
+                }
+                if (nparts > 1) sbuf_printf(&all, "%s(%s)", j++ ? (e->op == SG_E_AND ? " AND " : " OR ") : "", w[i]);
                 else sbuf_add(&all, w[i]);
                 free(w[i]);
             }
