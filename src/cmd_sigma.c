@@ -4,6 +4,7 @@
  * check rules and print every error and warning (exit 1 on errors). */
 #include "cli.h"
 #include "detect_dir.h"
+#include "detect_yaml.h"
 #include "sigma/sigma.h"
 #include "util.h"
 #include <stdio.h>
@@ -28,15 +29,13 @@ static void sigma_print_diags(FILE *f, const sigma_rule *r, int errors_only, int
  * detection next to Sigma rules, a mapping file) is skipped. */
 static int sigma_skip_file(const char *path)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) return 0;
-    sbuf b = {0};
-    char buf[8192];
-    size_t r;
-    while ((r = fread(buf, 1, sizeof buf, f)) > 0) sbuf_addn(&b, buf, r);
-    fclose(f);
-    int kind = sigma_text_kind(b.s ? b.s : "", b.len);
-    sbuf_free(&b);
+    size_t len = 0;
+    char *err = NULL;
+    char *text = detect_yaml_read_file(path, &len, &err);
+    free(err);
+    if (!text) return 0; /* compiling it reports why */
+    int kind = sigma_text_kind(text, len);
+    free(text);
     return kind == 0;
 }
 

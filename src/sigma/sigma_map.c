@@ -5,6 +5,7 @@
  * placeholders. */
 #include "sigma/sigma_int.h"
 #include "detect_dir.h"
+#include "detect_yaml.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,19 +94,12 @@ static int sg_renames(const sy_node *n, char ***from, char ***to, size_t *nr)
 
 static int sg_load_file(sigma_map *m, const char *path, char **err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        *err = xasprintf("%s: cannot open", path);
-        return -1;
-    }
-    sbuf b = {0};
-    char buf[8192];
-    size_t r;
-    while ((r = fread(buf, 1, sizeof buf, f)) > 0) sbuf_addn(&b, buf, r);
-    fclose(f);
+    size_t len = 0;
+    char *text = detect_yaml_read_file(path, &len, err);
+    if (!text) return -1;
     sy_file yf;
-    int rc = sy_parse(b.s ? b.s : "", b.len, path, &yf, err);
-    sbuf_free(&b);
+    int rc = sy_parse(text, len, path, &yf, err);
+    free(text);
     if (rc) return -1;
     rc = -1;
     if (yf.ndups) {

@@ -2,6 +2,7 @@
  * falsepositives, regression_tests_path) read from its document, freeing,
  * the file entry points, and telling a Sigma file from a Splunk one. */
 #include "sigma/sigma_comp.h"
+#include "detect_yaml.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,23 +86,20 @@ void sigma_rule_free(sigma_rule *r)
 
 int sigma_compile_file(const char *path, const sigma_map *map, sigma_rule **out)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    size_t len = 0;
+    char *err = NULL;
+    char *text = detect_yaml_read_file(path, &len, &err);
+    if (!text) {
         sigma_rule *r = xcalloc(1, sizeof *r);
         r->file = xstrdup(path);
         r->diags = xcalloc(1, sizeof *r->diags);
-        r->diags[0] = (sigma_diag){SIGMA_ERROR, 0, xstrdup("io"), xstrdup("cannot open the file")};
+        r->diags[0] = (sigma_diag){SIGMA_ERROR, 0, xstrdup("io"), err ? err : xstrdup("cannot read the file")};
         r->ndiags = 1;
         *out = r;
         return -1;
     }
-    sbuf b = {0};
-    char buf[16384];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) sbuf_addn(&b, buf, n);
-    fclose(f);
-    int rc = sigma_compile_text(b.s ? b.s : "", b.len, path, map, out);
-    sbuf_free(&b);
+    int rc = sigma_compile_text(text, len, path, map, out);
+    free(text);
     return rc;
 }
 
