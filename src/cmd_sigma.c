@@ -4,7 +4,7 @@
  * check rules and print every error and warning (exit 1 on errors). */
 #include "cli.h"
 #include "detect_dir.h"
-#include "detect_yaml.h"
+#include "detect_sigma.h"
 #include "sigma/sigma.h"
 #include "util.h"
 #include <stdio.h>
@@ -25,21 +25,9 @@ static void sigma_print_diags(FILE *f, const sigma_rule *r, int errors_only, int
 }
 
 /* Every rule file named: files as given, directories: their YAML files. */
-/* A file found in a directory that is YAML but not a Sigma rule (a Splunk
- * detection next to Sigma rules, a mapping file) is skipped. */
-static int sigma_skip_file(const char *path)
-{
-    size_t len = 0;
-    char *err = NULL;
-    char *text = detect_yaml_read_file(path, &len, &err);
-    free(err);
-    if (!text) return 0; /* compiling it reports why */
-    int kind = sigma_text_kind(text, len);
-    free(text);
-    return kind == 0;
-}
-
-static int sigma_collect(int argc, char **argv, char ***paths, size_t *n)
+/* from_dir[i]: paths[i] was found in a directory (YAML there that is not
+ * Sigma, such as a Splunk detection or a mapping file, is skipped). */
+static int sigma_collect(int argc, char **argv, char ***paths, char **from_dir, size_t *n)
 {
     for (int i = 0; i < argc; i++) {
         struct stat st;
@@ -56,29 +44,28 @@ static int sigma_collect(int argc, char **argv, char ***paths, size_t *n)
                 return -1;
             }
             *paths = xrealloc(*paths, (*n + m + 1) * sizeof **paths);
+            *from_dir = xrealloc(*from_dir, *n + m + 1);
             for (size_t k = 0; k < m; k++) {
-                if (sigma_skip_file(v[k])) free(v[k]);
-                else (*paths)[(*n)++] = v[k];
+                (*from_dir)[*n] = 1;
+                (*paths)[(*n)++] = v[k];
             }
             free(v);
         } else {
             *paths = xrealloc(*paths, (*n + 1) * sizeof **paths);
+            *from_dir = xrealloc(*from_dir, *n + 1);
+            (*from_dir)[*n] = 0;
             (*paths)[(*n)++] = xstrdup(argv[i]);
         }
     }
     return 0;
 }
 
-static int sigma_cli_load_map(cli_env *env, const char *dir, int none, sigma_map **map)
+static int sigma_cli_load_map(const char *dir, int none, sigma_map **map)
 {
     *map = NULL;
     if (none) return 0;
-    char *d = dir ? xstrdup(dir) : cli_home_path(env, "datamodels/sigma");
-    struct stat st;
-    if (!dir && stat(d, &st)) { /* nothing shipped: no mappings */
-        free(d);
-        return 0;
-    }
+    char *d = dir ? xstrdup(dir) : detect_sigma_map_dir();
+    if (!d) return 0; /* nothing shipped: no mappings */
     char *err = NULL;
     int rc = sigma_map_load_dir(d, map, &err);
     if (rc) {
@@ -91,6 +78,7 @@ static int sigma_cli_load_map(cli_env *env, const char *dir, int none, sigma_map
 
 int cmd_sigma(cli_env *env, int argc, char **argv)
 {
+    (void)env; /* the mappings are found as detections find them (detect_sigma_map_dir) */
     argc--, argv++; /* the command's own name */
     const char *mapdir = NULL, *verb = NULL;
     int nomap = 0, k = 0;
@@ -123,35 +111,50 @@ int cmd_sigma(cli_env *env, int argc, char **argv)
         return cli_usage_error("sigma", "expected a rule file or directory");
     }
     sigma_map *map = NULL;
-    if (sigma_cli_load_map(env, mapdir, nomap, &map)) {
+    if (sigma_cli_load_map(mapdir, nomap, &map)) {
         free(files);
         return 1;
     }
-    char **paths = NULL;
-    size_t n = 0;
+    char **paths = NULL, *from_dir = NULL;
+    size_t n = 0, nskipped = 0;
     int rc = 0;
-    if (sigma_collect(k, files, &paths, &n)) rc = 1;
+    if (sigma_collect(k, files, &paths, &from_dir, &n)) rc = 1;
     int ne = 0, nw = 0, nbad = 0;
+    /* compile every file first: how many are rule files decides the output */
+    sigma_rule **rules = xcalloc(n + 1, sizeof *rules);
     for (size_t i = 0; i < n && !rc; i++) {
-        sigma_rule *r = NULL;
-        int bad = sigma_compile_file(paths[i], map, &r) != 0;
+        sigma_compile_file(paths[i], map, &rules[i]);
+        if (from_dir[i] && rules[i]->is_sigma == 0) { /* other YAML in a directory */
+            nskipped++;
+            sigma_rule_free(rules[i]);
+            rules[i] = NULL;
+        }
+    }
+    int many = n - nskipped > 1;
+    for (size_t i = 0; i < n && !rc; i++) {
+        sigma_rule *r = rules[i];
+        if (!r) continue;
+        int bad = r->spl == NULL;
         nbad += bad;
         if (convert) {
             sigma_print_diags(stderr, r, 0, &ne, &nw);
             if (!bad) {
-                if (n > 1) printf("# %s: %s\n", r->file, r->title ? r->title : "(no title)");
+                if (many) printf("# %s: %s\n", r->file, r->title ? r->title : "(no title)");
                 printf("%s\n", r->spl);
-                if (n > 1) putchar('\n');
+                if (many) putchar('\n');
             }
         } else {
             sigma_print_diags(stdout, r, 0, &ne, &nw);
         }
         sigma_rule_free(r);
     }
-    if (lint && !rc) printf("%zu file%s: %d error%s, %d warning%s\n", n, n == 1 ? "" : "s", ne, ne == 1 ? "" : "s", nw, nw == 1 ? "" : "s");
-    if (convert && n > 1 && !rc) fprintf(stderr, "%zu files: %zu converted, %d rejected\n", n, n - (size_t)nbad, nbad);
+    free(rules);
+    size_t nrules = n - nskipped; /* the counts are of rule files */
+    if (lint && !rc) printf("%zu file%s: %d error%s, %d warning%s\n", nrules, nrules == 1 ? "" : "s", ne, ne == 1 ? "" : "s", nw, nw == 1 ? "" : "s");
+    if (convert && nrules > 1 && !rc) fprintf(stderr, "%zu files: %zu converted, %d rejected\n", nrules, nrules - (size_t)nbad, nbad);
     for (size_t i = 0; i < n; i++) free(paths[i]);
     free(paths);
+    free(from_dir);
     free(files);
     sigma_map_free(map);
     if (rc) return rc;

@@ -31,14 +31,6 @@ static int ds_line_starts(const char *text, size_t len, const char *key)
     return 0;
 }
 
-int detect_sigma_is(const char *text, size_t len)
-{
-    /* a Splunk detection has a top-level search: (sigma_text_is_sigma says
-     * no to those too): skip parsing the file a second time */
-    if (ds_line_starts(text, len, "search:")) return 0;
-    return sigma_text_is_sigma(text, len);
-}
-
 /* ---- the mappings, loaded once per process ----------------------------------- */
 
 static int ds_map_state; /* 0: not tried, 1: loaded (or none shipped), -1: failed */
@@ -378,15 +370,24 @@ int detect_sigma_load(const char *text, size_t len, const char *name, detection 
 {
     assert(text && name && out);
     *out = NULL;
+    /* a Splunk detection has a top-level search: (the compiler would say
+     * "not Sigma" too): spare it the compile */
+    if (ds_line_starts(text, len, "search:")) return 1;
     const sigma_map *map = NULL;
     char *merr = NULL;
     if (ds_map_get(&map, &merr) < 0) {
-        if (err) *err = xasprintf("%s:1: %s", name, merr);
+        int sigma = sigma_text_is_sigma(text, len);
+        if (sigma && err) *err = xasprintf("%s:1: %s", name, merr);
         free(merr);
-        return -1;
+        return sigma ? -1 : 1;
     }
     sigma_rule *r = NULL;
-    if (sigma_compile_text(text, len, name, map, &r) < 0 || !r->spl) {
+    int rc = sigma_compile_text(text, len, name, map, &r);
+    if (r->is_sigma <= 0) { /* not YAML, or YAML of another kind: not ours */
+        sigma_rule_free(r);
+        return 1;
+    }
+    if (rc < 0 || !r->spl) {
         const sigma_diag *first = NULL;
         for (size_t i = 0; i < r->ndiags && !first; i++)
             if (r->diags[i].severity == SIGMA_ERROR) first = &r->diags[i];

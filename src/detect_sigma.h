@@ -1,5 +1,5 @@
 /* detect_sigma.h: Sigma rules as detections. A YAML file that
- * sigma_text_is_sigma() recognises is compiled (src/sigma/) with the
+ * the compiler recognises as Sigma is compiled (src/sigma/) with the
  * shipped logsource/field mappings (datamodels/sigma/, loaded once per
  * process) and becomes a struct detection: its search is the compiled SPL,
  * its risk score comes from `level`, its risk objects from the host and
@@ -12,12 +12,11 @@
 
 #include "detection.h"
 
-/* Is this YAML text a Sigma rule file rather than a Splunk detection? */
-int detect_sigma_is(const char *text, size_t len);
-
-/* Compile a Sigma rule file into a detection (origin "sigma"). Returns 0, or
- * -1 with *err = "file:line: message" (the first error of the compiler, or
- * the mappings' load error). */
+/* Compile a Sigma rule file into a detection (origin "sigma"). Returns 0;
+ * 1 (nothing set) when the text is not a Sigma rule file (a Splunk
+ * detection, or not YAML: the caller's loader says why); or -1 with *err =
+ * "file:line: message" (the first error of the compiler, or the mappings'
+ * load error). The file is parsed once, by the compiler. */
 int detect_sigma_load(const char *text, size_t len, const char *name, detection **out, char **err);
 
 /* Risk score for a Sigma level: informational 10, low 25, medium 50, high

@@ -343,7 +343,8 @@ int detection_load_string(const char *text, size_t len, const char *name, detect
 {
     assert(text && name && out);
     *out = NULL;
-    if (detect_sigma_is(text, len)) return detect_sigma_load(text, len, name, out, err);
+    int sigma = detect_sigma_load(text, len, name, out, err);
+    if (sigma <= 0) return sigma; /* a Sigma rule, loaded or refused */
     detect_yaml_doc y;
     if (detect_yaml_load(&y, text, len, name, err) < 0) return -1;
     dl_ctx c = {&y, NULL};

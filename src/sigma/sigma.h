@@ -43,6 +43,8 @@ typedef struct sigma_rule {
     size_t nfalsepositives;
     char *product, *category, *service; /* the logsource */
     char *regression_tests_path;  /* SigmaHQ: path of info.yml, relative to the repository */
+    int is_sigma;                 /* 1: YAML that looks like Sigma (sigma_text_is_sigma); 0: other
+                                     YAML (a Splunk detection, a mapping file); -1: not YAML */
     int is_correlation;           /* a correlation rule: results are groups */
     char *spl;                    /* the search; NULL when the rule was rejected */
     char **fields;                /* fields the rule names (for result tables) */
@@ -62,9 +64,6 @@ void sigma_rule_free(sigma_rule *r);
 /* Does this YAML text look like a Sigma rule file (a detection: mapping with
  * a condition, or a correlation: mapping), rather than a Splunk detection? */
 int sigma_text_is_sigma(const char *text, size_t len);
-/* 1: a Sigma rule file; 0: YAML that is not one (a Splunk detection, a
- * mapping file); -1: not YAML at all. */
-int sigma_text_kind(const char *text, size_t len);
 
 /* Convenience for tests: compile and return the SPL (caller frees), or NULL
  * with *err = the first error ("name:line: message"). */

@@ -38,6 +38,9 @@ const sy_node *sg_correlation_top(sg_comp *c, size_t *ntop);
 char *sg_correlation(sg_comp *c, const sy_node *top, sigma_rule *res);
 /* Title, id, author, level, tags, ... of res from a merged document. */
 void sigma_rule_meta(sigma_rule *res, const sy_node *doc);
+/* Does a parsed file look like Sigma (a detection with a condition, a
+ * correlation, a collection's global document; no Splunk search:)? */
+int sg_file_is_sigma(const sy_file *yf);
 /* Sigma timespan (30s, 5m, 1h, 2d) -> seconds, -1 if invalid. */
 long sg_timespan_seconds(const char *s);
 /* "| eval F=coalesce(F, renamed...)" and "| table ..." for result rows. */

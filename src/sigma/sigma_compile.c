@@ -392,6 +392,7 @@ int sigma_compile_text(const char *text, size_t len, const char *name, const sig
     sy_file yf;
     char *err = NULL;
     if (sy_parse(text, len, name, &yf, &err)) {
+        res->is_sigma = -1;
         /* err is "name:line: message" */
         const char *p = strncmp(err, name, strlen(name)) ? NULL : err + strlen(name) + 1;
         int line = p ? atoi(p) : 0;
@@ -400,6 +401,7 @@ int sigma_compile_text(const char *text, size_t len, const char *name, const sig
         free(err);
         goto done;
     }
+    res->is_sigma = sg_file_is_sigma(&yf);
     for (size_t i = 0; i < yf.ndups; i++)
         sg_diag(&c.diags, SIGMA_WARNING, yf.dups[i].line, "duplicate-key", "key '%s' is given twice (lines %d and %d): the later value wins, the earlier is ignored",
                 yf.dups[i].key, yf.dups[i].first_line, yf.dups[i].line);

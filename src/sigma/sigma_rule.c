@@ -103,26 +103,30 @@ int sigma_compile_file(const char *path, const sigma_map *map, sigma_rule **out)
     return rc;
 }
 
-int sigma_text_is_sigma(const char *text, size_t len) { return sigma_text_kind(text, len) == 1; }
-
-int sigma_text_kind(const char *text, size_t len)
+int sg_file_is_sigma(const sy_file *yf)
 {
-    sy_file yf;
-    char *err = NULL;
-    if (sy_parse(text, len, "-", &yf, &err)) {
-        free(err);
-        return -1;
-    }
     int yes = 0;
-    for (size_t i = 0; i < yf.ndocs && !yes; i++) {
-        const sy_node *d = yf.docs[i];
+    for (size_t i = 0; i < yf->ndocs && !yes; i++) {
+        const sy_node *d = yf->docs[i];
         const sy_node *det = sy_get(d, "detection");
         if (sg_is_correlation(d) || (det && det->kind == SY_MAP && sy_get(det, "condition"))) yes = 1;
         if (sy_get_str(d, "action") && !strcmp(sy_get_str(d, "action"), "global")) yes = 1;
     }
     /* a Splunk detection has a search: string */
-    for (size_t i = 0; i < yf.ndocs && yes; i++)
-        if (sy_get_str(yf.docs[i], "search")) yes = 0;
+    for (size_t i = 0; i < yf->ndocs && yes; i++)
+        if (sy_get_str(yf->docs[i], "search")) yes = 0;
+    return yes;
+}
+
+int sigma_text_is_sigma(const char *text, size_t len)
+{
+    sy_file yf;
+    char *err = NULL;
+    if (sy_parse(text, len, "-", &yf, &err)) {
+        free(err);
+        return 0;
+    }
+    int yes = sg_file_is_sigma(&yf);
     sy_file_free(&yf);
     return yes;
 }
