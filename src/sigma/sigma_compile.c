@@ -40,24 +40,6 @@ static sy_node *sg_merge(const sy_node *a, const sy_node *b)
     return m;
 }
 
-static void sg_strv_add(char ***v, size_t *n, const char *s)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (!strcmp((*v)[i], s)) return;
-    *v = xrealloc(*v, (*n + 1) * sizeof **v);
-    (*v)[(*n)++] = xstrdup(s);
-}
-
-static void sg_collect_fields(const sg_expr *e, char ***v, size_t *n)
-{
-    if (e->op == SG_E_LEAF) {
-        if (e->leaf->field) sg_strv_add(v, n, e->leaf->field);
-        if (e->leaf->kind == SG_L_FIELDREF) sg_strv_add(v, n, e->leaf->text);
-        return;
-    }
-    for (size_t i = 0; i < e->n; i++) sg_collect_fields(e->kids[i], v, n);
-}
-
 static const char *sg_logsource_value(sg_diags *d, const sy_node *ls, const char *key)
 {
     const sy_node *v = sy_get(ls, key);
@@ -104,8 +86,8 @@ static int sg_rule_build(sg_comp *c, const sy_node *doc, sg_crule *r)
     cx.used = xcalloc(det->n + 1, 1);
     sg_expr *all = sg_expr_new(SG_E_OR);
     int bad = 0;
-    const sy_node *const *conds = cond->kind == SY_SEQ ? (const sy_node *const *)cond->items : &cond;
-    size_t nconds = cond->kind == SY_SEQ ? cond->n : 1;
+    const sy_node *const *conds;
+    size_t nconds = sy_items(&cond, &conds);
     if (cond->kind == SY_MAP) {
         sg_diag(d, SIGMA_ERROR, cond->line, "condition", "condition must be a string or a list of strings");
         bad = 1;
@@ -295,7 +277,7 @@ static void sg_check_fields(sg_comp *c, const sg_crule *r)
     }
     char **fields = NULL;
     size_t nf = 0;
-    sg_collect_fields(r->expr, &fields, &nf);
+    sg_expr_fields(r->expr, 1, &fields, &nf);
     for (size_t i = 0; i < nf; i++) {
         sbuf missing = {0};
         size_t nmiss = 0;

@@ -80,9 +80,8 @@ static char *sg_corr_build(sg_comp *c, const sy_node *doc, sigma_rule *res, int 
         return NULL;
     }
     const sy_node *rules = sy_get(corr, "rules");
-    const sy_node *one[1] = {rules};
-    const sy_node *const *refs = rules && rules->kind == SY_SEQ ? (const sy_node *const *)rules->items : one;
-    size_t nrefs = !rules ? 0 : rules->kind == SY_SEQ ? rules->n : 1;
+    const sy_node *const *refs;
+    size_t nrefs = sy_items(&rules, &refs);
     if (!nrefs) {
         sg_diag(&c->diags, SIGMA_ERROR, corr->line, "correlation", "rules: names no rule");
         return NULL;
@@ -113,10 +112,8 @@ static char *sg_corr_build(sg_comp *c, const sy_node *doc, sigma_rule *res, int 
     /* every field name the correlation gives */
     const sy_node *names[2] = {sy_get(corr, "group-by"), sy_get(sy_get(corr, "condition"), "field")};
     for (int g = 0; g < 2; g++) {
-        const sy_node *n = names[g];
-        if (!n) continue;
-        const sy_node *const *it = n->kind == SY_SEQ ? (const sy_node *const *)n->items : &n;
-        size_t cnt = n->kind == SY_SEQ ? n->n : 1;
+        const sy_node *const *it;
+        size_t cnt = sy_items(&names[g], &it);
         for (size_t i = 0; i < cnt; i++)
             if (it[i]->kind != SY_SCALAR || !sg_field_name_ok(it[i]->text)) {
                 sg_diag(&c->diags, SIGMA_ERROR, it[i]->line, "invalid-field", "not a field name SPL can carry");
@@ -277,9 +274,8 @@ const sy_node *sg_correlation_top(sg_comp *c, size_t *ntop)
         int named = 0;
         for (size_t j = 0; j < c->ndocs && !named; j++) {
             const sy_node *rules = sy_get(sy_get(c->docs[j], "correlation"), "rules");
-            const sy_node *one[1] = {rules};
-            const sy_node *const *refs = rules && rules->kind == SY_SEQ ? (const sy_node *const *)rules->items : one;
-            size_t nr = !rules ? 0 : rules->kind == SY_SEQ ? rules->n : 1;
+            const sy_node *const *refs;
+            size_t nr = sy_items(&rules, &refs);
             for (size_t k = 0; k < nr; k++)
                 if (refs[k]->kind == SY_SCALAR && ((n && !strcmp(refs[k]->text, n)) || (id && !strcmp(refs[k]->text, id)))) named = 1;
         }

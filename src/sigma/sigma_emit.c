@@ -202,32 +202,26 @@ static char *sg_leaf_where_text(const sigma_map *map, const sg_source *src, cons
 
 static void sg_leaf_emit(sg_emit *em, const sigma_map *map, const sg_source *src, const sg_leaf *l, sbuf *out)
 {
-    const char *f = l->field ? (map ? sigma_map_rename(map, src, l->field) : l->field) : NULL;
-    int is_expr = f && !sg_field_is_plain(f) && strcmp(f, l->field);
-    int plain = f && sg_field_is_plain(f);
-    if (plain) {
-        if (l->kind == SG_L_STR && !l->cased && sg_str_searchable(&l->str)) {
-            sbuf v = {0};
-            sg_str_search_value(&l->str, &v);
-            sbuf_add(out, f);
-            sbuf_addc(out, '=');
-            sg_quote_sbuf(out, &v);
-            sbuf_free(&v);
-            return;
-        }
-        if (l->kind == SG_L_EXISTS) {
-            sbuf_printf(out, "%s=*", f);
-            return;
-        }
-        if (l->kind == SG_L_NULL) { /* absent or empty */
-            sbuf_printf(out, "(NOT %s=* OR %s=\"\")", f, f);
-            return;
-        }
+    char *w = sg_leaf_where_text(map, src, l);
+    if (w) {
+        sg_flag(em, w, out);
+        free(w);
+        return;
     }
-    sbuf w = {0};
-    sg_leaf_where(l, f, is_expr, &w);
-    sg_flag(em, w.s, out);
-    sbuf_free(&w);
+    /* search can say it: a plain field name with a value, exists or null */
+    const char *f = map ? sigma_map_rename(map, src, l->field) : l->field;
+    if (l->kind == SG_L_EXISTS) {
+        sbuf_printf(out, "%s=*", f);
+    } else if (l->kind == SG_L_NULL) { /* absent or empty */
+        sbuf_printf(out, "(NOT %s=* OR %s=\"\")", f, f);
+    } else {
+        sbuf v = {0};
+        sg_str_search_value(&l->str, &v);
+        sbuf_add(out, f);
+        sbuf_addc(out, '=');
+        sg_quote_sbuf(out, &v);
+        sbuf_free(&v);
+    }
 }
 
 void sg_emit_expr(sg_emit *em, const sigma_map *map, const sg_source *src, const sg_expr *e, sbuf *out)

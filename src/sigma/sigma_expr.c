@@ -60,3 +60,21 @@ void sg_diag(sg_diags *d, sigma_severity sev, int line, const char *code, const 
     d->v[d->n++] = (sigma_diag){sev, line, xstrdup(code), msg};
     if (sev == SIGMA_ERROR) d->errors++;
 }
+
+void sg_strv_add(char ***v, size_t *n, const char *s)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (!strcmp((*v)[i], s)) return;
+    *v = xrealloc(*v, (*n + 1) * sizeof **v);
+    (*v)[(*n)++] = xstrdup(s);
+}
+
+void sg_expr_fields(const sg_expr *e, int with_refs, char ***v, size_t *n)
+{
+    if (e->op == SG_E_LEAF) {
+        if (e->leaf->field) sg_strv_add(v, n, e->leaf->field);
+        if (with_refs && e->leaf->kind == SG_L_FIELDREF) sg_strv_add(v, n, e->leaf->text);
+        return;
+    }
+    for (size_t i = 0; i < e->n; i++) sg_expr_fields(e->kids[i], with_refs, v, n);
+}

@@ -66,6 +66,11 @@ void sg_expr_add(sg_expr *e, sg_expr *kid);
 void sg_expr_free(sg_expr *e);
 sg_expr *sg_expr_leaf(sg_leaf *l);
 void sg_leaf_free(sg_leaf *l);
+/* Add s to the list v[0..n) unless it is there (a copy). */
+void sg_strv_add(char ***v, size_t *n, const char *s);
+/* The fields the leaves of e name, in order, once each; with_refs: also
+ * the fields fieldref values name. */
+void sg_expr_fields(const sg_expr *e, int with_refs, char ***v, size_t *n);
 
 /* A correlation rule's document: its correlation: is a mapping (an older
  * dialect writes a free-text correlation: note in plain rules). */

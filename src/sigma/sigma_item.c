@@ -279,21 +279,13 @@ sg_expr *sg_item_build(sg_item_ctx *cx, const char *key, const sy_node *val, int
         return NULL;
     }
     /* the values */
-    const sy_node *const *items = NULL;
-    size_t nitems = 0;
-    const sy_node *one[1];
-    if (val->kind == SY_SCALAR) {
-        one[0] = val;
-        items = one;
-        nitems = 1;
-    } else if (val->kind == SY_SEQ) {
-        items = (const sy_node *const *)val->items;
-        nitems = val->n;
-    } else {
+    if (val->kind == SY_MAP) {
         sg_diag(cx->d, SIGMA_ERROR, val->line, "invalid-value", "the value of '%s' must be a value or a list of values, not a mapping", key);
         free(k);
         return NULL;
     }
+    const sy_node *const *items;
+    size_t nitems = sy_items(&val, &items);
     sg_expr *comb = sg_expr_new(all ? SG_E_AND : SG_E_OR);
     for (size_t i = 0; i < nitems && !bad; i++) {
         const sy_node *v = items[i];

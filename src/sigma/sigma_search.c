@@ -21,26 +21,9 @@ long sg_timespan_seconds(const char *s)
     return n * mul;
 }
 
-static void sg_add_field(char ***v, size_t *n, const char *f)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (!strcmp((*v)[i], f)) return;
-    *v = xrealloc(*v, (*n + 1) * sizeof **v);
-    (*v)[(*n)++] = xstrdup(f);
-}
-
-static void sg_fields_of(const sg_expr *e, char ***v, size_t *n)
-{
-    if (e->op == SG_E_LEAF) {
-        if (e->leaf->field) sg_add_field(v, n, e->leaf->field);
-        return;
-    }
-    for (size_t i = 0; i < e->n; i++) sg_fields_of(e->kids[i], v, n);
-}
-
 void sg_result_fields(sg_comp *c, sg_crule *const *rules, size_t n, sigma_rule *res, sbuf *out)
 {
-    for (size_t i = 0; i < n; i++) sg_fields_of(rules[i]->expr, &res->fields, &res->nfields);
+    for (size_t i = 0; i < n; i++) sg_expr_fields(rules[i]->expr, 0, &res->fields, &res->nfields);
     /* a field some source names differently: show it under the rule's name */
     for (size_t f = 0; f < res->nfields && c->map; f++) {
         sbuf alts = {0};
@@ -55,7 +38,7 @@ void sg_result_fields(sg_comp *c, sg_crule *const *rules, size_t n, sigma_rule *
                 const char *to = sigma_map_rename(c->map, srcs[k], name);
                 if (!strcmp(to, name)) continue;
                 size_t before = nseen;
-                sg_add_field(&seen, &nseen, to);
+                sg_strv_add(&seen, &nseen, to);
                 if (nseen == before) continue;
                 sbuf_add(&alts, ", ");
                 if (sg_field_is_plain(to)) sg_spl_field_eval(&alts, to);
@@ -138,7 +121,7 @@ char *sg_plain_search(sg_comp *c, sigma_rule *res)
     } else {
         sbuf_printf(&s, "\n| stats min(_time) as first_time max(_time) as _time %s as sigma_value%s\n| where sigma_value%s%s", fn.s, by, sg_spl_op(r->agg_op), r->agg_value);
     }
-    if (r->agg_by) sg_add_field(&res->fields, &res->nfields, r->agg_by);
+    if (r->agg_by) sg_strv_add(&res->fields, &res->nfields, r->agg_by);
     free(by);
     sbuf_free(&fn);
     return sbuf_detach(&s);

@@ -268,3 +268,17 @@ int sy_key_line(const sy_node *map, const char *key, int fallback)
     }
     return fallback;
 }
+
+size_t sy_items(const sy_node *const *n, const sy_node *const **items)
+{
+    if (!*n) {
+        *items = NULL;
+        return 0;
+    }
+    if ((*n)->kind == SY_SEQ) {
+        *items = (const sy_node *const *)(*n)->items;
+        return (*n)->n;
+    }
+    *items = n;
+    return 1;
+}

@@ -40,6 +40,9 @@ sy_node *sy_node_copy(const sy_node *n);
 
 /* Mapping lookup (exact key), NULL when absent or not a mapping. */
 sy_node *sy_get(const sy_node *map, const char *key);
+/* The items of *n as a list: a sequence's items, or *n itself as a list of
+ * one (n points at the caller's node pointer); 0 when *n is NULL. */
+size_t sy_items(const sy_node *const *n, const sy_node *const **items);
 /* Line of key in map, or fallback when absent. */
 int sy_key_line(const sy_node *map, const char *key, int fallback);
 /* Scalar text of map[key] when it is a non-null scalar, else NULL. */
