@@ -34,8 +34,8 @@ char *sg_plain_search(sg_comp *c, sigma_rule *res);
 /* The correlation the file's detection is: the last one no other names
  * (NULL when they name each other in a cycle); *ntop how many such. */
 const sy_node *sg_correlation_top(sg_comp *c, size_t *ntop);
-/* The search for that correlation (top: sg_correlation_top's). */
-char *sg_correlation(sg_comp *c, const sy_node *top, sigma_rule *res);
+/* The search for that correlation (top and ntop: sg_correlation_top's). */
+char *sg_correlation(sg_comp *c, const sy_node *top, size_t ntop, sigma_rule *res);
 /* Title, id, author, level, tags, ... of res from a merged document. */
 void sigma_rule_meta(sigma_rule *res, const sy_node *doc);
 /* Does a parsed file look like Sigma (a detection with a condition, a

@@ -458,7 +458,7 @@ int sigma_compile_text(const char *text, size_t len, const char *name, const sig
     sigma_rule_meta(res, meta);
     if (c.ncorr) {
         res->is_correlation = 1;
-        res->spl = sg_correlation(&c, ntop ? meta : NULL, res);
+        res->spl = sg_correlation(&c, ntop ? meta : NULL, ntop, res);
     } else if (c.nrules) {
         res->spl = sg_plain_search(&c, res);
     }

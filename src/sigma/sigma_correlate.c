@@ -287,10 +287,8 @@ const sy_node *sg_correlation_top(sg_comp *c, size_t *ntop)
     return top;
 }
 
-char *sg_correlation(sg_comp *c, const sy_node *top, sigma_rule *res)
+char *sg_correlation(sg_comp *c, const sy_node *top, size_t ntop, sigma_rule *res)
 {
-    size_t ntop;
-    sg_correlation_top(c, &ntop);
     if (!top) {
         sg_diag(&c->diags, SIGMA_ERROR, 0, "correlation", "the correlations name each other in a cycle");
         return NULL;
