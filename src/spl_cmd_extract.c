@@ -1,5 +1,6 @@
 /* spl_cmd_extract.c: commands whose fields depend on the data: fromjson
- * FIELD (JSON keys), xmlkv [FIELD] (<name>value</name> pairs, default
+ * FIELD [prefix=P] (the top-level keys of a JSON object, named P+key),
+ * xmlkv [FIELD] (<name>value</name> pairs, default
  * _raw) and extract/kv [pairdelim=S] [kvdelim=S] (key/value pairs of _raw;
  * default pairs separated by spaces, commas and semicolons, key=value). The fields the rest of the query names are read from the source
  * field on demand (spl_tr_add_dyn); wildcards do not see them. */
@@ -11,13 +12,15 @@ int spl_cmd_fromjson(spl_cmd_ctx *c);
 int spl_cmd_xmlkv(spl_cmd_ctx *c);
 int spl_cmd_extract(spl_cmd_ctx *c);
 
-static int one_field(spl_cmd_ctx *c, const char *def, char **out)
+/* the one field argument (def when none); prefix=: when prefix is not NULL */
+static int one_field(spl_cmd_ctx *c, const char *def, char **out, char **prefix)
 {
     const spl_toks *a = &c->args;
     *out = NULL;
     for (int i = 0; i < a->n; i++) {
         char *v = NULL;
-        if (spl_arg_option(c, i, "maxinputs", &v)) { free(v); i += 2; continue; }
+        if (!prefix && spl_arg_option(c, i, "maxinputs", &v)) { free(v); i += 2; continue; }
+        if (prefix && spl_arg_option(c, i, "prefix", &v)) { free(*prefix); *prefix = v; i += 2; continue; }
         if (spl_arg_is_option(c, i)) {
             free(*out);
             return spl_arg_error(c, &a->v[i], "option '%.*s' is not supported", (int)a->v[i].n, a->v[i].s);
@@ -33,17 +36,18 @@ static int one_field(spl_cmd_ctx *c, const char *def, char **out)
 
 int spl_cmd_fromjson(spl_cmd_ctx *c)
 {
-    char *f;
-    if (one_field(c, NULL, &f)) return -1;
-    spl_tr_add_dyn(c->tr, f, 0);
+    char *f, *prefix = NULL;
+    if (one_field(c, NULL, &f, &prefix)) { free(prefix); return -1; }
+    spl_tr_add_json_dyn(c->tr, f, prefix ? prefix : "");
     free(f);
+    free(prefix);
     return 0;
 }
 
 int spl_cmd_xmlkv(spl_cmd_ctx *c)
 {
     char *f;
-    if (one_field(c, "_raw", &f)) return -1;
+    if (one_field(c, "_raw", &f, NULL)) return -1;
     spl_tr_add_dyn(c->tr, f, 1);
     free(f);
     return 0;

@@ -224,7 +224,8 @@ int spl_cmd_join(spl_cmd_ctx *c)
 }
 
 /* current rows, then the child's: union of the columns, order kept */
-static void append_rows(spl_tr *tr, spl_tr *sub)
+/* the current rows, then at most maxout (0: all) of sub's */
+static void append_rows(spl_tr *tr, spl_tr *sub, long maxout)
 {
     const char *L = tr->from;
     int nl = tr->ncols, total = nl;
@@ -246,14 +247,23 @@ static void append_rows(spl_tr *tr, spl_tr *sub)
         sbuf_printf(&q, "%s%s AS c%d", i ? ", " : "", x ? x->sql : "NULL", i);
         if (x) mv[i] |= x->mv;
     }
-    sbuf_printf(&q, ", 0 AS o0, row_number() OVER (%s%s) AS o1 FROM %s UNION ALL SELECT ", tr->nord ? "ORDER BY " : "",
+    sbuf_printf(&q, ", 0 AS o0, row_number() OVER (%s%s) AS o1 FROM %s UNION ALL ", tr->nord ? "ORDER BY " : "",
                 tr->nord ? lo.s : "", L);
+    size_t at = q.len; /* where the subsearch's part starts */
+    sbuf_add(&q, "SELECT ");
     for (int i = 0; i < total; i++) {
         spl_col *x = spl_tr_find(sub, names[i]);
         sbuf_printf(&q, "%s%s", i ? ", " : "", x ? x->sql : "NULL");
         if (x) mv[i] |= x->mv;
     }
-    sbuf_printf(&q, ", 1, row_number() OVER (%s%s) FROM %s", sub->nord ? "ORDER BY " : "", sub->nord ? ro.s : "", sub->from);
+    sbuf_printf(&q, ", 1, row_number() OVER (%s%s) AS o1 FROM %s", sub->nord ? "ORDER BY " : "", sub->nord ? ro.s : "", sub->from);
+    if (maxout > 0) {
+        /* the subsearch part as a nested select limited on its row number */
+        sbuf w = {0};
+        sbuf_printf(&w, "%.*sSELECT * FROM (%s) WHERE o1 <= %ld", (int)at, q.s, q.s + at, maxout);
+        sbuf_free(&q);
+        q = w;
+    }
     spl_tr_new_level(tr, q.s, names, mv, total);
     spl_tr_clear_ord(tr);
     char *o = xasprintf("%s.o0", tr->from);
@@ -276,11 +286,21 @@ static int append_common(spl_cmd_ctx *c, int subpipe)
     spl_tr *tr = c->tr;
     const spl_toks *a = &c->args;
     int lb, rb;
+    long maxout = subpipe ? 0 : 50000; /* append's documented default */
     if (find_sub(c, &lb, &rb)) return -1;
     for (int i = 0; i < lb; i++) {
         char *v = NULL;
+        if (!subpipe && spl_arg_option(c, i, "maxout", &v)) {
+            double d;
+            int bad = !util_is_number(v, strlen(v), &d) || d < 0;
+            free(v);
+            if (bad) return spl_arg_error(c, &a->v[i + 2], "maxout must be a number");
+            maxout = util_clamp_long(d);
+            i += 2;
+            continue;
+        }
         if (spl_arg_option(c, i, "extendtimerange", &v) || spl_arg_option(c, i, "maxtime", &v) ||
-            spl_arg_option(c, i, "maxout", &v) || spl_arg_option(c, i, "timeout", &v)) {
+            spl_arg_option(c, i, "timeout", &v)) {
             free(v);
             i += 2;
             continue;
@@ -290,7 +310,7 @@ static int append_common(spl_cmd_ctx *c, int subpipe)
     spl_tr_flush(tr, -1, NULL);
     spl_tr sub;
     int rc = spl_tr_subsearch(tr, a->v[lb].off + 1, a->v[rb].off, subpipe, &sub);
-    if (!rc) append_rows(tr, &sub);
+    if (!rc) append_rows(tr, &sub, maxout);
     spl_tr_sub_free(&sub);
     return rc;
 }
@@ -300,7 +320,7 @@ int spl_tr_append_search(spl_tr *tr, size_t start, size_t end)
     spl_tr_flush(tr, -1, NULL);
     spl_tr sub;
     int rc = spl_tr_subsearch(tr, start, end, 0, &sub);
-    if (!rc) append_rows(tr, &sub);
+    if (!rc) append_rows(tr, &sub, 0);
     spl_tr_sub_free(&sub);
     return rc;
 }

@@ -1,8 +1,10 @@
 /* spl_cmd_mv.c: multivalue commands: mvexpand field [limit=N] (one result
  * per value, in value order, other fields copied; a result without the
- * field is kept as it is) and makemv [delim=S | tokenizer=REGEX] field (split
- * a value into a multivalue; default delimiter a space; with tokenizer, the
- * first capture group of each match is a value). */
+ * field is kept as it is) and makemv [delim=S | tokenizer=REGEX]
+ * [allowempty=B] field (split a value into a multivalue; default delimiter a
+ * space; empty values dropped unless allowempty=true (delim only); with
+ * tokenizer, the first capture group of each match is a value; setsv=true
+ * is refused). */
 #include <stdlib.h>
 #include <string.h>
 #include "spl_int.h"
@@ -78,14 +80,15 @@ int spl_cmd_makemv(spl_cmd_ctx *c)
     spl_tr *tr = c->tr;
     const spl_toks *a = &c->args;
     char *field = NULL, *delim = xstrdup(" "), *tokenizer = NULL;
-    int rc = 0;
+    int rc = 0, allowempty = 0;
     for (int i = 0; i < a->n && !rc; i++) {
         char *v = NULL;
         if (spl_arg_option(c, i, "delim", &v)) { free(delim); delim = v; i += 2; continue; }
         if (spl_arg_option(c, i, "allowempty", &v) || spl_arg_option(c, i, "setsv", &v)) {
             int on = !strcasecmp(v, "true") || !strcmp(v, "1") || !strcasecmp(v, "t");
             free(v);
-            if (on) { rc = spl_arg_error(c, &a->v[i], "%.*s=true is not supported", (int)a->v[i].n, a->v[i].s); break; }
+            if (spl_tok_is(&a->v[i], "allowempty", 1)) allowempty = on;
+            else if (on) { rc = spl_arg_error(c, &a->v[i], "%.*s=true is not supported", (int)a->v[i].n, a->v[i].s); break; }
             i += 2;
             continue;
         }
@@ -99,6 +102,7 @@ int spl_cmd_makemv(spl_cmd_ctx *c)
     if (!rc && !field) rc = spl_arg_error(c, NULL, "expected a field");
     if (!rc && !*delim) rc = spl_arg_error(c, NULL, "delim must not be empty");
     if (!rc && tokenizer && strcmp(delim, " ")) rc = spl_arg_error(c, NULL, "use delim= or tokenizer=, not both");
+    if (!rc && tokenizer && allowempty) rc = spl_arg_error(c, NULL, "allowempty=true with tokenizer= is not supported");
     if (!rc) {
         spl_col *col = spl_tr_col(tr, field);
         if (col && tokenizer) {
@@ -111,7 +115,8 @@ int spl_cmd_makemv(spl_cmd_ctx *c)
             sbuf_free(&s);
         } else if (col) {
             sbuf s = {0};
-            /* empty pieces are dropped, as makemv does by default */
+            /* empty pieces are dropped, as makemv does by default
+             * (allowempty=false); allowempty=true keeps them */
             sbuf_printf(&s, "(SELECT CASE count(*) WHEN 0 THEN NULL WHEN 1 THEN max(mm.value) ELSE CAST(json_group_array(mm.value) AS BLOB) END "
                             "FROM json_each(CASE WHEN typeof(spl_split(%s, ", col->sql);
             spl_tr_bind_text(tr, &s, delim);
@@ -119,7 +124,7 @@ int spl_cmd_makemv(spl_cmd_ctx *c)
             spl_tr_bind_text(tr, &s, delim);
             sbuf_printf(&s, ") AS TEXT) ELSE json_array(spl_split(%s, ", col->sql);
             spl_tr_bind_text(tr, &s, delim);
-            sbuf_add(&s, ")) END) AS mm WHERE mm.value IS NOT NULL AND mm.value <> '')");
+            sbuf_printf(&s, ")) END) AS mm WHERE mm.value IS NOT NULL%s)", allowempty ? "" : " AND mm.value <> ''");
             spl_tr_set(tr, field, s.s, 1);
             sbuf_free(&s);
         }

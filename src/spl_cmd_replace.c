@@ -1,7 +1,9 @@
 /* spl_cmd_replace.c: replace OLD WITH NEW [, OLD WITH NEW ...] [IN field,
  * ...]: a value that matches OLD as a whole ('*' wildcards, case-sensitive)
  * becomes NEW, with NEW's '*'s filled from what OLD's matched. Without IN,
- * every field except the internal ones. */
+ * every field except the internal ones. Each value is replaced at most
+ * once: a later exact pair wins over an earlier one and over wildcard
+ * pairs, a fuller wildcard match over a lesser one. */
 #include <stdlib.h>
 #include <string.h>
 #include "spl_int.h"
@@ -44,18 +46,17 @@ int spl_cmd_replace(spl_cmd_ctx *c)
         int hit = !nf && col->name[0] != '_';
         for (int f = 0; f < nf && !hit; f++) hit = spl_wild_match(fields[f], col->name);
         if (!hit) continue;
+        /* one call with every pair: a value is replaced once, by the pair
+         * that takes precedence (see splop_wildreplace) */
         sbuf s = {0};
-        sbuf_add(&s, col->sql);
+        sbuf_printf(&s, "splop_wildreplace(%s", col->sql);
         for (int p = 0; p < np; p++) {
-            sbuf t = {0};
-            sbuf_printf(&t, "splop_wildreplace(%s, ", s.s);
-            spl_tr_bind_text(tr, &t, olds[p]);
-            sbuf_add(&t, ", ");
-            spl_tr_bind_text(tr, &t, news[p]);
-            sbuf_addc(&t, ')');
-            sbuf_free(&s);
-            s = t;
+            sbuf_add(&s, ", ");
+            spl_tr_bind_text(tr, &s, olds[p]);
+            sbuf_add(&s, ", ");
+            spl_tr_bind_text(tr, &s, news[p]);
         }
+        sbuf_addc(&s, ')');
         spl_tr_set(tr, col->name, s.s, col->mv);
         sbuf_free(&s);
     }

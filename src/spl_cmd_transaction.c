@@ -1,20 +1,25 @@
 /* spl_cmd_transaction.c: transaction [field ...] [maxspan=T] [maxpause=T]
- * [startswith=(search)] [endswith=(search)] [connected=B] [keepevicted=false]
+ * [maxevents=N] [startswith=(search)] [endswith=(search)] [connected=B]
+ * [mvlist=B] [keepevicted=false]
  * Events with the same values of the fields (all present) are taken in time
  * order; a new transaction begins at the first event, at an event matching
  * startswith, after an event matching endswith, after a gap longer than
- * maxpause, or when the event is more than maxspan after the
- * transaction's first event. A transaction is kept when (with startswith)
+ * maxpause, when the event is more than maxspan after the
+ * transaction's first event, or when the transaction already has maxevents
+ * events (default 1000, negative: no limit). A transaction is kept when (with startswith)
  * its first event matches it and (with endswith) its last event matches
  * it. Each gives one result: the fields, _time of its first event,
  * duration (last - first, seconds), eventcount, _raw (the events' _raw in
  * time order, one per line) and every other field as the set of its values
- * (as stats values() gives them); newest transaction first.
+ * (as stats values() gives them; mvlist=true: every value in time order,
+ * as list() gives them); newest transaction first.
  * Transaction ids come from the window function spl_txn_id, an ordered
  * walk over each group (registered by spl_txn_register). Simplification:
  * events are grouped by the exact values of all the fields (connected= has
- * no effect); keepevicted=true, mvlist=true and quoted startswith/endswith
- * searches are not supported. */
+ * no effect); the walk goes forward in time where Splunk reads events
+ * newest first, so maxspan and maxevents may cut a long run at the other
+ * end; keepevicted=true and quoted startswith/endswith searches are not
+ * supported. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -26,12 +31,13 @@ void spl_txn_register(sqlite3 *db);
 /* ---- the window function ---- */
 typedef struct txn_state {
     double start, prev;
-    sqlite3_int64 id;
+    sqlite3_int64 id, count;
     int inited, prev_end;
 } txn_state;
 
-/* spl_txn_id(t, is_start, is_end, maxspan, maxpause) OVER (PARTITION BY
- * ... ORDER BY t ROWS UNBOUNDED PRECEDING): the transaction number */
+/* spl_txn_id(t, is_start, is_end, maxspan, maxpause, maxevents) OVER
+ * (PARTITION BY ... ORDER BY t ROWS UNBOUNDED PRECEDING): the transaction
+ * number (a negative limit is no limit) */
 static void txn_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -40,12 +46,15 @@ static void txn_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     double t = sqlite3_value_double(argv[0]);
     int is_start = sqlite3_value_int(argv[1]), is_end = sqlite3_value_int(argv[2]);
     double maxspan = sqlite3_value_double(argv[3]), maxpause = sqlite3_value_double(argv[4]);
+    sqlite3_int64 maxevents = sqlite3_value_int64(argv[5]);
     int fresh = !s->inited || is_start || s->prev_end || (maxpause >= 0 && t - s->prev > maxpause) ||
-                (maxspan >= 0 && t - s->start > maxspan);
+                (maxspan >= 0 && t - s->start > maxspan) || (maxevents >= 0 && s->count >= maxevents);
     if (fresh) {
         s->id++;
         s->start = t;
+        s->count = 0;
     }
+    s->count++;
     s->prev = t;
     s->prev_end = is_end;
     s->inited = 1;
@@ -67,7 +76,7 @@ static void txn_inverse(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 void spl_txn_register(sqlite3 *db)
 {
-    sqlite3_create_window_function(db, "spl_txn_id", 5, SQLITE_UTF8 | SQLITE_INNOCUOUS, NULL, txn_step, txn_value,
+    sqlite3_create_window_function(db, "spl_txn_id", 6, SQLITE_UTF8 | SQLITE_INNOCUOUS, NULL, txn_step, txn_value,
                                    txn_value, txn_inverse, NULL);
 }
 
@@ -116,8 +125,9 @@ int spl_cmd_transaction(spl_cmd_ctx *c)
     spl_tr *tr = c->tr;
     const spl_toks *a = &c->args;
     double maxspan = -1, maxpause = -1;
+    long maxevents = 1000; /* Splunk's default */
     char **keys = NULL;
-    int nkeys = 0, rc = 0;
+    int nkeys = 0, rc = 0, mvlist = 0;
     sbuf scond = {0}, econd = {0};
     /* conditions refer to the rows as they are before the transaction */
     spl_tr_flush(tr, -1, NULL);
@@ -141,7 +151,15 @@ int spl_cmd_transaction(spl_cmd_ctx *c)
             i += 2;
             continue;
         }
-        if (spl_arg_option(c, i, "connected", &v) || spl_arg_option(c, i, "maxevents", &v) ||
+        if (spl_arg_option(c, i, "maxevents", &v)) {
+            double d;
+            if (!util_is_number(v, strlen(v), &d) || d == 0) rc = spl_arg_error(c, &a->v[i + 2], "maxevents must be a number, not 0");
+            else maxevents = d < 0 ? -1 : util_clamp_long(d);
+            free(v);
+            i += 2;
+            continue;
+        }
+        if (spl_arg_option(c, i, "connected", &v) ||
             spl_arg_option(c, i, "maxopentxn", &v) || spl_arg_option(c, i, "maxopenevents", &v)) {
             free(v);
             i += 2;
@@ -150,7 +168,8 @@ int spl_cmd_transaction(spl_cmd_ctx *c)
         if (spl_arg_option(c, i, "keepevicted", &v) || spl_arg_option(c, i, "mvlist", &v)) {
             int on = !strcasecmp(v, "t") || !strcasecmp(v, "true") || !strcmp(v, "1");
             free(v);
-            if (on) rc = spl_arg_error(c, t, "%.*s=true is not supported", (int)t->n, t->s);
+            if (spl_tok_is(t, "mvlist", 1)) mvlist = on;
+            else if (on) rc = spl_arg_error(c, t, "%.*s=true is not supported", (int)t->n, t->s);
             i += 2;
             continue;
         }
@@ -183,7 +202,7 @@ int spl_cmd_transaction(spl_cmd_ctx *c)
         spl_tr_bind_num(tr, &l1, maxspan);
         sbuf_add(&l1, ", ");
         spl_tr_bind_num(tr, &l1, maxpause);
-        sbuf_add(&l1, ") OVER (");
+        sbuf_printf(&l1, ", %ld) OVER (", maxevents);
         if (nkeys) sbuf_printf(&l1, "PARTITION BY %s ", part.s);
         sbuf_printf(&l1, "ORDER BY %s", tsql);
         if (tr->nord) { sbuf_add(&l1, ", "); spl_tr_order_sql(tr, &l1, 1); }
@@ -211,7 +230,8 @@ int spl_cmd_transaction(spl_cmd_ctx *c)
             } else if (&tr->cols[i] == rawc) {
                 sbuf_printf(&q, "%sgroup_concat(c%d, char(10)) AS c%d", n ? ", " : "", i, n);
             } else {
-                sbuf_printf(&q, "%sspl_values(c%d) AS c%d", n ? ", " : "", i, n);
+                /* mvlist=true: every value in time order; else the set */
+                sbuf_printf(&q, "%s%s(c%d) AS c%d", n ? ", " : "", mvlist ? "spl_list" : "spl_values", i, n);
                 mv[n] = 1;
             }
             names[n++] = xstrdup(nm);

@@ -132,8 +132,10 @@ typedef struct spl_ord {
 typedef struct spl_dyn {
     char *src;    /* field name */
     int xml;      /* 1: <name>value</name> (xmlkv); 0: JSON path (spath);
-                     2: key/value pairs (extract) */
-    char *pairdelim, *kvdelim; /* xml == 2: delimiter characters */
+                     2: key/value pairs (extract); 3: top-level JSON
+                     keys (fromjson) */
+    char *pairdelim, *kvdelim; /* xml == 2: delimiter characters;
+                                  xml == 3: pairdelim is the prefix */
 } spl_dyn;
 
 typedef struct spl_tr {
@@ -232,6 +234,8 @@ void spl_tr_clear_dyn(spl_tr *tr);
  * on-demand source: pairs split at any pairdelim character, key and value
  * at the first kvdelim character. */
 void spl_tr_add_kv_dyn(spl_tr *tr, const char *src, const char *pairdelim, const char *kvdelim);
+/* fromjson: names that start with prefix read the top-level key after it */
+void spl_tr_add_json_dyn(spl_tr *tr, const char *src, const char *prefix);
 /* Set (add or replace) a field; sql is copied. */
 void spl_tr_set(spl_tr *tr, const char *name, const char *sql, int mv);
 void spl_tr_remove(spl_tr *tr, const char *name);

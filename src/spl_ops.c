@@ -7,6 +7,7 @@
  * wildcards, case-insensitive), splop_is, splop_typeof, splop_log. */
 #include <assert.h>
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -504,29 +505,47 @@ static void fn_log(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 char *spl_wild_rename(const char *pat, const char *repl, const char *name);
 
-/* splop_wildreplace(v, old, new): the replace command on one value (each
- * value of a multivalue) */
-typedef struct wr_ctx { const char *old, *repl; char **out; int n, cap; } wr_ctx;
+/* splop_wildreplace(v, old1, new1[, old2, new2 ...]): the replace command
+ * on one value (each value of a multivalue). Each value is replaced at most
+ * once, by one pair: a pair without '*' (an exact value) beats a wildcard
+ * pair and among exact pairs the later one wins; among wildcard pairs the
+ * fuller match (more literal characters in OLD) wins, the later one on a
+ * tie (Splunk's Search Reference: later non-wildcard replacements take
+ * precedence, fuller wildcard matches over lesser ones). */
+typedef struct wr_ctx { int np; sqlite3_value **pairs; char **out; int n, cap; } wr_ctx;
 static int wr_one(void *vctx, const char *s, int n)
 {
     wr_ctx *c = vctx;
-    char *v = xstrndup(s, (size_t)n);
-    char *r = spl_wild_rename(c->old, c->repl, v);
+    char *v = xstrndup(s, (size_t)n), *best = NULL;
+    long best_score = -1;
+    for (int p = 0; p < c->np; p++) {
+        const char *old = (const char *)sqlite3_value_text(c->pairs[2 * p]);
+        const char *repl = (const char *)sqlite3_value_text(c->pairs[2 * p + 1]);
+        if (!old || !repl) continue;
+        long lit = 0, wild = 0;
+        for (const char *q = old; *q; q++) *q == '*' ? wild++ : lit++;
+        long score = wild ? lit : LONG_MAX / 2; /* exact beats any wildcard */
+        if (score < best_score) continue;
+        char *r = spl_wild_rename(old, repl, v);
+        if (!r) continue;
+        free(best);
+        best = r;
+        best_score = score;
+    }
     if (c->n == c->cap) { c->cap = c->cap ? c->cap * 2 : 4; c->out = xrealloc(c->out, sizeof *c->out * (size_t)c->cap); }
-    c->out[c->n++] = r ? r : v;
-    if (r) free(v);
+    c->out[c->n++] = best ? best : v;
+    if (best) free(v);
     return 0;
 }
 
 static void fn_wildreplace(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
-    (void)argc;
     int t = sqlite3_value_type(argv[0]);
-    if (t == SQLITE_NULL || sqlite3_value_type(argv[1]) == SQLITE_NULL || sqlite3_value_type(argv[2]) == SQLITE_NULL) {
+    if (t == SQLITE_NULL || argc < 3 || argc % 2 == 0) {
         sqlite3_result_value(ctx, argv[0]);
         return;
     }
-    wr_ctx c = {(const char *)sqlite3_value_text(argv[1]), (const char *)sqlite3_value_text(argv[2]), NULL, 0, 0};
+    wr_ctx c = {(argc - 1) / 2, argv + 1, NULL, 0, 0};
     spl_values_each(argv[0], wr_one, &c);
     if (t == SQLITE_BLOB) {
         if (c.n == 1) { /* keep a multivalue a multivalue */
@@ -634,6 +653,44 @@ static void fn_xmlkv(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_null(ctx);
 }
 
+/* splop_jsonkey(json, key): fromjson's field key: the value of the
+ * top-level key of the JSON object json: a string as it is, a number or a
+ * boolean as its JSON text, an array as a multivalue of its elements, an
+ * object as compact JSON; NULL when json is not an object or lacks key. */
+static char *jk_text(json_t *j)
+{
+    if (json_is_string(j)) return xstrndup(json_string_value(j), json_string_length(j));
+    return json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+}
+
+static void fn_jsonkey(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *s = (const char *)sqlite3_value_text(argv[0]);
+    const char *key = (const char *)sqlite3_value_text(argv[1]);
+    if (sqlite3_value_type(argv[0]) != SQLITE_TEXT || !s || !key) { sqlite3_result_null(ctx); return; }
+    json_t *j = json_loadb(s, (size_t)sqlite3_value_bytes(argv[0]), 0, NULL);
+    json_t *v = json_is_object(j) ? json_object_get(j, key) : NULL;
+    if (!v || json_is_null(v)) {
+        sqlite3_result_null(ctx);
+    } else if (json_is_array(v)) {
+        size_t n = json_array_size(v), k = 0, i;
+        char **vals = xcalloc(n + 1, sizeof *vals);
+        json_t *e;
+        json_array_foreach(v, i, e) if (!json_is_null(e)) vals[k++] = jk_text(e);
+        if (!k) sqlite3_result_null(ctx);
+        else if (k == 1) sqlite3_result_text(ctx, vals[0], -1, SQLITE_TRANSIENT);
+        else spl_result_mv(ctx, vals, (int)k);
+        for (size_t q = 0; q < k; q++) free(vals[q]);
+        free(vals);
+    } else {
+        char *t = jk_text(v);
+        sqlite3_result_text(ctx, t ? t : "", -1, SQLITE_TRANSIENT);
+        free(t);
+    }
+    json_decref(j);
+}
+
 void spl_agg_register(sqlite3 *db);
 
 void spl_ops_register(sqlite3 *db)
@@ -651,8 +708,9 @@ void spl_ops_register(sqlite3 *db)
     sqlite3_create_function(db, "splop_typeof", 1, f, NULL, fn_typeof, NULL, NULL);
     sqlite3_create_function(db, "splop_log", 1, f, NULL, fn_log, NULL, NULL);
     sqlite3_create_function(db, "splop_log", 2, f, NULL, fn_log, NULL, NULL);
-    sqlite3_create_function(db, "splop_wildreplace", 3, f, NULL, fn_wildreplace, NULL, NULL);
+    sqlite3_create_function(db, "splop_wildreplace", -1, f, NULL, fn_wildreplace, NULL, NULL);
     sqlite3_create_function(db, "splop_xmlkv", 2, f, NULL, fn_xmlkv, NULL, NULL);
+    sqlite3_create_function(db, "splop_jsonkey", 2, f, NULL, fn_jsonkey, NULL, NULL);
     sqlite3_create_function(db, "splop_kv", 4, f, NULL, fn_kv, NULL, NULL);
     spl_agg_register(db);
 }

@@ -63,11 +63,17 @@ spl_col *spl_tr_col(spl_tr *tr, const char *name)
     for (int i = tr->ndyn - 1; i >= 0; i--) {
         spl_col *src = spl_tr_find(tr, tr->dyn[i].src);
         if (!src) continue;
+        const char *key = name;
+        if (tr->dyn[i].xml == 3) { /* fromjson: top-level keys after the prefix */
+            size_t pl = strlen(tr->dyn[i].pairdelim);
+            if (strncmp(name, tr->dyn[i].pairdelim, pl) || !name[pl]) continue;
+            key = name + pl;
+        }
         sbuf_add(&s, n++ ? ", " : "");
-        static const char *const fn[] = {"spl_spath", "splop_xmlkv", "splop_kv"};
-        assert(tr->dyn[i].xml >= 0 && tr->dyn[i].xml <= 2);
+        static const char *const fn[] = {"spl_spath", "splop_xmlkv", "splop_kv", "splop_jsonkey"};
+        assert(tr->dyn[i].xml >= 0 && tr->dyn[i].xml <= 3);
         sbuf_printf(&s, "%s(%s, ", fn[tr->dyn[i].xml], src->sql);
-        spl_tr_bind_text(tr, &s, name);
+        spl_tr_bind_text(tr, &s, key);
         if (tr->dyn[i].xml == 2) {
             sbuf_add(&s, ", ");
             spl_tr_bind_text(tr, &s, tr->dyn[i].pairdelim);
@@ -98,6 +104,12 @@ void spl_tr_add_kv_dyn(spl_tr *tr, const char *src, const char *pairdelim, const
     spl_tr_add_dyn(tr, src, 2);
     tr->dyn[tr->ndyn - 1].pairdelim = xstrdup(pairdelim);
     tr->dyn[tr->ndyn - 1].kvdelim = xstrdup(kvdelim);
+}
+
+void spl_tr_add_json_dyn(spl_tr *tr, const char *src, const char *prefix)
+{
+    spl_tr_add_dyn(tr, src, 3);
+    tr->dyn[tr->ndyn - 1].pairdelim = xstrdup(prefix);
 }
 
 void spl_tr_clear_dyn(spl_tr *tr)
