@@ -1,8 +1,9 @@
 /* spl_cmd_join.c: commands that combine with a subsearch: join [type=
  * inner|left|outer] [max=N] [overwrite=bool] field, ... [subsearch] (each
  * result joined with up to max subsearch results having equal values of
- * the fields; default inner, max=1, overwrite=true), append [subsearch]
- * (the subsearch's results after the current ones) and appendpipe
+ * the fields; default inner, max=1, overwrite=true), append [maxout=N]
+ * [subsearch] (the subsearch's results, at most maxout of them (default
+ * 50000, 0: all), after the current ones) and appendpipe
  * [pipeline] (the pipeline run over the current results, appended). */
 #include <stdlib.h>
 #include <string.h>

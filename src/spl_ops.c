@@ -568,13 +568,11 @@ static void fn_wildreplace(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     free(c.out);
 }
 
-/* splop_xmlkv(text, name): the content of the first <name>...</name> (or
- * <name .../>) element in text, XML entities decoded; NULL if none */
 /* splop_kv(text, name, pairdelim, kvdelim): the value of key name among
- * the pairs of text (extract): pairs end at any pairdelim character, a
- * pair's key ends at its first kvdelim character; key and value are trimmed
- * of spaces and the value of one level of double quotes. First match wins;
- * NULL when the key is absent. */
+ * the pairs of text (extract): pairs end at any pairdelim character (not
+ * inside a double-quoted value), a pair's key ends at its first kvdelim
+ * character; key and value are trimmed of spaces and the value of one
+ * level of double quotes. First match wins; NULL when the key is absent. */
 static void fn_kv(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -595,6 +593,15 @@ static void fn_kv(sqlite3_context *ctx, int argc, sqlite3_value **argv)
         size_t klen = strcspn(k, kd);
         if (klen < plen) {
             const char *ke = k + klen, *v = ke + 1, *ve = pe;
+            /* a double-quoted value runs to its closing quote, over
+             * delimiters (key="a b") */
+            const char *q = v;
+            while (isspace((unsigned char)*q) && !strchr(pd, *q)) q++;
+            const char *qe = *q == '"' ? strchr(q + 1, '"') : NULL;
+            if (qe && qe >= pe) {
+                pe = qe + 1 + strcspn(qe + 1, pd);
+                ve = pe;
+            }
             while (k < ke && isspace((unsigned char)*k)) k++;
             while (ke > k && isspace((unsigned char)ke[-1])) ke--;
             if ((size_t)(ke - k) == nl && !memcmp(k, name, nl)) {
@@ -610,6 +617,8 @@ static void fn_kv(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_null(ctx);
 }
 
+/* splop_xmlkv(text, name): the content of the first <name>...</name> (or
+ * <name .../>) element in text, XML entities decoded; NULL if none */
 static void fn_xmlkv(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
