@@ -1,25 +1,25 @@
 /* spl_cmd_transaction.c: transaction [field ...] [maxspan=T] [maxpause=T]
- * [maxevents=N] [startswith=(search)] [endswith=(search)] [connected=B]
- * [mvlist=B] [keepevicted=false]
- * Events with the same values of the fields (all present) are taken in time
- * order; a new transaction begins at the first event, at an event matching
- * startswith, after an event matching endswith, after a gap longer than
- * maxpause, when the event is more than maxspan after the
- * transaction's first event, or when the transaction already has maxevents
- * events (default 1000, negative: no limit). A transaction is kept when (with startswith)
- * its first event matches it and (with endswith) its last event matches
- * it. Each gives one result: the fields, _time of its first event,
- * duration (last - first, seconds), eventcount, _raw (the events' _raw in
- * time order, one per line) and every other field as the set of its values
- * (as stats values() gives them; mvlist=true: every value in time order,
- * as list() gives them); newest transaction first.
+ * [maxevents=N] [startswith=F] [endswith=F] [connected=B] [mvlist=B]
+ * [keepevicted=false], F being ( search ), "search", eval(expression) or
+ * one search term.
+ * Events with the same values of the fields (all present) are read newest
+ * first, as Splunk reads them; a new transaction begins at the newest
+ * event, at an event matching endswith, before (older than) an event
+ * matching startswith, at a gap longer than maxpause, when the event is
+ * more than maxspan before the transaction's newest event, or when the
+ * transaction already has maxevents events (default 1000, negative: no
+ * limit). A transaction is kept when (with startswith) its first event
+ * matches it and (with endswith) its last event matches it. Each gives one
+ * result: the fields, _time of its first event, duration (last - first,
+ * seconds), eventcount, _raw (the events' _raw in time order, one per line)
+ * and every other field as the set of its values (as stats values() gives
+ * them; mvlist=true: every value in time order, as list() gives them);
+ * newest transaction first.
  * Transaction ids come from the window function spl_txn_id, an ordered
  * walk over each group (registered by spl_txn_register). Simplification:
  * events are grouped by the exact values of all the fields (connected= has
- * no effect); the walk goes forward in time where Splunk reads events
- * newest first, so maxspan and maxevents may cut a long run at the other
- * end; keepevicted=true and quoted startswith/endswith searches are not
- * supported. */
+ * no effect); keepevicted=true is not supported. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -30,14 +30,17 @@ void spl_txn_register(sqlite3 *db);
 
 /* ---- the window function ---- */
 typedef struct txn_state {
-    double start, prev;
+    double last, prev; /* the open transaction's newest event; the previous event */
     sqlite3_int64 id, count;
-    int inited, prev_end;
+    int inited, prev_start;
 } txn_state;
 
 /* spl_txn_id(t, is_start, is_end, maxspan, maxpause, maxevents) OVER
- * (PARTITION BY ... ORDER BY t ROWS UNBOUNDED PRECEDING): the transaction
- * number (a negative limit is no limit) */
+ * (PARTITION BY ... ORDER BY t DESC ROWS UNBOUNDED PRECEDING): the
+ * transaction number. Events come newest first, as Splunk reads them: an
+ * event opens a new transaction when it matches endswith, when the newer
+ * event before it matched startswith, or when joining the open one would
+ * break maxpause, maxspan or maxevents (a negative limit is no limit). */
 static void txn_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
@@ -47,16 +50,16 @@ static void txn_step(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     int is_start = sqlite3_value_int(argv[1]), is_end = sqlite3_value_int(argv[2]);
     double maxspan = sqlite3_value_double(argv[3]), maxpause = sqlite3_value_double(argv[4]);
     sqlite3_int64 maxevents = sqlite3_value_int64(argv[5]);
-    int fresh = !s->inited || is_start || s->prev_end || (maxpause >= 0 && t - s->prev > maxpause) ||
-                (maxspan >= 0 && t - s->start > maxspan) || (maxevents >= 0 && s->count >= maxevents);
+    int fresh = !s->inited || is_end || s->prev_start || (maxpause >= 0 && s->prev - t > maxpause) ||
+                (maxspan >= 0 && s->last - t > maxspan) || (maxevents >= 0 && s->count >= maxevents);
     if (fresh) {
         s->id++;
-        s->start = t;
+        s->last = t;
         s->count = 0;
     }
     s->count++;
     s->prev = t;
-    s->prev_end = is_end;
+    s->prev_start = is_start;
     s->inited = 1;
 }
 
@@ -97,11 +100,61 @@ static int parse_time_span(const char *s, double *out)
     return 0;
 }
 
-/* startswith=( search ) : the condition SQL; *i advanced past ')' */
+/* SQL of a search given as text (the inside of a quoted startswith=),
+ * positions counted from off */
+static int cond_text(spl_cmd_ctx *c, const char *text, size_t n, size_t off, int eval, sbuf *out)
+{
+    spl_toks t = {0};
+    spl_pctx P = {0};
+    P.err = c->tr->err;
+    int rc = spl_lex(text, n, off, eval ? SPL_LEX_EVAL : SPL_LEX_SEARCH, &t, c->tr->err);
+    if (!rc) rc = spl_parse_expr(&P, eval ? TK_EVAL_START : TK_SEARCH_START, &t, 0, t.n, off + n);
+    if (!rc && !P.result) rc = spl_tr_error(c->tr, off, "transaction: empty condition");
+    if (!rc && eval) {
+        int mv = 0;
+        rc = spl_expr_sql(c->tr, P.result, out, &mv);
+    } else if (!rc) {
+        rc = spl_search_sql(c->tr, P.result, out, 0);
+    }
+    spl_pctx_free(&P);
+    spl_toks_free(&t);
+    return rc;
+}
+
+/* startswith=( search ), ="search", =eval(expression) or =term: the
+ * condition SQL; *i advanced to the option's last token */
 static int cond_arg(spl_cmd_ctx *c, int *i, sbuf *out)
 {
     const spl_toks *a = &c->args;
     int k = *i + 2;
+    if (k < a->n && a->v[k].type == TK_STRING) {
+        char *q = spl_tok_text(&a->v[k]);
+        int rc = cond_text(c, q, strlen(q), a->v[k].off + 1, 0, out);
+        free(q);
+        *i = k;
+        return rc;
+    }
+    if (k + 1 < a->n && a->v[k].type == TK_WORD && spl_tok_is(&a->v[k], "eval", 1) && a->v[k + 1].type == TK_LP) {
+        int depth = 0, e = k + 1;
+        for (; e < a->n; e++) {
+            if (a->v[e].type == TK_LP) depth++;
+            if (a->v[e].type == TK_RP && --depth == 0) break;
+        }
+        if (e >= a->n) return spl_arg_error(c, &a->v[k + 1], "missing ')'");
+        size_t from = a->v[k + 1].off + 1, to = a->v[e].off;
+        assert(from >= c->argoff && to <= c->argoff + c->arglen && from <= to);
+        *i = e;
+        return cond_text(c, c->argtext + (from - c->argoff), to - from, from, 1, out);
+    }
+    if (k < a->n && a->v[k].type == TK_WORD) {
+        spl_pctx P = {0};
+        int rc = spl_cmd_parse_search(c, k, k + 1, &P);
+        if (!rc && !P.result) rc = spl_arg_error(c, &a->v[k], "empty condition");
+        if (!rc) rc = spl_search_sql(c->tr, P.result, out, 0);
+        spl_pctx_free(&P);
+        *i = k;
+        return rc;
+    }
     if (k < a->n && a->v[k].type == TK_LP) {
         int depth = 0, e = k;
         for (; e < a->n; e++) {
@@ -117,7 +170,8 @@ static int cond_arg(spl_cmd_ctx *c, int *i, sbuf *out)
         *i = e;
         return rc;
     }
-    return spl_arg_error(c, &a->v[*i], "only %.*s=( search terms ) is supported", (int)a->v[*i].n, a->v[*i].s);
+    return spl_arg_error(c, &a->v[*i], "%.*s= needs ( search ), \"search\", eval(expression) or a term", (int)a->v[*i].n,
+                         a->v[*i].s);
 }
 
 int spl_cmd_transaction(spl_cmd_ctx *c)
@@ -204,7 +258,7 @@ int spl_cmd_transaction(spl_cmd_ctx *c)
         spl_tr_bind_num(tr, &l1, maxpause);
         sbuf_printf(&l1, ", %ld) OVER (", maxevents);
         if (nkeys) sbuf_printf(&l1, "PARTITION BY %s ", part.s);
-        sbuf_printf(&l1, "ORDER BY %s", tsql);
+        sbuf_printf(&l1, "ORDER BY %s DESC", tsql);
         if (tr->nord) { sbuf_add(&l1, ", "); spl_tr_order_sql(tr, &l1, 1); }
         sbuf_printf(&l1, " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS txn FROM %s", tr->from);
         if (nkeys) sbuf_printf(&l1, " WHERE %s", keep.s);

@@ -138,6 +138,26 @@ static void collect_refs(spl_tr *tr, const seg *sg, const char *text, int first)
         spl_toks_free(&et);
         return;
     }
+    if (!strcmp(nm, "transaction")) {
+        /* startswith="search": the quoted search's words name fields too */
+        for (int i = 1; i < sg->toks.n; i++) {
+            const spl_token *t = &sg->toks.v[i];
+            if (t->type != TK_STRING || sg->toks.v[i - 1].type != TK_EQ) continue;
+            char *q = spl_tok_text(t);
+            spl_toks qt = {0};
+            spl_error e = {0};
+            if (!spl_lex(q, strlen(q), 0, SPL_LEX_SEARCH, &qt, &e))
+                for (int k = 0; k < qt.n; k++)
+                    if (qt.v[k].type == TK_WORD || qt.v[k].type == TK_STRING) {
+                        char *w = spl_tok_text(&qt.v[k]);
+                        spl_tr_ref(tr, w);
+                        free(w);
+                    }
+            spl_error_clear(&e);
+            spl_toks_free(&qt);
+            free(q);
+        }
+    }
     if (!strcmp(nm, "rex") || !strcmp(nm, "regex") || !strcmp(nm, "spath") || !strcmp(nm, "xmlkv") ||
         !strcmp(nm, "extract") || !strcmp(nm, "kv"))
         spl_tr_ref(tr, "_raw");
