@@ -1,6 +1,7 @@
 /* spl_cmd_map.c: map search="SPL" [maxsearches=N] (or map [subsearch]):
  * for each of the first N results (default 10, at most 100), the search
- * with every $field$ replaced by that result's value; the output is the
+ * with every $field$ replaced by that result's value ($_serial_id$: the
+ * search's number, from 1; a field the result lacks: empty); the output is the
  * searches' results, in input order. The searches are translated when the
  * query is: copy i of the search is translated with a marker word in place
  * of each token, and every bound parameter holding a marker is then read
@@ -210,9 +211,11 @@ int spl_cmd_map(spl_cmd_ctx *c)
                 char *m = marker(ci, k);
                 if (strstr(pp->text, m)) {
                     toks[k].found = 1;
+                    /* $_serial_id$: the search's number, from 1 */
                     char *val = tcol[k] >= 0 ? xasprintf("coalesce((SELECT splop_str(c%d) FROM %s WHERE rn = %d), '')",
                                                          tcol[k], in, ci)
-                                             : xstrdup("''");
+                                : !strcmp(toks[k].name, "_serial_id") ? xasprintf("'%d'", ci)
+                                                                       : xstrdup("''");
                     sbuf f = {0};
                     sbuf_printf(&f, "replace(%s, '%s', %s)", any ? e.s : "", m, val);
                     if (!any) {
