@@ -1,11 +1,15 @@
-/* spl_cmd_foreach.c: foreach PATTERN ... [ eval TEMPLATE ]: runs the eval
- * template once per current field matching a pattern, with <<FIELD>> the
- * field name, <<MATCHSTR>> what the pattern's first '*' matched and
- * <<MATCHSEGn>> what its n-th '*' matched. Templates other than eval (and
- * the fieldstr=/matchstr= options) are not supported. Errors inside a
- * template point at its '['. */
+/* spl_cmd_foreach.c: foreach [mode=multifield] [fieldstr=S] [matchstr=S]
+ * [matchseg1=S] [matchseg2=S] [matchseg3=S] PATTERN ... [ eval TEMPLATE ]:
+ * runs the eval template once per current field matching a pattern (a
+ * wildcard matches an internal field, a leading '_', only when the pattern
+ * starts with '_'), with <<FIELD>> (or fieldstr) the field name,
+ * <<MATCHSTR>> (or matchstr) what the pattern's first '*' matched and
+ * <<MATCHSEGn>> (or matchsegn) what its n-th '*' matched. Templates other
+ * than eval and the modes multivalue and json_array are not supported.
+ * Errors inside a template point at its '['. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "spl_int.h"
 
 int spl_cmd_foreach(spl_cmd_ctx *c);
@@ -28,12 +32,32 @@ static char *capture(const char *pat, const char *name, int k)
     return out;
 }
 
-static char *substitute(const char *tmpl, size_t n, const char *pat, const char *field)
+/* the replacement strings: [0] field, [1] matchstr, [2..4] matchseg1..3;
+ * NULL: the default <<FIELD>>, <<MATCHSTR>>, <<MATCHSEGn>> */
+#define FE_NSTR 5
+
+static char *substitute(const char *tmpl, size_t n, const char *pat, const char *field, char *const *str)
 {
     sbuf b = {0};
     for (size_t i = 0; i < n;) {
-        if (!strncmp(tmpl + i, "<<FIELD>>", 9)) { sbuf_add(&b, field); i += 9; continue; }
-        if (!strncmp(tmpl + i, "<<MATCHSTR>>", 12)) {
+        int hit = 0;
+        for (int k = 0; k < FE_NSTR && !hit; k++) {
+            if (!str[k]) continue;
+            size_t l = strlen(str[k]);
+            if (!l || l > n - i || strncmp(tmpl + i, str[k], l)) continue;
+            if (k == 0) {
+                sbuf_add(&b, field);
+            } else {
+                char *m = capture(pat, field, k == 1 ? 1 : k - 1);
+                sbuf_add(&b, m);
+                free(m);
+            }
+            i += l;
+            hit = 1;
+        }
+        if (hit) continue;
+        if (!str[0] && !strncmp(tmpl + i, "<<FIELD>>", 9)) { sbuf_add(&b, field); i += 9; continue; }
+        if (!str[1] && !strncmp(tmpl + i, "<<MATCHSTR>>", 12)) {
             char *m = capture(pat, field, 1);
             sbuf_add(&b, m);
             free(m);
@@ -41,7 +65,7 @@ static char *substitute(const char *tmpl, size_t n, const char *pat, const char 
             continue;
         }
         if (!strncmp(tmpl + i, "<<MATCHSEG", 10) && tmpl[i + 10] >= '1' && tmpl[i + 10] <= '9' &&
-            !strncmp(tmpl + i + 11, ">>", 2)) {
+            !strncmp(tmpl + i + 11, ">>", 2) && (tmpl[i + 10] > '3' || !str[tmpl[i + 10] - '0' + 1])) {
             char *m = capture(pat, field, tmpl[i + 10] - '0');
             sbuf_add(&b, m);
             free(m);
@@ -65,8 +89,26 @@ int spl_cmd_foreach(spl_cmd_ctx *c)
     if (lb < 0 || rb < lb) return spl_arg_error(c, NULL, "expected a template in [ ]");
     if (rb != a->n - 1) return spl_arg_error(c, &a->v[rb + 1], "unexpected text after the template");
     char **pats = NULL;
+    char *str[FE_NSTR] = {0};
+    static const char *const strname[FE_NSTR] = {"fieldstr", "matchstr", "matchseg1", "matchseg2", "matchseg3"};
     int np = 0, rc = 0;
     for (int i = 0; i < lb && !rc; i++) {
+        char *v = NULL;
+        if (spl_arg_option(c, i, "mode", &v)) {
+            if (strcasecmp(v, "multifield"))
+                rc = spl_arg_error(c, &a->v[i + 2], "mode=%s is not supported (only multifield)", v);
+            free(v);
+            i += 2;
+            continue;
+        }
+        int named = 0;
+        for (int k = 0; k < FE_NSTR && !named; k++)
+            if (spl_arg_option(c, i, strname[k], &v)) {
+                free(str[k]);
+                str[k] = v;
+                named = 1;
+            }
+        if (named) { i += 2; continue; }
         if (spl_arg_is_option(c, i)) { rc = spl_arg_error(c, &a->v[i], "option '%.*s' is not supported", (int)a->v[i].n, a->v[i].s); break; }
         if (a->v[i].type == TK_COMMA) continue;
         if (a->v[i].type != TK_WORD && a->v[i].type != TK_STRING) { rc = spl_arg_error(c, &a->v[i], "expected a field pattern"); break; }
@@ -86,7 +128,8 @@ int spl_cmd_foreach(spl_cmd_ctx *c)
     int nf = 0;
     for (int p = 0; !rc && p < np; p++)
         for (int k = 0; k < tr->ncols; k++)
-            if (spl_wild_match(pats[p], tr->cols[k].name)) {
+            if (spl_wild_match(pats[p], tr->cols[k].name) &&
+                (tr->cols[k].name[0] != '_' || pats[p][0] == '_')) {
                 fields = xrealloc(fields, sizeof *fields * (size_t)(nf + 1));
                 fpat = xrealloc(fpat, sizeof *fpat * (size_t)(nf + 1));
                 fields[nf] = xstrdup(tr->cols[k].name);
@@ -94,7 +137,7 @@ int spl_cmd_foreach(spl_cmd_ctx *c)
                 nf++;
             }
     for (int k = 0; !rc && k < nf; k++) {
-        char *body = substitute(t + 4, tn - 4, fpat[k], fields[k]);
+        char *body = substitute(t + 4, tn - 4, fpat[k], fields[k], str);
         spl_token name = {TK_WORD, "eval", 4, a->v[lb].off};
         spl_cmd_ctx sub = {0};
         sub.tr = tr;
@@ -117,5 +160,6 @@ int spl_cmd_foreach(spl_cmd_ctx *c)
     free(fpat);
     for (int p = 0; p < np; p++) free(pats[p]);
     free(pats);
+    for (int k = 0; k < FE_NSTR; k++) free(str[k]);
     return rc;
 }
