@@ -14,6 +14,7 @@
 
 #include "mv.h"
 #include "sqlfn_internal.h"
+#include "sqlfn_xmlpath.h"
 #include "util.h"
 
 /* Number of UTF-8 characters in s[0..n) (continuation bytes not counted). */
@@ -742,6 +743,23 @@ static void str_json(sqlite3_context *ctx, int argc, sqlite3_value **argv, int b
         return;
     }
     json_t *j = json_loadb(s, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    if (!j && base == 1 && argc == 2) {
+        /* spath also reads XML */
+        char *path = mv_first(argv[1], NULL);
+        mv_list r = {0};
+        int rc = path ? sqlfn_xml_path(s, n, path, &r) : 1;
+        if (rc < 0) {
+            char *e = xasprintf("%s: malformed path \"%s\"", fname, path);
+            sqlite3_result_error(ctx, e, -1);
+            free(e);
+        } else {
+            mv_result(ctx, &r);
+        }
+        mv_list_free(&r);
+        free(path);
+        free(s);
+        return;
+    }
     free(s);
     if (!j) {
         sqlite3_result_null(ctx);
@@ -776,7 +794,7 @@ static void fn_json_extract(sqlite3_context *ctx, int argc, sqlite3_value **argv
 }
 
 /* spl_spath(json, path): spath's path: a.b{}.c ({} = every element, {N}
- * 1-based). */
+ * 1-based); a value that is not JSON is read as XML (sqlfn_xmlpath.c). */
 static void fn_spath(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     str_json(ctx, argc, argv, 1, "spath");
