@@ -1,10 +1,13 @@
 /* spl_cmd_join.c: commands that combine with a subsearch: join [type=
  * inner|left|outer] [max=N] [overwrite=bool] field, ... [subsearch] (each
  * result joined with up to max subsearch results having equal values of
- * the fields; default inner, max=1, overwrite=true), append [maxout=N]
+ * the fields; default inner, max=1, overwrite=true; without a field list,
+ * the non-internal fields that both the results and the subsearch's results
+ * have, decided when the query runs), append [maxout=N]
  * [subsearch] (the subsearch's results, at most maxout of them (default
  * 50000, 0: all), after the current ones) and appendpipe
  * [pipeline] (the pipeline run over the current results, appended). */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include "spl_int.h"
@@ -69,14 +72,15 @@ int spl_cmd_join(spl_cmd_ctx *c)
     }
     int left = !strcasecmp(type, "left") || !strcasecmp(type, "outer");
     if (!rc && !left && strcasecmp(type, "inner")) rc = spl_arg_error(c, NULL, "type must be inner, left or outer, not '%s'", type);
-    if (!rc && !nf) rc = spl_arg_error(c, NULL, "join needs the fields to join on");
+    /* no field list: the fields both sides have, found when the query runs */
+    int auto_fields = !nf;
     spl_tr sub;
     int have_sub = 0;
     size_t ctes_before = 0;
-    char *lt = NULL, *guard = NULL; /* left/outer: the current rows' temporary table */
+    char *lt = NULL, *guard = NULL; /* left/outer (or no field list): the current rows' temporary table */
     if (!rc) {
         spl_tr_flush(tr, -1, NULL);
-        if (left) {
+        if (left || auto_fields) {
             /* the current rows go into a temporary table first; the
              * subsearch reads no events when it is empty (nothing to join) */
             lt = xasprintf("splite_joinl_%d", tr->nlevels);
@@ -100,6 +104,18 @@ int spl_cmd_join(spl_cmd_ctx *c)
         tr->sub_events_guard = NULL;
         have_sub = 1;
     }
+    if (!rc && auto_fields) {
+        /* candidates: the non-internal fields both sides can have; each
+         * joins only when a current result and a subsearch result have it
+         * (jpK below), as Splunk takes the fields the two result sets have */
+        for (int j = 0; j < sub.ncols; j++) {
+            const char *nm = sub.cols[j].name;
+            if (nm[0] == '_' || !spl_tr_find(tr, nm)) continue;
+            f = xrealloc(f, sizeof *f * (size_t)(nf + 1));
+            f[nf++] = xstrdup(nm);
+        }
+        if (!nf) rc = spl_arg_error(c, NULL, "no field list, and the results and the subsearch's share no field");
+    }
     if (!rc) {
         const char *L = tr->from;
         sbuf q = {0}, on = {0}, part = {0}, sord = {0};
@@ -110,7 +126,7 @@ int spl_cmd_join(spl_cmd_ctx *c)
         for (int i = 0; i < nl; i++) {
             spl_col *r = spl_tr_find(&sub, tr->cols[i].name);
             int is_key = 0;
-            for (int k = 0; k < nf; k++) is_key |= !strcmp(f[k], tr->cols[i].name);
+            for (int k = 0; k < nf && !auto_fields; k++) is_key |= !strcmp(f[k], tr->cols[i].name);
             if (r && overwrite && !is_key)
                 sbuf_printf(&q, "%scoalesce(jr.c%d, %s) AS c%d", i ? ", " : "", col_index(r), tr->cols[i].sql, i);
             else
@@ -126,9 +142,25 @@ int spl_cmd_join(spl_cmd_ctx *c)
             total++;
         }
         for (int i = 0; i < tr->nord; i++) sbuf_printf(&q, ", %s AS o%d", tr->ord[i].sql, i);
+        sbuf flags = {0}; /* no field list: whether each candidate is on both sides */
         for (int k = 0; k < nf; k++) {
             spl_col *lc = spl_tr_find(tr, f[k]);
             spl_col *r = spl_tr_find(&sub, f[k]);
+            if (auto_fields) {
+                assert(lc && r && lt);
+                sbuf lq = {0};
+                sbuf_add(&lq, "temp.");
+                sbuf_add_sql_ident(&lq, lt);
+                char *flag = xasprintf("(EXISTS (SELECT 1 FROM %s WHERE c%d IS NOT NULL) AND EXISTS (SELECT 1 FROM %s AS jx "
+                                       "WHERE jx.c%d IS NOT NULL))",
+                                       lq.s, col_index(lc), sub.from, col_index(r));
+                sbuf_free(&lq);
+                sbuf_printf(&flags, ", %s AS jp%d", flag, k);
+                sbuf_printf(&on, "%s(NOT jr.jp%d OR %s = jr.c%d)", k ? " AND " : "", k, lc->sql, col_index(r));
+                sbuf_printf(&part, "%sCASE WHEN %s THEN %s END", k ? ", " : "", flag, r->sql);
+                free(flag);
+                continue;
+            }
             sbuf_printf(&on, "%s%s = ", k ? " AND " : "", lc ? lc->sql : "NULL");
             if (r) sbuf_printf(&on, "jr.c%d", col_index(r));
             else sbuf_add(&on, "NULL");
@@ -149,8 +181,9 @@ int spl_cmd_join(spl_cmd_ctx *c)
         sbuf_add_sql_ident(&fill, jt);
         sbuf_add(&fill, " AS ");
         if (sub.ctes.len) sbuf_printf(&fill, "WITH %s\n", sub.ctes.s);
-        sbuf_printf(&fill, "SELECT *, row_number() OVER (PARTITION BY %s%s%s) AS jn FROM %s", part.s,
-                    sub.nord ? " ORDER BY " : "", sub.nord ? sord.s : "", sub.from);
+        sbuf_printf(&fill, "SELECT *%s, row_number() OVER (PARTITION BY %s%s%s) AS jn FROM %s", flags.len ? flags.s : "",
+                    part.s, sub.nord ? " ORDER BY " : "", sub.nord ? sord.s : "", sub.from);
+        sbuf_free(&flags);
         spl_tr_add_pre(tr, sbuf_detach(&fill));
         int nix = 0;
         for (int k = 0; k < nf; k++) {
@@ -176,12 +209,12 @@ int spl_cmd_join(spl_cmd_ctx *c)
         sbuf_free(&ix);
         tr->ctes.len = ctes_before;
         if (tr->ctes.s) tr->ctes.s[ctes_before] = 0;
-        if (left) {
+        if (left || auto_fields) {
             /* the temporary table stands in for the current level's CTE */
             sbuf lq = {0};
             sbuf_add(&lq, "temp.");
             sbuf_add_sql_ident(&lq, lt);
-            sbuf_printf(&q, " FROM %s AS %s LEFT JOIN %s AS jr ON %s", lq.s, L, jq.s, on.s);
+            sbuf_printf(&q, " FROM %s AS %s %sJOIN %s AS jr ON %s", lq.s, L, left ? "LEFT " : "", jq.s, on.s);
             sbuf_free(&lq);
         } else {
             /* inner: an outermost loop over at most one of the
