@@ -333,8 +333,11 @@ static int append_common(spl_cmd_ctx *c, int subpipe)
             i += 2;
             continue;
         }
-        if (spl_arg_option(c, i, "extendtimerange", &v) || spl_arg_option(c, i, "maxtime", &v) ||
-            spl_arg_option(c, i, "timeout", &v)) {
+        /* time limits, and appendpipe's run_in_preview (splite shows no
+         * previews): no effect */
+        if ((!subpipe && (spl_arg_option(c, i, "extendtimerange", &v) || spl_arg_option(c, i, "maxtime", &v) ||
+                          spl_arg_option(c, i, "timeout", &v))) ||
+            (subpipe && spl_arg_option(c, i, "run_in_preview", &v))) {
             free(v);
             i += 2;
             continue;
