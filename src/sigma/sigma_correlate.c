@@ -10,6 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* a group-by field in a BY clause of stats/streamstats (search syntax,
+ * where single quotes do not quote): plain, else double-quoted */
+static void by_field(sbuf *out, const char *f)
+{
+    if (sg_field_is_plain(f) && !strpbrk(f, "{}[]()=!<>,|'")) sbuf_add(out, f);
+    else sg_spl_quote(out, f, strlen(f));
+}
+
 static const sg_crule *sg_find_rule(sg_comp *c, const char *ref)
 {
     for (size_t i = 0; i < c->nrules; i++) {
@@ -141,7 +149,7 @@ static char *sg_corr_build(sg_comp *c, const sy_node *doc, sigma_rule *res, int 
         for (size_t i = 0; i < gb->n; i++)
             if (gb->items[i]->kind == SY_SCALAR) {
                 sbuf_add(&by, i ? ", " : " by ");
-                sg_spl_field_eval(&by, gb->items[i]->text);
+                by_field(&by, gb->items[i]->text);
                 if (res) {
                     res->fields = xrealloc(res->fields, (res->nfields + 1) * sizeof *res->fields);
                     res->fields[res->nfields++] = xstrdup(gb->items[i]->text);
@@ -149,7 +157,7 @@ static char *sg_corr_build(sg_comp *c, const sy_node *doc, sigma_rule *res, int 
             }
     } else if (gb && gb->kind == SY_SCALAR) {
         sbuf_add(&by, " by ");
-        sg_spl_field_eval(&by, gb->text);
+        by_field(&by, gb->text);
     }
     /* the condition */
     const sy_node *cond = sy_get(corr, "condition");
