@@ -1,5 +1,5 @@
 /* spl_cmd_outputlookup.c: outputlookup [append=B] [max=N] [create_empty=B]
- * [override_if_empty=true] [key_field=F] [createinapp=B] NAME: writes the
+ * [override_if_empty=B] [key_field=F] [createinapp=B] NAME: writes the
  * results to the lookup NAME and passes them on unchanged. The lookup's
  * table is written into the database (main."lookup:NAME", see
  * spl_lookup.h), which from then on replaces the definition's CSV file for
@@ -8,7 +8,9 @@
  * except _raw and other internal ones (a leading '_', but _time and _key
  * are kept) becomes a column; append=true adds the rows to the current
  * table (the CSV's rows when nothing was written yet), adding columns it
- * lacks. override_if_empty=false is not supported. */
+ * lacks. override_if_empty=false keeps the lookup as it is when there are
+ * no results; otherwise its rows are replaced, but columns the results lack
+ * stay (empty) in the table. */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -33,7 +35,7 @@ int spl_cmd_outputlookup(spl_cmd_ctx *c)
     spl_tr *tr = c->tr;
     const spl_toks *a = &c->args;
     sqlite3 *db = store_db(tr->st);
-    int i = 0, rc = 0, append = 0;
+    int i = 0, rc = 0, append = 0, keep_if_empty = 0;
     long max = -1;
     while (i < a->n && spl_arg_is_option(c, i)) {
         char *v = NULL;
@@ -44,7 +46,7 @@ int spl_cmd_outputlookup(spl_cmd_ctx *c)
             if (!util_is_number(v, strlen(v), &d) || d < 0) rc = spl_arg_error(c, &a->v[i + 2], "max must be a number");
             else max = util_clamp_long(d);
         } else if (spl_arg_option(c, i, "override_if_empty", &v)) {
-            if (!truthy(v)) rc = spl_arg_error(c, t, "override_if_empty=false is not supported");
+            keep_if_empty = !truthy(v);
         } else if (spl_arg_option(c, i, "create_empty", &v) || spl_arg_option(c, i, "key_field", &v) ||
                    spl_arg_option(c, i, "createinapp", &v) || spl_arg_option(c, i, "create_context", &v) ||
                    spl_arg_option(c, i, "allow_updates", &v)) {
@@ -74,7 +76,10 @@ int spl_cmd_outputlookup(spl_cmd_ctx *c)
     sbuf_add_sql_ident(&tq, tname);
     char **have = NULL;
     int nhave = 0;
-    if (append) {
+    /* override_if_empty=false: built like append=true (the table keeps its
+     * rows and columns), its rows deleted only when there are results */
+    int from_current = append || keep_if_empty;
+    if (from_current) {
         /* start from what the lookup holds now */
         char *err = NULL;
         if (!spl_lookup_in_db(db, d->name) && (d->path || d->collection) &&
@@ -105,7 +110,7 @@ int spl_cmd_outputlookup(spl_cmd_ctx *c)
             char *cn = wild ? xasprintf("%s#pat", col->name) : xstrdup(col->name);
             int known = 0;
             for (int h = 0; h < nhave; h++) known |= !strcmp(have[h], cn);
-            if (append && nhave && !known && !wild) {
+            if (from_current && nhave && !known && !wild) {
                 sbuf alt = {0};
                 sbuf_printf(&alt, "ALTER TABLE %s ADD COLUMN ", tq.s);
                 sbuf_add_sql_ident(&alt, cn);
@@ -129,6 +134,13 @@ int spl_cmd_outputlookup(spl_cmd_ctx *c)
     if (!ncreate) sbuf_add(&create, "\"_key\"");
     sbuf_add(&create, ")");
     spl_tr_add_pre(tr, sbuf_detach(&create));
+    if (keep_if_empty && !append) {
+        sbuf del = {0};
+        sbuf_printf(&del, "DELETE FROM %s WHERE EXISTS (", tq.s);
+        if (tr->ctes.len) sbuf_printf(&del, "WITH %s\n", tr->ctes.s);
+        sbuf_printf(&del, "SELECT 1 FROM %s)", tr->from);
+        spl_tr_add_pre(tr, sbuf_detach(&del));
+    }
     if (nins) {
         sbuf w = {0};
         if (tr->ctes.len) sbuf_printf(&w, "WITH %s\n", tr->ctes.s);

@@ -3,7 +3,8 @@
 # Reference documents, across queries: max= bounds the rows written, results
 # with no rows replace the lookup with an empty one (override_if_empty=true,
 # the default), append=true adds the rows, internal fields other than _time
-# are not written, override_if_empty=false is refused (not implemented).
+# are not written, override_if_empty=false keeps the lookup when there are
+# no results.
 # docs/SPL.md "Documented behaviour, command by command (part 2)" lists them.
 set -u
 splite=$1
@@ -32,11 +33,18 @@ s 'sourcetype=test user=eve | eval _hidden="x" | table _time user _hidden | outp
 out=$(s '| inputlookup roles')
 echo "$out" | grep -q '_hidden' && fail "an internal field was written: $out"
 echo "$out" | grep -q '"_time"' || fail "_time was not written: $out"
+# override_if_empty=false: no results leave the lookup as it is ...
+s 'sourcetype=test user=nobody | table user role | outputlookup override_if_empty=false roles' > /dev/null || fail "keep"
+n=$(s '| inputlookup roles | stats count' | grep -o '"count":[ ]*"*[0-9]*' | grep -o '[0-9]*$')
+[ "$n" = 1 ] || fail "override_if_empty=false, no results: expected the 1 row kept, got $n"
+# ... and results replace its rows
+s 'sourcetype=test user!=eve | eval role="x" | table user role | outputlookup override_if_empty=false roles' > /dev/null || fail "keep 2"
+out=$(s '| inputlookup roles')
+n=$(echo "$out" | grep -c '"role"')
+[ "$n" = 2 ] || fail "override_if_empty=false with results: expected 2 rows, got $n: $out"
+echo "$out" | grep -q eve && fail "override_if_empty=false kept an old row: $out"
 # no results: the lookup is replaced by an empty one (override_if_empty=true)
 s 'sourcetype=test user=nobody | table user role | outputlookup roles' > /dev/null || fail "empty"
 n=$(s '| inputlookup roles | stats count' | grep -o '"count":[ ]*"*[0-9]*' | grep -o '[0-9]*$')
 [ "$n" = 0 ] || fail "empty results: expected an empty lookup, got $n rows"
-# override_if_empty=false is refused
-out=$(s 'sourcetype=test | table user | outputlookup override_if_empty=false roles')
-echo "$out" | grep -q 'override_if_empty=false is not supported' || fail "override_if_empty=false: $out"
 exit 0
