@@ -11,7 +11,8 @@
  * sorted by path, entries in file order, fields in entry order); every field
  * assignment has a sequence number `seq` in that order. A field F read by a
  * search is the value of the last assignment to F whose set matches the
- * event, else the extracted field F. Inside the expression of assignment k,
+ * event, else the extracted field F; an assignment of kind alias or asnew
+ * falls back to (or keeps) the value F had before it (dm_alias_kind). Inside the expression of assignment k,
  * a field reference sees assignments with seq < k only (so
  * `Computer: coalesce(Computer, ComputerName)` reads the extracted Computer).
  *
@@ -98,8 +99,15 @@ typedef struct dm_model {
     const char *file;
 } dm_model;
 
+/* How an alias entry's fields combine with the value the field already has
+ * (Splunk's precedence): EVAL- replaces it, even with null; FIELDALIAS
+ * `a AS x` replaces it only when the expression has a value; `a ASNEW x`
+ * (and a lookup's OUTPUTNEW) only sets a field that has none. */
+typedef enum dm_alias_kind { DM_KIND_EVAL = 0, DM_KIND_ALIAS, DM_KIND_ASNEW } dm_alias_kind;
+
 typedef struct dm_alias_set {
     const char *name;
+    dm_alias_kind kind;
     dm_match match;
     dm_assign *fields;
     size_t nfields;

@@ -350,6 +350,16 @@ static int dm_parse_model(dm_loader *ld, yaml_node_t *root)
     return 0;
 }
 
+/* kind: eval | alias | asnew (Splunk's EVAL-, FIELDALIAS AS, ASNEW) */
+static void dm_parse_kind(dm_loader *ld, yaml_node_t *v, dm_alias_kind *kind)
+{
+    static const char *const names[] = {"eval", "alias", "asnew"};
+    const char *s = v->type == YAML_SCALAR_NODE ? dm_scalar(v) : NULL;
+    for (int i = 0; s && i < 3; i++)
+        if (strcmp(s, names[i]) == 0) { *kind = (dm_alias_kind)i; return; }
+    dm_fail(ld, v, "kind: must be eval, alias or asnew");
+}
+
 static int dm_parse_aliases(dm_loader *ld, yaml_node_t *root)
 {
     yaml_node_t *list = NULL;
@@ -377,9 +387,10 @@ static int dm_parse_aliases(dm_loader *ld, yaml_node_t *root)
             if (dm_key_ok(ld, k)) return -1;
             const char *key = dm_scalar(k);
             if (strcmp(key, "name") == 0) as->name = dm_string(ld, v, "name");
+            else if (strcmp(key, "kind") == 0) dm_parse_kind(ld, v, &as->kind);
             else if (strcmp(key, "match") == 0) { have_match = 1; dm_parse_match(ld, v, &as->match); }
             else if (strcmp(key, "fields") == 0) { have_fields = 1; dm_parse_assigns(ld, v, &as->fields, &as->nfields, &reg->nseq); }
-            else dm_fail(ld, k, "unknown key '%s' in an alias entry (name, match, fields)", key);
+            else dm_fail(ld, k, "unknown key '%s' in an alias entry (name, kind, match, fields)", key);
             if (ld->err) return -1;
         }
         if (!have_match) return dm_fail(ld, n, "an alias entry needs match: ({} for every event)");

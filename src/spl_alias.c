@@ -6,7 +6,8 @@
  *        ELSE <extracted field> END
  * following dm_alias_plan (last assignment first; a set known to match ends
  * the chain). Expression k sees the fields as of assignment k-1 (resolved
- * recursively, memoized). What the leading search pins down (sourcetype=,
+ * recursively, memoized); an entry of kind alias or asnew falls back to or
+ * keeps that earlier value of the field itself (dm_alias_kind). What the leading search pins down (sourcetype=,
  * source=, EventCode= conjuncts without wildcards) prunes the chains, and
  * fields no alias assigns keep their plain column (indexes still apply). */
 #include <assert.h>
@@ -81,8 +82,9 @@ static void add_field(void *ctx, const char *name)
     f->v[f->n++] = xstrdup(name);
 }
 
-/* an alias assignment's expression, its fields as of assignment seq-1 */
-static int assign_sql(alias_ctx *a, const dm_assign *as, sbuf *out, int *mv)
+/* an alias assignment's expression, its fields as of assignment seq-1; for
+ * kind alias, COALESCE(expr, field before); for asnew, the other way round */
+static int assign_sql(alias_ctx *a, const dm_alias_set *set, const dm_assign *as, sbuf *out, int *mv)
 {
     fields_acc f = {0};
     dm_expr_fields(as->expr, add_field, &f);
@@ -96,8 +98,17 @@ static int assign_sql(alias_ctx *a, const dm_assign *as, sbuf *out, int *mv)
     }
     if (!rc) {
         char *where = xasprintf("%s:%d", as->file, as->line);
-        rc = spl_dm_compile(a->tr, as->expr, 0, &env, where, out, mv);
+        sbuf x = {0};
+        rc = spl_dm_compile(a->tr, as->expr, 0, &env, where, &x, mv);
         free(where);
+        const char *prior = NULL;
+        int pmv = 0;
+        if (!rc && set->kind != DM_KIND_EVAL) rc = resolve(a, as->field, as->seq, &prior, &pmv);
+        if (!rc && set->kind == DM_KIND_ALIAS) sbuf_printf(out, "COALESCE(%s, %s)", x.s, prior);
+        else if (!rc && set->kind == DM_KIND_ASNEW) sbuf_printf(out, "COALESCE(%s, %s)", prior, x.s);
+        else if (!rc) sbuf_add(out, x.s);
+        *mv |= pmv;
+        sbuf_free(&x);
     }
     for (int i = 0; i < f.n; i++) free(f.v[i]);
     free(f.v);
@@ -148,7 +159,7 @@ static int resolve(alias_ctx *a, const char *field, unsigned before, const char 
         for (size_t k = 0; k < n && !rc; k++) {
             sbuf x = {0};
             int xmv = 0;
-            rc = assign_sql(a, plan[k].assign, &x, &xmv);
+            rc = assign_sql(a, plan[k].set, plan[k].assign, &x, &xmv);
             if (rc) { sbuf_free(&x); break; }
             rmv |= xmv;
             if (!first) first = xstrdup(x.s);
