@@ -415,6 +415,13 @@ void spl_tr_ensure_events(spl_tr *tr);
  * compiler calls it after the first command; a generating command that
  * aggregates (tstats) calls it itself before aggregating. */
 int spl_tr_apply_time_range(spl_tr *tr);
+/* The time range in force: sets *e / *l and returns a bit mask (1: a lower
+ * bound, 2: an upper bound). An earliest without a latest ends at now, as
+ * Splunk's time modifiers document; a query's earliest= without latest=
+ * also replaces --latest with now (the search's modifiers override the
+ * time range picker); earliest=0 without latest is all time, future
+ * events included. */
+int spl_tr_time_bounds(const spl_tr *tr, double *e, double *l);
 
 /* Writing a generating command (tstats, makeresults):
  *  - register it in spl_registry.c with SPL_CMD_GENERATING;
