@@ -290,6 +290,11 @@ char *spl_sql_map_params(const char *sql, int nparams, spl_param_fn fn, void *ct
 int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage);
 /* Eval expression -> SQL value. *mv set when the result may be multivalue. */
 int spl_expr_sql(spl_tr *tr, const spl_node *n, sbuf *out, int *mv);
+/* Whether an eval expression's value is a boolean (a comparison, AND, OR,
+ * XOR, NOT, LIKE, IN, or like(), match(), cidrmatch(), in(), isnull(),
+ * isnotnull(), isnum(), isint(), isstr(), isbool(), searchmatch(), true(),
+ * false()): Splunk refuses to assign one to a field. */
+int spl_expr_is_bool(const spl_node *n);
 /* Splunk numeric-vs-lexicographic sort key list for a value. */
 void spl_sort_key(sbuf *out, const char *sql, int desc);
 /* Order helpers: add one order expression (front or back); add the four
