@@ -280,6 +280,8 @@ static int call(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
         }
         sbuf_free(&b);
         if (rc) goto out;
+    } else if (!strcmp(name, "typeof") && n->nkids == 1 && spl_expr_is_bool(n->kids[0])) {
+        spl_tr_bind_text(tr, out, "Boolean");
     } else if (!strcmp(name, "mvindex") && n->nkids == 2 && n->kids[0]->kind == EX_CALL &&
                n->kids[0]->nkids == 2 && n->kids[0]->tok.n == 5 && !strncasecmp(n->kids[0]->tok.s, "split", 5)) {
         /* mvindex(split(x, sep), i): one value, without the list */
