@@ -122,13 +122,15 @@ static void branch_where(dm_ctx *d, const dm_match *m, sbuf *out)
 
 void spl_dm_time_where(spl_tr *tr, const char *t, sbuf *out)
 {
-    if (tr->has_earliest && tr->earliest != 0) {
+    double e, l;
+    int m = spl_tr_time_bounds(tr, &e, &l);
+    if (m & 1) {
         sbuf_printf(out, " AND %s >= ", t);
-        spl_tr_bind_num(tr, out, tr->earliest);
+        spl_tr_bind_num(tr, out, e);
     }
-    if (tr->has_latest) {
+    if (m & 2) {
         sbuf_printf(out, " AND %s < ", t);
-        spl_tr_bind_num(tr, out, tr->latest);
+        spl_tr_bind_num(tr, out, l);
     }
 }
 

@@ -290,6 +290,11 @@ char *spl_sql_map_params(const char *sql, int nparams, spl_param_fn fn, void *ct
 int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage);
 /* Eval expression -> SQL value. *mv set when the result may be multivalue. */
 int spl_expr_sql(spl_tr *tr, const spl_node *n, sbuf *out, int *mv);
+/* Whether an eval expression's value is a boolean (a comparison, AND, OR,
+ * XOR, NOT, LIKE, IN, or like(), match(), cidrmatch(), in(), isnull(),
+ * isnotnull(), isnum(), isint(), isstr(), isbool(), searchmatch(), true(),
+ * false()): Splunk refuses to assign one to a field. */
+int spl_expr_is_bool(const spl_node *n);
 /* Splunk numeric-vs-lexicographic sort key list for a value. */
 void spl_sort_key(sbuf *out, const char *sql, int desc);
 /* Order helpers: add one order expression (front or back); add the four
@@ -415,6 +420,13 @@ void spl_tr_ensure_events(spl_tr *tr);
  * compiler calls it after the first command; a generating command that
  * aggregates (tstats) calls it itself before aggregating. */
 int spl_tr_apply_time_range(spl_tr *tr);
+/* The time range in force: sets *e / *l and returns a bit mask (1: a lower
+ * bound, 2: an upper bound). An earliest without a latest ends at now, as
+ * Splunk's time modifiers document; a query's earliest= without latest=
+ * also replaces --latest with now (the search's modifiers override the
+ * time range picker); earliest=0 without latest is all time, future
+ * events included. */
+int spl_tr_time_bounds(const spl_tr *tr, double *e, double *l);
 
 /* Writing a generating command (tstats, makeresults):
  *  - register it in spl_registry.c with SPL_CMD_GENERATING;
