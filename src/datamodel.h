@@ -184,6 +184,13 @@ int dm_match_test(const dm_match *m, dm_getter get, void *ctx);
 dm_tri dm_match_known(const dm_match *m, const char *sourcetype, const char *source,
                       const char *eventcode);
 
+/* 1 if no event can satisfy both a and b: some field both test has no
+ * value (or pattern) in common. 0 when they may overlap. */
+int dm_match_disjoint(const dm_match *a, const dm_match *b);
+/* 1 if every event that satisfies a satisfies b (as far as the patterns'
+ * shapes tell; 0 when not known). */
+int dm_match_implies(const dm_match *a, const dm_match *b);
+
 /* --- aliases --- */
 /* The alias sets that may apply to events with this sourcetype/source/
  * EventCode (NULL = unknown), in order: those dm_match_known does not rule

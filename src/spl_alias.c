@@ -8,7 +8,11 @@
  * the chain). Expression k sees the fields as of assignment k-1 (resolved
  * recursively, memoized); an entry of kind alias or asnew falls back to or
  * keeps that earlier value of the field itself (dm_alias_kind). What the leading search pins down (sourcetype=,
- * source=, EventCode= conjuncts without wildcards) prunes the chains, and
+ * source=, EventCode= conjuncts without wildcards) prunes the chains; so
+ * does the entry an expression belongs to (its fields, and the value before
+ * an alias/asnew entry, are only read for events that entry matches, so
+ * entries disjoint from it drop out and entries it implies end the chain:
+ * dm_match_disjoint, dm_match_implies); and
  * fields no alias assigns keep their plain column (indexes still apply). */
 #include <assert.h>
 #include <limits.h>
@@ -20,6 +24,7 @@
 typedef struct alias_memo {
     char *field;
     size_t ndefs; /* assignments to field visible (defines the value) */
+    const dm_alias_set *scope;
     char *sql;
     int mv;
 } alias_memo;
@@ -66,7 +71,8 @@ static int match_sql(alias_ctx *a, const dm_alias_set *set, char **out)
     return 0;
 }
 
-static int resolve(alias_ctx *a, const char *field, unsigned before, const char **sql, int *mv);
+static int resolve(alias_ctx *a, const char *field, unsigned before, const dm_alias_set *scope, const char **sql,
+                   int *mv);
 
 typedef struct fields_acc {
     char **v;
@@ -93,7 +99,7 @@ static int assign_sql(alias_ctx *a, const dm_alias_set *set, const dm_assign *as
     for (int i = 0; i < f.n && !rc; i++) {
         const char *s;
         int m;
-        rc = resolve(a, f.v[i], as->seq, &s, &m);
+        rc = resolve(a, f.v[i], as->seq, set, &s, &m);
         if (!rc) spl_env_set(&env, f.v[i], s, m);
     }
     if (!rc) {
@@ -103,8 +109,9 @@ static int assign_sql(alias_ctx *a, const dm_alias_set *set, const dm_assign *as
         free(where);
         const char *prior = NULL;
         int pmv = 0;
-        if (!rc && set->kind != DM_KIND_EVAL) rc = resolve(a, as->field, as->seq, &prior, &pmv);
-        if (!rc && set->kind == DM_KIND_ALIAS) sbuf_printf(out, "COALESCE(%s, %s)", x.s, prior);
+        if (!rc && set->kind != DM_KIND_EVAL) rc = resolve(a, as->field, as->seq, set, &prior, &pmv);
+        if (!rc && prior && !strcmp(prior, "NULL")) sbuf_add(out, x.s); /* no value before */
+        else if (!rc && set->kind == DM_KIND_ALIAS) sbuf_printf(out, "COALESCE(%s, %s)", x.s, prior);
         else if (!rc && set->kind == DM_KIND_ASNEW) sbuf_printf(out, "COALESCE(%s, %s)", prior, x.s);
         else if (!rc) sbuf_add(out, x.s);
         *mv |= pmv;
@@ -134,11 +141,15 @@ static int same_sql(const char *a, const char *b)
     return !memcmp(l + 1, sh, ls);
 }
 
-static int resolve(alias_ctx *a, const char *field, unsigned before, const char **sql, int *mv)
+/* field as of assignment `before`, for events that match scope's entry
+ * (NULL: any event): assignments whose entry cannot match such an event
+ * (dm_match_disjoint) are left out of the chain */
+static int resolve(alias_ctx *a, const char *field, unsigned before, const dm_alias_set *scope, const char **sql,
+                   int *mv)
 {
     size_t nd = dm_alias_defs(a->reg, field, before, NULL, NULL, 0);
     for (int i = 0; i < a->nmemo; i++)
-        if (a->memo[i].ndefs == nd && !strcmp(a->memo[i].field, field)) {
+        if (a->memo[i].ndefs == nd && a->memo[i].scope == scope && !strcmp(a->memo[i].field, field)) {
             *sql = a->memo[i].sql;
             *mv = a->memo[i].mv;
             return 0;
@@ -148,6 +159,16 @@ static int resolve(alias_ctx *a, const char *field, unsigned before, const char 
     int rmv = 0, rc = 0;
     dm_alias_def *plan = NULL;
     size_t n = nd ? dm_alias_plan(a->reg, field, before, a->pin_st, a->pin_src, a->pin_ec, &plan) : 0;
+    if (scope) {
+        size_t keep = 0;
+        for (size_t k = 0; k < n; k++) {
+            if (dm_match_disjoint(&plan[k].set->match, &scope->match)) continue;
+            plan[keep] = plan[k];
+            if (dm_match_implies(&scope->match, &plan[k].set->match)) plan[keep].known = DM_YES;
+            if (plan[keep++].known == DM_YES) break; /* shadows the rest */
+        }
+        n = keep;
+    }
     if (!n) {
         extracted(a, field, &out, &rmv);
     } else {
@@ -210,6 +231,7 @@ static int resolve(alias_ctx *a, const char *field, unsigned before, const char 
     alias_memo *mm = &a->memo[a->nmemo++];
     mm->field = xstrdup(field);
     mm->ndefs = nd;
+    mm->scope = scope;
     mm->sql = sbuf_detach(&out);
     mm->mv = rmv;
     *sql = mm->sql;
@@ -258,7 +280,7 @@ void spl_alias_apply(spl_tr *tr)
         if (strchr(f, '*') || !dm_alias_defs(reg, f, UINT_MAX, NULL, NULL, 0)) continue;
         const char *sql;
         int mv;
-        if (resolve(&a, f, UINT_MAX, &sql, &mv)) break;
+        if (resolve(&a, f, UINT_MAX, NULL, &sql, &mv)) break;
         spl_tr_set(tr, f, sql, mv);
         spl_col *col = spl_tr_find(tr, f);
         if (col) col->weak = 1;

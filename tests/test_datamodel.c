@@ -277,6 +277,29 @@ static void test_match(void **state)
     assert_false(dm_wildcard_match("a*b", "aXXc"));
     assert_true(dm_wildcard_match("ms:iis:*", "MS:IIS:auto"));
 
+    /* two matches: disjoint, or one implying the other (alias chain pruning) */
+    const char *v_sec[] = {"*WinEventLog:Security"}, *v_xsec[] = {"XmlWinEventLog:Security"},
+               *v_any[] = {"*WinEventLog:*"}, *v_sys[] = {"*WinEventLog:System"}, *v_4624[] = {"4624", "4625"},
+               *v_4688[] = {"4688"}, *v_win[] = {"*:Security"};
+    dm_cond c_sec = {"source", v_sec, 1}, c_xsec = {"source", v_xsec, 1}, c_any = {"source", v_any, 1},
+            c_sys = {"source", v_sys, 1}, c_win = {"source", v_win, 1};
+    dm_cond c_sec4624[] = {{"source", v_sec, 1}, {"EventCode", v_4624, 2}}, c_4688 = {"EventCode", v_4688, 1};
+    dm_match m_sec = {&c_sec, 1, ""}, m_xsec = {&c_xsec, 1, ""}, m_any = {&c_any, 1, ""}, m_sys = {&c_sys, 1, ""},
+             m_sec4624 = {c_sec4624, 2, ""}, m_4688 = {&c_4688, 1, ""}, m_all = {NULL, 0, ""}, m_win = {&c_win, 1, ""};
+    assert_true(dm_match_disjoint(&m_sec, &m_sys));
+    assert_false(dm_match_disjoint(&m_sec, &m_xsec));
+    assert_false(dm_match_disjoint(&m_sec, &m_win)); /* "*:Security" ends "*WinEventLog:Security" */
+    assert_false(dm_match_disjoint(&m_any, &m_sys)); /* not told apart: may overlap */
+    assert_true(dm_match_disjoint(&m_sec4624, &m_4688));
+    assert_false(dm_match_disjoint(&m_sec4624, &m_all));
+    assert_true(dm_match_implies(&m_xsec, &m_sec));
+    assert_true(dm_match_implies(&m_sec, &m_win));
+    assert_false(dm_match_implies(&m_win, &m_sec));
+    assert_true(dm_match_implies(&m_sec4624, &m_sec));
+    assert_false(dm_match_implies(&m_sec, &m_sec4624));
+    assert_true(dm_match_implies(&m_sec, &m_all));
+    assert_false(dm_match_implies(&m_all, &m_sec));
+
     dm_registry *reg = load_shipped();
     /* PowerShell 4104: user_id and Computer must be available for
      * `powershell EventCode=4104 | stats ... by Computer user_id`. */
