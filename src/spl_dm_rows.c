@@ -179,6 +179,16 @@ static int branch_sql(dm_ctx *d, const dm_source *src, const spl_names *need, in
     for (int i = 0; i < need->n && !rc; i++) {
         sbuf_add(out, ", ");
         const char *expr = dm_source_expr(src, need->v[i]);
+        if (!expr && !is_table && !strcmp(need->v[i], "tag")) {
+            /* CIM's tag is the event's tags (event types, field values) */
+            int m = 0;
+            char *t = spl_et_tag_sql(tr, "tag", &m);
+            if (tr->err->msg) { free(t); rc = -1; break; }
+            sbuf_printf(out, "%s AS c%d", t ? t : "NULL", NBASE + i);
+            mvs[i] |= t ? m : 0;
+            free(t);
+            continue;
+        }
         if (!expr) { sbuf_printf(out, "NULL AS c%d", NBASE + i); continue; }
         if (!is_table) {
             /* the extracted fields (and metadata) the expression reads */

@@ -1,0 +1,374 @@
+/* spl_eventtype.c: Splunk's event types and tags in searches. An event
+ * type is a name for a search (datamodels/eventtypes/, docs/DATAMODELS.md);
+ * `eventtype=NAME` in a search becomes that search's own SQL condition over
+ * the event's columns (source, EventCode, ... so indexes apply), nested
+ * event types included, and `tag=T` the OR of the event types tagged T and
+ * of the field values tagged T. Where a query reads the value of eventtype,
+ * tag, tag::eventtype or tag::FIELD (eval, where, stats by, table), the
+ * events level gets a multivalue column holding the names whose conditions
+ * hold, in sorted order. Fields in event type searches are read as a search
+ * sees them: through the add-ons' aliases (spl_alias.c). Nothing here runs
+ * for a query that names none of these fields. */
+#include <assert.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "datamodel.h"
+#include "spl_int.h"
+
+/* mvappend takes the values in chunks of this many (SQLite's limit on a
+ * function's arguments is 127 by default) */
+#define ET_CHUNK 60
+
+typedef struct spl_et {
+    const dm_registry *reg;
+    spl_alias_res *res;
+    char **cond;      /* per event type: its SQL condition, or NULL (not yet) */
+    char **ftcond;    /* per field tag */
+    int depth;        /* event type searches being compiled */
+} spl_et;
+
+int spl_et_is_field(const char *name)
+{
+    return !strcmp(name, "eventtype") || !strcmp(name, "tag") || (!strncmp(name, "tag::", 5) && name[5]);
+}
+
+static spl_et *et_ctx(spl_tr *tr)
+{
+    const dm_registry *reg = tr->opts ? tr->opts->datamodels : NULL;
+    if (!reg || (!reg->neventtypes && !reg->nfieldtags)) return NULL;
+    if (!tr->et) {
+        tr->et = xcalloc(1, sizeof *tr->et);
+        tr->et->reg = reg;
+        tr->et->res = spl_alias_res_new(tr);
+        tr->et->cond = xcalloc(reg->neventtypes + 1, sizeof *tr->et->cond);
+        tr->et->ftcond = xcalloc(reg->nfieldtags + 1, sizeof *tr->et->ftcond);
+    }
+    return tr->et;
+}
+
+void spl_et_free(spl_tr *tr)
+{
+    spl_et *e = tr->et;
+    if (!e) return;
+    for (size_t i = 0; i < e->reg->neventtypes; i++) free(e->cond[i]);
+    for (size_t i = 0; i < e->reg->nfieldtags; i++) free(e->ftcond[i]);
+    free(e->cond);
+    free(e->ftcond);
+    spl_alias_res_free(e->res);
+    free(e);
+    tr->et = NULL;
+}
+
+/* compile search text (from file:line) with its fields resolved through the
+ * aliases; eventtype=/tag= inside it recurse through spl_et_search_sql */
+static int et_compile(spl_tr *tr, spl_et *e, const char *text, const char *file, int line, char **out)
+{
+    spl_toks t = {0};
+    spl_pctx P = {0};
+    spl_error pe = {0};
+    P.err = &pe;
+    spl_names fields = {0};
+    size_t len = strlen(text);
+    if (!spl_lex(text, len, 0, SPL_LEX_SEARCH, &t, &pe) && !spl_parse_expr(&P, TK_SEARCH_START, &t, 0, t.n, len))
+        spl_search_fields(P.result, &fields);
+    spl_pctx_free(&P);
+    spl_toks_free(&t);
+    spl_error_clear(&pe);
+    free(pe.text);
+    spl_env env = {0};
+    int rc = 0;
+    spl_names_add(&fields, "_raw");
+    for (int i = 0; i < fields.n && !rc; i++) {
+        if (spl_et_is_field(fields.v[i])) continue;
+        const char *sql;
+        int mv = 0;
+        rc = spl_alias_res_field(e->res, fields.v[i], &sql, &mv);
+        if (!rc) spl_env_set(&env, fields.v[i], sql, mv);
+    }
+    spl_names_free(&fields);
+    if (!rc) {
+        char *where = xasprintf("%s:%d", file, line);
+        sbuf b = {0};
+        e->depth++;
+        rc = spl_dm_compile(tr, text, 1, &env, where, &b, NULL);
+        e->depth--;
+        free(where);
+        if (!rc) *out = sbuf_detach(&b);
+        else sbuf_free(&b);
+    }
+    spl_env_free(&env);
+    return rc;
+}
+
+static int et_cond(spl_tr *tr, spl_et *e, size_t i, const char **out)
+{
+    const dm_eventtype *et = &e->reg->eventtypes[i];
+    if (!e->cond[i]) {
+        /* the loader rejects cycles; this bounds a registry built otherwise */
+        if (e->depth > 32) return spl_tr_error(tr, tr->cmd_off, "event type %s: event types nest too deeply", et->name);
+        char *c = NULL;
+        if (et_compile(tr, e, et->search, et->file, et->line, &c)) return -1;
+        e->cond[i] = c;
+    }
+    *out = e->cond[i];
+    return 0;
+}
+
+static int ft_cond(spl_tr *tr, spl_et *e, size_t i, const char **out)
+{
+    const dm_fieldtag *ft = &e->reg->fieldtags[i];
+    if (!e->ftcond[i]) {
+        sbuf text = {0};
+        sbuf_printf(&text, "%s=\"", ft->field);
+        for (const char *p = ft->value; *p; p++) {
+            if (*p == '"' || *p == '\\') sbuf_addc(&text, '\\');
+            sbuf_addc(&text, *p);
+        }
+        sbuf_addc(&text, '"');
+        char *c = NULL;
+        int rc = et_compile(tr, e, text.s, ft->file, ft->line, &c);
+        sbuf_free(&text);
+        if (rc) return -1;
+        e->ftcond[i] = c;
+    }
+    *out = e->ftcond[i];
+    return 0;
+}
+
+/* what a field reads: 'e' event type names, 't' tags of event types and
+ * field values, 'E' tags of event types (tag::eventtype), 'F' tags of the
+ * values of one field (tag::FIELD) */
+static int et_kind(const char *field, const char **tagfield)
+{
+    *tagfield = NULL;
+    if (!strcmp(field, "eventtype")) return 'e';
+    if (!strcmp(field, "tag")) return 't';
+    if (!strcmp(field, "tag::eventtype")) return 'E';
+    *tagfield = field + 5;
+    return 'F';
+}
+
+/* The OR of the conditions of the event types / field tags a pattern
+ * selects for a field kind; "0" when none. */
+static int et_match_sql(spl_tr *tr, spl_et *e, int kind, const char *tagfield, const char *pat, sbuf *out)
+{
+    const dm_registry *reg = e->reg;
+    char **items = NULL;
+    int n = 0, rc = 0;
+    if (kind != 'F')
+        for (size_t i = 0; i < reg->neventtypes && !rc; i++) {
+            const dm_eventtype *et = &reg->eventtypes[i];
+            if (kind == 'e' ? !dm_wildcard_match(pat, et->name) : !dm_eventtype_has_tag(et, pat)) continue;
+            const char *c;
+            rc = et_cond(tr, e, i, &c);
+            if (rc || !strcmp(c, "0")) continue;
+            items = xrealloc(items, sizeof *items * (size_t)(n + 1));
+            items[n++] = xasprintf("(%s)", c);
+        }
+    if (kind == 't' || kind == 'F')
+        for (size_t i = 0; i < reg->nfieldtags && !rc; i++) {
+            const dm_fieldtag *ft = &reg->fieldtags[i];
+            if (kind == 'F' && strcmp(ft->field, tagfield)) continue;
+            int hit = 0;
+            for (size_t k = 0; k < ft->ntags && !hit; k++) hit = dm_wildcard_match(pat, ft->tags[k]);
+            if (!hit) continue;
+            const char *c;
+            rc = ft_cond(tr, e, i, &c);
+            if (rc || !strcmp(c, "0")) continue;
+            items = xrealloc(items, sizeof *items * (size_t)(n + 1));
+            items[n++] = xasprintf("(%s)", c);
+        }
+    if (!rc) {
+        if (!n) sbuf_add(out, "0");
+        else if (n == 1) sbuf_add(out, items[0]);
+        else {
+            sbuf_addc(out, '(');
+            spl_sql_join(out, items, n, "OR");
+            sbuf_addc(out, ')');
+        }
+    }
+    spl_sql_items_free(items, n);
+    return rc;
+}
+
+int spl_et_search_sql(spl_tr *tr, const spl_node *n, const char *field, sbuf *out, int *rc)
+{
+    assert(n->kind == SN_CMP || n->kind == SN_IN);
+    *rc = 0;
+    if (!spl_et_is_field(field)) return 0;
+    if (n->kind == SN_CMP && n->op != TK_EQ && n->op != TK_NE) return 0;
+    spl_et *e = tr->et;
+    if (!(e && e->depth > 0)) {
+        spl_col *c = spl_tr_find(tr, field);
+        if (!tr->is_event_table || !c || !c->etype) return 0;
+        e = et_ctx(tr);
+        if (!e) return 0;
+    }
+    const char *tagfield;
+    int kind = et_kind(field, &tagfield);
+    if (n->kind == SN_IN) {
+        if (!n->nkids) { *rc = spl_tr_error(tr, n->tok.off, "IN needs at least one value"); return 1; }
+        char **items = xcalloc((size_t)n->nkids, sizeof *items);
+        int k = 0;
+        for (int i = 0; i < n->nkids && !*rc; i++) {
+            char *v = spl_tok_text(&n->kids[i]->tok);
+            sbuf one = {0};
+            *rc = et_match_sql(tr, e, kind, tagfield, v, &one);
+            free(v);
+            if (!*rc && strcmp(one.s, "0")) items[k++] = sbuf_detach(&one);
+            else sbuf_free(&one);
+        }
+        if (!*rc) {
+            if (!k) sbuf_add(out, "0");
+            else {
+                sbuf_addc(out, '(');
+                spl_sql_join(out, items, k, "OR");
+                sbuf_addc(out, ')');
+            }
+        }
+        spl_sql_items_free(items, k);
+        if (*rc) *rc = -1;
+        return 1;
+    }
+    char *v = spl_tok_text(&n->val);
+    sbuf m = {0};
+    *rc = et_match_sql(tr, e, kind, tagfield, v, &m);
+    if (!*rc && n->op == TK_NE) {
+        /* f!=v: the field exists (some event type / tag applies) and no
+         * value is v */
+        sbuf any = {0};
+        *rc = et_match_sql(tr, e, kind, tagfield, "*", &any);
+        if (!*rc) {
+            if (!strcmp(any.s, "0")) sbuf_add(out, "0");
+            else if (!strcmp(m.s, "0")) sbuf_add(out, any.s);
+            else sbuf_printf(out, "(%s AND (%s) IS NOT 1)", any.s, m.s);
+        }
+        sbuf_free(&any);
+    } else if (!*rc) {
+        sbuf_add(out, m.s);
+    }
+    sbuf_free(&m);
+    free(v);
+    if (*rc) *rc = -1;
+    return 1;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* the names a field kind can hold, sorted, distinct (borrowed strings) */
+static int et_values(const dm_registry *reg, int kind, const char *tagfield, const char ***out)
+{
+    const char **v = NULL;
+    int n = 0;
+    if (kind == 'e')
+        for (size_t i = 0; i < reg->neventtypes; i++) {
+            v = xrealloc(v, sizeof *v * (size_t)(n + 1));
+            v[n++] = reg->eventtypes[i].name;
+        }
+    if (kind == 't' || kind == 'E')
+        for (size_t i = 0; i < reg->neventtypes; i++)
+            for (size_t k = 0; k < reg->eventtypes[i].ntags; k++) {
+                v = xrealloc(v, sizeof *v * (size_t)(n + 1));
+                v[n++] = reg->eventtypes[i].tags[k];
+            }
+    if (kind == 't' || kind == 'F')
+        for (size_t i = 0; i < reg->nfieldtags; i++) {
+            if (kind == 'F' && strcmp(reg->fieldtags[i].field, tagfield)) continue;
+            for (size_t k = 0; k < reg->fieldtags[i].ntags; k++) {
+                v = xrealloc(v, sizeof *v * (size_t)(n + 1));
+                v[n++] = reg->fieldtags[i].tags[k];
+            }
+        }
+    if (n) qsort(v, (size_t)n, sizeof *v, cmp_str);
+    int k = 0;
+    for (int i = 0; i < n; i++)
+        if (!k || strcmp(v[k - 1], v[i])) v[k++] = v[i];
+    *out = v;
+    return k;
+}
+
+/* SQL of the multivalue field: spl_mvappend(CASE WHEN cond THEN name END, ...) */
+static int et_value_sql(spl_tr *tr, spl_et *e, const char *field, sbuf *out)
+{
+    const char *tagfield;
+    int kind = et_kind(field, &tagfield);
+    const char **vals = NULL;
+    int n = et_values(e->reg, kind, tagfield, &vals), rc = 0, k = 0;
+    char **chunks = NULL;
+    int nchunks = 0;
+    sbuf cur = {0};
+    for (int i = 0; i < n && !rc; i++) {
+        sbuf c = {0};
+        e->depth++; /* conditions of the event types, not of the column */
+        if (kind == 'e') {
+            /* the event type named exactly vals[i] */
+            const dm_eventtype *et = dm_eventtype_find(e->reg, vals[i]);
+            const char *cs;
+            rc = et_cond(tr, e, (size_t)(et - e->reg->eventtypes), &cs);
+            if (!rc) sbuf_add(&c, cs);
+        } else {
+            /* a tag name has no wildcards (checked by the loader) */
+            rc = et_match_sql(tr, e, kind == 't' ? 't' : kind, tagfield, vals[i], &c);
+        }
+        e->depth--;
+        if (!rc && strcmp(c.s, "0")) {
+            sbuf_printf(&cur, "%sCASE WHEN %s THEN ", k ? ", " : "", c.s);
+            spl_tr_bind_text(tr, &cur, vals[i]);
+            sbuf_add(&cur, " END");
+            if (++k == ET_CHUNK) {
+                chunks = xrealloc(chunks, sizeof *chunks * (size_t)(nchunks + 1));
+                chunks[nchunks++] = sbuf_detach(&cur);
+                k = 0;
+            }
+        }
+        sbuf_free(&c);
+    }
+    if (k) {
+        chunks = xrealloc(chunks, sizeof *chunks * (size_t)(nchunks + 1));
+        chunks[nchunks++] = sbuf_detach(&cur);
+    }
+    sbuf_free(&cur);
+    if (!rc) {
+        if (!nchunks) sbuf_add(out, "NULL");
+        else if (nchunks == 1) sbuf_printf(out, "spl_mvappend(%s)", chunks[0]);
+        else {
+            sbuf_add(out, "spl_mvappend(");
+            for (int i = 0; i < nchunks; i++) sbuf_printf(out, "%sspl_mvappend(%s)", i ? ", " : "", chunks[i]);
+            sbuf_addc(out, ')');
+        }
+    }
+    for (int i = 0; i < nchunks; i++) free(chunks[i]);
+    free(chunks);
+    free(vals);
+    return rc;
+}
+
+char *spl_et_tag_sql(spl_tr *tr, const char *field, int *mv)
+{
+    spl_et *e = et_ctx(tr);
+    if (!e) return NULL;
+    sbuf b = {0};
+    if (et_value_sql(tr, e, field, &b)) { sbuf_free(&b); return NULL; }
+    *mv = 1;
+    return sbuf_detach(&b);
+}
+
+void spl_et_apply(spl_tr *tr)
+{
+    if (tr->err->msg) return;
+    for (int i = 0; i < tr->nrefs && !tr->err->msg; i++) {
+        const char *f = tr->refs[i];
+        if (!spl_et_is_field(f)) continue;
+        spl_et *e = et_ctx(tr);
+        if (!e) return;
+        sbuf b = {0};
+        if (!et_value_sql(tr, e, f, &b)) {
+            spl_tr_set(tr, f, b.s, 1);
+            spl_col *c = spl_tr_find(tr, f);
+            if (c) c->etype = 1;
+        }
+        sbuf_free(&b);
+    }
+}
