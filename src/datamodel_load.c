@@ -411,7 +411,7 @@ int dm_add_text(dm_registry *reg, const char *name, const char *text, size_t len
             if (strcmp(dm_scalar(k), "eventtypes") == 0 || strcmp(dm_scalar(k), "fieldtags") == 0) is_et = 1;
         }
         if (is_model + is_alias + is_et != 1)
-            dm_fail(&ld, root, "a file holds one of datamodel: (with datasets:), aliases:, or eventtypes:/fieldtags:");
+            dm_fail(&ld, root, "a file holds either datamodel: (with datasets:), aliases: or eventtypes:/fieldtags:");
         else if (is_model) dm_parse_model(&ld, root);
         else if (is_alias) dm_parse_aliases(&ld, root);
         else dm_parse_eventtypes(&ld, root);

@@ -202,7 +202,9 @@ int spl_et_search_sql(spl_tr *tr, const spl_node *n, const char *field, sbuf *ou
     spl_et *e = tr->et;
     if (!(e && e->depth > 0)) {
         spl_col *c = spl_tr_find(tr, field);
-        if (!tr->is_event_table || !c || !c->etype) return 0;
+        /* (an event carrying a field of that name itself: its column, which
+         * holds both, compares as any field) */
+        if (!tr->is_event_table || !c || c->etype != 1) return 0;
         e = et_ctx(tr);
         if (!e) return 0;
     }
@@ -363,12 +365,22 @@ void spl_et_apply(spl_tr *tr)
         if (!spl_et_is_field(f)) continue;
         spl_et *e = et_ctx(tr);
         if (!e) return;
-        sbuf b = {0};
+        sbuf b = {0}, own = {0};
+        store_field_sql(tr->st, "e", f, &own);
+        int has_own = own.s && strcmp(own.s, "NULL");
         if (!et_value_sql(tr, e, f, &b)) {
-            spl_tr_set(tr, f, b.s, 1);
+            if (has_own) {
+                /* the event's own values first, then the computed ones */
+                char *both = xasprintf("spl_mvappend(%s, %s)", own.s, b.s);
+                spl_tr_set(tr, f, both, 1);
+                free(both);
+            } else {
+                spl_tr_set(tr, f, b.s, 1);
+            }
             spl_col *c = spl_tr_find(tr, f);
-            if (c) c->etype = 1;
+            if (c) c->etype = has_own ? 2 : 1;
         }
         sbuf_free(&b);
+        sbuf_free(&own);
     }
 }

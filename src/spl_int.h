@@ -120,8 +120,9 @@ typedef struct spl_col {
     int weak;     /* a search-time alias: a later xmlkv/spath extraction of
                      the same name takes precedence over it */
     int etype;    /* eventtype/tag/tag::X computed from the event types
-                     (spl_eventtype.c): a search on it at the events level
-                     becomes the event types' conditions */
+                     (spl_eventtype.c): 1: a search on it at the events level
+                     becomes the event types' conditions; 2: the same with the
+                     event's own field of that name (compared as a column) */
 } spl_col;
 
 typedef struct spl_ord {
