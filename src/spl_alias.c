@@ -254,6 +254,12 @@ spl_alias_res *spl_alias_res_new(spl_tr *tr)
 int spl_alias_res_field(spl_alias_res *r, const char *field, const char **sql, int *mv)
 {
     if (!r->a.reg || !r->a.reg->naliases || !dm_alias_defs(r->a.reg, field, UINT_MAX, NULL, NULL, 0)) {
+        for (int i = 0; i < r->a.nmemo; i++)
+            if (r->a.memo[i].ndefs == (size_t)-1 && !strcmp(r->a.memo[i].field, field)) {
+                *sql = r->a.memo[i].sql;
+                *mv = r->a.memo[i].mv;
+                return 0;
+            }
         sbuf b = {0};
         extracted(&r->a, field, &b, mv);
         if (!b.s) sbuf_add(&b, "NULL");

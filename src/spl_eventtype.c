@@ -362,7 +362,7 @@ void spl_et_apply(spl_tr *tr)
     if (tr->err->msg) return;
     for (int i = 0; i < tr->nrefs && !tr->err->msg; i++) {
         const char *f = tr->refs[i];
-        if (!spl_et_is_field(f)) continue;
+        if (!spl_et_is_field(f) || strchr(f, '*')) continue;
         spl_et *e = et_ctx(tr);
         if (!e) return;
         sbuf b = {0}, own = {0};
