@@ -257,93 +257,92 @@ int spl_et_search_sql(spl_tr *tr, const spl_node *n, const char *field, sbuf *ou
     return 1;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-/* the names a field kind can hold, sorted, distinct (borrowed strings) */
-static int et_values(const dm_registry *reg, int kind, const char *tagfield, const char ***out)
+static int cmp_et(const void *a, const void *b)
 {
-    const char **v = NULL;
-    int n = 0;
-    if (kind == 'e')
-        for (size_t i = 0; i < reg->neventtypes; i++) {
-            v = xrealloc(v, sizeof *v * (size_t)(n + 1));
-            v[n++] = reg->eventtypes[i].name;
-        }
-    if (kind == 't' || kind == 'E')
-        for (size_t i = 0; i < reg->neventtypes; i++)
-            for (size_t k = 0; k < reg->eventtypes[i].ntags; k++) {
-                v = xrealloc(v, sizeof *v * (size_t)(n + 1));
-                v[n++] = reg->eventtypes[i].tags[k];
-            }
-    if (kind == 't' || kind == 'F')
-        for (size_t i = 0; i < reg->nfieldtags; i++) {
-            if (kind == 'F' && strcmp(reg->fieldtags[i].field, tagfield)) continue;
-            for (size_t k = 0; k < reg->fieldtags[i].ntags; k++) {
-                v = xrealloc(v, sizeof *v * (size_t)(n + 1));
-                v[n++] = reg->fieldtags[i].tags[k];
-            }
-        }
-    if (n) qsort(v, (size_t)n, sizeof *v, cmp_str);
-    int k = 0;
-    for (int i = 0; i < n; i++)
-        if (!k || strcmp(v[k - 1], v[i])) v[k++] = v[i];
-    *out = v;
-    return k;
+    return strcmp((*(const dm_eventtype *const *)a)->name, (*(const dm_eventtype *const *)b)->name);
 }
 
-/* SQL of the multivalue field: spl_mvappend(CASE WHEN cond THEN name END, ...) */
+/* one "CASE WHEN cond THEN value(s) END" of the column, into the chunks */
+typedef struct et_chunks {
+    char **v;
+    int n;
+    sbuf cur;
+    int k;
+} et_chunks;
+
+static void chunk_add(spl_tr *tr, et_chunks *c, const char *cond, const char *const *vals, size_t nvals)
+{
+    sbuf_printf(&c->cur, "%sCASE WHEN %s THEN ", c->k ? ", " : "", cond);
+    if (nvals > 1) sbuf_add(&c->cur, "spl_mvappend(");
+    for (size_t i = 0; i < nvals; i++) {
+        if (i) sbuf_add(&c->cur, ", ");
+        spl_tr_bind_text(tr, &c->cur, vals[i]);
+    }
+    sbuf_add(&c->cur, nvals > 1 ? ") END" : " END");
+    if (++c->k == ET_CHUNK) {
+        c->v = xrealloc(c->v, sizeof *c->v * (size_t)(c->n + 1));
+        c->v[c->n++] = sbuf_detach(&c->cur);
+        c->k = 0;
+    }
+}
+
+/* SQL of the multivalue field: spl_mvappend(CASE WHEN cond THEN name END, ...)
+ * over the event types in name order (eventtype); for tags, each event
+ * type's (field value's) tags, deduplicated and sorted. Every condition
+ * appears once. */
 static int et_value_sql(spl_tr *tr, spl_et *e, const char *field, sbuf *out)
 {
     const char *tagfield;
     int kind = et_kind(field, &tagfield);
-    const char **vals = NULL;
-    int n = et_values(e->reg, kind, tagfield, &vals), rc = 0, k = 0;
-    char **chunks = NULL;
-    int nchunks = 0;
-    sbuf cur = {0};
-    for (int i = 0; i < n && !rc; i++) {
-        sbuf c = {0};
-        e->depth++; /* conditions of the event types, not of the column */
-        if (kind == 'e') {
-            /* the event type named exactly vals[i] */
-            const dm_eventtype *et = dm_eventtype_find(e->reg, vals[i]);
-            const char *cs;
-            rc = et_cond(tr, e, (size_t)(et - e->reg->eventtypes), &cs);
-            if (!rc) sbuf_add(&c, cs);
-        } else {
-            /* a tag name has no wildcards (checked by the loader) */
-            rc = et_match_sql(tr, e, kind == 't' ? 't' : kind, tagfield, vals[i], &c);
+    const dm_registry *reg = e->reg;
+    et_chunks ch = {0};
+    int rc = 0;
+    if (kind != 'F') {
+        const dm_eventtype **ets = xcalloc(reg->neventtypes + 1, sizeof *ets);
+        for (size_t i = 0; i < reg->neventtypes; i++) ets[i] = &reg->eventtypes[i];
+        qsort(ets, reg->neventtypes, sizeof *ets, cmp_et);
+        for (size_t i = 0; i < reg->neventtypes && !rc; i++) {
+            const dm_eventtype *et = ets[i];
+            if (kind != 'e' && !et->ntags) continue;
+            const char *c;
+            rc = et_cond(tr, e, (size_t)(et - reg->eventtypes), &c);
+            if (rc || !strcmp(c, "0")) continue;
+            if (kind == 'e') chunk_add(tr, &ch, c, &et->name, 1);
+            else chunk_add(tr, &ch, c, et->tags, et->ntags);
         }
-        e->depth--;
-        if (!rc && strcmp(c.s, "0")) {
-            sbuf_printf(&cur, "%sCASE WHEN %s THEN ", k ? ", " : "", c.s);
-            spl_tr_bind_text(tr, &cur, vals[i]);
-            sbuf_add(&cur, " END");
-            if (++k == ET_CHUNK) {
-                chunks = xrealloc(chunks, sizeof *chunks * (size_t)(nchunks + 1));
-                chunks[nchunks++] = sbuf_detach(&cur);
-                k = 0;
-            }
+        free(ets);
+    }
+    if (kind == 't' || kind == 'F')
+        for (size_t i = 0; i < reg->nfieldtags && !rc; i++) {
+            const dm_fieldtag *ft = &reg->fieldtags[i];
+            if (kind == 'F' && strcmp(ft->field, tagfield)) continue;
+            const char *c;
+            rc = ft_cond(tr, e, i, &c);
+            if (rc || !strcmp(c, "0")) continue;
+            chunk_add(tr, &ch, c, ft->tags, ft->ntags);
         }
-        sbuf_free(&c);
+    if (ch.k) {
+        ch.v = xrealloc(ch.v, sizeof *ch.v * (size_t)(ch.n + 1));
+        ch.v[ch.n++] = sbuf_detach(&ch.cur);
     }
-    if (k) {
-        chunks = xrealloc(chunks, sizeof *chunks * (size_t)(nchunks + 1));
-        chunks[nchunks++] = sbuf_detach(&cur);
-    }
-    sbuf_free(&cur);
+    sbuf_free(&ch.cur);
     if (!rc) {
-        if (!nchunks) sbuf_add(out, "NULL");
-        else if (nchunks == 1) sbuf_printf(out, "spl_mvappend(%s)", chunks[0]);
+        if (!ch.n) sbuf_add(out, "NULL");
         else {
-            sbuf_add(out, "spl_mvappend(");
-            for (int i = 0; i < nchunks; i++) sbuf_printf(out, "%sspl_mvappend(%s)", i ? ", " : "", chunks[i]);
-            sbuf_addc(out, ')');
+            /* event type names are distinct and in order already */
+            if (kind != 'e') sbuf_add(out, "spl_mvsort(spl_mvdedup(");
+            if (ch.n == 1) sbuf_printf(out, "spl_mvappend(%s)", ch.v[0]);
+            else {
+                sbuf_add(out, "spl_mvappend(");
+                for (int i = 0; i < ch.n; i++) sbuf_printf(out, "%sspl_mvappend(%s)", i ? ", " : "", ch.v[i]);
+                sbuf_addc(out, ')');
+            }
+            if (kind != 'e') sbuf_add(out, "))");
         }
     }
-    for (int i = 0; i < nchunks; i++) free(chunks[i]);
-    free(chunks);
-    free(vals);
+    for (int i = 0; i < ch.n; i++) free(ch.v[i]);
+    free(ch.v);
     return rc;
 }
 
