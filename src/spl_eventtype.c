@@ -346,6 +346,29 @@ static int et_value_sql(spl_tr *tr, spl_et *e, const char *field, sbuf *out)
     return rc;
 }
 
+int spl_et_check(const dm_registry *reg, char **err)
+{
+    for (size_t i = 0; i < reg->neventtypes; i++) {
+        const dm_eventtype *et = &reg->eventtypes[i];
+        size_t len = strlen(et->search);
+        spl_toks t = {0};
+        spl_pctx P = {0};
+        spl_error pe = {0};
+        P.err = &pe;
+        int rc = spl_lex(et->search, len, 0, SPL_LEX_SEARCH, &t, &pe);
+        if (!rc) rc = spl_parse_expr(&P, TK_SEARCH_START, &t, 0, t.n, len);
+        if (rc)
+            *err = xasprintf("%s:%d: event type %s: %s (in `%s`)", et->file, et->line, et->name,
+                             pe.msg ? pe.msg : "not a search", et->search);
+        spl_pctx_free(&P);
+        spl_toks_free(&t);
+        spl_error_clear(&pe);
+        free(pe.text);
+        if (rc) return -1;
+    }
+    return 0;
+}
+
 char *spl_et_tag_sql(spl_tr *tr, const char *field, int *mv)
 {
     spl_et *e = et_ctx(tr);

@@ -404,6 +404,10 @@ void spl_et_apply(spl_tr *tr);
  * of the matching event types' conditions. 1 when handled (out written, or
  * -1 after an error), 0 when the caller translates it as usual. */
 int spl_et_search_sql(spl_tr *tr, const spl_node *n, const char *field, sbuf *out, int *rc);
+/* Every event type's search is SPL search text (no pipes, balanced):
+ * 0, or -1 with *err = "file:line: event type N: ..." (caller frees). */
+struct dm_registry;
+int spl_et_check(const struct dm_registry *reg, char **err);
 /* The tag field of an event (for data model rows): SQL or NULL (malloc'd). */
 char *spl_et_tag_sql(spl_tr *tr, const char *field, int *mv);
 void spl_et_free(spl_tr *tr);

@@ -26,6 +26,10 @@ out=$("$splite" --db "$db" search --format jsonl 'tag=cleartext | table TargetUs
 plan=$("$splite" --db "$db" sql --plan 'eventtype=wineventlog_system EventCode=104')
 echo "$plan" | grep -q "USING INDEX events_source" || fail "eventtype= does not use the source index: $plan"
 
+# every shipped event type's search compiles and runs
+out=$("$splite" --db "$db" search --format jsonl 'eventtype=* | stats dc(eventtype) as n')
+[ "$out" = '{"n":8}' ] || fail "eventtype=*: $out"
+
 # a query without eventtype/tag has no trace of the event types
 sql=$("$splite" --db "$db" sql 'EventCode=104 | stats count by dest')
 echo "$sql" | grep -q "wineventlog" && fail "event types in a query that names none: $sql"
@@ -82,6 +86,10 @@ bad 'eventtypes:
     search: EventCode=1
     tags: [two words]
 ' 'zz_bad.yml:4: tag '"'"'two words'"'"''
+bad 'eventtypes:
+  - name: piped
+    search: EventCode=1 | stats count
+' 'zz_bad.yml:2: event type piped: unexpected'
 rm "$home/datamodels/eventtypes/zz_bad.yml"
 out=$(SPLITE_HOME="$home" "$splite" --db "$db" search --format jsonl 'eventtype=wineventlog_system | stats count')
 [ "$out" = '{"count":1}' ] || fail "home copy: $out"
