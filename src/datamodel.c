@@ -85,6 +85,7 @@ int dm_resolve(dm_registry *reg, char **err)
                 }
         }
     }
+    if (dm_eventtypes_resolve(reg, err)) return -1;
     reg->resolved = 1;
     return 0;
 }

@@ -115,7 +115,35 @@ typedef struct dm_alias_set {
     int line;
 } dm_alias_set;
 
+/* An event type (Splunk's eventtypes.conf stanza): events matching the SPL
+ * search text carry `name` in their multivalue field eventtype, and its tags
+ * in tag and tag::eventtype. The search may use eventtype=/tag= itself
+ * (nesting; cycles are rejected by dm_resolve). */
+typedef struct dm_eventtype {
+    const char *name;
+    const char *search;
+    const char **tags;
+    size_t ntags;
+    const char *file;
+    int line;
+} dm_eventtype;
+
+/* A tag on a field value (tags.conf `[field=value]`): events whose field
+ * equals value (case-insensitively) carry the tags in tag and tag::field. */
+typedef struct dm_fieldtag {
+    const char *field;
+    const char *value;
+    const char **tags;
+    size_t ntags;
+    const char *file;
+    int line;
+} dm_fieldtag;
+
 typedef struct dm_registry {
+    dm_eventtype *eventtypes;
+    size_t neventtypes;
+    dm_fieldtag *fieldtags;
+    size_t nfieldtags;
     dm_model *models;
     size_t nmodels;
     dm_alias_set *aliases;
@@ -217,6 +245,15 @@ typedef struct dm_alias_def {
  * field); *out is malloc'd (NULL when 0), caller frees. */
 size_t dm_alias_plan(const dm_registry *reg, const char *field, unsigned before, const char *sourcetype,
                      const char *source, const char *eventcode, dm_alias_def **out);
+
+/* --- event types and tags (datamodel_eventtype.c) --- */
+/* The event type named name (case-insensitive), or NULL. */
+const dm_eventtype *dm_eventtype_find(const dm_registry *reg, const char *name);
+/* 1 if the event type carries a tag matching pattern (wildcards, case-insensitive). */
+int dm_eventtype_has_tag(const dm_eventtype *et, const char *pattern);
+/* Check the event types as a whole: searches reference only known event
+ * types or tags without a cycle. 0, or -1 with *err = "file:line: ...". */
+int dm_eventtypes_resolve(const dm_registry *reg, char **err);
 
 /* --- expressions --- */
 /* Check an SPL eval expression's shape: balanced parentheses, closed

@@ -258,6 +258,68 @@ static void find_pins(alias_ctx *a, const spl_node *n)
     else *pin = v;
 }
 
+static void alias_ctx_free(alias_ctx *a)
+{
+    for (int i = 0; i < a->nmemo; i++) { free(a->memo[i].field); free(a->memo[i].sql); }
+    free(a->memo);
+    for (int i = 0; i < a->nm; i++) free(a->msql[i]);
+    free(a->msql);
+    free(a->msets);
+    free(a->pin_st);
+    free(a->pin_src);
+    free(a->pin_ec);
+}
+
+/* A field as a search sees it on any event (no pins): for event type
+ * searches (spl_eventtype.c). */
+struct spl_alias_res {
+    alias_ctx a;
+};
+
+spl_alias_res *spl_alias_res_new(spl_tr *tr)
+{
+    spl_alias_res *r = xcalloc(1, sizeof *r);
+    r->a.tr = tr;
+    r->a.reg = tr->opts ? tr->opts->datamodels : NULL;
+    return r;
+}
+
+int spl_alias_res_field(spl_alias_res *r, const char *field, const char **sql, int *mv)
+{
+    if (!r->a.reg || !r->a.reg->naliases || !dm_alias_defs(r->a.reg, field, UINT_MAX, NULL, NULL, 0)) {
+        for (int i = 0; i < r->a.nmemo; i++)
+            if (r->a.memo[i].ndefs == (size_t)-1 && !strcmp(r->a.memo[i].field, field)) {
+                *sql = r->a.memo[i].sql;
+                *mv = r->a.memo[i].mv;
+                return 0;
+            }
+        sbuf b = {0};
+        extracted(&r->a, field, &b, mv);
+        if (!b.s) sbuf_add(&b, "NULL");
+        /* kept in the memo, so the string lives as long as r */
+        alias_ctx *a = &r->a;
+        if (a->nmemo == a->capmemo) {
+            a->capmemo = a->capmemo ? a->capmemo * 2 : 32;
+            a->memo = xrealloc(a->memo, sizeof *a->memo * (size_t)a->capmemo);
+        }
+        alias_memo *mm = &a->memo[a->nmemo++];
+        mm->field = xstrdup(field);
+        mm->ndefs = (size_t)-1; /* never matched by resolve's lookup */
+        mm->sql = sbuf_detach(&b);
+        mm->mv = *mv;
+        *sql = mm->sql;
+        return 0;
+    }
+    return resolve(&r->a, field, UINT_MAX, sql, mv);
+}
+
+void spl_alias_res_free(spl_alias_res *r)
+{
+    if (!r) return;
+    alias_ctx_free(&r->a);
+    free(r);
+}
+
 void spl_alias_apply(spl_tr *tr)
 {
     const dm_registry *reg = tr->opts ? tr->opts->datamodels : NULL;
@@ -285,12 +347,5 @@ void spl_alias_apply(spl_tr *tr)
         spl_col *col = spl_tr_find(tr, f);
         if (col) col->weak = 1;
     }
-    for (int i = 0; i < a.nmemo; i++) { free(a.memo[i].field); free(a.memo[i].sql); }
-    free(a.memo);
-    for (int i = 0; i < a.nm; i++) free(a.msql[i]);
-    free(a.msql);
-    free(a.msets);
-    free(a.pin_st);
-    free(a.pin_src);
-    free(a.pin_ec);
+    alias_ctx_free(&a);
 }

@@ -155,6 +155,7 @@ static void collect_refs(spl_tr *tr, const seg *sg, const char *text, int first)
 
 void spl_tr_free(spl_tr *tr)
 {
+    spl_et_free(tr);
     for (int i = 0; i < tr->npre; i++) free(tr->pre[i]);
     free(tr->pre);
     sbuf_free(&tr->ctes);
