@@ -305,12 +305,13 @@ int spl_alias_res_field(spl_alias_res *r, const char *field, const char **sql, i
         alias_memo *mm = &a->memo[a->nmemo++];
         mm->field = xstrdup(field);
         mm->ndefs = (size_t)-1; /* never matched by resolve's lookup */
+        mm->scope = NULL;
         mm->sql = sbuf_detach(&b);
         mm->mv = *mv;
         *sql = mm->sql;
         return 0;
     }
-    return resolve(&r->a, field, UINT_MAX, sql, mv);
+    return resolve(&r->a, field, UINT_MAX, NULL, sql, mv);
 }
 
 void spl_alias_res_free(spl_alias_res *r)
