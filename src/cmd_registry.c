@@ -38,7 +38,7 @@ int cmd_sigma(cli_env *env, int argc, char **argv);
 #define CMD_TIME_OPTIONS                                                                                          \
     "  --earliest T       start of the time range, inclusive (a time modifier: -24h, @d, epoch seconds,\n"         \
     "                     12/07/2026:13:50:00 or 2026-12-07T13:50:00; zone-less times are local time)\n"           \
-    "  --latest T         end of the time range, exclusive (default: none)\n"                                      \
+    "  --latest T         end of the time range, exclusive (default: now when there is an earliest, else none)\n" \
     "  --now T            the time relative times count from (default: the clock)\n"
 
 const cli_command cli_commands[] = {

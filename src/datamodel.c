@@ -85,6 +85,7 @@ int dm_resolve(dm_registry *reg, char **err)
                 }
         }
     }
+    if (dm_eventtypes_resolve(reg, err)) return -1;
     reg->resolved = 1;
     return 0;
 }
@@ -280,6 +281,70 @@ dm_tri dm_match_known(const dm_match *m, const char *sourcetype, const char *sou
         else if (!dm_cond_holds(c, v)) return DM_NO;
     }
     return r;
+}
+
+/* 1 if patterns a and b (case-insensitive, '*' wildcards) can match the
+ * same value; only the shapes the alias files use are told apart exactly
+ * (literals, "*suffix"), any other pair of patterns may overlap. */
+static int dm_patterns_overlap(const char *a, const char *b)
+{
+    int wa = strchr(a, '*') != NULL, wb = strchr(b, '*') != NULL;
+    if (!wa) return dm_wildcard_match(b, a);
+    if (!wb) return dm_wildcard_match(a, b);
+    if (a[0] == '*' && b[0] == '*' && !strchr(a + 1, '*') && !strchr(b + 1, '*')) {
+        /* "*x" and "*y" overlap iff one of x, y ends with the other */
+        size_t la = strlen(a + 1), lb = strlen(b + 1);
+        const char *lo = la >= lb ? a + 1 : b + 1, *sh = la >= lb ? b + 1 : a + 1;
+        return strcasecmp(lo + strlen(lo) - strlen(sh), sh) == 0;
+    }
+    return 1;
+}
+
+int dm_match_disjoint(const dm_match *a, const dm_match *b)
+{
+    for (size_t i = 0; i < a->nconds; i++)
+        for (size_t j = 0; j < b->nconds; j++) {
+            const dm_cond *x = &a->conds[i], *y = &b->conds[j];
+            if (strcmp(x->field, y->field) != 0) continue;
+            int overlap = 0;
+            for (size_t p = 0; p < x->nvalues && !overlap; p++)
+                for (size_t q = 0; q < y->nvalues && !overlap; q++)
+                    overlap = dm_patterns_overlap(x->values[p], y->values[q]);
+            if (!overlap) return 1;
+        }
+    return 0;
+}
+
+/* 1 if every value pattern p matches is one that pattern q matches too
+ * (the same shapes as dm_patterns_overlap; otherwise 0: not known) */
+static int dm_pattern_within(const char *p, const char *q)
+{
+    if (!strchr(p, '*')) return dm_wildcard_match(q, p);
+    if (p[0] == '*' && q[0] == '*' && !strchr(p + 1, '*') && !strchr(q + 1, '*')) {
+        size_t lp = strlen(p + 1), lq = strlen(q + 1);
+        return lp >= lq && strcasecmp(p + 1 + lp - lq, q + 1) == 0;
+    }
+    return 0;
+}
+
+int dm_match_implies(const dm_match *a, const dm_match *b)
+{
+    for (size_t j = 0; j < b->nconds; j++) {
+        const dm_cond *y = &b->conds[j];
+        int held = 0;
+        for (size_t i = 0; i < a->nconds && !held; i++) {
+            const dm_cond *x = &a->conds[i];
+            if (strcmp(x->field, y->field) != 0 || !x->nvalues) continue;
+            held = 1;
+            for (size_t p = 0; p < x->nvalues && held; p++) {
+                int in = 0;
+                for (size_t q = 0; q < y->nvalues && !in; q++) in = dm_pattern_within(x->values[p], y->values[q]);
+                held = in;
+            }
+        }
+        if (!held) return 0;
+    }
+    return 1;
 }
 
 size_t dm_aliases_for(const dm_registry *reg, const char *sourcetype, const char *source, const char *eventcode,

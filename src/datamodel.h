@@ -11,7 +11,8 @@
  * sorted by path, entries in file order, fields in entry order); every field
  * assignment has a sequence number `seq` in that order. A field F read by a
  * search is the value of the last assignment to F whose set matches the
- * event, else the extracted field F. Inside the expression of assignment k,
+ * event, else the extracted field F; an assignment of kind alias or asnew
+ * falls back to (or keeps) the value F had before it (dm_alias_kind). Inside the expression of assignment k,
  * a field reference sees assignments with seq < k only (so
  * `Computer: coalesce(Computer, ComputerName)` reads the extracted Computer).
  *
@@ -98,8 +99,15 @@ typedef struct dm_model {
     const char *file;
 } dm_model;
 
+/* How an alias entry's fields combine with the value the field already has
+ * (Splunk's precedence): EVAL- replaces it, even with null; FIELDALIAS
+ * `a AS x` replaces it only when the expression has a value; `a ASNEW x`
+ * (and a lookup's OUTPUTNEW) only sets a field that has none. */
+typedef enum dm_alias_kind { DM_KIND_EVAL = 0, DM_KIND_ALIAS, DM_KIND_ASNEW } dm_alias_kind;
+
 typedef struct dm_alias_set {
     const char *name;
+    dm_alias_kind kind;
     dm_match match;
     dm_assign *fields;
     size_t nfields;
@@ -107,7 +115,35 @@ typedef struct dm_alias_set {
     int line;
 } dm_alias_set;
 
+/* An event type (Splunk's eventtypes.conf stanza): events matching the SPL
+ * search text carry `name` in their multivalue field eventtype, and its tags
+ * in tag and tag::eventtype. The search may use eventtype=/tag= itself
+ * (nesting; cycles are rejected by dm_resolve). */
+typedef struct dm_eventtype {
+    const char *name;
+    const char *search;
+    const char **tags;
+    size_t ntags;
+    const char *file;
+    int line;
+} dm_eventtype;
+
+/* A tag on a field value (tags.conf `[field=value]`): events whose field
+ * equals value (case-insensitively) carry the tags in tag and tag::field. */
+typedef struct dm_fieldtag {
+    const char *field;
+    const char *value;
+    const char **tags;
+    size_t ntags;
+    const char *file;
+    int line;
+} dm_fieldtag;
+
 typedef struct dm_registry {
+    dm_eventtype *eventtypes;
+    size_t neventtypes;
+    dm_fieldtag *fieldtags;
+    size_t nfieldtags;
     dm_model *models;
     size_t nmodels;
     dm_alias_set *aliases;
@@ -176,6 +212,13 @@ int dm_match_test(const dm_match *m, dm_getter get, void *ctx);
 dm_tri dm_match_known(const dm_match *m, const char *sourcetype, const char *source,
                       const char *eventcode);
 
+/* 1 if no event can satisfy both a and b: some field both test has no
+ * value (or pattern) in common. 0 when they may overlap. */
+int dm_match_disjoint(const dm_match *a, const dm_match *b);
+/* 1 if every event that satisfies a satisfies b (as far as the patterns'
+ * shapes tell; 0 when not known). */
+int dm_match_implies(const dm_match *a, const dm_match *b);
+
 /* --- aliases --- */
 /* The alias sets that may apply to events with this sourcetype/source/
  * EventCode (NULL = unknown), in order: those dm_match_known does not rule
@@ -202,6 +245,15 @@ typedef struct dm_alias_def {
  * field); *out is malloc'd (NULL when 0), caller frees. */
 size_t dm_alias_plan(const dm_registry *reg, const char *field, unsigned before, const char *sourcetype,
                      const char *source, const char *eventcode, dm_alias_def **out);
+
+/* --- event types and tags (datamodel_eventtype.c) --- */
+/* The event type named name (case-insensitive), or NULL. */
+const dm_eventtype *dm_eventtype_find(const dm_registry *reg, const char *name);
+/* 1 if the event type carries a tag matching pattern (wildcards, case-insensitive). */
+int dm_eventtype_has_tag(const dm_eventtype *et, const char *pattern);
+/* Check the event types as a whole: searches reference only known event
+ * types or tags without a cycle. 0, or -1 with *err = "file:line: ...". */
+int dm_eventtypes_resolve(const dm_registry *reg, char **err);
 
 /* --- expressions --- */
 /* Check an SPL eval expression's shape: balanced parentheses, closed

@@ -1,7 +1,7 @@
 /* datamodel_load.c: reading data model and alias YAML files (libyaml
  * document API) into a dm_registry, checking them strictly so that a typo in
  * a key or an expression is reported with file and line. */
-#include "datamodel.h"
+#include "datamodel_int.h"
 
 #include <assert.h>
 #include <dirent.h>
@@ -12,7 +12,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <yaml.h>
 
 #include "util.h"
 
@@ -22,7 +21,7 @@ typedef struct dm_pool {
     size_t n, cap;
 } dm_pool;
 
-static const char *dm_pool_add(dm_registry *reg, char *s)
+const char *dm_pool_add(dm_registry *reg, char *s)
 {
     dm_pool *p = reg->pool;
     if (p->n == p->cap) {
@@ -70,6 +69,10 @@ void dm_free(dm_registry *reg)
         free(reg->aliases[i].fields);
     }
     free(reg->aliases);
+    for (size_t i = 0; i < reg->neventtypes; i++) free(reg->eventtypes[i].tags);
+    free(reg->eventtypes);
+    for (size_t i = 0; i < reg->nfieldtags; i++) free(reg->fieldtags[i].tags);
+    free(reg->fieldtags);
     for (size_t i = 0; i < reg->pool->n; i++) free(reg->pool->strs[i]);
     free(reg->pool->strs);
     free(reg->pool);
@@ -78,15 +81,7 @@ void dm_free(dm_registry *reg)
 
 /* --- parsing one document --- */
 
-typedef struct dm_loader {
-    dm_registry *reg;
-    const char *file; /* pooled */
-    yaml_document_t *doc;
-    char *err;
-} dm_loader;
-
-static int dm_fail(dm_loader *ld, const yaml_node_t *n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int dm_fail(dm_loader *ld, const yaml_node_t *n, const char *fmt, ...)
+int dm_fail(dm_loader *ld, const yaml_node_t *n, const char *fmt, ...)
 {
     if (ld->err) return -1;
     va_list ap;
@@ -98,11 +93,11 @@ static int dm_fail(dm_loader *ld, const yaml_node_t *n, const char *fmt, ...)
     return -1;
 }
 
-static int dm_line(const yaml_node_t *n) { return (int)n->start_mark.line + 1; }
+int dm_line(const yaml_node_t *n) { return (int)n->start_mark.line + 1; }
 
-static yaml_node_t *dm_node(dm_loader *ld, int idx) { return yaml_document_get_node(ld->doc, idx); }
+yaml_node_t *dm_node(dm_loader *ld, int idx) { return yaml_document_get_node(ld->doc, idx); }
 
-static const char *dm_scalar(const yaml_node_t *n) { return (const char *)n->data.scalar.value; }
+const char *dm_scalar(const yaml_node_t *n) { return (const char *)n->data.scalar.value; }
 
 /* A plain null / ~ / empty scalar. */
 static int dm_is_null(const yaml_node_t *n)
@@ -114,7 +109,7 @@ static int dm_is_null(const yaml_node_t *n)
 }
 
 /* A non-empty scalar string, pooled; NULL (error set) otherwise. */
-static const char *dm_string(dm_loader *ld, yaml_node_t *n, const char *what)
+const char *dm_string(dm_loader *ld, yaml_node_t *n, const char *what)
 {
     if (n->type != YAML_SCALAR_NODE) {
         dm_fail(ld, n, "%s must be a string", what);
@@ -128,7 +123,7 @@ static const char *dm_string(dm_loader *ld, yaml_node_t *n, const char *what)
 }
 
 /* A scalar or a sequence of scalars, as a malloc'd array of pooled strings. */
-static int dm_string_list(dm_loader *ld, yaml_node_t *n, const char *what, const char ***out, size_t *nout)
+int dm_string_list(dm_loader *ld, yaml_node_t *n, const char *what, const char ***out, size_t *nout)
 {
     *out = NULL;
     *nout = 0;
@@ -151,15 +146,9 @@ static int dm_string_list(dm_loader *ld, yaml_node_t *n, const char *what, const
     return 0;
 }
 
-/* Iterate a mapping: key text and value node. */
-#define DM_EACH_PAIR(ld, map, K, V)                                                                  \
-    for (yaml_node_pair_t *dm_pair_ = (map)->data.mapping.pairs.start;                                   \
-         dm_pair_ < (map)->data.mapping.pairs.top && !(ld)->err; dm_pair_++)                              \
-        for (yaml_node_t *K = dm_node(ld, dm_pair_->key), *V = dm_node(ld, dm_pair_->value); K; K = NULL)
-
 /* Mapping keys must be strings and each given once (a second `fields:`
  * would silently replace the first). */
-static int dm_check_keys(dm_loader *ld, yaml_node_t *map)
+int dm_check_keys(dm_loader *ld, yaml_node_t *map)
 {
     for (yaml_node_pair_t *a = map->data.mapping.pairs.start; a < map->data.mapping.pairs.top; a++) {
         yaml_node_t *ka = dm_node(ld, a->key);
@@ -350,6 +339,16 @@ static int dm_parse_model(dm_loader *ld, yaml_node_t *root)
     return 0;
 }
 
+/* kind: eval | alias | asnew (Splunk's EVAL-, FIELDALIAS AS, ASNEW) */
+static void dm_parse_kind(dm_loader *ld, yaml_node_t *v, dm_alias_kind *kind)
+{
+    static const char *const names[] = {"eval", "alias", "asnew"};
+    const char *s = v->type == YAML_SCALAR_NODE ? dm_scalar(v) : NULL;
+    for (int i = 0; s && i < 3; i++)
+        if (strcmp(s, names[i]) == 0) { *kind = (dm_alias_kind)i; return; }
+    dm_fail(ld, v, "kind: must be eval, alias or asnew");
+}
+
 static int dm_parse_aliases(dm_loader *ld, yaml_node_t *root)
 {
     yaml_node_t *list = NULL;
@@ -377,9 +376,10 @@ static int dm_parse_aliases(dm_loader *ld, yaml_node_t *root)
             if (dm_key_ok(ld, k)) return -1;
             const char *key = dm_scalar(k);
             if (strcmp(key, "name") == 0) as->name = dm_string(ld, v, "name");
+            else if (strcmp(key, "kind") == 0) dm_parse_kind(ld, v, &as->kind);
             else if (strcmp(key, "match") == 0) { have_match = 1; dm_parse_match(ld, v, &as->match); }
             else if (strcmp(key, "fields") == 0) { have_fields = 1; dm_parse_assigns(ld, v, &as->fields, &as->nfields, &reg->nseq); }
-            else dm_fail(ld, k, "unknown key '%s' in an alias entry (name, match, fields)", key);
+            else dm_fail(ld, k, "unknown key '%s' in an alias entry (name, kind, match, fields)", key);
             if (ld->err) return -1;
         }
         if (!have_match) return dm_fail(ld, n, "an alias entry needs match: ({} for every event)");
@@ -410,19 +410,22 @@ int dm_add_text(dm_registry *reg, const char *name, const char *text, size_t len
     }
     ld.doc = &doc;
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (!root) dm_fail(&ld, NULL, "empty file: expected datamodel: or aliases:");
-    else if (root->type != YAML_MAPPING_NODE) dm_fail(&ld, root, "expected a mapping with datamodel: or aliases:");
+    if (!root) dm_fail(&ld, NULL, "empty file: expected datamodel:, aliases: or eventtypes:");
+    else if (root->type != YAML_MAPPING_NODE) dm_fail(&ld, root, "expected a mapping with datamodel:, aliases: or eventtypes:");
     else if (dm_check_keys(&ld, root) == 0) {
-        int is_model = 0, is_alias = 0;
+        int is_model = 0, is_alias = 0, is_et = 0;
         DM_EACH_PAIR(&ld, root, k, v) {
             (void)v;
             if (k->type != YAML_SCALAR_NODE) continue;
             if (strcmp(dm_scalar(k), "datamodel") == 0) is_model = 1;
             if (strcmp(dm_scalar(k), "aliases") == 0) is_alias = 1;
+            if (strcmp(dm_scalar(k), "eventtypes") == 0 || strcmp(dm_scalar(k), "fieldtags") == 0) is_et = 1;
         }
-        if (is_model == is_alias) dm_fail(&ld, root, "a file holds either datamodel: (with datasets:) or aliases:");
+        if (is_model + is_alias + is_et != 1)
+            dm_fail(&ld, root, "a file holds either datamodel: (with datasets:), aliases: or eventtypes:/fieldtags:");
         else if (is_model) dm_parse_model(&ld, root);
-        else dm_parse_aliases(&ld, root);
+        else if (is_alias) dm_parse_aliases(&ld, root);
+        else dm_parse_eventtypes(&ld, root);
     }
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);

@@ -6,8 +6,13 @@
  *        ELSE <extracted field> END
  * following dm_alias_plan (last assignment first; a set known to match ends
  * the chain). Expression k sees the fields as of assignment k-1 (resolved
- * recursively, memoized). What the leading search pins down (sourcetype=,
- * source=, EventCode= conjuncts without wildcards) prunes the chains, and
+ * recursively, memoized); an entry of kind alias or asnew falls back to or
+ * keeps that earlier value of the field itself (dm_alias_kind). What the leading search pins down (sourcetype=,
+ * source=, EventCode= conjuncts without wildcards) prunes the chains; so
+ * does the entry an expression belongs to (its fields, and the value before
+ * an alias/asnew entry, are only read for events that entry matches, so
+ * entries disjoint from it drop out and entries it implies end the chain:
+ * dm_match_disjoint, dm_match_implies); and
  * fields no alias assigns keep their plain column (indexes still apply). */
 #include <assert.h>
 #include <limits.h>
@@ -19,6 +24,7 @@
 typedef struct alias_memo {
     char *field;
     size_t ndefs; /* assignments to field visible (defines the value) */
+    const dm_alias_set *scope;
     char *sql;
     int mv;
 } alias_memo;
@@ -65,7 +71,8 @@ static int match_sql(alias_ctx *a, const dm_alias_set *set, char **out)
     return 0;
 }
 
-static int resolve(alias_ctx *a, const char *field, unsigned before, const char **sql, int *mv);
+static int resolve(alias_ctx *a, const char *field, unsigned before, const dm_alias_set *scope, const char **sql,
+                   int *mv);
 
 typedef struct fields_acc {
     char **v;
@@ -81,8 +88,9 @@ static void add_field(void *ctx, const char *name)
     f->v[f->n++] = xstrdup(name);
 }
 
-/* an alias assignment's expression, its fields as of assignment seq-1 */
-static int assign_sql(alias_ctx *a, const dm_assign *as, sbuf *out, int *mv)
+/* an alias assignment's expression, its fields as of assignment seq-1; for
+ * kind alias, COALESCE(expr, field before); for asnew, the other way round */
+static int assign_sql(alias_ctx *a, const dm_alias_set *set, const dm_assign *as, sbuf *out, int *mv)
 {
     fields_acc f = {0};
     dm_expr_fields(as->expr, add_field, &f);
@@ -91,13 +99,23 @@ static int assign_sql(alias_ctx *a, const dm_assign *as, sbuf *out, int *mv)
     for (int i = 0; i < f.n && !rc; i++) {
         const char *s;
         int m;
-        rc = resolve(a, f.v[i], as->seq, &s, &m);
+        rc = resolve(a, f.v[i], as->seq, set, &s, &m);
         if (!rc) spl_env_set(&env, f.v[i], s, m);
     }
     if (!rc) {
         char *where = xasprintf("%s:%d", as->file, as->line);
-        rc = spl_dm_compile(a->tr, as->expr, 0, &env, where, out, mv);
+        sbuf x = {0};
+        rc = spl_dm_compile(a->tr, as->expr, 0, &env, where, &x, mv);
         free(where);
+        const char *prior = NULL;
+        int pmv = 0;
+        if (!rc && set->kind != DM_KIND_EVAL) rc = resolve(a, as->field, as->seq, set, &prior, &pmv);
+        if (!rc && prior && !strcmp(prior, "NULL")) sbuf_add(out, x.s); /* no value before */
+        else if (!rc && set->kind == DM_KIND_ALIAS) sbuf_printf(out, "COALESCE(%s, %s)", x.s, prior);
+        else if (!rc && set->kind == DM_KIND_ASNEW) sbuf_printf(out, "COALESCE(%s, %s)", prior, x.s);
+        else if (!rc) sbuf_add(out, x.s);
+        *mv |= pmv;
+        sbuf_free(&x);
     }
     for (int i = 0; i < f.n; i++) free(f.v[i]);
     free(f.v);
@@ -123,11 +141,15 @@ static int same_sql(const char *a, const char *b)
     return !memcmp(l + 1, sh, ls);
 }
 
-static int resolve(alias_ctx *a, const char *field, unsigned before, const char **sql, int *mv)
+/* field as of assignment `before`, for events that match scope's entry
+ * (NULL: any event): assignments whose entry cannot match such an event
+ * (dm_match_disjoint) are left out of the chain */
+static int resolve(alias_ctx *a, const char *field, unsigned before, const dm_alias_set *scope, const char **sql,
+                   int *mv)
 {
     size_t nd = dm_alias_defs(a->reg, field, before, NULL, NULL, 0);
     for (int i = 0; i < a->nmemo; i++)
-        if (a->memo[i].ndefs == nd && !strcmp(a->memo[i].field, field)) {
+        if (a->memo[i].ndefs == nd && a->memo[i].scope == scope && !strcmp(a->memo[i].field, field)) {
             *sql = a->memo[i].sql;
             *mv = a->memo[i].mv;
             return 0;
@@ -137,6 +159,16 @@ static int resolve(alias_ctx *a, const char *field, unsigned before, const char 
     int rmv = 0, rc = 0;
     dm_alias_def *plan = NULL;
     size_t n = nd ? dm_alias_plan(a->reg, field, before, a->pin_st, a->pin_src, a->pin_ec, &plan) : 0;
+    if (scope) {
+        size_t keep = 0;
+        for (size_t k = 0; k < n; k++) {
+            if (dm_match_disjoint(&plan[k].set->match, &scope->match)) continue;
+            plan[keep] = plan[k];
+            if (dm_match_implies(&scope->match, &plan[k].set->match)) plan[keep].known = DM_YES;
+            if (plan[keep++].known == DM_YES) break; /* shadows the rest */
+        }
+        n = keep;
+    }
     if (!n) {
         extracted(a, field, &out, &rmv);
     } else {
@@ -148,7 +180,7 @@ static int resolve(alias_ctx *a, const char *field, unsigned before, const char 
         for (size_t k = 0; k < n && !rc; k++) {
             sbuf x = {0};
             int xmv = 0;
-            rc = assign_sql(a, plan[k].assign, &x, &xmv);
+            rc = assign_sql(a, plan[k].set, plan[k].assign, &x, &xmv);
             if (rc) { sbuf_free(&x); break; }
             rmv |= xmv;
             if (!first) first = xstrdup(x.s);
@@ -199,6 +231,7 @@ static int resolve(alias_ctx *a, const char *field, unsigned before, const char 
     alias_memo *mm = &a->memo[a->nmemo++];
     mm->field = xstrdup(field);
     mm->ndefs = nd;
+    mm->scope = scope;
     mm->sql = sbuf_detach(&out);
     mm->mv = rmv;
     *sql = mm->sql;
@@ -225,6 +258,69 @@ static void find_pins(alias_ctx *a, const spl_node *n)
     else *pin = v;
 }
 
+static void alias_ctx_free(alias_ctx *a)
+{
+    for (int i = 0; i < a->nmemo; i++) { free(a->memo[i].field); free(a->memo[i].sql); }
+    free(a->memo);
+    for (int i = 0; i < a->nm; i++) free(a->msql[i]);
+    free(a->msql);
+    free(a->msets);
+    free(a->pin_st);
+    free(a->pin_src);
+    free(a->pin_ec);
+}
+
+/* A field as a search sees it on any event (no pins): for event type
+ * searches (spl_eventtype.c). */
+struct spl_alias_res {
+    alias_ctx a;
+};
+
+spl_alias_res *spl_alias_res_new(spl_tr *tr)
+{
+    spl_alias_res *r = xcalloc(1, sizeof *r);
+    r->a.tr = tr;
+    r->a.reg = tr->opts ? tr->opts->datamodels : NULL;
+    return r;
+}
+
+int spl_alias_res_field(spl_alias_res *r, const char *field, const char **sql, int *mv)
+{
+    if (!r->a.reg || !r->a.reg->naliases || !dm_alias_defs(r->a.reg, field, UINT_MAX, NULL, NULL, 0)) {
+        for (int i = 0; i < r->a.nmemo; i++)
+            if (r->a.memo[i].ndefs == (size_t)-1 && !strcmp(r->a.memo[i].field, field)) {
+                *sql = r->a.memo[i].sql;
+                *mv = r->a.memo[i].mv;
+                return 0;
+            }
+        sbuf b = {0};
+        extracted(&r->a, field, &b, mv);
+        if (!b.s) sbuf_add(&b, "NULL");
+        /* kept in the memo, so the string lives as long as r */
+        alias_ctx *a = &r->a;
+        if (a->nmemo == a->capmemo) {
+            a->capmemo = a->capmemo ? a->capmemo * 2 : 32;
+            a->memo = xrealloc(a->memo, sizeof *a->memo * (size_t)a->capmemo);
+        }
+        alias_memo *mm = &a->memo[a->nmemo++];
+        mm->field = xstrdup(field);
+        mm->ndefs = (size_t)-1; /* never matched by resolve's lookup */
+        mm->scope = NULL;
+        mm->sql = sbuf_detach(&b);
+        mm->mv = *mv;
+        *sql = mm->sql;
+        return 0;
+    }
+    return resolve(&r->a, field, UINT_MAX, NULL, sql, mv);
+}
+
+void spl_alias_res_free(spl_alias_res *r)
+{
+    if (!r) return;
+    alias_ctx_free(&r->a);
+    free(r);
+}
+
 void spl_alias_apply(spl_tr *tr)
 {
     const dm_registry *reg = tr->opts ? tr->opts->datamodels : NULL;
@@ -247,17 +343,10 @@ void spl_alias_apply(spl_tr *tr)
         if (strchr(f, '*') || !dm_alias_defs(reg, f, UINT_MAX, NULL, NULL, 0)) continue;
         const char *sql;
         int mv;
-        if (resolve(&a, f, UINT_MAX, &sql, &mv)) break;
+        if (resolve(&a, f, UINT_MAX, NULL, &sql, &mv)) break;
         spl_tr_set(tr, f, sql, mv);
         spl_col *col = spl_tr_find(tr, f);
         if (col) col->weak = 1;
     }
-    for (int i = 0; i < a.nmemo; i++) { free(a.memo[i].field); free(a.memo[i].sql); }
-    free(a.memo);
-    for (int i = 0; i < a.nm; i++) free(a.msql[i]);
-    free(a.msql);
-    free(a.msets);
-    free(a.pin_st);
-    free(a.pin_src);
-    free(a.pin_ec);
+    alias_ctx_free(&a);
 }

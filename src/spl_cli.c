@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include "datamodel.h"
 #include "spl_cli.h"
+#include "spl_int.h"
 #include "timemod.h"
 #include "util.h"
 
@@ -22,6 +23,10 @@ int spl_cli_load_datamodels(cli_env *env, dm_registry **out)
     char *err = NULL;
     *out = dm_load_dir(dir, &err);
     free(dir);
+    if (*out && spl_et_check(*out, &err)) { /* event type searches parse */
+        dm_free(*out);
+        *out = NULL;
+    }
     if (!*out) {
         fprintf(stderr, "splite: %s\n", err ? err : "cannot load the data models");
         free(err);

@@ -1,9 +1,12 @@
-/* spl_cmd_bin.c: bin / bucket field span=N[unit] [AS name]. _time (and any
- * numeric field with a time unit) snaps down to a multiple of the span in
- * epoch seconds (UTC alignment); a plain numeric span on another field
+/* spl_cmd_bin.c: bin / bucket field span=N[unit] [aligntime=T] [AS name].
+ * _time (and any numeric field with a time unit) snaps down to a multiple
+ * of the span in epoch seconds (UTC alignment, or from aligntime=: a time
+ * modifier, earliest or latest, ignored for spans of whole days); a plain
+ * numeric span on another field
  * gives Splunk's "low-high" range text. bins= (automatic spans) is not
  * supported. */
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "spl_int.h"
@@ -33,11 +36,19 @@ int spl_cmd_bin(spl_cmd_ctx *c)
 {
     spl_tr *tr = c->tr;
     const spl_toks *a = &c->args;
-    char *span = NULL, *field = NULL, *as = NULL;
+    char *span = NULL, *field = NULL, *as = NULL, *align = NULL;
+    size_t align_off = 0;
     int rc = 0;
     for (int i = 0; i < a->n && !rc; i++) {
         char *v = NULL;
         if (spl_arg_option(c, i, "span", &v)) { free(span); span = v; i += 2; continue; }
+        if (spl_arg_option(c, i, "aligntime", &v)) {
+            free(align);
+            align = v;
+            align_off = a->v[i + 2].off;
+            i += 2;
+            continue;
+        }
         if (spl_arg_is_option(c, i)) {
             rc = spl_arg_error(c, &a->v[i], "option '%.*s' is not supported (use span=)", (int)a->v[i].n, a->v[i].s);
             break;
@@ -58,10 +69,24 @@ int spl_cmd_bin(spl_cmd_ctx *c)
             sbuf s = {0};
             char *x = xstrdup(col->sql);
             if (is_time || !strcmp(field, "_time")) {
-                sbuf_printf(&s, "(floor(splop_num(%s) / ", x);
+                /* aligned on base, 0 (UTC epoch) unless aligntime= gives a
+                 * time; ignored for spans of whole days */
+                double base = 0;
+                if (align && fmod(w, 86400) != 0) {
+                    double e, l;
+                    int m = spl_tr_time_bounds(tr, &e, &l);
+                    if (!strcasecmp(align, "earliest")) base = (m & 1) ? e : 0;
+                    else if (!strcasecmp(align, "latest")) base = (m & 2) ? l : 0;
+                    else if (spl_time_modifier(tr, align, align_off, &base)) rc = -1;
+                }
+                sbuf_printf(&s, "(floor((splop_num(%s) - ", x);
+                spl_tr_bind_num(tr, &s, base);
+                sbuf_add(&s, ") / ");
                 spl_tr_bind_num(tr, &s, w);
                 sbuf_add(&s, ") * ");
                 spl_tr_bind_num(tr, &s, w);
+                sbuf_add(&s, " + ");
+                spl_tr_bind_num(tr, &s, base);
                 sbuf_addc(&s, ')');
             } else {
                 sbuf lo = {0};
@@ -76,12 +101,13 @@ int spl_cmd_bin(spl_cmd_ctx *c)
                 sbuf_add(&s, ") END");
                 sbuf_free(&lo);
             }
-            spl_tr_set(tr, as ? as : field, s.s, 0);
+            if (!rc) spl_tr_set(tr, as ? as : field, s.s, 0);
             sbuf_free(&s);
             free(x);
         }
     }
     free(span);
+    free(align);
     free(field);
     free(as);
     return rc;

@@ -1,6 +1,8 @@
 /* spl_cmd_convert.c: convert [timeformat=FMT] fn(field) [AS name] ...:
  * ctime (epoch -> text, default format %m/%d/%Y %H:%M:%S), mktime (text ->
- * epoch), num, auto, none, rmcomma, rmunit. Wildcard fields allowed. Values
+ * epoch), dur2sec ([D+]HH:MM:SS -> seconds), mstime ([MM:]SS.SSS ->
+ * seconds), memk (N[k|m|g] -> kilobytes), num, auto, none, rmcomma,
+ * rmunit. Wildcard fields allowed. Values
  * a function cannot convert are left as they are (num() drops them). */
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,27 @@ static int conv_sql(spl_tr *tr, const char *fn, const char *x, const char *fmt, 
         sbuf_printf(out, "coalesce(splop_num(replace(%s, ',', '')), %s)", x, x);
     } else if (!strcasecmp(fn, "rmunit")) {
         sbuf_printf(out, "coalesce(splop_num(spl_rex(%s, '^\\s*([-+]?[0-9.]+)', '1')), %s)", x, x);
+    } else if (!strcasecmp(fn, "dur2sec")) {
+        /* [D+]HH:MM:SS -> seconds */
+        static const char P[] = "'^ *(?:([0-9]+)[+])?([0-9]+):([0-9]+):([0-9]+(?:[.][0-9]+)?) *$'";
+        sbuf_printf(out,
+                    "CASE WHEN spl_rex(%s, %s, '2') IS NULL THEN %s ELSE coalesce(spl_rex(%s, %s, '1'), 0) * 86400"
+                    " + spl_rex(%s, %s, '2') * 3600 + spl_rex(%s, %s, '3') * 60 + spl_rex(%s, %s, '4') END",
+                    x, P, x, x, P, x, P, x, P, x, P);
+    } else if (!strcasecmp(fn, "mstime")) {
+        /* [MM:]SS.SSS -> seconds */
+        static const char P[] = "'^ *(?:([0-9]+):)?([0-9]+(?:[.][0-9]+)?) *$'";
+        sbuf_printf(out,
+                    "CASE WHEN spl_rex(%s, %s, '2') IS NULL THEN %s ELSE coalesce(spl_rex(%s, %s, '1'), 0) * 60"
+                    " + spl_rex(%s, %s, '2') END",
+                    x, P, x, x, P, x, P);
+    } else if (!strcasecmp(fn, "memk")) {
+        /* N[k|m|g] -> kilobytes (k when no letter) */
+        static const char P[] = "'^ *([0-9]*[.]?[0-9]+) *([kKmMgG]?) *$'";
+        sbuf_printf(out,
+                    "CASE WHEN spl_rex(%s, %s, '1') IS NULL THEN %s ELSE spl_rex(%s, %s, '1') * CASE "
+                    "lower(spl_rex(%s, %s, '2')) WHEN 'm' THEN 1024 WHEN 'g' THEN 1048576 ELSE 1 END END",
+                    x, P, x, x, P, x, P);
     } else {
         return -1;
     }
@@ -60,7 +83,7 @@ int spl_cmd_convert(spl_cmd_ctx *c)
             as = spl_tok_text(&a->v[i + 1]);
             i += 2;
         }
-        static const char *known[] = {"ctime", "mktime", "num", "auto", "none", "rmcomma", "rmunit", NULL};
+        static const char *known[] = {"ctime", "mktime", "num", "auto", "none", "rmcomma", "rmunit", "dur2sec", "mstime", "memk", NULL};
         int ok = 0;
         for (int k = 0; known[k]; k++) ok |= !strcasecmp(known[k], fn);
         if (!ok) {

@@ -1,6 +1,9 @@
-/* spl_cmd_dedup.c: dedup [N] field ... [keepempty=bool]: keep the first N
- * results (in the current order) of each combination of the fields' values;
- * results lacking one of the fields are dropped unless keepempty=true. */
+/* spl_cmd_dedup.c: dedup [N] field ... [keepempty=bool] [keepevents=bool]
+ * [consecutive=bool]: keep the first N results (in the current order) of
+ * each combination of the fields' values; results lacking one of the fields
+ * are dropped unless keepempty=true; keepevents=true keeps every result but
+ * removes the fields from the duplicates; consecutive=true removes only
+ * duplicates that follow one another (N must then be 1). */
 #include <stdlib.h>
 #include <string.h>
 #include "spl_int.h"
@@ -17,7 +20,7 @@ int spl_cmd_dedup(spl_cmd_ctx *c)
     spl_tr *tr = c->tr;
     const spl_toks *a = &c->args;
     long keep = 1;
-    int keepempty = 0;
+    int keepempty = 0, keepevents = 0, consecutive = 0;
     int i = 0;
     double d;
     char **names = NULL;
@@ -32,16 +35,15 @@ int spl_cmd_dedup(spl_cmd_ctx *c)
         char *v = NULL;
         if (spl_arg_option(c, i, "keepempty", &v)) { keepempty = is_true(v); free(v); i += 2; continue; }
         if (spl_arg_option(c, i, "consecutive", &v)) {
-            int cons = is_true(v);
+            consecutive = is_true(v);
             free(v);
-            if (cons) rc = spl_arg_error(c, t, "consecutive=true is not supported");
+            if (consecutive && keep != 1) rc = spl_arg_error(c, t, "consecutive=true takes no count");
             i += 2;
             continue;
         }
         if (spl_arg_option(c, i, "keepevents", &v)) {
-            int ke = is_true(v);
+            keepevents = is_true(v);
             free(v);
-            if (ke) rc = spl_arg_error(c, t, "keepevents=true is not supported");
             i += 2;
             continue;
         }
@@ -61,12 +63,32 @@ int spl_cmd_dedup(spl_cmd_ctx *c)
             sbuf_printf(&part, "%s%s", k ? ", " : "", x);
             sbuf_printf(&nn, "%s%s IS NOT NULL", k ? " AND " : "", x);
         }
-        sbuf_printf(&extra, "row_number() OVER (PARTITION BY %s", part.s);
-        if (tr->nord) {
-            sbuf_add(&extra, " ORDER BY ");
-            spl_tr_order_sql(tr, &extra, 0);
+        if (consecutive) {
+            /* rn is 1 where some field differs from the previous result's */
+            sbuf w = {0};
+            if (tr->nord) {
+                sbuf_add(&w, "OVER (ORDER BY ");
+                spl_tr_order_sql(tr, &w, 0);
+                sbuf_addc(&w, ')');
+            } else {
+                sbuf_add(&w, "OVER ()");
+            }
+            sbuf_add(&extra, "CASE WHEN ");
+            for (int k = 0; k < n; k++) {
+                spl_col *col = spl_tr_col(tr, names[k]);
+                const char *x = col ? col->sql : "NULL";
+                sbuf_printf(&extra, "%slag(%s) %s IS NOT %s", k ? " OR " : "", x, w.s, x);
+            }
+            sbuf_printf(&extra, " OR row_number() %s = 1 THEN 1 ELSE 2 END AS rn", w.s);
+            sbuf_free(&w);
+        } else {
+            sbuf_printf(&extra, "row_number() OVER (PARTITION BY %s", part.s);
+            if (tr->nord) {
+                sbuf_add(&extra, " ORDER BY ");
+                spl_tr_order_sql(tr, &extra, 0);
+            }
+            sbuf_add(&extra, ") AS rn");
         }
-        sbuf_add(&extra, ") AS rn");
         /* rows lacking a field do not take part */
         if (!keepempty) spl_tr_where(tr, nn.s);
         spl_tr_flush(tr, -1, extra.s);
@@ -83,7 +105,18 @@ int spl_cmd_dedup(spl_cmd_ctx *c)
             w = xasprintf("%s.rn <= %ld OR NOT (%s)", tr->from, keep, nn2.s);
             sbuf_free(&nn2);
         }
-        spl_tr_where(tr, w);
+        if (keepevents) {
+            /* every result stays; the duplicates lose the fields */
+            for (int k = 0; k < n; k++) {
+                spl_col *col = spl_tr_col(tr, names[k]);
+                if (!col) continue;
+                char *v = xasprintf("CASE WHEN %s THEN %s END", w, col->sql);
+                spl_tr_set(tr, names[k], v, col->mv);
+                free(v);
+            }
+        } else {
+            spl_tr_where(tr, w);
+        }
         free(w);
         sbuf_free(&part);
         sbuf_free(&extra);

@@ -1,5 +1,6 @@
 /* spl_cmd_eval.c: eval (name = expression, comma-separated, each seeing the
  * previous ones) and where (an eval expression used as a filter). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include "spl_int.h"
@@ -7,12 +8,18 @@
 int spl_cmd_eval(spl_cmd_ctx *c);
 int spl_cmd_where(spl_cmd_ctx *c);
 
-static int expr_at(spl_cmd_ctx *c, spl_toks *t, int from, int to, size_t endoff, sbuf *out, int *mv)
+/* The expression t[from..to) as SQL; assign_off: where the assigned field's
+ * name is (eval), or SIZE_MAX (where: a boolean is what it wants). */
+static int expr_at(spl_cmd_ctx *c, spl_toks *t, int from, int to, size_t endoff, size_t assign_off, sbuf *out,
+                   int *mv)
 {
     spl_pctx P = {0};
     P.err = c->tr->err;
     int rc = spl_parse_expr(&P, TK_EVAL_START, t, from, to, endoff);
     if (!rc && !P.result) rc = spl_tr_error(c->tr, endoff, "%.*s: missing expression", (int)c->name->n, c->name->s);
+    if (!rc && assign_off != SIZE_MAX && spl_expr_is_bool(P.result))
+        rc = spl_tr_error(c->tr, assign_off,
+                          "Fields cannot be assigned a boolean result. Instead, try if(<bool expr>, <expr>, <expr>)");
     if (!rc) rc = spl_expr_sql(c->tr, P.result, out, mv);
     spl_pctx_free(&P);
     return rc;
@@ -46,7 +53,7 @@ int spl_cmd_eval(spl_cmd_ctx *c)
         char *name = nt->type == TK_IDENT ? xstrndup(nt->s, nt->n) : spl_tok_text(nt);
         sbuf v = {0};
         int mv = 0;
-        rc = expr_at(c, &t, i + 2, j, j < t.n ? t.v[j].off : end, &v, &mv);
+        rc = expr_at(c, &t, i + 2, j, j < t.n ? t.v[j].off : end, nt->off, &v, &mv);
         if (!rc) {
             spl_tr_set(c->tr, name, v.s, mv);
             /* keep later expressions small: materialize big ones */
@@ -67,7 +74,7 @@ int spl_cmd_where(spl_cmd_ctx *c)
     if (spl_cmd_lex_eval(c, &t)) { spl_toks_free(&t); return -1; }
     sbuf v = {0};
     int mv = 0;
-    int rc = expr_at(c, &t, 0, t.n, c->argoff + c->arglen, &v, &mv);
+    int rc = expr_at(c, &t, 0, t.n, c->argoff + c->arglen, SIZE_MAX, &v, &mv);
     if (!rc) spl_tr_where(c->tr, v.s);
     sbuf_free(&v);
     spl_toks_free(&t);

@@ -124,6 +124,7 @@ int spl_cmd_inputlookup(spl_cmd_ctx *c)
     sbuf_printf(&q, "%srowid AS o0 FROM %s", ncols ? ", " : "", tsql);
     if (max >= 0 || start > 0) sbuf_printf(&q, " ORDER BY rowid LIMIT %ld OFFSET %ld", max >= 0 ? max : -1L, start);
     tr->has_rows = 1;
+    tr->time_applied = 1; /* reads no events: the time range does not apply */
     tr->from = xstrdup("");
     spl_tr_new_level(tr, q.s, cols, NULL, ncols);
     spl_tr_clear_ord(tr);

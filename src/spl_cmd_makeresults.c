@@ -42,6 +42,7 @@ int spl_cmd_makeresults(spl_cmd_ctx *c)
     sbuf_add(&q, " AS c0, i AS o0 FROM mr");
     char *names[] = {"_time"};
     tr->has_rows = 1;
+    tr->time_applied = 1; /* reads no events: the time range does not apply */
     tr->from = xstrdup("");
     spl_tr_new_level(tr, q.s, names, NULL, 1);
     spl_tr_clear_ord(tr);

@@ -1,6 +1,8 @@
 /* spl_cmd_rename.c: rename old AS new [, ...], quoted names and wildcards
  * (rename Processes.* AS *). A renamed field replaces an existing field of
- * the new name; renaming a field that does not exist changes nothing. */
+ * the new name, also where the old one is missing: renaming a field no
+ * result has removes the new name's field (the Search Reference's "loss of
+ * data" note); a wildcard that matches nothing changes nothing. */
 #include <stdlib.h>
 #include <string.h>
 #include "spl_int.h"
@@ -66,7 +68,7 @@ int spl_cmd_rename(spl_cmd_ctx *c)
         int nsf = 0, nst = 0;
         for (char *p = from; *p; p++) nsf += *p == '*';
         for (char *p = to; *p; p++) nst += *p == '*';
-        if (nst && nst != nsf) {
+        if (nst != nsf) {
             free(from);
             free(to);
             rc = spl_arg_error(c, &a->v[i + 2], "the new name must have as many wildcards as the old one");
@@ -92,6 +94,7 @@ int spl_cmd_rename(spl_cmd_ctx *c)
         } else {
             spl_col *col = spl_tr_col(tr, from);
             if (col) rename_one(tr, (int)(col - tr->cols), to);
+            else if (strcmp(from, to)) spl_tr_remove(tr, to);
         }
         free(from);
         free(to);

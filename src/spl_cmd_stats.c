@@ -267,8 +267,7 @@ static int eval_arg_sql(spl_tr *tr, const agg_item *it, sbuf *out)
     if (!rc) rc = spl_parse_expr(&P, TK_EVAL_START, &t, 0, t.n, it->eval_off + it->eval_len);
     if (!rc && !P.result) rc = spl_tr_error(tr, it->eval_off, "eval() needs an expression");
     if (!rc) {
-        int k = P.result->kind;
-        int boolean = (k >= EX_OR && k <= EX_IN);
+        int boolean = spl_expr_is_bool(P.result);
         sbuf e = {0};
         int mv = 0;
         rc = spl_expr_sql(tr, P.result, &e, &mv);

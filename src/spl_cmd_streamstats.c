@@ -5,7 +5,10 @@
  * group's results among the last N of all; global=false: the group's last
  * N), time_window=SPAN (the results within SPAN of the current one's _time;
  * they must come in time order), current=true|false (include the result
- * itself). Results lacking a BY field get no aggregates. Built on SQLite
+ * itself), reset_on_change=bool (start again when a BY value differs from
+ * the previous result's), reset_before="(expr)" / reset_after="(expr)"
+ * (start again before / after a result where expr holds). Results lacking
+ * a BY field get no aggregates. Built on SQLite
  * window functions: the splwin_* aggregates (sqlfn_window.c) over
  * OVER (PARTITION BY ... ORDER BY <result order> ROWS ...). */
 #include <math.h>
@@ -71,6 +74,9 @@ typedef struct ss_opts {
     double time_window;
     int current, global;
     const spl_token *time_tok;
+    int reset_on_change;
+    char *reset_before, *reset_after; /* eval expressions, or NULL */
+    const spl_token *before_tok, *after_tok;
 } ss_opts;
 
 static int parse_options(spl_cmd_ctx *c, int *ip, ss_opts *o)
@@ -93,6 +99,18 @@ static int parse_options(spl_cmd_ctx *c, int *ip, ss_opts *o)
             if (boolean(v, &o->current)) rc = spl_arg_error(c, val, "current must be true or false");
         } else if (spl_arg_option(c, i, "global", &v)) {
             if (boolean(v, &o->global)) rc = spl_arg_error(c, val, "global must be true or false");
+        } else if (spl_arg_option(c, i, "reset_on_change", &v)) {
+            if (boolean(v, &o->reset_on_change)) rc = spl_arg_error(c, val, "reset_on_change must be true or false");
+        } else if (spl_arg_option(c, i, "reset_before", &v)) {
+            free(o->reset_before);
+            o->reset_before = v;
+            o->before_tok = val;
+            v = NULL;
+        } else if (spl_arg_option(c, i, "reset_after", &v)) {
+            free(o->reset_after);
+            o->reset_after = v;
+            o->after_tok = val;
+            v = NULL;
         } else {
             rc = spl_arg_error(c, &a->v[i], "unknown option '%.*s'", (int)a->v[i].n, a->v[i].s);
         }
@@ -138,11 +156,86 @@ static int parse_items(spl_cmd_ctx *c, int *ip, ss_item **items, int *n)
     return 0;
 }
 
+/* The SQL of a reset_before=/reset_after= eval expression (the option's
+ * text, "(expr)" or expr) as 1 where it holds, else 0. */
+static int reset_sql(spl_cmd_ctx *c, const char *text, const spl_token *tok, sbuf *out)
+{
+    spl_tr *tr = c->tr;
+    spl_toks t = {0};
+    spl_pctx P = {0};
+    P.err = tr->err;
+    int rc = spl_lex(text, strlen(text), tok->off, SPL_LEX_EVAL, &t, tr->err);
+    if (!rc) rc = spl_parse_expr(&P, TK_EVAL_START, &t, 0, t.n, tok->off + tok->n);
+    if (!rc && !P.result) rc = spl_arg_error(c, tok, "expected an eval expression");
+    sbuf e = {0};
+    int mv = 0;
+    if (!rc) rc = spl_expr_sql(tr, P.result, &e, &mv);
+    if (!rc) sbuf_printf(out, "(CASE WHEN (%s) THEN 1 ELSE 0 END)", e.s);
+    sbuf_free(&e);
+    spl_pctx_free(&P);
+    spl_toks_free(&t);
+    return rc;
+}
+
+/* Resets: a segment number (running count of resets in result order) as
+ * the level's column ss_seg; aggregates then restart in each segment.
+ * reset_on_change: a BY value differs from the previous result's;
+ * reset_before: the result's expression holds; reset_after: the previous
+ * result's expression held. */
+static int add_segments(spl_cmd_ctx *c, const ss_opts *o, char **by, int nby, char **seg)
+{
+    spl_tr *tr = c->tr;
+    sbuf ord = {0}, flag = {0}, x = {0};
+    int rc = 0;
+    if (tr->nord) {
+        sbuf_add(&ord, "ORDER BY ");
+        spl_tr_order_sql(tr, &ord, 0);
+    }
+    sbuf_add(&flag, "(0");
+    if (o->reset_on_change)
+        for (int b = 0; b < nby; b++) {
+            spl_col *col = spl_tr_col(tr, by[b]);
+            const char *v = col ? col->sql : "NULL";
+            sbuf_printf(&flag, " OR (row_number() OVER (%s) > 1 AND lag(%s) OVER (%s) IS NOT %s)", ord.s ? ord.s : "", v,
+                        ord.s ? ord.s : "", v);
+        }
+    if (!rc && o->reset_before) {
+        sbuf_add(&flag, " OR ");
+        rc = reset_sql(c, o->reset_before, o->before_tok, &flag);
+    }
+    if (!rc && o->reset_after) {
+        sbuf e = {0};
+        rc = reset_sql(c, o->reset_after, o->after_tok, &e);
+        if (!rc) sbuf_printf(&flag, " OR coalesce(lag(%s) OVER (%s), 0)", e.s, ord.s ? ord.s : "");
+        sbuf_free(&e);
+    }
+    sbuf_addc(&flag, ')');
+    if (!rc) {
+        sbuf_printf(&x, "CASE WHEN %s THEN 1 ELSE 0 END AS ss_flag", flag.s);
+        spl_tr_flush(tr, -1, x.s);
+        sbuf_reset(&ord);
+        if (tr->nord) {
+            sbuf_add(&ord, "ORDER BY ");
+            spl_tr_order_sql(tr, &ord, 0);
+        }
+        sbuf_reset(&x);
+        sbuf_printf(&x, "sum(%s.ss_flag) OVER (%s ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ss_seg", tr->from,
+                    ord.s ? ord.s : "");
+        spl_tr_flush(tr, -1, x.s);
+        *seg = xasprintf("%s.ss_seg", tr->from);
+    }
+    sbuf_free(&ord);
+    sbuf_free(&flag);
+    sbuf_free(&x);
+    return rc;
+}
+
 int spl_cmd_streamstats(spl_cmd_ctx *c)
 {
     spl_tr *tr = c->tr;
     const spl_toks *a = &c->args;
-    ss_opts o = {0, 0, 1, 1, NULL};
+    ss_opts o = {0, 0, 1, 1, NULL, 0, NULL, NULL, NULL, NULL};
+    char *seg = NULL;
     int rc = 0, i = 0, n = 0, nby = 0;
     ss_item *items = NULL;
     char **by = NULL;
@@ -160,6 +253,10 @@ int spl_cmd_streamstats(spl_cmd_ctx *c)
     spl_col *tcol = rc ? NULL : spl_tr_col(tr, "_time");
     if (!rc && o.time_window > 0 && !tcol)
         rc = spl_arg_error(c, o.time_tok, "time_window needs _time, and the results have none");
+    if (!rc && ((o.reset_on_change && nby) || o.reset_before || o.reset_after)) {
+        rc = add_segments(c, &o, by, nby, &seg);
+        tcol = spl_tr_col(tr, "_time");
+    }
     if (!rc) {
         /* global=true window=N by ...: the last N results of all, counted
          * by their position in the result order (computed first) */
@@ -182,8 +279,9 @@ int spl_cmd_streamstats(spl_cmd_ctx *c)
          * SQLite's frame (rows leave through the aggregates' xInverse) */
         sbuf w = {0}, nn = {0};
         sbuf_add(&w, "OVER (");
-        if (nby) {
+        if (nby || seg) {
             sbuf_add(&w, "PARTITION BY ");
+            if (seg) sbuf_printf(&w, "%s%s", seg, nby ? ", " : "");
             for (int b = 0; b < nby; b++) {
                 spl_col *col = spl_tr_col(tr, by[b]);
                 sbuf_printf(&w, "%s%s", b ? ", " : "", col ? col->sql : "NULL");
@@ -226,6 +324,9 @@ int spl_cmd_streamstats(spl_cmd_ctx *c)
     }
     for (int k = 0; k < n; k++) { free(items[k].arg); free(items[k].as); }
     free(items);
+    free(seg);
+    free(o.reset_before);
+    free(o.reset_after);
     for (int b = 0; b < nby; b++) free(by[b]);
     free(by);
     return rc;

@@ -1,8 +1,10 @@
 /* spl_cmd_top.c: top and rare: the most (least) common values of the
  * fields, with count and percent (of the results that have the fields),
  * optionally per BY group: [N] [limit=N] [countfield=F] [percentfield=F]
- * [showcount=bool] [showperc=bool] field ... [by field ...]. Default limit
- * 10 (0 = all). Ties are ordered by value. */
+ * [showcount=bool] [showperc=bool] [useother=bool] [otherstr=S] field ...
+ * [by field ...]. Default limit 10 (0 = all). Ties are ordered by value.
+ * useother=true adds a row (per group) with otherstr (default OTHER) in
+ * the fields and the count and percent of the values past the limit. */
 #include <stdlib.h>
 #include <string.h>
 #include "spl_int.h"
@@ -21,7 +23,8 @@ static int top_rare(spl_cmd_ctx *c, int rare)
     const spl_toks *a = &c->args;
     long limit = 10;
     char *countf = xstrdup("count"), *percf = xstrdup("percent");
-    int showcount = 1, showperc = 1, rc = 0;
+    char *otherstr = xstrdup("OTHER");
+    int showcount = 1, showperc = 1, useother = 0, rc = 0;
     char **f = NULL, **by = NULL;
     int nf = 0, nby = 0, in_by = 0;
     double d;
@@ -37,10 +40,8 @@ static int top_rare(spl_cmd_ctx *c, int rare)
         if (spl_arg_option(c, i, "percentfield", &v)) { free(percf); percf = v; i += 2; continue; }
         if (spl_arg_option(c, i, "showcount", &v)) { showcount = truthy(v); free(v); i += 2; continue; }
         if (spl_arg_option(c, i, "showperc", &v)) { showperc = truthy(v); free(v); i += 2; continue; }
-        if (spl_arg_option(c, i, "useother", &v)) {
-            if (truthy(v)) rc = spl_arg_error(c, t, "useother=true is not supported");
-            free(v); i += 2; continue;
-        }
+        if (spl_arg_option(c, i, "useother", &v)) { useother = truthy(v); free(v); i += 2; continue; }
+        if (spl_arg_option(c, i, "otherstr", &v)) { free(otherstr); otherstr = v; i += 2; continue; }
         if (spl_arg_is_option(c, i)) { rc = spl_arg_error(c, t, "unknown option '%.*s'", (int)t->n, t->s); break; }
         if (t->type == TK_COMMA) continue;
         if (i == 0 && t->type == TK_WORD && util_is_number(t->s, t->n, &d) && d >= 0) { limit = util_clamp_long(d); continue; }
@@ -83,10 +84,35 @@ static int top_rare(spl_cmd_ctx *c, int rare)
             sbuf_printf(&q, ", %s", col ? col->sql : "NULL");
         }
         sbuf_add(&q, ") AS o1");
+        if (useother) sbuf_printf(&q, ", sum(count(*)) OVER (%s%s) AS t1", nby ? "PARTITION BY " : "", nby ? part.s : "");
         sbuf_printf(&q, " FROM %s", tr->from);
         if (where.len) sbuf_printf(&q, " WHERE %s", where.s);
         sbuf_printf(&q, " GROUP BY %s", grp.s);
         spl_tr_new_level(tr, q.s, names, NULL, ncols);
+        if (useother && limit > 0) {
+            /* one more row per group: the values past the limit together */
+            sbuf u = {0}, g = {0};
+            const char *prev = tr->from;
+            sbuf_add(&u, "SELECT ");
+            for (int i = 0; i < ncols; i++) sbuf_printf(&u, "c%d, ", i);
+            sbuf_printf(&u, "o1 FROM %s WHERE o1 <= %ld UNION ALL SELECT ", prev, limit);
+            for (int i = 0; i < nby; i++) {
+                sbuf_printf(&u, "c%d, ", i);
+                sbuf_printf(&g, "%sc%d", i ? ", " : "", i);
+            }
+            for (int i = 0; i < nf; i++) {
+                spl_tr_bind_text(tr, &u, otherstr);
+                sbuf_add(&u, ", ");
+            }
+            sbuf_printf(&u, "sum(c%d), round(sum(c%d) * 100.0 / max(t1), 6), %ld FROM %s WHERE o1 > %ld", ncols - 2,
+                        ncols - 2, limit + 1, prev, limit);
+            if (nby) sbuf_printf(&u, " GROUP BY %s", g.s);
+            else sbuf_add(&u, " HAVING count(*) > 0");
+            spl_tr_new_level(tr, u.s, names, NULL, ncols);
+            sbuf_free(&u);
+            sbuf_free(&g);
+            limit = 0;
+        }
         spl_tr_clear_ord(tr);
         int pos = 0;
         for (int i = 0; i < nby; i++) {
@@ -116,6 +142,7 @@ static int top_rare(spl_cmd_ctx *c, int rare)
     free(by);
     free(countf);
     free(percf);
+    free(otherstr);
     return rc;
 }
 

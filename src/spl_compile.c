@@ -175,6 +175,7 @@ static void collect_refs(spl_tr *tr, const seg *sg, const char *text, int first)
 
 void spl_tr_free(spl_tr *tr)
 {
+    spl_et_free(tr);
     for (int i = 0; i < tr->npre; i++) free(tr->pre[i]);
     free(tr->pre);
     sbuf_free(&tr->ctes);
@@ -209,6 +210,21 @@ void spl_query_free(spl_query *q)
     free(q);
 }
 
+int spl_tr_time_bounds(const spl_tr *tr, double *e, double *l)
+{
+    int m = 0;
+    *e = *l = 0;
+    if (tr->has_earliest && tr->earliest != 0) { *e = tr->earliest; m |= 1; }
+    if (tr->has_latest && !(tr->has_earliest == 2 && tr->has_latest != 2)) {
+        *l = tr->latest;
+        m |= 2;
+    } else if (tr->has_earliest && tr->earliest != 0) {
+        *l = tr->now;
+        m |= 2;
+    }
+    return m;
+}
+
 int spl_tr_apply_time_range(spl_tr *tr)
 {
     if (!tr->has_rows || tr->time_applied) return 0;
@@ -221,16 +237,17 @@ int spl_tr_apply_time_range(spl_tr *tr)
         spl_col *col = spl_tr_col(tr, "_time");
         sbuf_add(&t, col ? col->sql : "NULL");
     }
-    /* earliest=0 means all time */
-    if (tr->has_earliest && tr->earliest != 0) {
+    double e, l;
+    int m = spl_tr_time_bounds(tr, &e, &l);
+    if (m & 1) {
         sbuf_printf(&c, "%s >= ", t.s);
-        spl_tr_bind_num(tr, &c, tr->earliest);
+        spl_tr_bind_num(tr, &c, e);
         spl_tr_where(tr, c.s);
         sbuf_reset(&c);
     }
-    if (tr->has_latest) {
+    if (m & 2) {
         sbuf_printf(&c, "%s < ", t.s);
-        spl_tr_bind_num(tr, &c, tr->latest);
+        spl_tr_bind_num(tr, &c, l);
         spl_tr_where(tr, c.s);
     }
     sbuf_free(&c);

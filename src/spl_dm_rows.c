@@ -8,6 +8,7 @@
  * are then renamed to their tstats names (Processes.process_name). Base
  * fields _time, host, source, sourcetype, index come from the event. */
 #include <assert.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -122,13 +123,15 @@ static void branch_where(dm_ctx *d, const dm_match *m, sbuf *out)
 
 void spl_dm_time_where(spl_tr *tr, const char *t, sbuf *out)
 {
-    if (tr->has_earliest && tr->earliest != 0) {
+    double e, l;
+    int m = spl_tr_time_bounds(tr, &e, &l);
+    if (m & 1) {
         sbuf_printf(out, " AND %s >= ", t);
-        spl_tr_bind_num(tr, out, tr->earliest);
+        spl_tr_bind_num(tr, out, e);
     }
-    if (tr->has_latest) {
+    if (m & 2) {
         sbuf_printf(out, " AND %s < ", t);
-        spl_tr_bind_num(tr, out, tr->latest);
+        spl_tr_bind_num(tr, out, l);
     }
 }
 
@@ -156,6 +159,22 @@ static int table_env(spl_tr *tr, const char *table, spl_env *env)
 }
 
 /* One SELECT of the union for a source: base fields then need[] */
+/* 1 if a data set of ds's model selects rows by tag (`tag=...` in its
+ * constraint): only then do its rows carry the event's tags (computing them
+ * costs every event type's condition per row) */
+static int model_uses_tags(const dm_dataset *ds)
+{
+    const dm_model *mo = ds->model;
+    for (size_t i = 0; mo && i < mo->ndatasets; i++) {
+        const char *c = mo->datasets[i].constraint;
+        for (const char *p = c; p && (p = strstr(p, "tag")); p += 3)
+            if ((p == c || !(isalnum((unsigned char)p[-1]) || p[-1] == '_' || p[-1] == '.')) &&
+                (p[3] == '=' || p[3] == ' ' || p[3] == '!'))
+                return 1;
+    }
+    return 0;
+}
+
 static int branch_sql(dm_ctx *d, const dm_source *src, const spl_names *need, int *mvs, sbuf *out)
 {
     spl_tr *tr = d->tr;
@@ -179,6 +198,16 @@ static int branch_sql(dm_ctx *d, const dm_source *src, const spl_names *need, in
     for (int i = 0; i < need->n && !rc; i++) {
         sbuf_add(out, ", ");
         const char *expr = dm_source_expr(src, need->v[i]);
+        if (!expr && !is_table && !strcmp(need->v[i], "tag") && model_uses_tags(d->ds)) {
+            /* CIM's tag is the event's tags (event types, field values) */
+            int m = 0;
+            char *t = spl_et_tag_sql(tr, "tag", &m);
+            if (tr->err->msg) { free(t); rc = -1; break; }
+            sbuf_printf(out, "%s AS c%d", t ? t : "NULL", NBASE + i);
+            mvs[i] |= t ? m : 0;
+            free(t);
+            continue;
+        }
         if (!expr) { sbuf_printf(out, "NULL AS c%d", NBASE + i); continue; }
         if (!is_table) {
             /* the extracted fields (and metadata) the expression reads */

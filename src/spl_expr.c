@@ -267,6 +267,21 @@ static int call(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
             sbuf_addc(out, ')');
         }
         sbuf_addc(out, ')');
+    } else if (!strcmp(name, "tostring") && n->nkids == 1 && spl_expr_is_bool(n->kids[0])) {
+        /* a boolean becomes "True" or "False" (Search Reference, tostring) */
+        sbuf b = {0};
+        int m = 0;
+        if (!(rc = ex(tr, n->kids[0], &b, &m))) {
+            sbuf_printf(out, "CASE WHEN (%s) THEN ", b.s);
+            spl_tr_bind_text(tr, out, "True");
+            sbuf_printf(out, " WHEN NOT (%s) THEN ", b.s);
+            spl_tr_bind_text(tr, out, "False");
+            sbuf_add(out, " END");
+        }
+        sbuf_free(&b);
+        if (rc) goto out;
+    } else if (!strcmp(name, "typeof") && n->nkids == 1 && spl_expr_is_bool(n->kids[0])) {
+        spl_tr_bind_text(tr, out, "Boolean");
     } else if (!strcmp(name, "mvindex") && n->nkids == 2 && n->kids[0]->kind == EX_CALL &&
                n->kids[0]->nkids == 2 && n->kids[0]->tok.n == 5 && !strncasecmp(n->kids[0]->tok.s, "split", 5)) {
         /* mvindex(split(x, sep), i): one value, without the list */
@@ -300,6 +315,25 @@ static int call(spl_tr *tr, const spl_node *n, sbuf *out, int *mv)
 out:
     free(name);
     return rc;
+}
+
+int spl_expr_is_bool(const spl_node *n)
+{
+    static const char *const bool_fns[] = {"like", "match", "cidrmatch", "in", "isnull", "isnotnull", "isnum",
+                                           "isint", "isstr", "isbool", "searchmatch", "true", "false", NULL};
+    assert(n);
+    switch (n->kind) {
+    case EX_OR: case EX_XOR: case EX_AND: case EX_NOT:
+    case EX_EQ: case EX_NE: case EX_LT: case EX_LE: case EX_GT: case EX_GE:
+    case EX_LIKE: case EX_IN:
+        return 1;
+    case EX_CALL:
+        for (int i = 0; bool_fns[i]; i++)
+            if (n->tok.n == strlen(bool_fns[i]) && !strncasecmp(n->tok.s, bool_fns[i], n->tok.n)) return 1;
+        return 0;
+    default:
+        return 0;
+    }
 }
 
 static const char *cmp_code(int kind)

@@ -119,6 +119,10 @@ typedef struct spl_col {
     int depth;
     int weak;     /* a search-time alias: a later xmlkv/spath extraction of
                      the same name takes precedence over it */
+    int etype;    /* eventtype/tag/tag::X computed from the event types
+                     (spl_eventtype.c): 1: a search on it at the events level
+                     becomes the event types' conditions; 2: the same with the
+                     event's own field of that name (compared as a column) */
 } spl_col;
 
 typedef struct spl_ord {
@@ -193,6 +197,7 @@ typedef struct spl_tr {
     int deep_max;
     size_t deep_off;
     int sub_depth;                /* subsearches this one is nested in */
+    struct spl_et *et;            /* event type conditions (spl_eventtype.c) */
 } spl_tr;
 
 /* Translate the subsearch text[start..end) (or, with subpipe, the
@@ -294,6 +299,11 @@ char *spl_sql_map_params(const char *sql, int nparams, spl_param_fn fn, void *ct
 int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage);
 /* Eval expression -> SQL value. *mv set when the result may be multivalue. */
 int spl_expr_sql(spl_tr *tr, const spl_node *n, sbuf *out, int *mv);
+/* Whether an eval expression's value is a boolean (a comparison, AND, OR,
+ * XOR, NOT, LIKE, IN, or like(), match(), cidrmatch(), in(), isnull(),
+ * isnotnull(), isnum(), isint(), isstr(), isbool(), searchmatch(), true(),
+ * false()): Splunk refuses to assign one to a field. */
+int spl_expr_is_bool(const spl_node *n);
 /* Splunk numeric-vs-lexicographic sort key list for a value. */
 void spl_sort_key(sbuf *out, const char *sql, int desc);
 /* Order helpers: add one order expression (front or back); add the four
@@ -385,6 +395,32 @@ void spl_tr_free(spl_tr *tr);
  * by their alias chains (docs/DATAMODELS.md); no-op without data models. */
 void spl_alias_apply(spl_tr *tr);
 
+/* Fields as an ordinary search sees them on any event (alias chains without
+ * pins), for compiling event type searches: the SQL lives until free. */
+typedef struct spl_alias_res spl_alias_res;
+spl_alias_res *spl_alias_res_new(spl_tr *tr);
+int spl_alias_res_field(spl_alias_res *r, const char *field, const char **sql, int *mv);
+void spl_alias_res_free(spl_alias_res *r);
+
+/* Event types and tags (spl_eventtype.c, docs/DATAMODELS.md). */
+/* 1 if name is eventtype, tag or tag::X. */
+int spl_et_is_field(const char *name);
+/* At the events level: the referenced eventtype/tag/tag::X fields become
+ * multivalue columns computed from the event types (no-op without any). */
+void spl_et_apply(spl_tr *tr);
+/* A search comparison (SN_CMP, SN_IN) on such a field, when it reads the
+ * event types (the events level or inside an event type's search): the OR
+ * of the matching event types' conditions. 1 when handled (out written, or
+ * -1 after an error), 0 when the caller translates it as usual. */
+int spl_et_search_sql(spl_tr *tr, const spl_node *n, const char *field, sbuf *out, int *rc);
+/* Every event type's search is SPL search text (no pipes, balanced):
+ * 0, or -1 with *err = "file:line: event type N: ..." (caller frees). */
+struct dm_registry;
+int spl_et_check(const struct dm_registry *reg, char **err);
+/* The tag field of an event (for data model rows): SQL or NULL (malloc'd). */
+char *spl_et_tag_sql(spl_tr *tr, const char *field, int *mv);
+void spl_et_free(spl_tr *tr);
+
 /* The prefix of the marker words map puts where its $tokens$ were; a
  * comparison holding one is never folded away (its parameter carries the
  * token). */
@@ -419,6 +455,13 @@ void spl_tr_ensure_events(spl_tr *tr);
  * compiler calls it after the first command; a generating command that
  * aggregates (tstats) calls it itself before aggregating. */
 int spl_tr_apply_time_range(spl_tr *tr);
+/* The time range in force: sets *e / *l and returns a bit mask (1: a lower
+ * bound, 2: an upper bound). An earliest without a latest ends at now, as
+ * Splunk's time modifiers document; a query's earliest= without latest=
+ * also replaces --latest with now (the search's modifiers override the
+ * time range picker); earliest=0 without latest is all time, future
+ * events included. */
+int spl_tr_time_bounds(const spl_tr *tr, double *e, double *l);
 
 /* Writing a generating command (tstats, makeresults):
  *  - register it in spl_registry.c with SPL_CMD_GENERATING;

@@ -276,6 +276,11 @@ int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
             if (!rc) sbuf_add(out, "1");
             return rc;
         }
+        if (spl_et_search_sql(tr, n, f, out, &rc)) {
+            /* eventtype=, tag=: the event types' own conditions */
+            free(f);
+            return rc;
+        }
         spl_col *c = spl_tr_col(tr, f);
         const char *x = c ? c->sql : "NULL";
         int mv = c ? c->mv : 0;

@@ -134,6 +134,7 @@ void spl_tr_set(spl_tr *tr, const char *name, const char *sql, int mv)
         c->depth_of = NULL;
         c->mv = mv;
         c->weak = 0;
+        c->etype = 0;
         return;
     }
     if (tr->ncols == tr->capcols) {
@@ -146,6 +147,7 @@ void spl_tr_set(spl_tr *tr, const char *name, const char *sql, int mv)
     c->depth_of = NULL;
     c->mv = mv;
     c->weak = 0;
+    c->etype = 0;
 }
 
 void spl_tr_remove(spl_tr *tr, const char *name)
@@ -345,6 +347,7 @@ void spl_tr_ensure_events(spl_tr *tr)
     /* a constant condition: SQLite tests it once, before the scan */
     if (tr->events_guard) spl_tr_where(tr, tr->events_guard);
     spl_alias_apply(tr); /* search-time aliases of the referenced fields */
+    spl_et_apply(tr);    /* eventtype, tag */
 }
 
 void spl_sort_key(sbuf *out, const char *sql, int desc)

@@ -1,5 +1,5 @@
 /* sqlfn_net.c: network SQL functions: spl_cidrmatch(cidr, ip) for IPv4
- * and IPv6. */
+ * and IPv6; spl_ipsortkey(ip), the key of sort ip(field). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,8 +36,26 @@ static void fn_cidrmatch(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, found);
 }
 
+/* spl_ipsortkey(x): a BLOB that orders addresses as sort ip(x) wants:
+ * IPv4 before IPv6, each by its bytes; NULL when x (its first value) is
+ * not an address. */
+static void fn_ipsortkey(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) { sqlite3_result_null(ctx); return; }
+    size_t n = 0;
+    char *s = mv_first(argv[0], &n);
+    unsigned char k[17];
+    int len = s ? netaddr_parse_ip(s, n, k + 1) : 0;
+    free(s);
+    if (!len) { sqlite3_result_null(ctx); return; }
+    k[0] = (unsigned char)len;
+    sqlite3_result_blob(ctx, k, len + 1, SQLITE_TRANSIENT);
+}
+
 static const sqlfn_def sqlfn_net_defs[] = {
     {"spl_cidrmatch", 2, fn_cidrmatch, 1, 0},
+    {"spl_ipsortkey", 1, fn_ipsortkey, 1, 0},
     {NULL, 0, NULL, 0, 0},
 };
 

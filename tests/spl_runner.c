@@ -37,12 +37,14 @@ typedef struct tcase {
     char *requires; /* "geoip": skipped when the GeoIP database is absent */
     char *sigma;    /* a Sigma rule file (YAML), compiled to the SPL the query extends */
     char *xfail;    /* known to fail, for this reason: reported, not counted; passing is a failure */
+    char *aliases;  /* an alias file (YAML): the case runs with these aliases, not the shipped ones */
 } tcase;
 
 static void tcase_free(tcase *c)
 {
     free(c->name); free(c->events); free(c->ingest_fmt); free(c->query); free(c->expect); free(c->error);
     free(c->now); free(c->earliest); free(c->latest); free(c->requires); free(c->sigma); free(c->xfail);
+    free(c->aliases);
     memset(c, 0, sizeof *c);
 }
 
@@ -266,6 +268,20 @@ static int run_case_with(const tcase *c, store *st, const char *file, int no_sum
     o.no_summaries = no_summaries;
     o.now = c->now ? atof(c->now) : 1717243200; /* 2024-06-01T12:00:00Z */
     o.datamodels = g_datamodels;
+    dm_registry *own = NULL;
+    if (c->aliases) {
+        char *derr = NULL;
+        own = dm_new();
+        if (dm_add_text(own, "aliases", c->aliases, strlen(c->aliases), &derr) || dm_resolve(own, &derr)) {
+            /* a loading error is the case's expected error, or a failure */
+            int want = c->error && error_matches(derr, c->error);
+            if (!want) fprintf(stderr, "FAIL %s:%d %s: aliases: %s\n", file, c->line, c->name, derr);
+            free(derr);
+            dm_free(own);
+            return want;
+        }
+        o.datamodels = own;
+    }
     o.earliest = c->earliest;
     o.latest = c->latest;
     o.lookups = g_lookups;
@@ -337,6 +353,7 @@ static int run_case_with(const tcase *c, store *st, const char *file, int no_sum
     }
     spl_error_free(&e);
     spl_query_free(q);
+    dm_free(own);
     if (!ok && no_summaries) fprintf(stderr, "  (with data model summaries off: rows computed from the events)\n");
     return ok;
 }
@@ -464,6 +481,7 @@ static int run_file(const char *path, const char *filter, int *pass, int *fail)
             else if (!strcmp(what, "requires")) { free(c.requires); c.requires = trim_dup(txt); }
             else if (!strcmp(what, "sigma")) { free(c.sigma); c.sigma = txt; txt = NULL; }
             else if (!strcmp(what, "xfail")) { free(c.xfail); c.xfail = trim_dup(txt); }
+            else if (!strcmp(what, "aliases")) { free(c.aliases); c.aliases = txt; txt = NULL; }
             free(txt);
             sbuf_reset(&sec);
             what[0] = 0;

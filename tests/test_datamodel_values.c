@@ -139,11 +139,16 @@ static void ingest(const char *name, const char *text, const char *source)
     free(path);
 }
 
-static void add_evals(sbuf *q, const dm_assign *a, size_t n)
+/* assignments as `| eval` steps; kind as an alias entry's (dm_alias_kind) */
+static void add_evals(sbuf *q, const dm_assign *as, size_t n, dm_alias_kind kind)
 {
     for (size_t i = 0; i < n; i++) {
-        if (strchr(a[i].field, '.')) sbuf_printf(q, " | eval '%s'=%s", a[i].field, a[i].expr);
-        else sbuf_printf(q, " | eval %s=%s", a[i].field, a[i].expr);
+        const dm_assign *a = &as[i];
+        char *f = strchr(a->field, '.') ? xasprintf("'%s'", a->field) : xstrdup(a->field);
+        if (kind == DM_KIND_ALIAS) sbuf_printf(q, " | eval %s=coalesce(%s, %s)", f, a->expr, f);
+        else if (kind == DM_KIND_ASNEW) sbuf_printf(q, " | eval %s=coalesce(%s, %s)", f, f, a->expr);
+        else sbuf_printf(q, " | eval %s=%s", f, a->expr);
+        free(f);
     }
 }
 
@@ -198,7 +203,7 @@ static json_t *with_aliases(const char *source, const char *eventcode, const cha
     assert_true(n <= 64);
     for (size_t i = 0; i < n; i++) {
         assert_int_equal(dm_match_known(&sets[i]->match, "XmlWinEventLog", source, eventcode), DM_YES);
-        add_evals(&q, sets[i]->fields, sets[i]->nfields);
+        add_evals(&q, sets[i]->fields, sets[i]->nfields, sets[i]->kind);
     }
     sbuf_add(&q, " | sort RecordNumber");
     json_t *rows = rows_of(&q, fields);
@@ -220,10 +225,10 @@ static json_t *with_datamodel(const char *dataset, const char *source, const cha
     assert_non_null(hit);
     sbuf q = {0};
     sbuf_printf(&q, "search %s", hit->match.spl);
-    add_evals(&q, hit->fields, hit->nfields);
+    add_evals(&q, hit->fields, hit->nfields, DM_KIND_EVAL);
     const dm_assign **calcs;
     size_t nc = dm_dataset_all_calcs(ds, &calcs);
-    for (size_t i = 0; i < nc; i++) add_evals(&q, calcs[i], 1);
+    for (size_t i = 0; i < nc; i++) add_evals(&q, calcs[i], 1, DM_KIND_EVAL);
     free(calcs);
     json_t *rows = rows_of(&q, fields);
     sbuf_free(&q);

@@ -5,7 +5,7 @@
 # the default), append=true adds the rows, internal fields other than _time
 # are not written, override_if_empty=false keeps the lookup when there are
 # no results.
-# docs/SPL.md "Documented behaviour, command by command (part 2)" lists them.
+# docs/SPL.md "Documented behaviour, command by command" (its part "Commands mvexpand … iplocation") lists them.
 set -u
 splite=$1
 tmp=$(mktemp -d)
