@@ -38,5 +38,19 @@ if [ -n "$manifests" ]; then
         fail "detections that pass on an empty database fail on real rows"
     fi
     echo "loaded database: $(wc -l < "$tmp/ok_real") detections pass"
+    if [ -d ../shared/datasets/real ]; then
+        # detections that find something in the real attack data: no fewer than
+        # real_rows_baseline.txt, and among them those that read the System
+        # channel through eventtype=wineventlog_system (issue 13)
+        hits=$(grep -cE '"rows": ?[1-9]' "$tmp/real.jsonl")
+        rows_baseline=$(tr -dc '0-9' < tests/conformance/real_rows_baseline.txt)
+        echo "loaded database: $hits detections return rows (baseline $rows_baseline)"
+        [ "$hits" -ge "$rows_baseline" ] || fail "$hits detections return rows on the real data, fewer than $rows_baseline"
+        for name in "Windows Event Log Cleared" "Windows Event For Service Disabled" \
+                    "Malicious Powershell Executed As A Service"; do
+            grep -F "\"name\":\"$name\"" "$tmp/real.jsonl" | grep -qE '"rows": ?[1-9]' \
+                || fail "$name returns no rows on the real data (System channel events through eventtype=)"
+        done
+    fi
 fi
 exit 0
