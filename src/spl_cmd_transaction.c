@@ -1,6 +1,6 @@
 /* spl_cmd_transaction.c: transaction [field ...] [maxspan=T] [maxpause=T]
  * [maxevents=N] [startswith=F] [endswith=F] [connected=B] [mvlist=B]
- * [keepevicted=false], F being ( search ), "search", eval(expression) or
+ * [keepevicted=B], F being ( search ), "search", eval(expression) or
  * one search term.
  * Events with the same values of the fields (all present) are read newest
  * first, as Splunk reads them; a new transaction begins at the newest
@@ -9,7 +9,9 @@
  * more than maxspan before the transaction's newest event, or when the
  * transaction already has maxevents events (default 1000, negative: no
  * limit). A transaction is kept when (with startswith) its first event
- * matches it and (with endswith) its last event matches it. Each gives one
+ * matches it and (with endswith) its last event matches it; keepevicted=true
+ * keeps the others too, with closed_txn 0 (1 for a kept one when
+ * maxevents, maxpause, maxspan or startswith was given). Each gives one
  * result: the fields, _time of its first event, duration (last - first,
  * seconds), eventcount, _raw (the events' _raw in time order, one per line)
  * and every other field as the set of its values (as stats values() gives
@@ -18,7 +20,7 @@
  * Transaction ids come from the window function spl_txn_id, an ordered
  * walk over each group (registered by spl_txn_register). Simplification:
  * events are grouped by the exact values of all the fields (connected= has
- * no effect); keepevicted=true is not supported. */
+ * no effect); which transactions Splunk counts as closed is approximated. */
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,7 +183,7 @@ int spl_cmd_transaction(spl_cmd_ctx *c)
     double maxspan = -1, maxpause = -1;
     long maxevents = 1000; /* Splunk's default */
     char **keys = NULL;
-    int nkeys = 0, rc = 0, mvlist = 0;
+    int nkeys = 0, rc = 0, mvlist = 0, keepevicted = 0, maxevents_given = 0;
     sbuf scond = {0}, econd = {0};
     /* conditions refer to the rows as they are before the transaction */
     spl_tr_flush(tr, -1, NULL);
@@ -209,6 +211,7 @@ int spl_cmd_transaction(spl_cmd_ctx *c)
             double d;
             if (!util_is_number(v, strlen(v), &d) || d == 0) rc = spl_arg_error(c, &a->v[i + 2], "maxevents must be a number, not 0");
             else maxevents = d < 0 ? -1 : util_clamp_long(d);
+            maxevents_given = 1;
             free(v);
             i += 2;
             continue;
@@ -223,7 +226,7 @@ int spl_cmd_transaction(spl_cmd_ctx *c)
             int on = !strcasecmp(v, "t") || !strcasecmp(v, "true") || !strcmp(v, "1");
             free(v);
             if (spl_tok_is(t, "mvlist", 1)) mvlist = on;
-            else if (on) rc = spl_arg_error(c, t, "%.*s=true is not supported", (int)t->n, t->s);
+            else keepevicted = on;
             i += 2;
             continue;
         }
@@ -295,11 +298,24 @@ int spl_cmd_transaction(spl_cmd_ctx *c)
         names[n++] = xstrdup("duration");
         sbuf_printf(&q, ", count(*) AS c%d", n);
         names[n++] = xstrdup("eventcount");
+        /* complete: the first event matches startswith, the last endswith */
+        sbuf done = {0};
+        if (scond.len) sbuf_add(&done, "min(CASE WHEN ts THEN tt END) = min(tt)");
+        if (econd.len) sbuf_printf(&done, "%smax(CASE WHEN te THEN tt END) = max(tt)", done.len ? " AND " : "");
+        if (keepevicted) {
+            /* closed_txn: 1 for a complete transaction when a condition
+             * that closes one (maxevents, maxpause, maxspan, startswith)
+             * was given, else 0 (Splunk: "all transactions have 0" without
+             * such a condition) */
+            int closing = maxevents_given || maxpause >= 0 || maxspan >= 0 || scond.len;
+            if (closing && done.len) sbuf_printf(&q, ", CASE WHEN %s THEN 1 ELSE 0 END AS c%d", done.s, n);
+            else sbuf_printf(&q, ", %d AS c%d", closing ? 1 : 0, n);
+            names[n++] = xstrdup("closed_txn");
+        }
         const char *g = grp.s ? grp.s : "";
         sbuf_printf(&q, ", min(tt) AS o0 FROM (SELECT * FROM %s ORDER BY %stxn, tt) GROUP BY %stxn", l1name, g, g);
-        int h = 0;
-        if (scond.len) { sbuf_add(&q, " HAVING min(CASE WHEN ts THEN tt END) = min(tt)"); h = 1; }
-        if (econd.len) sbuf_printf(&q, " %s max(CASE WHEN te THEN tt END) = max(tt)", h ? "AND" : "HAVING");
+        if (done.len && !keepevicted) sbuf_printf(&q, " HAVING %s", done.s);
+        sbuf_free(&done);
         spl_tr_new_level(tr, q.s, names, mv, n);
         spl_tr_clear_ord(tr);
         char *o = xasprintf("%s.o0", tr->from);
