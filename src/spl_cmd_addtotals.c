@@ -66,12 +66,8 @@ static void col_totals(spl_tr *tr, char **pats, int npats, const char *fieldname
     sbuf_printf(&q, "1, 0 FROM %s", tr->from);
     spl_tr_new_level(tr, q.s, names, mv, n + add_label);
     spl_tr_clear_ord(tr);
-    char *o = xasprintf("%s.g1", tr->from);
-    spl_tr_add_ord(tr, o, 0, 0);
-    free(o);
-    o = xasprintf("%s.o1", tr->from);
-    spl_tr_add_ord(tr, o, 0, 0);
-    free(o);
+    spl_tr_add_ord_col(tr, "g1", 0);
+    spl_tr_add_ord_col(tr, "o1", 0);
     tr->events = 0;
     for (int i = 0; i < n + add_label; i++) free(names[i]);
     free(names);

@@ -128,9 +128,7 @@ int spl_cmd_inputlookup(spl_cmd_ctx *c)
     tr->from = xstrdup("");
     spl_tr_new_level(tr, q.s, cols, NULL, ncols);
     spl_tr_clear_ord(tr);
-    char *o = xasprintf("%s.o0", tr->from);
-    spl_tr_add_ord(tr, o, 0, 0);
-    free(o);
+    spl_tr_add_ord_col(tr, "o0", 0);
     tr->events = 0;
     sbuf_free(&q);
     free(tsql);

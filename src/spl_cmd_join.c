@@ -300,12 +300,8 @@ static void append_rows(spl_tr *tr, spl_tr *sub, long maxout)
     }
     spl_tr_new_level(tr, q.s, names, mv, total);
     spl_tr_clear_ord(tr);
-    char *o = xasprintf("%s.o0", tr->from);
-    spl_tr_add_ord(tr, o, 0, 0);
-    free(o);
-    o = xasprintf("%s.o1", tr->from);
-    spl_tr_add_ord(tr, o, 0, 0);
-    free(o);
+    spl_tr_add_ord_col(tr, "o0", 0);
+    spl_tr_add_ord_col(tr, "o1", 0);
     tr->events = tr->events && sub->events;
     for (int i = 0; i < total; i++) free(names[i]);
     free(names);

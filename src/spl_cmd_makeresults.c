@@ -46,9 +46,7 @@ int spl_cmd_makeresults(spl_cmd_ctx *c)
     tr->from = xstrdup("");
     spl_tr_new_level(tr, q.s, names, NULL, 1);
     spl_tr_clear_ord(tr);
-    char *o = xasprintf("%s.o0", tr->from);
-    spl_tr_add_ord(tr, o, 0, 0);
-    free(o);
+    spl_tr_add_ord_col(tr, "o0", 0);
     tr->events = 0;
     sbuf_free(&q);
     return 0;

@@ -142,9 +142,7 @@ int spl_cmd_timechart(spl_cmd_ctx *c)
     else sbuf_printf(&q, ", %s AS o0 FROM %s", tc->sql, tr->from);
     spl_tr_new_level(tr, q.s, names, mv, n);
     spl_tr_clear_ord(tr);
-    char *o = xasprintf("%s.o0", tr->from);
-    spl_tr_add_ord(tr, o, 0, 0);
-    free(o);
+    spl_tr_add_ord_col(tr, "o0", 0);
     tr->events = 0;
     for (int k = 0; k < n; k++) free(names[k]);
     free(names);

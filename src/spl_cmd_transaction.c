@@ -318,9 +318,7 @@ int spl_cmd_transaction(spl_cmd_ctx *c)
         sbuf_free(&done);
         spl_tr_new_level(tr, q.s, names, mv, n);
         spl_tr_clear_ord(tr);
-        char *o = xasprintf("%s.o0", tr->from);
-        spl_tr_add_ord(tr, o, 1, 0);
-        free(o);
+        spl_tr_add_ord_col(tr, "o0", 1);
         tr->events = 0;
         for (int i = 0; i < n; i++) free(names[i]);
         free(names);

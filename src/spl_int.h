@@ -309,6 +309,8 @@ void spl_sort_key(sbuf *out, const char *sql, int desc);
 /* Order helpers: add one order expression (front or back); add the four
  * sort-key expressions of a value at position *pos (advanced). */
 void spl_tr_add_ord(spl_tr *tr, const char *sql, int desc, int front);
+/* spl_tr_add_ord of the current level's column col (tr->from.col), at the end */
+void spl_tr_add_ord_col(spl_tr *tr, const char *col, int desc);
 void spl_tr_add_sort_ord(spl_tr *tr, const char *sql, int desc, int *pos);
 void spl_tr_clear_ord(spl_tr *tr);
 /* Add a statement run before the query (spl_query.pre), with the query's

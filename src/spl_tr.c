@@ -389,6 +389,13 @@ void spl_tr_add_pre(spl_tr *tr, char *sql)
     tr->pre[tr->npre++] = sql;
 }
 
+void spl_tr_add_ord_col(spl_tr *tr, const char *col, int desc)
+{
+    char *o = xasprintf("%s.%s", tr->from, col);
+    spl_tr_add_ord(tr, o, desc, 0);
+    free(o);
+}
+
 void spl_tr_clear_ord(spl_tr *tr)
 {
     for (int i = 0; i < tr->nord; i++) free(tr->ord[i].sql);
