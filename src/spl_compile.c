@@ -115,7 +115,11 @@ static void collect_refs(spl_tr *tr, const seg *sg, const char *text, int first)
                            prev == TK_GT || prev == TK_GE;
             if (is_field) {
                 char *s = spl_tok_text(t);
-                spl_tr_ref(tr, s);
+                /* the first search's eventtype=/tag= are the event types'
+                 * conditions (spl_et_search_sql), not reads of the computed
+                 * field: it is only made (a CASE per event type) for a
+                 * command that reads it, like any other computed field */
+                if (!(first && spl_et_is_field(s))) spl_tr_ref(tr, s);
                 free(s);
             } else if (!is_value) {
                 spl_tr_ref(tr, "_raw");

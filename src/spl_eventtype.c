@@ -193,6 +193,8 @@ static int et_match_sql(spl_tr *tr, spl_et *e, int kind, const char *tagfield, c
     return rc;
 }
 
+static void et_make_column(spl_tr *tr, spl_et *e, const char *f);
+
 int spl_et_search_sql(spl_tr *tr, const spl_node *n, const char *field, sbuf *out, int *rc)
 {
     assert(n->kind == SN_CMP || n->kind == SN_IN);
@@ -202,11 +204,22 @@ int spl_et_search_sql(spl_tr *tr, const spl_node *n, const char *field, sbuf *ou
     spl_et *e = tr->et;
     if (!(e && e->depth > 0)) {
         spl_col *c = spl_tr_find(tr, field);
-        /* (an event carrying a field of that name itself: its column, which
-         * holds both, compares as any field) */
-        if (!tr->is_event_table || !c || c->etype != 1) return 0;
+        if (!tr->is_event_table) return 0;
         e = et_ctx(tr);
         if (!e) return 0;
+        if (!c) {
+            /* the first search's eventtype=/tag= leave the column unmade
+             * (collect_refs) unless the events carry a field of that name */
+            sbuf own = {0};
+            store_field_sql(tr->st, "e", field, &own);
+            if (own.s && strcmp(own.s, "NULL")) et_make_column(tr, e, field);
+            sbuf_free(&own);
+            if (tr->err->msg) { *rc = -1; return 1; }
+            c = spl_tr_find(tr, field);
+        }
+        /* (an event carrying a field of that name itself: its column, which
+         * holds both, compares as any field) */
+        if (c && c->etype != 1) return 0;
     }
     const char *tagfield;
     int kind = et_kind(field, &tagfield);
@@ -379,6 +392,28 @@ char *spl_et_tag_sql(spl_tr *tr, const char *field, int *mv)
     return sbuf_detach(&b);
 }
 
+/* the computed column of field (eventtype, tag, tag::X) at the events
+ * level: the event's own values of that name first, then the computed ones */
+static void et_make_column(spl_tr *tr, spl_et *e, const char *f)
+{
+    sbuf b = {0}, own = {0};
+    store_field_sql(tr->st, "e", f, &own);
+    int has_own = own.s && strcmp(own.s, "NULL");
+    if (!et_value_sql(tr, e, f, &b)) {
+        if (has_own) {
+            char *both = xasprintf("spl_mvappend(%s, %s)", own.s, b.s);
+            spl_tr_set(tr, f, both, 1);
+            free(both);
+        } else {
+            spl_tr_set(tr, f, b.s, 1);
+        }
+        spl_col *c = spl_tr_find(tr, f);
+        if (c) c->etype = has_own ? 2 : 1;
+    }
+    sbuf_free(&b);
+    sbuf_free(&own);
+}
+
 void spl_et_apply(spl_tr *tr)
 {
     if (tr->err->msg) return;
@@ -387,22 +422,6 @@ void spl_et_apply(spl_tr *tr)
         if (!spl_et_is_field(f) || strchr(f, '*')) continue;
         spl_et *e = et_ctx(tr);
         if (!e) return;
-        sbuf b = {0}, own = {0};
-        store_field_sql(tr->st, "e", f, &own);
-        int has_own = own.s && strcmp(own.s, "NULL");
-        if (!et_value_sql(tr, e, f, &b)) {
-            if (has_own) {
-                /* the event's own values first, then the computed ones */
-                char *both = xasprintf("spl_mvappend(%s, %s)", own.s, b.s);
-                spl_tr_set(tr, f, both, 1);
-                free(both);
-            } else {
-                spl_tr_set(tr, f, b.s, 1);
-            }
-            spl_col *c = spl_tr_find(tr, f);
-            if (c) c->etype = has_own ? 2 : 1;
-        }
-        sbuf_free(&b);
-        sbuf_free(&own);
+        et_make_column(tr, e, f);
     }
 }
