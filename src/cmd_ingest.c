@@ -1,14 +1,18 @@
-/* cmd_ingest.c: `splite ingest`: load log files (or stdin) into the store. */
+/* cmd_ingest.c: `splite ingest`: load log files (or stdin, or the .evtx
+ * files below a directory) into the store. */
 #include "cli.h"
 #include "ingest.h"
+#include "ingest_dir.h"
 #include "ingest_int.h"
 #include "store.h"
 #include "tz.h"
+#include "util.h"
 
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Options shared by ingest and replay; returns 1 if argv[*i] was one, -1
  * after a message when its value is missing or bad. --tz ZONE makes ZONE
@@ -55,47 +59,82 @@ int cmd_ingest_option(ingest_opts *o, int argc, char **argv, int *i)
     return 1;
 }
 
+/* argv's FILE arguments, each directory replaced by the .evtx files below
+ * it (ingest_dir.c); *failed counts directories that could not be read or
+ * hold none. Returns the list (owned strings). */
+static char **ingest_args(const char *const *args, int nargs, int *nfiles, int *failed)
+{
+    char **files = xcalloc((size_t)nargs + 1, sizeof *files);
+    int n = 0;
+    for (int i = 0; i < nargs; i++) {
+        struct stat sb;
+        if (strcmp(args[i], "-") != 0 && stat(args[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+            int added = ingest_dir_expand(args[i], &files, &n);
+            if (added < 0) (*failed)++;
+            else if (added == 0) {
+                fprintf(stderr, "%s: no .evtx file below this directory\n", args[i]);
+                (*failed)++;
+            }
+            continue;
+        }
+        files = xrealloc(files, sizeof *files * (size_t)(n + 1));
+        files[n++] = xstrdup(args[i]);
+    }
+    *nfiles = n;
+    return files;
+}
+
+static void free_files(char **files, int n)
+{
+    for (int i = 0; i < n; i++) free(files[i]);
+    free(files);
+}
+
 int cmd_ingest(cli_env *env, int argc, char **argv)
 {
     ingest_opts o = {0};
-    const char **files = calloc((size_t)argc, sizeof *files);
-    int nfiles = 0;
+    const char **args = calloc((size_t)argc, sizeof *args);
+    int nargs = 0;
     for (int i = 1; i < argc;) {
         if (argv[i][0] == '-' && argv[i][1]) {
             int r = cli_common_option(env, argc, argv, &i);
             if (r == 0) r = cmd_ingest_option(&o, argc, argv, &i);
-            if (r < 0) return free(files), 2;
+            /* -r: directories are walked anyway; accepted as other tools take it */
+            if (r == 0 && ingest_dir_option(argv[i])) r = 1, i++;
+            if (r < 0) return free(args), 2;
             if (r == 0) {
-                free(files);
+                free(args);
                 return cli_usage_error("ingest", "unknown option '%s'", argv[i]);
             }
             continue;
         }
-        files[nfiles++] = argv[i++];
+        args[nargs++] = argv[i++];
     }
-    if (!nfiles) {
-        free(files);
+    if (!nargs) {
+        free(args);
         return cli_usage_error("ingest", "no FILE given (- is standard input)");
     }
     if (o.force && o.replace) {
-        free(files);
+        free(args);
         return cli_usage_error("ingest", "--force and --replace exclude each other");
     }
+    int failed = 0, nfiles = 0;
+    char **files = ingest_args(args, nargs, &nfiles, &failed);
+    free(args);
     /* A write past RLIMIT_FSIZE fails (EFBIG, reported) instead of killing us. */
     signal(SIGXFSZ, SIG_IGN);
-    store *st = store_open_or_say(env->db_path, STORE_CREATE);
+    store *st = nfiles ? store_open_or_say(env->db_path, STORE_CREATE) : NULL;
     if (!st) {
-        free(files);
+        free_files(files, nfiles);
         return 1;
     }
     int lock = ingest_lock(env->db_path, o.no_wait, "ingest");
     if (lock < 0) {
-        free(files);
+        free_files(files, nfiles);
         store_close(st);
         return 1;
     }
     ingest_stats total = {0};
-    int failed = 0;
     for (int k = 0; k < nfiles; k++)
         if (ingest_file(st, files[k], &o, &total)) failed++;
     if (nfiles > 1 && !o.quiet)
@@ -104,6 +143,6 @@ int cmd_ingest(cli_env *env, int argc, char **argv)
                 failed ? "; some files failed" : "");
     store_close(st);
     ingest_unlock(lock);
-    free(files);
+    free_files(files, nfiles);
     return failed ? 1 : 0;
 }

@@ -42,12 +42,14 @@ int cmd_sigma(cli_env *env, int argc, char **argv);
     "  --now T            the time relative times count from (default: the clock)\n"
 
 const cli_command cli_commands[] = {
-    {"ingest", cmd_ingest, "[--index I] [--sourcetype ST] [--source S] [--host H] [--format F] [--tz ZONE] [--force|--replace] [--no-wait] [-q] FILE...",
+    {"ingest", cmd_ingest, "[--index I] [--sourcetype ST] [--source S] [--host H] [--format F] [--tz ZONE] [--force|--replace] [--no-wait] [-q] [-r] FILE|DIR...",
      "load log files (- is standard input)",
      CMD_INGEST_OPTIONS
+     "  -r, --recursive    accepted for other tools' habits: a DIR is always walked\n"
      "  FILE...            log files, each loaded once: one loaded before is skipped, a grown one continued\n"
      "                     where it stopped, one whose loaded part changed refused (see --force, --replace);\n"
-     "                     - is standard input, which is never de-duplicated: every run loads all of it\n"},
+     "                     - is standard input, which is never de-duplicated: every run loads all of it\n"
+     "  DIR...             every .evtx file below the directory (any depth, in path order; links not followed)\n"},
     {"replay", cmd_replay,
      "[--index I] [--sourcetype ST] [--source S] [--host H] [--format F] [--tz ZONE] [--force|--replace] [--no-wait] [-q] [--update-timestamp] "
      "[--datasets DIR] MANIFEST.yml...",

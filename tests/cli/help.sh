@@ -43,6 +43,7 @@ src_options() {
 }
 sources() {
     case $1 in
+    ingest) echo src/cmd_ingest.c src/ingest_dir.c ;;
     replay) echo src/cmd_replay.c src/cmd_ingest.c ;;
     search) echo src/cmd_search.c src/spl_cli.c ;;
     sql) echo src/cmd_sql.c src/spl_cli.c ;;
@@ -80,8 +81,8 @@ for c in $cmds; do
     # options: the synopsis, the options section and the parser agree
     echo "$syn" | grep -o '[[|]-[-a-z]*' | tr -d '[|' | sort -u >"$tmp/o_syn"
     sed -n '/^options:/,/^$/p' "$tmp/h1" | grep -oE '^  (-[a-z], )?--[a-z-]+' | tr -d ' ' | tr ',' '\n' | sort -u >"$tmp/o_help"
-    # the synopsis shows -q for "-q, --quiet"
-    sed 's/^--quiet$/-q/' "$tmp/o_help" | sort -u >"$tmp/o_help_short"
+    # the synopsis shows -q for "-q, --quiet", -r for "-r, --recursive"
+    sed 's/^--quiet$/-q/; s/^--recursive$/-r/' "$tmp/o_help" | sort -u >"$tmp/o_help_short"
     diff "$tmp/o_syn" "$tmp/o_help_short" >"$tmp/d" || fail "$c: synopsis and options section differ:
 $(cat "$tmp/d")"
     # shellcheck disable=SC2046
