@@ -397,10 +397,13 @@ int spl_tr_subsearch(spl_tr *parent, size_t start, size_t end, int subpipe, spl_
     child->err = parent->err;
     child->text = parent->text;
     child->now = parent->now;
-    child->earliest = parent->earliest;
-    child->latest = parent->latest;
-    child->has_earliest = parent->has_earliest;
-    child->has_latest = parent->has_latest;
+    /* the options' range, not the query's earliest=/latest= (Splunk: "time
+     * ranges specified directly in the base search do not apply to
+     * subsearches"); a subsearch's own earliest=/latest= apply to it alone */
+    child->earliest = child->pick_earliest = parent->pick_earliest;
+    child->latest = child->pick_latest = parent->pick_latest;
+    child->has_earliest = child->has_pick_earliest = parent->has_pick_earliest;
+    child->has_latest = child->has_pick_latest = parent->has_pick_latest;
     child->macros = parent->macros;
     child->subpipe = subpipe;
     child->events_guard = parent->sub_events_guard;
@@ -502,6 +505,8 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
             goto done;
         }
         tr.has_earliest = 1;
+        tr.pick_earliest = tr.earliest;
+        tr.has_pick_earliest = 1;
     }
     if (o && o->latest && *o->latest) {
         if (spl_time_modifier(&tr, o->latest, 0, &tr.latest)) {
@@ -511,6 +516,8 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
             goto done;
         }
         tr.has_latest = 1;
+        tr.pick_latest = tr.latest;
+        tr.has_pick_latest = 1;
     }
 
     if (run_pipeline(&tr, 0, strlen(q))) goto done;

@@ -173,6 +173,11 @@ typedef struct spl_tr {
     double now;
     double earliest, latest;  /* from options and the first search */
     int has_earliest, has_latest;
+    /* the range the options gave (Splunk's time range picker): what a
+     * subsearch starts from, since the query's own earliest=/latest= do not
+     * apply to its subsearches */
+    double pick_earliest, pick_latest;
+    int has_pick_earliest, has_pick_latest;
     /* statements run before the query, in order, with its parameters
      * (outputlookup writes its table this way) */
     char **pre;
