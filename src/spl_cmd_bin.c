@@ -69,8 +69,8 @@ int spl_cmd_bin(spl_cmd_ctx *c)
             sbuf s = {0};
             char *x = xstrdup(col->sql);
             if (is_time || !strcmp(field, "_time")) {
-                /* aligned on base, 0 (UTC epoch) unless aligntime= gives a
-                 * time; ignored for spans of whole days */
+                /* on local time (spl_bin_time) unless aligntime= gives a
+                 * time, which is ignored for spans of whole days */
                 double base = 0;
                 if (align && fmod(w, 86400) != 0) {
                     double e, l;
@@ -79,15 +79,22 @@ int spl_cmd_bin(spl_cmd_ctx *c)
                     else if (!strcasecmp(align, "latest")) base = (m & 2) ? l : 0;
                     else if (spl_time_modifier(tr, align, align_off, &base)) rc = -1;
                 }
-                sbuf_printf(&s, "(floor((splop_num(%s) - ", x);
-                spl_tr_bind_num(tr, &s, base);
-                sbuf_add(&s, ") / ");
-                spl_tr_bind_num(tr, &s, w);
-                sbuf_add(&s, ") * ");
-                spl_tr_bind_num(tr, &s, w);
-                sbuf_add(&s, " + ");
-                spl_tr_bind_num(tr, &s, base);
-                sbuf_addc(&s, ')');
+                if (!align || fmod(w, 86400) == 0) {
+                    /* local time's buckets (day spans start at local midnight) */
+                    sbuf_printf(&s, "spl_bin_time(splop_num(%s), ", x);
+                    spl_tr_bind_num(tr, &s, w);
+                    sbuf_addc(&s, ')');
+                } else {
+                    sbuf_printf(&s, "(floor((splop_num(%s) - ", x);
+                    spl_tr_bind_num(tr, &s, base);
+                    sbuf_add(&s, ") / ");
+                    spl_tr_bind_num(tr, &s, w);
+                    sbuf_add(&s, ") * ");
+                    spl_tr_bind_num(tr, &s, w);
+                    sbuf_add(&s, " + ");
+                    spl_tr_bind_num(tr, &s, base);
+                    sbuf_addc(&s, ')');
+                }
             } else {
                 sbuf lo = {0};
                 sbuf_printf(&lo, "(floor(splop_num(%s) / ", x);

@@ -116,11 +116,16 @@ int spl_cmd_timechart(spl_cmd_ctx *c)
     int *mv = xcalloc((size_t)n + 1, sizeof *mv);
     sbuf q = {0};
     if (cont) {
-        sbuf_printf(&q, "WITH RECURSIVE g(t) AS (SELECT min(%s) FROM %s UNION ALL SELECT t + ", tc->sql, tr->from);
+        /* the next bucket: the bucket of t + 1.5 spans (local days are 23
+         * to 25 hours long across DST changes) */
+        sbuf_printf(&q, "WITH RECURSIVE g(t) AS (SELECT min(%s) FROM %s UNION ALL SELECT max(spl_bin_time(t + ",
+                    tc->sql, tr->from);
+        spl_tr_bind_num(tr, &q, secs * 1.5);
+        sbuf_add(&q, ", ");
         spl_tr_bind_num(tr, &q, secs);
-        sbuf_printf(&q, " FROM g WHERE t + ");
-        spl_tr_bind_num(tr, &q, secs);
-        sbuf_printf(&q, " <= (SELECT max(%s) FROM %s)) SELECT ", tc->sql, tr->from);
+        sbuf_add(&q, "), t + "); /* always forward */
+        spl_tr_bind_num(tr, &q, secs * 0.5);
+        sbuf_printf(&q, ") FROM g WHERE t < (SELECT max(%s) FROM %s)) SELECT ", tc->sql, tr->from);
     } else {
         sbuf_add(&q, "SELECT ");
     }

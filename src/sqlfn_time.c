@@ -1,6 +1,7 @@
 /* sqlfn_time.c: time SQL functions: spl_strftime(t, fmt) (Splunk
- * conversions, see timefmt.h), spl_strptime(str, fmt) (timeparse.h) and
- * spl_relative_time(t, spec) (timemod.h). */
+ * conversions, see timefmt.h), spl_strptime(str, fmt) (timeparse.h),
+ * spl_relative_time(t, spec) (timemod.h) and spl_bin_time(t, span) (bin's
+ * time buckets, on local time: tz.h). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "timefmt.h"
 #include "timemod.h"
 #include "timeparse.h"
+#include "tz.h"
 #include "util.h"
 
 static void time_result(sqlite3_context *ctx, double t)
@@ -77,7 +79,42 @@ static void fn_relative_time(sqlite3_context *ctx, int argc, sqlite3_value **arg
     free(spec);
 }
 
+/* spl_bin_time(t, span): the start of t's bucket of span seconds, the
+ * buckets counted on local wall-clock time from the epoch, so that day spans
+ * start at local midnight (Splunk: bins that cross days are aligned to the
+ * local day boundary); in UTC that is floor(t / span) * span. Null for a
+ * non-number or a span that is not positive. */
+static void fn_bin_time(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    double t, span;
+    if (!sqlfn_arg_number(argv[0], &t) || !sqlfn_arg_number(argv[1], &span) || !(span > 0) ||
+        !(fabs(t) < TIMEMOD_MAX)) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    time_t whole = (time_t)floor(t);
+    struct tm tm;
+    if (tz_local_tm(whole, &tm)) {
+        time_result(ctx, floor(t / span) * span);
+        return;
+    }
+    double local = (double)timegm(&tm) + (t - (double)whole);
+    double b = floor(local / span) * span;
+    time_t bw = (time_t)floor(b);
+    struct tm bt;
+    if (!gmtime_r(&bw, &bt)) {
+        time_result(ctx, floor(t / span) * span);
+        return;
+    }
+    bt.tm_isdst = -1;
+    double r = tz_local_epoch(&bt) + (b - (double)bw);
+    /* a bucket start in a DST gap resolves past t: step back one bucket */
+    time_result(ctx, r > t ? r - span : r);
+}
+
 static const sqlfn_def sqlfn_time_defs[] = {
+    {"spl_bin_time", 2, fn_bin_time, 1, 0},
     {"spl_strftime", 2, fn_strftime, 1, 0},
     {"spl_strptime", 2, fn_strptime, 1, 0},
     {"spl_relative_time", 2, fn_relative_time, 1, 0},

@@ -5,7 +5,9 @@
 # and Z are respected, --now takes a time modifier everywhere, DST edges
 # included; cron schedules run in local time; `ingest --tz ZONE` (and
 # replay's) reads zone-less event timestamps (classic WinEventLog, kv, JSON)
-# in ZONE, by default in local time; a bad zone is refused with exit 2.
+# in ZONE, by default in local time; a bad zone is refused with exit 2; bin
+# and timechart buckets are counted on local time (day spans from local
+# midnight).
 # GNU date is the reference for the expected epochs.
 set -u
 splite=$(realpath "$1")
@@ -79,4 +81,19 @@ for z in Mars/Olympus_Mons +25:00 ../etc/passwd ''; do
     [ $? = 2 ] && grep -q -- "--tz" "$tmp/e" || fail "--tz '$z' accepted: $(cat "$tmp/e")"
 done
 [ ! -e "$tmp/x.db" ] || [ "$(sqlite3 "$tmp/x.db" 'SELECT count(*) FROM events' 2>/dev/null || echo 0)" = 0 ] || fail "a bad --tz loaded events"
+
+# bin and timechart count their buckets on local time: day spans start at
+# local midnight, across the DST change of 2026-03-08 in New York too; hour
+# spans in a half-hour zone start on the local hour
+printf '%s\n' '{"_time": "2026-03-07T03:30:00Z"}' '{"_time": "2026-03-08T12:00:00Z"}' '{"_time": "2026-03-10T04:30:00Z"}' > "$tmp/bins.json"
+"$splite" --db "$tmp/bins.db" ingest -q --format json "$tmp/bins.json" || fail "ingest bins.json"
+days() { TZ=$1 "$splite" --db "$tmp/bins.db" search "* | $2 | eval d=strftime(_time, \"%Y-%m-%d %H:%M %z\") | table d" | tr -d '{}"' | sed 's/^d://' | tr '\n' ','; }
+want='2026-03-06 00:00 -0500,2026-03-08 00:00 -0500,2026-03-10 00:00 -0400,'
+[ "$(days $ny 'bin _time span=1d | dedup _time | sort _time')" = "$want" ] || fail "bin span=1d in New York: $(days $ny 'bin _time span=1d | dedup _time | sort _time')"
+want='2026-03-06 00:00 -0500,2026-03-07 00:00 -0500,2026-03-08 00:00 -0500,2026-03-09 00:00 -0400,2026-03-10 00:00 -0400,'
+[ "$(days $ny 'timechart span=1d count')" = "$want" ] || fail "timechart span=1d in New York: $(days $ny 'timechart span=1d count')"
+want='2026-03-07 09:00 +0530,2026-03-08 17:00 +0530,2026-03-10 10:00 +0530,'
+[ "$(days Asia/Kolkata 'bin _time span=1h | sort _time')" = "$want" ] || fail "bin span=1h in Kolkata: $(days Asia/Kolkata 'bin _time span=1h | sort _time')"
+want='2026-03-07 00:00 +0000,2026-03-08 00:00 +0000,2026-03-10 00:00 +0000,'
+[ "$(days UTC 'bin _time span=1d | sort _time')" = "$want" ] || fail "bin span=1d in UTC: $(days UTC 'bin _time span=1d | sort _time')"
 echo ok
