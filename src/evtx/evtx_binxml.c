@@ -18,6 +18,9 @@
 #define BX_MAX_ELEMENT_DEPTH 64
 #define BX_MAX_TEMPLATE_DEPTH 8
 #define BX_MAX_SUBS 4096
+/* A rendering longer than this is refused (substitutions used many times
+ * over nested templates could otherwise multiply it without end). */
+#define BX_MAX_XML (4u << 20)
 
 typedef struct bx_sub {
     uint32_t off;   /* chunk-relative */
@@ -92,6 +95,7 @@ static int bx_subst(bx *b, const bx_frame *f, uint32_t idx, int attr)
     if (idx >= f->nsubs) return 0; /* a substitution the instance does not give: no value */
     const bx_sub *s = &f->subs[idx];
     if (s->type == 0 || s->size == 0) return 0;
+    if (b->out->len > BX_MAX_XML) return bx_fail(b, "the event's XML is longer than %u MiB", BX_MAX_XML >> 20);
     if (s->type == 0x21) {
         size_t before = b->out->len;
         uint32_t e;
@@ -212,6 +216,7 @@ static int bx_array_element(bx *b, const bx_frame *f, uint32_t p, uint32_t end, 
 static int bx_element(bx *b, const bx_frame *f, uint32_t *pos, uint32_t end, int depth)
 {
     if (depth > BX_MAX_ELEMENT_DEPTH) return bx_fail(b, "elements nested deeper than %d", BX_MAX_ELEMENT_DEPTH);
+    if (b->out->len > BX_MAX_XML) return bx_fail(b, "the event's XML is longer than %u MiB", BX_MAX_XML >> 20);
     size_t start = b->out->len;
     uint32_t p = *pos;
     unsigned tok = b->c[p];
