@@ -96,7 +96,7 @@ static int ev_binary(void *state, struct ingest *in)
     if (n < 0) return -1;
     int bad_crc = 0;
     if (evtx_file_header(s->chunk, (size_t)n, &bad_crc, why, sizeof why)) {
-        fprintf(stderr, "%s: cannot read: %s\n", ingest_filename(in), why);
+        ingest_reject(in, -1, "cannot read: %s", why);
         return -1;
     }
     if (bad_crc) ingest_reject(in, -1, "file header checksum mismatch; its chunks are read anyway");
