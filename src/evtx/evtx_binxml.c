@@ -309,6 +309,9 @@ static int bx_element(bx *b, const bx_frame *f, uint32_t *pos, uint32_t end, int
         b->out->s[start] = 0;
         return 0;
     }
+    /* the end tag copies the name from out itself: room first, so that
+     * appending does not move it */
+    sbuf_grow(b->out, name_len + 3);
     sbuf_add(b->out, "</");
     sbuf_addn(b->out, b->out->s + name_at, name_len);
     sbuf_addc(b->out, '>');

@@ -4,7 +4,8 @@
 # records before the cut, a bad file header checksum or a damaged chunk or
 # record is reported as "chunk N record M: reason" and the rest loads, a
 # file without an EVTX header is an error naming it, random byte flips never
-# crash or hang, and loading the same file again loads nothing.
+# crash or hang, loading the same file again loads nothing, and replay
+# takes a manifest naming a .evtx.
 . "$(dirname "$0")/lib/setup.sh"
 src="$root/../shared/datasets/real/hayabusa-sample-evtx/evtx/DeepBlueCLI/many-events-application.evtx"
 [ -f "$src" ] || { echo "../shared/datasets/real not present: skipped"; exit 77; }
@@ -25,6 +26,12 @@ grep -q "already loaded" "$tmp/err" || fail "second load: $(cat "$tmp/err")"
 # detected whatever its name
 rm -f "$db"; cp "$src" "$tmp/noname.dat"
 ing "$tmp/noname.dat" && [ "$(count)" = 2216 ] || fail "detection by signature: $(cat "$tmp/err")"
+
+# replay: a manifest naming a .evtx
+rm -f "$db"; cp "$src" "$tmp/r.evtx"
+printf 'name: r\ndatasets:\n- name: r\n  path: r.evtx\n  sourcetype: XmlWinEventLog\n  source: XmlWinEventLog:Application\n' >"$tmp/m.yml"
+"$splite" --db "$db" replay "$tmp/m.yml" 2>"$tmp/err" || fail "replay: $(cat "$tmp/err")"
+[ "$(q "SELECT count(*) FROM events WHERE source = 'XmlWinEventLog:Application'")" = 2216 ] || fail "replay: $(cat "$tmp/err")"
 
 # truncated in the middle of chunk 1: chunk 0 whole, then what chunk 1 holds whole
 fresh trunc
