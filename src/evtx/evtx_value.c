@@ -33,42 +33,96 @@ void evtx_escape(sbuf *out, const char *s, size_t n, int attr)
 
 void evtx_utf16(sbuf *out, const unsigned char *p, size_t nbytes, int attr)
 {
-    char buf[256];
-    size_t k = 0;
-    for (size_t i = 0; i + 1 < nbytes; i += 2) {
-        uint32_t u = evtx_u16(p + i);
+    /* written straight into out: at most 6 bytes per UTF-16 unit (&apos;) */
+    size_t units = nbytes / 2;
+    sbuf_grow(out, 6 * units);
+    char *o = out->s + out->len;
+    for (size_t i = 0; i < units; i++) {
+        uint32_t u = evtx_u16(p + 2 * i);
+        if (u >= 0x20 && u < 0x80) {
+            if (u == '&') memcpy(o, "&amp;", 5), o += 5;
+            else if (u == '<') memcpy(o, "&lt;", 4), o += 4;
+            else if (u == '>') memcpy(o, "&gt;", 4), o += 4;
+            else if (u == '\'' && attr) memcpy(o, "&apos;", 6), o += 6;
+            else *o++ = (char)u;
+            continue;
+        }
         if (u == 0) break;
-        if (u >= 0xd800 && u < 0xdc00 && i + 3 < nbytes) {
-            uint32_t lo = evtx_u16(p + i + 2);
+        if (u < 0x20) {
+            if (u == '\r') memcpy(o, "&#13;", 5), o += 5;
+            else if (u == '\n') memcpy(o, "&#10;", 5), o += 5;
+            else if (u == '\t') *o++ = '\t';
+            /* other control characters are dropped */
+            continue;
+        }
+        if (u >= 0xd800 && u < 0xdc00 && i + 1 < units) {
+            uint32_t lo = evtx_u16(p + 2 * i + 2);
             if (lo >= 0xdc00 && lo < 0xe000) {
                 u = 0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00);
-                i += 2;
+                i++;
             } else {
                 u = 0xfffd;
             }
         } else if (u >= 0xd800 && u < 0xe000) {
             u = 0xfffd;
         }
-        if (k + 4 > sizeof buf) {
-            evtx_escape(out, buf, k, attr);
-            k = 0;
-        }
-        if (u < 0x80) buf[k++] = (char)u;
-        else if (u < 0x800) {
-            buf[k++] = (char)(0xc0 | u >> 6);
-            buf[k++] = (char)(0x80 | (u & 0x3f));
+        if (u < 0x800) {
+            *o++ = (char)(0xc0 | u >> 6);
+            *o++ = (char)(0x80 | (u & 0x3f));
         } else if (u < 0x10000) {
-            buf[k++] = (char)(0xe0 | u >> 12);
-            buf[k++] = (char)(0x80 | ((u >> 6) & 0x3f));
-            buf[k++] = (char)(0x80 | (u & 0x3f));
+            *o++ = (char)(0xe0 | u >> 12);
+            *o++ = (char)(0x80 | ((u >> 6) & 0x3f));
+            *o++ = (char)(0x80 | (u & 0x3f));
         } else {
-            buf[k++] = (char)(0xf0 | u >> 18);
-            buf[k++] = (char)(0x80 | ((u >> 12) & 0x3f));
-            buf[k++] = (char)(0x80 | ((u >> 6) & 0x3f));
-            buf[k++] = (char)(0x80 | (u & 0x3f));
+            /* two units in, four bytes out */
+            *o++ = (char)(0xf0 | u >> 18);
+            *o++ = (char)(0x80 | ((u >> 12) & 0x3f));
+            *o++ = (char)(0x80 | ((u >> 6) & 0x3f));
+            *o++ = (char)(0x80 | (u & 0x3f));
         }
     }
-    evtx_escape(out, buf, k, attr);
+    out->len = (size_t)(o - out->s);
+    out->s[out->len] = 0;
+}
+
+/* Decimal digits of v (a minus sign first when neg). */
+static void evtx_dec(sbuf *out, uint64_t v, int neg)
+{
+    char buf[24];
+    int i = sizeof buf;
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (neg) buf[--i] = '-';
+    sbuf_addn(out, buf + i, sizeof buf - (size_t)i);
+}
+
+static void evtx_sdec(sbuf *out, int64_t v)
+{
+    evtx_dec(out, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, v < 0);
+}
+
+/* v in lower-case hex, at least width digits (0: as many as needed). */
+static void evtx_hex(sbuf *out, uint64_t v, int width)
+{
+    static const char digits[] = "0123456789abcdef";
+    char buf[16];
+    int i = sizeof buf;
+    do {
+        buf[--i] = digits[v & 15];
+        v >>= 4;
+    } while (v || (int)sizeof buf - i < width);
+    sbuf_addn(out, buf + i, sizeof buf - (size_t)i);
+}
+
+/* v as exactly width decimal digits. */
+static void evtx_fixed_dec(char *to, uint64_t v, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        to[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
 }
 
 void evtx_filetime(sbuf *out, uint64_t ft)
@@ -89,14 +143,44 @@ void evtx_filetime(sbuf *out, uint64_t ft)
     int64_t d = doy - (153 * mp + 2) / 5 + 1;
     int64_t m = mp < 10 ? mp + 3 : mp - 9;
     if (m <= 2) y++;
-    sbuf_printf(out, "%04" PRId64 "-%02" PRId64 "-%02" PRId64 "T%02" PRId64 ":%02" PRId64 ":%02" PRId64 ".%07" PRIu64 "Z",
-                y, m, d, rem / 3600, rem / 60 % 60, rem % 60, frac);
+    if (y > 9999) { /* FILETIME reaches year 60056 */
+        sbuf_printf(out, "%" PRId64 "-%02" PRId64 "-%02" PRId64 "T%02" PRId64 ":%02" PRId64 ":%02" PRId64 ".%07" PRIu64 "Z",
+                    y, m, d, rem / 3600, rem / 60 % 60, rem % 60, frac);
+        return;
+    }
+    char buf[28];
+    evtx_fixed_dec(buf, (uint64_t)y, 4);
+    buf[4] = '-';
+    evtx_fixed_dec(buf + 5, (uint64_t)m, 2);
+    buf[7] = '-';
+    evtx_fixed_dec(buf + 8, (uint64_t)d, 2);
+    buf[10] = 'T';
+    evtx_fixed_dec(buf + 11, (uint64_t)(rem / 3600), 2);
+    buf[13] = ':';
+    evtx_fixed_dec(buf + 14, (uint64_t)(rem / 60 % 60), 2);
+    buf[16] = ':';
+    evtx_fixed_dec(buf + 17, (uint64_t)(rem % 60), 2);
+    buf[19] = '.';
+    evtx_fixed_dec(buf + 20, frac, 7);
+    buf[27] = 'Z';
+    sbuf_addn(out, buf, sizeof buf);
 }
 
 static void evtx_guid(sbuf *out, const unsigned char *p)
 {
-    sbuf_printf(out, "{%08" PRIx32 "-%04x-%04x-%02x%02x-%02x%02x%02x%02x%02x%02x}", evtx_u32(p), evtx_u16(p + 4),
-                evtx_u16(p + 6), p[8], p[9], p[10], p[11], p[12], p[13], p[14], p[15]);
+    sbuf_addc(out, '{');
+    evtx_hex(out, evtx_u32(p), 8);
+    sbuf_addc(out, '-');
+    evtx_hex(out, evtx_u16(p + 4), 4);
+    sbuf_addc(out, '-');
+    evtx_hex(out, evtx_u16(p + 6), 4);
+    sbuf_addc(out, '-');
+    evtx_hex(out, (uint64_t)p[8] << 8 | p[9], 4);
+    sbuf_addc(out, '-');
+    uint64_t node = 0;
+    for (int i = 10; i < 16; i++) node = node << 8 | p[i];
+    evtx_hex(out, node, 12);
+    sbuf_addc(out, '}');
 }
 
 /* A SID p[0..n); its length, or 0 if it does not fit. */
@@ -107,8 +191,14 @@ static size_t evtx_sid(sbuf *out, const unsigned char *p, size_t n)
     if (8 + 4 * (size_t)count > n) return 0;
     uint64_t auth = 0;
     for (int i = 2; i < 8; i++) auth = auth << 8 | p[i];
-    sbuf_printf(out, "S-%u-%" PRIu64, p[0], auth);
-    for (unsigned i = 0; i < count; i++) sbuf_printf(out, "-%" PRIu32, evtx_u32(p + 8 + 4 * i));
+    sbuf_add(out, "S-");
+    evtx_dec(out, p[0], 0);
+    sbuf_addc(out, '-');
+    evtx_dec(out, auth, 0);
+    for (unsigned i = 0; i < count; i++) {
+        sbuf_addc(out, '-');
+        evtx_dec(out, evtx_u32(p + 8 + 4 * i), 0);
+    }
     return 8 + 4 * (size_t)count;
 }
 
@@ -142,14 +232,14 @@ static size_t evtx_fixed_size(unsigned t)
 static void evtx_scalar(sbuf *out, unsigned t, const unsigned char *p, size_t n)
 {
     switch (t) {
-    case 0x03: sbuf_printf(out, "%d", (int)(int8_t)p[0]); break;
-    case 0x04: sbuf_printf(out, "%u", p[0]); break;
-    case 0x05: sbuf_printf(out, "%d", (int)(int16_t)evtx_u16(p)); break;
-    case 0x06: sbuf_printf(out, "%u", evtx_u16(p)); break;
-    case 0x07: sbuf_printf(out, "%" PRId32, (int32_t)evtx_u32(p)); break;
-    case 0x08: sbuf_printf(out, "%" PRIu32, evtx_u32(p)); break;
-    case 0x09: sbuf_printf(out, "%" PRId64, (int64_t)evtx_u64(p)); break;
-    case 0x0a: sbuf_printf(out, "%" PRIu64, evtx_u64(p)); break;
+    case 0x03: evtx_sdec(out, (int8_t)p[0]); break;
+    case 0x04: evtx_dec(out, p[0], 0); break;
+    case 0x05: evtx_sdec(out, (int16_t)evtx_u16(p)); break;
+    case 0x06: evtx_dec(out, evtx_u16(p), 0); break;
+    case 0x07: evtx_sdec(out, (int32_t)evtx_u32(p)); break;
+    case 0x08: evtx_dec(out, evtx_u32(p), 0); break;
+    case 0x09: evtx_sdec(out, (int64_t)evtx_u64(p)); break;
+    case 0x0a: evtx_dec(out, evtx_u64(p), 0); break;
     case 0x0b: {
         float f;
         uint32_t u = evtx_u32(p);
@@ -166,14 +256,23 @@ static void evtx_scalar(sbuf *out, unsigned t, const unsigned char *p, size_t n)
     }
     case 0x0d: sbuf_add(out, evtx_u32(p) ? "true" : "false"); break;
     case 0x0f: evtx_guid(out, p); break;
-    case 0x10: sbuf_printf(out, "0x%" PRIx64, n >= 8 ? evtx_u64(p) : evtx_u32(p)); break;
+    case 0x10:
+        sbuf_add(out, "0x");
+        evtx_hex(out, n >= 8 ? evtx_u64(p) : evtx_u32(p), 0);
+        break;
     case 0x11: evtx_filetime(out, evtx_u64(p)); break;
     case 0x12:
         sbuf_printf(out, "%04u-%02u-%02uT%02u:%02u:%02u.%03u0000Z", evtx_u16(p), evtx_u16(p + 2), evtx_u16(p + 6),
                     evtx_u16(p + 8), evtx_u16(p + 10), evtx_u16(p + 12), evtx_u16(p + 14));
         break;
-    case 0x14: sbuf_printf(out, "0x%" PRIx32, evtx_u32(p)); break;
-    case 0x15: sbuf_printf(out, "0x%" PRIx64, evtx_u64(p)); break;
+    case 0x14:
+        sbuf_add(out, "0x");
+        evtx_hex(out, evtx_u32(p), 0);
+        break;
+    case 0x15:
+        sbuf_add(out, "0x");
+        evtx_hex(out, evtx_u64(p), 0);
+        break;
     default: break;
     }
 }
