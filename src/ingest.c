@@ -138,7 +138,7 @@ static int ingest_update_file(struct ingest *in, const char *status)
     size_t nput = (size_t)(in->safe_line - in->lh_first + 1);
     if (nput > in->nlh) nput = in->nlh;
     if (ingest_put_line_hashes(in->st, in->file_id, in->lh_first, in->lh, nput)) return -1;
-    memmove(in->lh, in->lh + nput, (in->nlh - nput) * sizeof *in->lh);
+    if (in->nlh) memmove(in->lh, in->lh + nput, (in->nlh - nput) * sizeof *in->lh); /* none from binary readers */
     in->nlh -= nput;
     in->lh_first += (long)nput;
     sqlite3_stmt *q;

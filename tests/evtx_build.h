@@ -19,7 +19,7 @@ static inline void eb_u8(eb *b, unsigned v) { b->c[b->pos++] = (unsigned char)v;
 static inline void eb_u16(eb *b, unsigned v) { eb_u8(b, v & 0xff); eb_u8(b, (v >> 8) & 0xff); }
 static inline void eb_u32(eb *b, uint32_t v) { eb_u16(b, v & 0xffff); eb_u16(b, v >> 16); }
 static inline void eb_u64(eb *b, uint64_t v) { eb_u32(b, (uint32_t)v); eb_u32(b, (uint32_t)(v >> 32)); }
-static inline void eb_mem(eb *b, const void *p, size_t n) { memcpy(b->c + b->pos, p, n); b->pos += (uint32_t)n; }
+static inline void eb_mem(eb *b, const void *p, size_t n) { if (n) memcpy(b->c + b->pos, p, n); b->pos += (uint32_t)n; }
 static inline void eb_utf16(eb *b, const char *s) { while (*s) eb_u16(b, (unsigned char)*s++); }
 
 /* A name reference with the name inline after it. */
