@@ -25,7 +25,7 @@ int cmd_sigma(cli_env *env, int argc, char **argv);
     "  --sourcetype ST    sourcetype of the events (default: the reader's, or the manifest's)\n"                   \
     "  --source S         source of the events (default: the file name, or the manifest's)\n"                      \
     "  --host H           host of events that name none\n"                                                         \
-    "  --format F         reader: xmlwineventlog, wineventlog, json, kv or evtxjson (evtx_dump's JSON)\n"          \
+    "  --format F         reader: xmlwineventlog, wineventlog, json, kv, evtx or evtxjson (evtx_dump's JSON)\n"          \
     "                     (default: detected from the content)\n"                                                  \
     "  --tz ZONE          time zone of event timestamps that carry none (classic WinEventLog, ISO 8601\n"          \
     "                     without offset): an IANA name (America/New_York), UTC or an offset (+05:30);\n"          \

@@ -43,6 +43,8 @@ struct ingest {
     long lineno;             /* current line */
     long long line_off;      /* byte offset of current line start */
     long long next_off;      /* byte offset after current line */
+    long long start_off;     /* binary readers: the earlier load ended here */
+    long start_line;
     long events;             /* emitted by this run */
     long committed;          /* ... of which committed */
     long rejected;           /* for the file (continues an earlier load's count) */
@@ -93,7 +95,8 @@ void ingest_reject(struct ingest *in, long line, const char *fmt, ...)
     char *msg = xvasprintf(fmt, ap);
     va_end(ap);
     if (in->progress) fputs("\r\033[K", stderr);
-    fprintf(stderr, "%s:%ld: %s\n", in->name, line, msg);
+    if (line < 0) fprintf(stderr, "%s: %s\n", in->name, msg);
+    else fprintf(stderr, "%s:%ld: %s\n", in->name, line, msg);
     free(msg);
 }
 
@@ -135,7 +138,7 @@ static int ingest_update_file(struct ingest *in, const char *status)
     size_t nput = (size_t)(in->safe_line - in->lh_first + 1);
     if (nput > in->nlh) nput = in->nlh;
     if (ingest_put_line_hashes(in->st, in->file_id, in->lh_first, in->lh, nput)) return -1;
-    memmove(in->lh, in->lh + nput, (in->nlh - nput) * sizeof *in->lh);
+    if (in->nlh) memmove(in->lh, in->lh + nput, (in->nlh - nput) * sizeof *in->lh); /* none from binary readers */
     in->nlh -= nput;
     in->lh_first += (long)nput;
     sqlite3_stmt *q;
@@ -315,6 +318,8 @@ done:
     return 1;
 }
 
+static int ingest_run_binary(struct ingest *in, ingest_lines *L, long long start_off, long start_line);
+
 static void ingest_push_line_hash(struct ingest *in, uint32_t h)
 {
     if (in->nlh == in->caplh) {
@@ -340,6 +345,7 @@ static int ingest_run(struct ingest *in, ingest_lines *L, long long start_off, l
     long long off = 0;
     long lineno = 0;
     int r;
+    if (in->rd->binary) return ingest_run_binary(in, L, start_off, start_line);
     in->lines = L;
     ingest_hash_init(&L->hl);
     ingest_set_safe(in, start_off, start_line, &L->hl);
@@ -387,6 +393,78 @@ static int ingest_run(struct ingest *in, ingest_lines *L, long long start_off, l
     in->tail_line = in->safe_line;
     in->tail_rowid = in->rowid_after_safe;
     if (off > start_off) ingest_set_safe(in, off, lineno, &L->hl);
+    return 0;
+}
+
+/* --- binary readers ------------------------------------------------------ */
+
+long ingest_read(struct ingest *in, void *buf, size_t n)
+{
+    ingest_lines *L = in->lines;
+    assert(L);
+    char *b = buf;
+    size_t got = 0;
+    while (got < n) {
+        size_t k;
+        if (L->head && L->head_pos < L->head_len) {
+            k = L->head_len - L->head_pos;
+            if (k > n - got) k = n - got;
+            memcpy(b + got, L->head + L->head_pos, k);
+            L->head_pos += k;
+        } else if (L->f) {
+            k = fread(b + got, 1, n - got, L->f);
+            if (k == 0) {
+                if (ferror(L->f)) {
+                    fprintf(stderr, "%s: read error: %s\n", in->name, strerror(errno));
+                    in->failed = 1;
+                    return -1;
+                }
+                break;
+            }
+        } else {
+            break;
+        }
+        got += k;
+    }
+    ingest_hash_feed(&L->hl, b, got);
+    in->line_off = in->next_off;
+    in->next_off += (long long)got;
+    return (long)got;
+}
+
+int ingest_unit_loaded(const struct ingest *in)
+{
+    return in->next_off <= in->start_off;
+}
+
+int ingest_unit_end(struct ingest *in)
+{
+    in->lineno++;
+    if (in->next_off < in->start_off) return 0;
+    if (in->next_off == in->start_off) {
+        ingest_set_safe(in, in->start_off, in->start_line, &in->lines->hl);
+        return 0;
+    }
+    ingest_set_safe(in, in->next_off, in->lineno, &in->lines->hl);
+    return in->failed ? -1 : ingest_commit(in, 0);
+}
+
+/* A binary reader over L: units (header, chunks) that end at or before
+ * start_off were loaded by an interrupted run and are read but not emitted. */
+static int ingest_run_binary(struct ingest *in, ingest_lines *L, long long start_off, long start_line)
+{
+    in->lines = L;
+    ingest_hash_init(&L->hl);
+    ingest_set_safe(in, start_off, start_line, &L->hl);
+    in->lh_first = start_line + 1;
+    in->start_off = start_off;
+    in->start_line = start_line;
+    in->next_off = 0;
+    in->lineno = 0;
+    if (in->rd->binary(in->rstate, in) < 0 || in->failed) return -1;
+    /* no incomplete tail: a grown .evtx has a new header, it is a changed file */
+    in->tail_off = in->next_off;
+    if (in->next_off > start_off) ingest_set_safe(in, in->next_off, in->lineno, &L->hl);
     return 0;
 }
 

@@ -51,11 +51,22 @@ long ingest_memory(const reader *r, const char *name, const char *data, size_t l
 /* Store one event. Returns 0, or -1 on a fatal store error. The event may be
  * reset by the reader as soon as this returns. */
 int ingest_emit(struct ingest *in, event *ev);
-/* Count and report (file:line: message) a line or event that was not loaded. */
+/* Count and report (file:line: message) a line or event that was not loaded;
+ * line < 0: "file: message" (binary readers name the place in message). */
 void ingest_reject(struct ingest *in, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Multiline readers: a new event starts at the current line; everything
  * before it has been emitted. */
 void ingest_boundary(struct ingest *in);
+/* Binary readers (reader.binary): read up to n bytes of the input (hashed,
+ * counted). Returns the bytes read (fewer only at the end), or -1 on a read
+ * error (reported). */
+long ingest_read(struct ingest *in, void *buf, size_t n);
+/* Binary readers: the unit read so far (a file header, a chunk) has been
+ * handled: a resume point. Returns -1 on a store error. */
+int ingest_unit_end(struct ingest *in);
+/* Binary readers: 1 if the unit just read was loaded by an earlier,
+ * interrupted run (its events must not be emitted again). */
+int ingest_unit_loaded(const struct ingest *in);
 /* Current line number (1-based) and file name, for messages. */
 long ingest_lineno(const struct ingest *in);
 const char *ingest_filename(const struct ingest *in);

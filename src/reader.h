@@ -28,6 +28,11 @@ typedef struct reader {
      * shows them); 1: as \\xNN, so that inside a JSON string the line stays
      * JSON and the value reads \xNN. */
     int escape_json;
+    /* Binary formats (evtx): instead of line/multiline, the reader pulls the
+     * file's bytes itself with ingest_read() and marks the end of each unit
+     * it has emitted (a resume point) with ingest_unit_end(). NULL for the
+     * line readers. */
+    int (*binary)(void *state, struct ingest *in);
 } reader;
 
 extern const reader *const reader_table[];
@@ -41,4 +46,5 @@ extern const reader reader_wineventlog;
 extern const reader reader_json;
 extern const reader reader_kv;
 extern const reader reader_evtxjson;
+extern const reader reader_evtx;
 #endif

@@ -8,6 +8,7 @@ const reader *const reader_table[] = {
     &reader_json,
     &reader_kv,
     &reader_evtxjson,
+    &reader_evtx,
     NULL,
 };
 

@@ -1,0 +1,63 @@
+/* evtx.h: a decoder for the Windows EVTX binary event log format: the file
+ * header, the 64 KiB chunks and their records (evtx_file.c), and the Binary
+ * XML of a record rendered as the one-line XML text Windows renders for the
+ * event (evtx_binxml.c, values in evtx_value.c). Everything works on one
+ * chunk in memory at a time; every offset and length read from the file is
+ * bounds-checked against the chunk. */
+#ifndef SPLITE_EVTX_H
+#define SPLITE_EVTX_H
+#include <stddef.h>
+#include <stdint.h>
+#include "util.h"
+
+#define EVTX_HEADER_SIZE 4096
+#define EVTX_CHUNK_SIZE 65536
+#define EVTX_CHUNK_HEADER 512
+
+/* Little-endian reads (the caller has bounds-checked p). */
+static inline uint16_t evtx_u16(const unsigned char *p) { return (uint16_t)(p[0] | p[1] << 8); }
+static inline uint32_t evtx_u32(const unsigned char *p)
+{
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+static inline uint64_t evtx_u64(const unsigned char *p) { return evtx_u32(p) | (uint64_t)evtx_u32(p + 4) << 32; }
+
+uint32_t evtx_crc32(const unsigned char *p, size_t n);
+
+/* The file header h[0..n): 0 if it is an EVTX header, -1 if not (why set).
+ * A header whose checksum does not match is still accepted (*bad_crc = 1):
+ * the chunks describe themselves. */
+int evtx_file_header(const unsigned char *h, size_t n, int *bad_crc, char *why, size_t whylen);
+
+/* A chunk c[0..n) (n < EVTX_CHUNK_SIZE for a truncated last chunk).
+ * Returns 1 for a chunk whose records can be read, 0 for an unused (all
+ * zero) chunk, -1 for one that cannot (why set). Checksum mismatches are
+ * reported in *bad (1: header, 2: records; why set) but the chunk is read. */
+int evtx_chunk_check(const unsigned char *c, size_t n, int *bad, char *why, size_t whylen);
+
+/* Records of a chunk, in order. */
+typedef struct evtx_record {
+    uint32_t off, size;   /* chunk-relative offset and size of the record */
+    uint64_t id;          /* EventRecordID */
+} evtx_record;
+/* The record at *off of chunk c[0..n): 1 with r set and *off advanced, 0 at
+ * the end of the records, -1 for a record that cannot be read (why set; the
+ * rest of the chunk cannot be found either). */
+int evtx_next_record(const unsigned char *c, size_t n, uint32_t *off, evtx_record *r, char *why, size_t whylen);
+
+/* Render record r of chunk c[0..n) into out (appended): one line of XML.
+ * 0, or -1 with why set (out then holds a partial rendering). */
+int evtx_render(const unsigned char *c, size_t n, const evtx_record *r, sbuf *out, char *why, size_t whylen);
+
+/* --- for evtx_binxml.c: values (evtx_value.c) --- */
+/* Text with XML escaping as Windows renders it: & < > escaped, CR/LF as
+ * &#13;/&#10;, ' as &apos; in attributes, other control characters dropped. */
+void evtx_escape(sbuf *out, const char *s, size_t n, int attr);
+/* UTF-16LE p[0..nbytes) as escaped UTF-8 (stops at a NUL). */
+void evtx_utf16(sbuf *out, const unsigned char *p, size_t nbytes, int attr);
+/* A substitution value of type type (not BinXml, not null) in p[0..n) as
+ * text (escaped). -1 for a value that cannot be rendered (why set). */
+int evtx_value(sbuf *out, unsigned type, const unsigned char *p, size_t n, int attr, char *why, size_t whylen);
+/* FILETIME as YYYY-MM-DDTHH:MM:SS.fffffffZ. */
+void evtx_filetime(sbuf *out, uint64_t ft);
+#endif
