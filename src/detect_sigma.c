@@ -241,24 +241,11 @@ static detect_test *ds_new_test(detection *d, const char *name)
     return t;
 }
 
-/* The data file of a test: an .evtx is read from its .json twin (splite
- * does not read .evtx); other files as they are. NULL with *why. */
+/* The data file of a test (an .evtx, read by the evtx reader, or any file
+ * a reader recognises), relative to root. NULL with *why. */
 static char *ds_test_data(const char *root, const char *path, char **why)
 {
     char *full = path[0] == '/' ? xstrdup(path) : xasprintf("%s/%s", root, path);
-    size_t n = strlen(full);
-    if (n > 5 && strcasecmp(full + n - 5, ".evtx") == 0) {
-        char *twin = xasprintf("%.*s.json", (int)(n - 5), full);
-        if (access(twin, R_OK) != 0) {
-            *why = xasprintf("regression data %s: splite reads an .evtx from its .json twin, and %s is missing", full,
-                             twin);
-            free(twin);
-            free(full);
-            return NULL;
-        }
-        free(full);
-        return twin;
-    }
     if (access(full, R_OK) != 0) {
         *why = xasprintf("regression data %s not found", full);
         free(full);
