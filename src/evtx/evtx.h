@@ -8,6 +8,7 @@
 #define SPLITE_EVTX_H
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include "util.h"
 
 #define EVTX_HEADER_SIZE 4096
@@ -23,6 +24,23 @@ static inline uint32_t evtx_u32(const unsigned char *p)
 static inline uint64_t evtx_u64(const unsigned char *p) { return evtx_u32(p) | (uint64_t)evtx_u32(p + 4) << 32; }
 
 uint32_t evtx_crc32(const unsigned char *p, size_t n);
+
+/* Appending to the rendered line, inline: the common case (room left) costs
+ * no call; otherwise sbuf_grow. Same results as sbuf_addn/sbuf_add/sbuf_addc. */
+static inline void evtx_addn(sbuf *b, const char *s, size_t n)
+{
+    if (b->len + n + 1 > b->cap) sbuf_grow(b, n);
+    if (n) memcpy(b->s + b->len, s, n);
+    b->len += n;
+    b->s[b->len] = 0;
+}
+static inline void evtx_add(sbuf *b, const char *s) { evtx_addn(b, s, strlen(s)); }
+static inline void evtx_addc(sbuf *b, char c)
+{
+    if (b->len + 2 > b->cap) sbuf_grow(b, 1);
+    b->s[b->len++] = c;
+    b->s[b->len] = 0;
+}
 
 /* The file header h[0..n): 0 if it is an EVTX header, -1 if not (why set).
  * A header whose checksum does not match is still accepted (*bad_crc = 1):

@@ -142,18 +142,18 @@ static int bx_values(bx *b, const bx_frame *f, uint32_t *pos, uint32_t end, int 
             *only_opt_empty = 0;
         } else if (t == 0x09) {
             uint32_t p = *pos + 1;
-            sbuf_addc(b->out, '&');
+            evtx_addc(b->out, '&');
             if (bx_name_ref(b, &p, end)) return -1;
-            sbuf_addc(b->out, ';');
+            evtx_addc(b->out, ';');
             *pos = p;
             *only_opt_empty = 0;
         } else if (t == 0x07) {
             if (bx_need(b, *pos, 3, end)) return -1;
             uint32_t nch = evtx_u16(b->c + *pos + 1);
             if (bx_need(b, *pos + 3, 2 * nch, end)) return -1;
-            sbuf_add(b->out, "<![CDATA[");
+            evtx_add(b->out, "<![CDATA[");
             evtx_utf16(b->out, b->c + *pos + 3, 2 * (size_t)nch, 0);
-            sbuf_add(b->out, "]]>");
+            evtx_add(b->out, "]]>");
             *pos += 3 + 2 * nch;
             *only_opt_empty = 0;
         } else {
@@ -197,14 +197,14 @@ static int bx_array_element(bx *b, const bx_frame *f, uint32_t p, uint32_t end, 
                 break;
             }
         }
-        sbuf_addn(b->out, tag, tag_len);
+        evtx_addn(b->out, tag, tag_len);
         if (item && evtx_value(b->out, t, v + i, item, 0, b->why, b->whylen)) {
             b->failed = 1;
             rc = -1;
         }
-        sbuf_add(b->out, "</");
-        sbuf_add(b->out, name);
-        sbuf_addc(b->out, '>');
+        evtx_add(b->out, "</");
+        evtx_add(b->out, name);
+        evtx_addc(b->out, '>');
         i += item + (t == 0x01 ? 2 : 0);
     }
     free(tag);
@@ -231,7 +231,7 @@ static int bx_element(bx *b, const bx_frame *f, uint32_t *pos, uint32_t end, int
         name_off = evtx_u32(b->c + p);
         if (name_off > b->n) return bx_fail(b, "element name offset %u out of range", name_off);
     }
-    sbuf_addc(b->out, '<');
+    evtx_addc(b->out, '<');
     size_t name_at = b->out->len;
     if (bx_name_ref(b, &p, end)) return -1;
     size_t name_len = b->out->len - name_at;
@@ -245,14 +245,14 @@ static int bx_element(bx *b, const bx_frame *f, uint32_t *pos, uint32_t end, int
             if ((a & 0xbf) != 0x06) break;
             p++;
             size_t astart = b->out->len;
-            sbuf_addc(b->out, ' ');
+            evtx_addc(b->out, ' ');
             if (bx_name_ref(b, &p, end)) return -1;
-            sbuf_add(b->out, "='");
+            evtx_add(b->out, "='");
             int seen = 0, empty = 1;
             if (bx_values(b, f, &p, end, 1, &seen, &empty)) return -1;
             if (seen && empty) b->out->len = astart; /* optional attribute without value */
             else {
-                sbuf_addc(b->out, '\'');
+                evtx_addc(b->out, '\'');
                 nattrs++;
             }
             if (!(a & 0x40)) break;
@@ -261,12 +261,12 @@ static int bx_element(bx *b, const bx_frame *f, uint32_t *pos, uint32_t end, int
     if (bx_need(b, p, 1, end)) return -1;
     unsigned close = b->c[p++];
     if (close == 0x03) {
-        sbuf_add(b->out, "/>");
+        evtx_add(b->out, "/>");
         *pos = p;
         return 0;
     }
     if (close != 0x02) return bx_fail(b, "unexpected token 0x%02x in a start tag at offset %u", close, p - 1);
-    sbuf_addc(b->out, '>');
+    evtx_addc(b->out, '>');
     int arr = bx_array_element(b, f, p, end, start, name_at, name_len);
     if (arr < 0) return -1;
     if (arr) {
@@ -301,7 +301,7 @@ static int bx_element(bx *b, const bx_frame *f, uint32_t *pos, uint32_t end, int
     if (!any) {
         /* <X></X> as Windows writes an element without content: <X/> */
         b->out->len--;
-        sbuf_add(b->out, "/>");
+        evtx_add(b->out, "/>");
         return 0;
     }
     if (only_opt_empty && nattrs == 0) {
@@ -312,9 +312,9 @@ static int bx_element(bx *b, const bx_frame *f, uint32_t *pos, uint32_t end, int
     /* the end tag copies the name from out itself: room first, so that
      * appending does not move it */
     sbuf_grow(b->out, name_len + 3);
-    sbuf_add(b->out, "</");
-    sbuf_addn(b->out, b->out->s + name_at, name_len);
-    sbuf_addc(b->out, '>');
+    evtx_add(b->out, "</");
+    evtx_addn(b->out, b->out->s + name_at, name_len);
+    evtx_addc(b->out, '>');
     return 0;
 }
 

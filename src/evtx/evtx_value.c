@@ -24,11 +24,11 @@ void evtx_escape(sbuf *out, const char *s, size_t n, int attr)
         else if (ch == '\'' && attr) rep = "&apos;";
         else if (ch < 0x20 && ch != '\t') rep = "";
         else continue;
-        sbuf_addn(out, s + run, i - run);
-        sbuf_add(out, rep);
+        evtx_addn(out, s + run, i - run);
+        evtx_add(out, rep);
         run = i + 1;
     }
-    sbuf_addn(out, s + run, n - run);
+    evtx_addn(out, s + run, n - run);
 }
 
 void evtx_utf16(sbuf *out, const unsigned char *p, size_t nbytes, int attr)
@@ -95,7 +95,7 @@ static void evtx_dec(sbuf *out, uint64_t v, int neg)
         v /= 10;
     } while (v);
     if (neg) buf[--i] = '-';
-    sbuf_addn(out, buf + i, sizeof buf - (size_t)i);
+    evtx_addn(out, buf + i, sizeof buf - (size_t)i);
 }
 
 static void evtx_sdec(sbuf *out, int64_t v)
@@ -113,7 +113,7 @@ static void evtx_hex(sbuf *out, uint64_t v, int width)
         buf[--i] = digits[v & 15];
         v >>= 4;
     } while (v || (int)sizeof buf - i < width);
-    sbuf_addn(out, buf + i, sizeof buf - (size_t)i);
+    evtx_addn(out, buf + i, sizeof buf - (size_t)i);
 }
 
 /* v as exactly width decimal digits. */
@@ -163,24 +163,24 @@ void evtx_filetime(sbuf *out, uint64_t ft)
     buf[19] = '.';
     evtx_fixed_dec(buf + 20, frac, 7);
     buf[27] = 'Z';
-    sbuf_addn(out, buf, sizeof buf);
+    evtx_addn(out, buf, sizeof buf);
 }
 
 static void evtx_guid(sbuf *out, const unsigned char *p)
 {
-    sbuf_addc(out, '{');
+    evtx_addc(out, '{');
     evtx_hex(out, evtx_u32(p), 8);
-    sbuf_addc(out, '-');
+    evtx_addc(out, '-');
     evtx_hex(out, evtx_u16(p + 4), 4);
-    sbuf_addc(out, '-');
+    evtx_addc(out, '-');
     evtx_hex(out, evtx_u16(p + 6), 4);
-    sbuf_addc(out, '-');
+    evtx_addc(out, '-');
     evtx_hex(out, (uint64_t)p[8] << 8 | p[9], 4);
-    sbuf_addc(out, '-');
+    evtx_addc(out, '-');
     uint64_t node = 0;
     for (int i = 10; i < 16; i++) node = node << 8 | p[i];
     evtx_hex(out, node, 12);
-    sbuf_addc(out, '}');
+    evtx_addc(out, '}');
 }
 
 /* A SID p[0..n); its length, or 0 if it does not fit. */
@@ -191,12 +191,12 @@ static size_t evtx_sid(sbuf *out, const unsigned char *p, size_t n)
     if (8 + 4 * (size_t)count > n) return 0;
     uint64_t auth = 0;
     for (int i = 2; i < 8; i++) auth = auth << 8 | p[i];
-    sbuf_add(out, "S-");
+    evtx_add(out, "S-");
     evtx_dec(out, p[0], 0);
-    sbuf_addc(out, '-');
+    evtx_addc(out, '-');
     evtx_dec(out, auth, 0);
     for (unsigned i = 0; i < count; i++) {
-        sbuf_addc(out, '-');
+        evtx_addc(out, '-');
         evtx_dec(out, evtx_u32(p + 8 + 4 * i), 0);
     }
     return 8 + 4 * (size_t)count;
@@ -212,7 +212,7 @@ static void evtx_real(sbuf *out, double v, int max_digits, int single)
         double back = strtod(buf, NULL);
         if (single ? (float)back == (float)v : back == v) break;
     }
-    sbuf_add(out, buf);
+    evtx_add(out, buf);
 }
 
 /* The size of one fixed-size value of type t, 0 for a variable one. */
@@ -254,10 +254,10 @@ static void evtx_scalar(sbuf *out, unsigned t, const unsigned char *p, size_t n)
         evtx_real(out, f, 17, 0);
         break;
     }
-    case 0x0d: sbuf_add(out, evtx_u32(p) ? "true" : "false"); break;
+    case 0x0d: evtx_add(out, evtx_u32(p) ? "true" : "false"); break;
     case 0x0f: evtx_guid(out, p); break;
     case 0x10:
-        sbuf_add(out, "0x");
+        evtx_add(out, "0x");
         evtx_hex(out, n >= 8 ? evtx_u64(p) : evtx_u32(p), 0);
         break;
     case 0x11: evtx_filetime(out, evtx_u64(p)); break;
@@ -266,11 +266,11 @@ static void evtx_scalar(sbuf *out, unsigned t, const unsigned char *p, size_t n)
                     evtx_u16(p + 8), evtx_u16(p + 10), evtx_u16(p + 12), evtx_u16(p + 14));
         break;
     case 0x14:
-        sbuf_add(out, "0x");
+        evtx_add(out, "0x");
         evtx_hex(out, evtx_u32(p), 0);
         break;
     case 0x15:
-        sbuf_add(out, "0x");
+        evtx_add(out, "0x");
         evtx_hex(out, evtx_u64(p), 0);
         break;
     default: break;
@@ -288,7 +288,7 @@ int evtx_value(sbuf *out, unsigned type, const unsigned char *p, size_t n, int a
             while (i + 1 < n) {
                 size_t j = i;
                 while (j + 1 < n && evtx_u16(p + j)) j += 2;
-                if (!first) sbuf_add(out, ", ");
+                if (!first) evtx_add(out, ", ");
                 first = 0;
                 evtx_utf16(out, p + i, j - i, attr);
                 i = j + 2;
@@ -301,7 +301,7 @@ int evtx_value(sbuf *out, unsigned type, const unsigned char *p, size_t n, int a
             return -1;
         }
         for (size_t i = 0; i < n; i += sz) {
-            if (i) sbuf_add(out, ", ");
+            if (i) evtx_add(out, ", ");
             evtx_scalar(out, t, p + i, sz);
         }
         return 0;
