@@ -688,10 +688,12 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
         rc = 0;
         goto out;
     } else {
-        /* detect on what the readers will see: bytes that are not UTF-8 escaped */
-        if (reader_utf8_valid(head, head_len)) {
+        /* detect on what the readers will see: a binary reader the raw
+         * bytes, a line reader bytes that are not UTF-8 escaped */
+        in.rd = reader_detect_binary(head, head_len);
+        if (!in.rd && reader_utf8_valid(head, head_len)) {
             in.rd = reader_detect(head, head_len);
-        } else {
+        } else if (!in.rd) {
             reader_utf8_escape(&in.fixed, head, head_len, 1);
             in.rd = reader_detect(in.fixed.s, in.fixed.len);
         }

@@ -39,6 +39,9 @@ extern const reader *const reader_table[];
 const reader *reader_find(const char *name);
 /* Best reader for a file that starts with head[0..len), or NULL. */
 const reader *reader_detect(const char *head, size_t len);
+/* The same among the binary readers only, on the file's raw bytes (they
+ * read bytes, not UTF-8 text). */
+const reader *reader_detect_binary(const char *head, size_t len);
 
 /* The readers (one file each: ingest_<name>.c). */
 extern const reader reader_xmlwineventlog;

@@ -47,13 +47,26 @@ int evtx_file_header(const unsigned char *h, size_t n, int *bad_crc, char *why, 
     return 0;
 }
 
+/* 1 if c[0..n) is all zero bytes (an unused chunk), 8 bytes at a time. */
+static int evtx_all_zero(const unsigned char *c, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, c + i, 8);
+        if (w) return 0;
+    }
+    for (; i < n; i++)
+        if (c[i]) return 0;
+    return 1;
+}
+
 int evtx_chunk_check(const unsigned char *c, size_t n, int *bad, char *why, size_t whylen)
 {
     *bad = 0;
-    size_t z = 0;
-    while (z < n && c[z] == 0) z++;
-    if (z == n) return 0;
-    if (n < EVTX_CHUNK_HEADER || memcmp(c, "ElfChnk\0", 8) != 0) {
+    int sig = n >= 8 && memcmp(c, "ElfChnk\0", 8) == 0;
+    if (!sig && evtx_all_zero(c, n)) return 0;
+    if (n < EVTX_CHUNK_HEADER || !sig) {
         snprintf(why, whylen, n < EVTX_CHUNK_HEADER ? "truncated chunk header" : "no ElfChnk signature");
         return -1;
     }
