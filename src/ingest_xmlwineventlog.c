@@ -21,6 +21,7 @@
  * from Computer; source defaults to XmlWinEventLog:<Channel> as Splunk's
  * forwarder sets it. */
 #include "ingest.h"
+#include "ingest_xw.h"
 #include "timeparse.h"
 #include "util.h"
 #include "xmlscan.h"
@@ -62,6 +63,7 @@ typedef struct xw_state {
     int xatts_cap;
     sbuf scratch;
     sbuf ctl;                    /* a line with control characters escaped */
+    xmlscan_handlers direct;     /* handed to a reader that renders the line itself */
 } xw_state;
 
 /* Tests and the equivalence fuzzer set this to parse every line with expat. */
@@ -427,9 +429,12 @@ static int xw_expat(xw_state *s, struct ingest *in, const char *line, size_t len
     return s->expat_ok;
 }
 
-static int xw_line(void *state, struct ingest *in, const char *line, size_t len)
+/* Parse line into s->ev: 1 with the event ready (*linep, *lenp then the text
+ * that is its _raw), 0 when the line is blank or rejected (reported). */
+static int xw_parse_line(xw_state *s, struct ingest *in, const char **linep, size_t *lenp)
 {
-    xw_state *s = state;
+    const char *line = *linep;
+    size_t len = *lenp;
     size_t i = 0;
     while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;
     if (i == len) return 0; /* blank line */
@@ -443,7 +448,7 @@ static int xw_line(void *state, struct ingest *in, const char *line, size_t len)
         s->in_expat = 0;
         xmlscan_handlers h = {s, xs_start_cb, xs_text_cb, xs_end_cb, &s->stop};
         int r = xmlscan_run(s->scan, line, len, &h);
-        if (r == XMLSCAN_OK) goto emit;
+        if (r == XMLSCAN_OK) return 1;
         if (r == XMLSCAN_STOPPED) {
             ingest_reject(in, ingest_lineno(in), "not an XmlWinEventLog event (expected <Event ...>)");
             return 0;
@@ -460,9 +465,9 @@ static int xw_line(void *state, struct ingest *in, const char *line, size_t len)
             else sbuf_addc(&s->ctl, (char)c);
         }
         if (xw_expat(s, in, s->ctl.s, s->ctl.len)) {
-            line = s->ctl.s;
-            len = s->ctl.len;
-            goto emit;
+            *linep = s->ctl.s;
+            *lenp = s->ctl.len;
+            return 1;
         }
         xw_expat(s, in, line, len); /* the error of the line as it was */
     }
@@ -475,11 +480,47 @@ static int xw_line(void *state, struct ingest *in, const char *line, size_t len)
                           XML_ErrorString(XML_GetErrorCode(s->p)));
         return 0;
     }
-emit:
+    return 1;
+}
+
+static int xw_line(void *state, struct ingest *in, const char *line, size_t len)
+{
+    xw_state *s = state;
+    if (!xw_parse_line(s, in, &line, &len)) return 0;
     s->ev.raw = line;
     s->ev.raw_len = len;
     return ingest_emit(in, &s->ev);
 }
+
+/* --- driven by a reader that renders the line itself (ingest_xw.h) -------- */
+
+const xmlscan_handlers *xw_direct_begin(void *state, struct ingest *in)
+{
+    xw_state *s = state;
+    xw_begin(s, in, NULL);
+    s->in_expat = 0;
+    s->direct = (xmlscan_handlers){s, xs_start_cb, xs_text_cb, xs_end_cb, &s->stop};
+    return &s->direct;
+}
+
+int xw_direct_emit(void *state, struct ingest *in, const char *line, size_t len)
+{
+    xw_state *s = state;
+    s->ev.raw = line;
+    s->ev.raw_len = len;
+    return ingest_emit(in, &s->ev);
+}
+
+const event *xw_parse(void *state, struct ingest *in, const char *line, size_t len)
+{
+    xw_state *s = state;
+    if (!xw_parse_line(s, in, &line, &len)) return NULL;
+    s->ev.raw = line;
+    s->ev.raw_len = len;
+    return &s->ev;
+}
+
+const event *xw_event(void *state) { return &((xw_state *)state)->ev; }
 
 static int xw_finish(void *state, struct ingest *in)
 {

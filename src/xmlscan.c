@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define XS_MAX_DEPTH 64
-#define XS_MAX_ATTS 32
+#define XS_MAX_DEPTH XMLSCAN_MAX_DEPTH
+#define XS_MAX_ATTS XMLSCAN_MAX_ATTS
 
 struct xmlscan {
     const unsigned char *name[XS_MAX_DEPTH]; /* open elements, in the document */
@@ -378,6 +378,12 @@ static const unsigned char *xs_name(const unsigned char *p, const unsigned char 
     if (p >= end || !xs_name_start(*p)) return NULL;
     while (p < end && xs_name_tab[*p]) p++;
     return p;
+}
+
+int xmlscan_plain_name(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    return n > 0 && xs_name(p, p + n) == p + n;
 }
 
 int xmlscan_run(xmlscan *x, const char *doc, size_t len, const xmlscan_handlers *h)

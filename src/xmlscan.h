@@ -41,4 +41,11 @@ void xmlscan_free(xmlscan *x);
  * XMLSCAN_UNSUPPORTED: the caller must discard their effects. Pointers
  * into the document stay valid as long as the caller keeps doc. */
 int xmlscan_run(xmlscan *x, const char *doc, size_t len, const xmlscan_handlers *h);
+/* 1 if s[0..n) is a name the scanner accepts (else it leaves the document
+ * to expat). */
+int xmlscan_plain_name(const char *s, size_t n);
+/* The scanner's limits: deeper elements or more attributes are left to
+ * expat. */
+#define XMLSCAN_MAX_DEPTH 64
+#define XMLSCAN_MAX_ATTS 32
 #endif

@@ -4,12 +4,20 @@
  * them (GUID, SID, FILETIME, SYSTEMTIME, hex, escaping, optional values
  * left out, string arrays as repeated <Data>), the event's metadata, format
  * detection, and damage: a broken record, a cut file, a bad signature.
+ * Every test runs with evtx_check_direct: each record's cached rendering
+ * must equal the token walk's and the event built while rendering the
+ * event of the line scanned (on the real files of ../shared too).
  * With "--write-seeds DIR" it writes the fuzz seeds instead. */
 #include "testutil.h"
 #include "evtx_build.h"
 #include "reader_collect.h"
 
+#include <ftw.h>
 #include <stdio.h>
+#include <sys/stat.h>
+
+extern int evtx_check_direct;
+extern long evtx_check_counts[2];
 
 #define NS "<Event xmlns='http://schemas.microsoft.com/win/2004/08/events/event'>"
 
@@ -105,6 +113,22 @@ static void test_render(void **state)
     }
 }
 
+/* Text that XML cannot carry as it is: U+FFFE/U+FFFF and unpaired
+ * surrogates become U+FFFD; ANSI strings are Windows-1252. */
+static void test_text_values(void **state)
+{
+    (void)state;
+    sbuf b = {0};
+    static const unsigned char u16[] = {'a', 0, 0xfe, 0xff, 0xff, 0xff, 0x00, 0xd8, 'b', 0, '&', 0, 0x3d, 0xd8, 0x00, 0xde};
+    evtx_utf16(&b, u16, sizeof u16, 0);
+    assert_string_equal(b.s, "a\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "b&amp;\xf0\x9f\x98\x80");
+    sbuf_reset(&b);
+    static const unsigned char ansi[] = {0x80, ' ', 'c', 'a', 'f', 0xe9, ' ', 0x81, '\'', '<'};
+    evtx_ansi(&b, ansi, sizeof ansi, 1);
+    assert_string_equal(b.s, "\xe2\x82\xac caf\xc3\xa9 \xc2\x81&apos;&lt;");
+    sbuf_free(&b);
+}
+
 static void test_detect(void **state)
 {
     (void)state;
@@ -157,6 +181,56 @@ static void test_damage(void **state)
     free(f);
 }
 
+/* Every .evtx below a folder of ../shared, each record checked as
+ * evtx_check_direct does (the cached rendering against the token walk, the
+ * event built while rendering against the line scanned). */
+static long g_files, g_events;
+
+static int visit_evtx(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)ftw;
+    size_t n = strlen(path);
+    if (type != FTW_F || n < 5 || strcmp(path + n - 5, ".evtx")) return 0;
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    char *data = malloc((size_t)sb->st_size + 1);
+    assert_int_equal(fread(data, 1, (size_t)sb->st_size, f), (size_t)sb->st_size);
+    fclose(f);
+    tcollect c;
+    memset(&c, 0, sizeof c);
+    ingest_memory(&reader_evtx, path, data, (size_t)sb->st_size, tc_sink, &c, 1);
+    g_files++;
+    g_events += c.n;
+    tc_free(&c);
+    free(data);
+    return 0;
+}
+
+static void test_direct_real(void **state)
+{
+    (void)state;
+    const char *shared = tu_shared();
+    if (!shared) {
+        printf("SKIP: ../shared not present (a user's clone has no ../shared)\n");
+        skip();
+    }
+    const char *dirs[] = {"datasets/real", "corpus/sigma/SigmaHQ/regression_data"};
+    for (size_t i = 0; i < 2; i++) {
+        char *root = xasprintf("%s/%s", shared, dirs[i]);
+        long before_files = g_files, before_direct = evtx_check_counts[0], before_scanned = evtx_check_counts[1];
+        g_events = 0;
+        assert_int_equal(nftw(root, visit_evtx, 16, FTW_PHYS), 0);
+        long direct = evtx_check_counts[0] - before_direct, scanned = evtx_check_counts[1] - before_scanned;
+        printf("%s: %ld .evtx, %ld events, %ld built while rendering, %ld scanned\n", dirs[i], g_files - before_files,
+               g_events, direct, scanned);
+        assert_true(g_files - before_files >= 30);
+        assert_int_equal(direct + scanned, g_events);
+        /* the direct way is the rule, scanning the exception */
+        assert_true(direct >= g_events * 95 / 100);
+        free(root);
+    }
+}
+
 static int write_seeds(const char *dir)
 {
     for (int k = 0; k < 2; k++) {
@@ -175,10 +249,13 @@ static int write_seeds(const char *dir)
 int main(int argc, char **argv)
 {
     if (argc == 3 && !strcmp(argv[1], "--write-seeds")) return write_seeds(argv[2]);
+    evtx_check_direct = 1; /* every test: both ways of building each event agree */
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_render),
+        cmocka_unit_test(test_text_values),
         cmocka_unit_test(test_detect),
         cmocka_unit_test(test_damage),
+        cmocka_unit_test(test_direct_real),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

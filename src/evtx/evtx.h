@@ -67,12 +67,35 @@ int evtx_next_record(const unsigned char *c, size_t n, uint32_t *off, evtx_recor
  * 0, or -1 with why set (out then holds a partial rendering). */
 int evtx_render(const unsigned char *c, size_t n, const evtx_record *r, sbuf *out, char *why, size_t whylen);
 
+/* Templates compiled once per chunk (evtx_template.c): the static XML of a
+ * template (names, attributes, fixed text) rendered once, so a record only
+ * writes its substitution values. Same output as evtx_render, byte for
+ * byte. evtx_cache_reset before each chunk: what is cached belongs to the
+ * chunk's bytes. */
+typedef struct evtx_cache evtx_cache;
+evtx_cache *evtx_cache_new(void);
+void evtx_cache_reset(evtx_cache *cache);
+void evtx_cache_free(evtx_cache *cache);
+int evtx_render_cached(evtx_cache *cache, const unsigned char *c, size_t n, const evtx_record *r, sbuf *out,
+                       char *why, size_t whylen);
+
+/* Render as evtx_render_cached into out (empty), then call h's handlers for
+ * the line exactly as xmlscan_run would scanning it, without scanning it:
+ * the elements are recorded while they are written. 0 when done; 1 when the
+ * line is rendered but must be scanned instead (something the recording
+ * does not cover; the handlers may have been called); -1 on error (why). */
+struct xmlscan_handlers;
+int evtx_render_sax(evtx_cache *cache, const unsigned char *c, size_t n, const evtx_record *r, sbuf *out,
+                    const struct xmlscan_handlers *h, char *why, size_t whylen);
+
 /* --- for evtx_binxml.c: values (evtx_value.c) --- */
-/* Text with XML escaping as Windows renders it: & < > escaped, CR/LF as
- * &#13;/&#10;, ' as &apos; in attributes, other control characters dropped. */
-void evtx_escape(sbuf *out, const char *s, size_t n, int attr);
-/* UTF-16LE p[0..nbytes) as escaped UTF-8 (stops at a NUL). */
+/* UTF-16LE p[0..nbytes) as UTF-8 with XML escaping as Windows renders
+ * it: & < > escaped, CR/LF as &#13;/&#10;, ' as &apos; in attributes,
+ * other control characters dropped; unpaired surrogates and U+FFFE/U+FFFF
+ * (not XML characters) become U+FFFD. Stops at a NUL. */
 void evtx_utf16(sbuf *out, const unsigned char *p, size_t nbytes, int attr);
+/* An ANSI string (Windows-1252) s[0..n) as evtx_utf16 writes text. */
+void evtx_ansi(sbuf *out, const unsigned char *s, size_t n, int attr);
 /* A substitution value of type type (not BinXml, not null) in p[0..n) as
  * text (escaped). -1 for a value that cannot be rendered (why set). */
 int evtx_value(sbuf *out, unsigned type, const unsigned char *p, size_t n, int attr, char *why, size_t whylen);

@@ -6,8 +6,11 @@
  * such substitutions is left out (no <Binary> without binary data); an
  * element without content is written <X/>. Nested Binary XML values
  * (UserData) are rendered in place. Recursion is bounded (elements and
- * nested templates), every read is checked against the chunk. */
-#include "evtx.h"
+ * nested templates), every read is checked against the chunk. With a
+ * template cache (evtx_template.c) a template compiled once per chunk
+ * replaces the walk; this walk stays the definition of the output and
+ * renders what cannot be compiled. */
+#include "evtx_bx.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -15,37 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BX_MAX_ELEMENT_DEPTH 64
-#define BX_MAX_TEMPLATE_DEPTH 8
-#define BX_MAX_SUBS 4096
-/* A rendering longer than this is refused (substitutions used many times
- * over nested templates could otherwise multiply it without end). */
-#define BX_MAX_XML (4u << 20)
-
-typedef struct bx_sub {
-    uint32_t off;   /* chunk-relative */
-    uint16_t size;
-    uint8_t type;
-} bx_sub;
-
-typedef struct bx {
-    const unsigned char *c;
-    size_t n;        /* bytes of the chunk available */
-    sbuf *out;
-    char *why;
-    size_t whylen;
-    int failed;
-} bx;
-
-/* What a template is rendered with. */
-typedef struct bx_frame {
-    const bx_sub *subs;
-    uint32_t nsubs;
-    int tdepth;
-} bx_frame;
-
-static int bx_fail(bx *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int bx_fail(bx *b, const char *fmt, ...)
+int bx_fail(bx *b, const char *fmt, ...)
 {
     if (!b->failed) {
         va_list ap;
@@ -57,7 +30,7 @@ static int bx_fail(bx *b, const char *fmt, ...)
     return -1;
 }
 
-static int bx_need(bx *b, uint32_t pos, uint32_t len, uint32_t end)
+int bx_need(bx *b, uint32_t pos, uint32_t len, uint32_t end)
 {
     if (pos > end || len > end - pos) return bx_fail(b, "binary XML runs past its end at offset %u", pos);
     return 0;
@@ -89,14 +62,14 @@ static int bx_name_ref(bx *b, uint32_t *pos, uint32_t end)
 
 static int bx_fragment(bx *b, uint32_t pos, uint32_t end, int tdepth, uint32_t *endpos);
 
-/* Substitution index idx of frame f: 1 when something was written. */
-static int bx_subst(bx *b, const bx_frame *f, uint32_t idx, int attr)
+int bx_subst(bx *b, const bx_frame *f, uint32_t idx, int attr)
 {
     if (idx >= f->nsubs) return 0; /* a substitution the instance does not give: no value */
     const bx_sub *s = &f->subs[idx];
     if (s->type == 0 || s->size == 0) return 0;
     if (b->out->len > BX_MAX_XML) return bx_fail(b, "the event's XML is longer than %u MiB", BX_MAX_XML >> 20);
     if (s->type == 0x21) {
+        if (attr && b->rec) b->rec->ok = 0; /* elements inside an attribute value */
         size_t before = b->out->len;
         uint32_t e;
         if (bx_fragment(b, s->off, s->off + s->size, f->tdepth + 1, &e)) return -1;
@@ -173,12 +146,27 @@ static int bx_array_element(bx *b, const bx_frame *f, uint32_t p, uint32_t end, 
     if (p + 5 > end || (b->c[p] != 0x0d && b->c[p] != 0x0e) || b->c[p + 4] != 0x04) return 0;
     uint32_t idx = evtx_u16(b->c + p + 1);
     if (idx >= f->nsubs || !(f->subs[idx].type & 0x80)) return 0;
-    const bx_sub *s = &f->subs[idx];
+    return bx_array_items(b, &f->subs[idx], start, name_at, name_len, 0) ? -1 : 1;
+}
+
+int bx_array_items(bx *b, const bx_sub *s, size_t start, size_t name_at, size_t name_len, size_t item0)
+{
     unsigned t = s->type & 0x7f;
     size_t tag_len = b->out->len - start;
     char *tag = xstrndup(b->out->s + start, tag_len);
     char *name = xstrndup(b->out->s + name_at, name_len);
     b->out->len = start;
+    /* recording: the start tag's items, copied for each item's element */
+    evtx_rec *rec = b->rec && b->rec->ok ? b->rec : NULL;
+    evtx_item *tag_items = NULL;
+    size_t ntag_items = 0;
+    if (rec) {
+        assert(item0 < rec->n && rec->items[item0].kind == 'S');
+        ntag_items = rec->n - item0;
+        tag_items = xmalloc(ntag_items * sizeof *tag_items);
+        memcpy(tag_items, rec->items + item0, ntag_items * sizeof *tag_items);
+        rec->n = item0;
+    }
     const unsigned char *v = b->c + s->off;
     size_t n = s->size, i = 0; /* an empty array: no element */
     int rc = 0;
@@ -197,19 +185,28 @@ static int bx_array_element(bx *b, const bx_frame *f, uint32_t p, uint32_t end, 
                 break;
             }
         }
+        size_t at = b->out->len, item_start = rec ? rec->n : 0;
         evtx_addn(b->out, tag, tag_len);
+        for (size_t k = 0; k < ntag_items; k++) {
+            const evtx_item *c = &tag_items[k];
+            evtx_item *it = evtx_rec_push(rec, c->kind, c->name, c->name_len, c->at - start + at);
+            it->after = c->after ? c->after - start + at : 0;
+        }
         if (item && evtx_value(b->out, t, v + i, item, 0, b->why, b->whylen)) {
             b->failed = 1;
             rc = -1;
         }
+        if (rec) evtx_rec_push(rec, 'E', tag_items[0].name, tag_items[0].name_len, b->out->len)->after = item_start;
         evtx_add(b->out, "</");
         evtx_add(b->out, name);
         evtx_addc(b->out, '>');
         i += item + (t == 0x01 ? 2 : 0);
     }
+    if (!rc) b->out->s[b->out->len] = 0;
+    free(tag_items);
     free(tag);
     free(name);
-    return rc < 0 ? -1 : 1;
+    return rc;
 }
 
 /* The element at *pos (an OpenStartElement token). */
@@ -217,6 +214,7 @@ static int bx_element(bx *b, const bx_frame *f, uint32_t *pos, uint32_t end, int
 {
     if (depth > BX_MAX_ELEMENT_DEPTH) return bx_fail(b, "elements nested deeper than %d", BX_MAX_ELEMENT_DEPTH);
     if (b->out->len > BX_MAX_XML) return bx_fail(b, "the event's XML is longer than %u MiB", BX_MAX_XML >> 20);
+    if (b->rec) b->rec->ok = 0; /* this walk does not record */
     size_t start = b->out->len;
     uint32_t p = *pos;
     unsigned tok = b->c[p];
@@ -347,7 +345,12 @@ static int bx_template(bx *b, uint32_t *pos, uint32_t end, int tdepth)
     }
     int rc = 0;
     if (v > end) rc = bx_fail(b, "substitution values run past the record (offset %u)", v);
-    if (!rc) {
+    const struct tp_prog *prog = NULL;
+    if (!rc && b->cache) prog = tp_lookup(b, def, def_data, def_data + def_size);
+    if (!rc && prog) {
+        bx_frame f = {subs, nsubs, tdepth};
+        rc = tp_run(b, prog, &f);
+    } else if (!rc) {
         bx_frame f = {subs, nsubs, tdepth};
         uint32_t q = def_data, dend = def_data + def_size;
         /* fragment header, then the root element, then EOF */
@@ -391,14 +394,38 @@ static int bx_fragment(bx *b, uint32_t pos, uint32_t end, int tdepth, uint32_t *
 
 int evtx_render(const unsigned char *c, size_t n, const evtx_record *r, sbuf *out, char *why, size_t whylen)
 {
-    bx b = {c, n, out, why, whylen, 0};
+    return evtx_render_cached(NULL, c, n, r, out, why, whylen);
+}
+
+static int bx_render(bx *b, const evtx_record *r)
+{
     uint32_t end;
-    assert(r->off + r->size <= n);
-    size_t before = out->len;
-    if (bx_fragment(&b, r->off + 24, r->off + r->size - 4, 0, &end)) return -1;
-    if (out->len == before) {
-        snprintf(why, whylen, "the record renders no XML");
+    assert(r->off + r->size <= b->n);
+    size_t before = b->out->len;
+    if (bx_fragment(b, r->off + 24, r->off + r->size - 4, 0, &end)) return -1;
+    if (b->out->len == before) {
+        snprintf(b->why, b->whylen, "the record renders no XML");
         return -1;
     }
     return 0;
+}
+
+int evtx_render_cached(evtx_cache *cache, const unsigned char *c, size_t n, const evtx_record *r, sbuf *out,
+                       char *why, size_t whylen)
+{
+    bx b = {c, n, out, why, whylen, 0, cache, NULL};
+    return bx_render(&b, r);
+}
+
+int evtx_render_sax(evtx_cache *cache, const unsigned char *c, size_t n, const evtx_record *r, sbuf *out,
+                    const xmlscan_handlers *h, char *why, size_t whylen)
+{
+    assert(cache && out->len == 0);
+    evtx_rec *rec = tp_recorder(cache);
+    rec->n = 0;
+    rec->ok = 1;
+    bx b = {c, n, out, why, whylen, 0, cache, rec};
+    if (bx_render(&b, r)) return -1;
+    if (!rec->ok) return 1;
+    return evtx_sax_replay(rec, out->s, out->len, h);
 }

@@ -9,26 +9,28 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
-void evtx_escape(sbuf *out, const char *s, size_t n, int attr)
+void evtx_ansi(sbuf *out, const unsigned char *s, size_t n, int attr)
 {
-    size_t run = 0;
+    /* Windows-1252 0x80..0x9f (the five unassigned bytes stay U+0081...) */
+    static const uint16_t cp1252[32] = {0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+                                        0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
+                                        0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+                                        0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178};
     for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        const char *rep = NULL;
-        if (ch == '&') rep = "&amp;";
-        else if (ch == '<') rep = "&lt;";
-        else if (ch == '>') rep = "&gt;";
-        else if (ch == '\r') rep = "&#13;";
-        else if (ch == '\n') rep = "&#10;";
-        else if (ch == '\'' && attr) rep = "&apos;";
-        else if (ch < 0x20 && ch != '\t') rep = "";
-        else continue;
-        evtx_addn(out, s + run, i - run);
-        evtx_add(out, rep);
-        run = i + 1;
+        unsigned char ch = s[i];
+        if (ch < 0x80) {
+            unsigned char u16[2] = {ch, 0};
+            if (ch) evtx_utf16(out, u16, 2, attr);
+            continue;
+        }
+        uint32_t u = ch < 0xa0 ? cp1252[ch - 0x80] : ch;
+        unsigned char u16[2] = {(unsigned char)(u & 0xff), (unsigned char)(u >> 8)};
+        evtx_utf16(out, u16, 2, attr);
     }
-    evtx_addn(out, s + run, n - run);
 }
 
 void evtx_utf16(sbuf *out, const unsigned char *p, size_t nbytes, int attr)
@@ -37,8 +39,42 @@ void evtx_utf16(sbuf *out, const unsigned char *p, size_t nbytes, int attr)
     size_t units = nbytes / 2;
     sbuf_grow(out, 6 * units);
     char *o = out->s + out->len;
+    /* printable ASCII written as is (1), or escaped (2): one lookup */
+    static const unsigned char plain[128] = {
+        ['\t'] = 0, [' '] = 1, ['!'] = 1, ['"'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 2, ['\''] = 2,
+        ['('] = 1, [')'] = 1, ['*'] = 1, ['+'] = 1, [','] = 1, ['-'] = 1, ['.'] = 1, ['/'] = 1, ['0'] = 1,
+        ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+        [':'] = 1, [';'] = 1, ['<'] = 2, ['='] = 1, ['>'] = 2, ['?'] = 1, ['@'] = 1, ['A'] = 1, ['B'] = 1,
+        ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1,
+        ['L'] = 1, ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1,
+        ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1, ['['] = 1, ['\\'] = 1, [']'] = 1,
+        ['^'] = 1, ['_'] = 1, ['`'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+        ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1, ['o'] = 1,
+        ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+        ['y'] = 1, ['z'] = 1, ['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1, [0x7f] = 1,
+    };
     for (size_t i = 0; i < units; i++) {
+#ifdef __SSE2__
+        /* eight units at a time while they are all plain printable ASCII */
+        while (i + 8 <= units) {
+            __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 2 * i));
+            __m128i ok = _mm_and_si128(_mm_cmpgt_epi16(v, _mm_set1_epi16(0x1f)), _mm_cmplt_epi16(v, _mm_set1_epi16(0x80)));
+            __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi16(v, _mm_set1_epi16('&')),
+                                                        _mm_cmpeq_epi16(v, _mm_set1_epi16('<'))),
+                                           _mm_or_si128(_mm_cmpeq_epi16(v, _mm_set1_epi16('>')),
+                                                        _mm_cmpeq_epi16(v, _mm_set1_epi16('\''))));
+            if (_mm_movemask_epi8(_mm_andnot_si128(special, ok)) != 0xffff) break;
+            _mm_storel_epi64((__m128i *)(void *)o, _mm_packus_epi16(v, v));
+            o += 8;
+            i += 8;
+        }
+        if (i >= units) break;
+#endif
         uint32_t u = evtx_u16(p + 2 * i);
+        if (u < 0x80 && plain[u] == 1) {
+            *o++ = (char)u;
+            continue;
+        }
         if (u >= 0x20 && u < 0x80) {
             if (u == '&') memcpy(o, "&amp;", 5), o += 5;
             else if (u == '<') memcpy(o, "&lt;", 4), o += 4;
@@ -65,6 +101,8 @@ void evtx_utf16(sbuf *out, const unsigned char *p, size_t nbytes, int attr)
             }
         } else if (u >= 0xd800 && u < 0xe000) {
             u = 0xfffd;
+        } else if (u >= 0xfffe) {
+            u = 0xfffd; /* not characters XML allows */
         }
         if (u < 0x800) {
             *o++ = (char)(0xc0 | u >> 6);
@@ -311,12 +349,21 @@ int evtx_value(sbuf *out, unsigned type, const unsigned char *p, size_t n, int a
     case 0x02: {
         size_t k = 0;
         while (k < n && p[k]) k++;
-        evtx_escape(out, (const char *)p, k, attr);
+        evtx_ansi(out, p, k, attr);
         return 0;
     }
-    case 0x0e:
-        for (size_t i = 0; i < n; i++) sbuf_printf(out, "%02X", p[i]);
+    case 0x0e: {
+        static const char hex[] = "0123456789ABCDEF";
+        sbuf_grow(out, 2 * n);
+        char *o = out->s + out->len;
+        for (size_t i = 0; i < n; i++) {
+            *o++ = hex[p[i] >> 4];
+            *o++ = hex[p[i] & 15];
+        }
+        out->len += 2 * n;
+        out->s[out->len] = 0;
         return 0;
+    }
     case 0x10:
         if (n != 4 && n != 8) break;
         evtx_scalar(out, t, p, n);
