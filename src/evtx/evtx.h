@@ -23,7 +23,10 @@ static inline uint32_t evtx_u32(const unsigned char *p)
 }
 static inline uint64_t evtx_u64(const unsigned char *p) { return evtx_u32(p) | (uint64_t)evtx_u32(p + 4) << 32; }
 
+/* CRC-32 (IEEE) of p[0..n): with carry-less multiplication where the CPU
+ * has it, else (and as the reference tests compare with) table-driven. */
 uint32_t evtx_crc32(const unsigned char *p, size_t n);
+uint32_t evtx_crc32_reference(const unsigned char *p, size_t n);
 
 /* Appending to the rendered line, inline: the common case (room left) costs
  * no call; otherwise sbuf_grow. Same results as sbuf_addn/sbuf_add/sbuf_addc. */
