@@ -227,6 +227,7 @@ static int tc_element(tc *t, uint32_t *pos, uint32_t end, int depth)
     tc_check_name(t, name_at);
     t->p->ops[elem_op].a = (uint32_t)name_at;
     t->p->ops[elem_op].b = (uint32_t)name_len;
+    size_t anames[XMLSCAN_MAX_ATTS], nanames = 0; /* for the scanner's checks */
     if (has_attrs) {
         if (tc_need(t, p, 4, end)) return -1;
         p += 4;
@@ -241,9 +242,17 @@ static int tc_element(tc *t, uint32_t *pos, uint32_t end, int depth)
             size_t aname_at = lit->len;
             if (tc_name_ref(t, &p, end)) return -1;
             tc_check_name(t, aname_at);
+            /* more attributes than the scanner takes, or one named twice
+             * (an error the scanner leaves to expat): not recordable */
+            size_t alen = lit->len - aname_at;
+            if (nanames == XMLSCAN_MAX_ATTS) t->p->recordable = 0;
+            for (size_t k = 0; k < nanames && t->p->recordable; k++)
+                if (lit->s[anames[k] + alen] == '=' && !memcmp(lit->s + anames[k], lit->s + aname_at, alen))
+                    t->p->recordable = 0;
             t->p->ops[attr_op].a = (uint32_t)aname_at;
             t->p->ops[attr_op].b = (uint32_t)(lit->len - aname_at);
             evtx_add(lit, "='");
+            if (nanames < XMLSCAN_MAX_ATTS) anames[nanames++] = aname_at;
             int seen = 0, only_opt = 1;
             unsigned subs = t->subs;
             size_t value_at = lit->len;
