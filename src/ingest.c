@@ -80,9 +80,27 @@ struct ingest {
     sbuf fixed;              /* the current line with invalid UTF-8 escaped */
 };
 
+static void ingest_report(struct ingest *in, long line, const char *fmt, va_list ap);
+
 void ingest_reject(struct ingest *in, long line, const char *fmt, ...)
 {
     in->rejected++;
+    va_list ap;
+    va_start(ap, fmt);
+    ingest_report(in, line, fmt, ap);
+    va_end(ap);
+}
+
+void ingest_warn(struct ingest *in, long line, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ingest_report(in, line, fmt, ap);
+    va_end(ap);
+}
+
+static void ingest_report(struct ingest *in, long line, const char *fmt, va_list ap)
+{
     if (in->quiet) return;
     /* The first few of each reason are shown; ingest_file reports the rest
      * as a count. */
@@ -90,10 +108,7 @@ void ingest_reject(struct ingest *in, long line, const char *fmt, ...)
     while (k < in->nreasons && in->reasons[k].fmt != fmt) k++;
     if (k == in->nreasons && k < INGEST_REASONS) in->reasons[in->nreasons++].fmt = fmt;
     if (k < INGEST_REASONS && ++in->reasons[k].n > INGEST_SHOW_PER_REASON) return;
-    va_list ap;
-    va_start(ap, fmt);
     char *msg = xvasprintf(fmt, ap);
-    va_end(ap);
     if (in->progress) fputs("\r\033[K", stderr);
     if (line < 0) fprintf(stderr, "%s: %s\n", in->name, msg);
     else fprintf(stderr, "%s:%ld: %s\n", in->name, line, msg);
@@ -107,8 +122,8 @@ static void ingest_report_hidden(struct ingest *in)
     for (int k = 0; k < in->nreasons; k++)
         if (in->reasons[k].n > INGEST_SHOW_PER_REASON) hidden += in->reasons[k].n - INGEST_SHOW_PER_REASON;
     if (hidden)
-        fprintf(stderr, "%s: %ld more rejected lines not shown (only the first %d of each kind are)\n", in->name,
-                hidden, INGEST_SHOW_PER_REASON);
+        fprintf(stderr, "%s: %ld more messages not shown (only the first %d of each kind are)\n", in->name, hidden,
+                INGEST_SHOW_PER_REASON);
 }
 
 long ingest_lineno(const struct ingest *in)
@@ -838,8 +853,8 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
         fprintf(stderr, "%s: load failed after %ld events were stored (committed)%s\n", in.name, in.committed,
                 in.single_txn ? "; nothing was changed" : "; a re-run continues from there");
     } else if (!o->quiet) {
-        fprintf(stderr, "%s: %ld events loaded, %ld lines rejected", in.name, in.committed,
-                in.rejected - rejected_before);
+        fprintf(stderr, "%s: %ld events loaded, %ld %s rejected", in.name, in.committed,
+                in.rejected - rejected_before, in.rd->binary ? "records" : "lines");
         if (in.utf8_fixed)
             fprintf(stderr, ", %ld lines with bytes that are not UTF-8 (kept, escaped as \\xNN)", in.utf8_fixed);
         fprintf(stderr, ", %.2f s (%s, sourcetype=%s)\n", secs, in.rd->name, in.sourcetype);

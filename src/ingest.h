@@ -54,6 +54,9 @@ int ingest_emit(struct ingest *in, event *ev);
 /* Count and report (file:line: message) a line or event that was not loaded;
  * line < 0: "file: message" (binary readers name the place in message). */
 void ingest_reject(struct ingest *in, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Report (as ingest_reject does) something that cost no event: a checksum
+ * that does not match while every record still reads. Not counted. */
+void ingest_warn(struct ingest *in, long line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Multiline readers: a new event starts at the current line; everything
  * before it has been emitted. */
 void ingest_boundary(struct ingest *in);

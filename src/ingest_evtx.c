@@ -132,9 +132,9 @@ static int ev_chunk(ev_state *s, struct ingest *in, long k, size_t n)
         ingest_reject(in, -1, "chunk %ld: %s; skipped", k, why);
         return 0;
     }
-    if (bad) ingest_reject(in, -1, "chunk %ld: %s; its records are read one by one", k, why);
+    if (bad) ingest_warn(in, -1, "chunk %ld: %s; its records are read one by one", k, why);
     if (n < EVTX_CHUNK_SIZE)
-        ingest_reject(in, -1, "chunk %ld: truncated (%zu of %d bytes); the whole records in it are read", k, n,
+        ingest_warn(in, -1, "chunk %ld: truncated (%zu of %d bytes); the whole records in it are read", k, n,
                       EVTX_CHUNK_SIZE);
     uint32_t off = EVTX_CHUNK_HEADER;
     evtx_record rec;
@@ -169,7 +169,7 @@ static int ev_binary(void *state, struct ingest *in)
         ingest_reject(in, -1, "cannot read: %s", why);
         return -1;
     }
-    if (bad_crc) ingest_reject(in, -1, "file header checksum mismatch; its chunks are read anyway");
+    if (bad_crc) ingest_warn(in, -1, "file header checksum mismatch; its chunks are read anyway");
     /* the header block may be larger than 4096 bytes (its declared size) */
     uint16_t hsize = evtx_u16(s->chunk + 40);
     if (hsize > EVTX_HEADER_SIZE) {

@@ -19,7 +19,7 @@ fresh() { rm -f "$db"; cp "$src" "$tmp/$1.evtx"; }
 # the whole file, then again: nothing loaded twice
 fresh all
 ing "$tmp/all.evtx" || fail "whole file: $(cat "$tmp/err")"
-grep -q "2216 events loaded, 0 lines rejected.*(evtx, sourcetype=XmlWinEventLog)" "$tmp/err" || fail "summary: $(cat "$tmp/err")"
+grep -q "2216 events loaded, 0 records rejected.*(evtx, sourcetype=XmlWinEventLog)" "$tmp/err" || fail "summary: $(cat "$tmp/err")"
 ing "$tmp/all.evtx" || fail "again: $(cat "$tmp/err")"
 grep -q "already loaded" "$tmp/err" || fail "second load: $(cat "$tmp/err")"
 [ "$(count)" = 2216 ] || fail "loaded twice: $(count)"
@@ -47,6 +47,7 @@ fresh hdr
 flip "$tmp/hdr.evtx" 24 ff
 ing "$tmp/hdr.evtx" || fail "header checksum: $(cat "$tmp/err")"
 grep -q "hdr.evtx: file header checksum mismatch" "$tmp/err" || fail "header checksum not reported: $(cat "$tmp/err")"
+grep -q "hdr.evtx: 2216 events loaded, 0 records rejected" "$tmp/err" || fail "a checksum warning counted as a rejection: $(cat "$tmp/err")"
 [ "$(count)" = 2216 ] || fail "bad header checksum: $(count) events"
 
 # not an EVTX file at all (signature gone), forced: an error naming it
