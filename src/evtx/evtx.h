@@ -30,10 +30,32 @@ uint32_t evtx_crc32_reference(const unsigned char *p, size_t n);
 
 /* Appending to the rendered line, inline: the common case (room left) costs
  * no call; otherwise sbuf_grow. Same results as sbuf_addn/sbuf_add/sbuf_addc. */
+/* n bytes copied without a call for short n (the usual names and
+ * values): two overlapping fixed-size copies, never past either end. */
+static inline void evtx_copy(char *d, const char *s, size_t n)
+{
+    if (n >= 16 && n <= 32) {
+        memcpy(d, s, 16);
+        memcpy(d + n - 16, s + n - 16, 16);
+    } else if (n > 32) {
+        memcpy(d, s, n);
+    } else if (n >= 8) {
+        memcpy(d, s, 8);
+        memcpy(d + n - 8, s + n - 8, 8);
+    } else if (n >= 4) {
+        memcpy(d, s, 4);
+        memcpy(d + n - 4, s + n - 4, 4);
+    } else if (n) {
+        d[0] = s[0];
+        d[n / 2] = s[n / 2];
+        d[n - 1] = s[n - 1];
+    }
+}
+
 static inline void evtx_addn(sbuf *b, const char *s, size_t n)
 {
     if (b->len + n + 1 > b->cap) sbuf_grow(b, n);
-    if (n) memcpy(b->s + b->len, s, n);
+    evtx_copy(b->s + b->len, s, n);
     b->len += n;
     b->s[b->len] = 0;
 }

@@ -24,6 +24,8 @@ enum {
                    * value is fixed and needs no decoding) */
     TP_SUB,       /* substitution idx (flags: TP_F_ATTR, TP_F_OPT) */
     TP_ATTR_END,  /* flag 1: dropped when only optional values and none written */
+    TP_ATTR_FIXED, /* an attribute without substitutions: its text lit[c..c+d)
+                    * (a, b: its name in lit; flag as TP_ATTR's) */
     TP_ARRAY,     /* substitution idx as one element per item when it is an
                    * array (a: name length), then go to op b */
     TP_END_SELF,  /* <X .../> written by the literal before */
@@ -39,6 +41,7 @@ typedef struct tp_op {
     uint8_t flag;
     uint16_t idx;
     uint32_t a, b;
+    uint32_t c, d; /* TP_ELEM, TP_ATTR_FIXED: static text lit[c..c+d) written with it */
 } tp_op;
 
 struct tp_prog {
@@ -105,7 +108,11 @@ static void tc_flush(tc *t)
     size_t len = p->lit.len - t->pending;
     if (!len) return;
     tp_op *last = p->nops ? &p->ops[p->nops - 1] : NULL;
-    if (last && last->kind == TP_LIT && last->a + last->b == t->pending) last->b += (uint32_t)len;
+    if (last && last->kind == TP_ELEM && !last->d && last->a == t->pending + 1) {
+        /* "<Name..." written by the element's own op */
+        last->c = (uint32_t)t->pending;
+        last->d = (uint32_t)len;
+    } else if (last && last->kind == TP_LIT && last->a + last->b == t->pending) last->b += (uint32_t)len;
     else {
         tp_op *o = tc_op(t, TP_LIT);
         o->a = (uint32_t)t->pending;
@@ -260,8 +267,19 @@ static int tc_element(tc *t, uint32_t *pos, uint32_t end, int depth)
             if (t->subs == subs && !memchr(lit->s + value_at, '&', lit->len - value_at) &&
                 !memchr(lit->s + value_at, '\t', lit->len - value_at))
                 t->p->ops[attr_op].flag = 1; /* a fixed value that needs no decoding */
-            if (tc_flushed_op(t, TP_ATTR_END, &o)) return -1;
-            o->flag = seen && only_opt;
+            if (t->subs == subs) {
+                /* no substitution: always written, one op with its text */
+                assert(attr_op == t->p->nops - 1 && t->pending == aname_at - 1);
+                evtx_addc(lit, '\'');
+                tp_op *f = &t->p->ops[attr_op];
+                f->kind = TP_ATTR_FIXED;
+                f->c = (uint32_t)(aname_at - 1);
+                f->d = (uint32_t)(lit->len - (aname_at - 1));
+                t->pending = lit->len;
+            } else {
+                if (tc_flushed_op(t, TP_ATTR_END, &o)) return -1;
+                o->flag = seen && only_opt;
+            }
             if (!(a & 0x40)) break;
         }
     }
@@ -442,6 +460,17 @@ int tp_run(bx *b, const struct tp_prog *p, const bx_frame *f)
             assert(top + 1 < (int)(sizeof st / sizeof *st));
             st[++top] = (tp_el){out->len, rec ? rec->n : 0, 0, 1};
             if (rec) evtx_rec_push(rec, 'S', lit + o->a, o->b, out->len);
+            if (o->d) evtx_addn(out, lit + o->c, o->d);
+            break;
+        case TP_ATTR_FIXED:
+            assert(top >= 0);
+            if (rec) {
+                evtx_item *it = evtx_rec_push(rec, 'A', lit + o->a, o->b, out->len + o->b + 3);
+                it->after = out->len + o->d - 1; /* before the closing quote */
+                it->plain = (char)o->flag;
+            }
+            evtx_addn(out, lit + o->c, o->d);
+            st[top].nattrs++;
             break;
         case TP_ATTR:
             astart = out->len;
