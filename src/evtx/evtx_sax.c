@@ -108,7 +108,6 @@ int evtx_sax_replay(evtx_rec *r, const char *line, size_t len, const xmlscan_han
         size_t j = i + 1;
         int natt = 0, ndecoded = 0;
         size_t tag_end = it->at + 1 + it->name_len;
-        sbuf_reset(&r->att);
         for (; j < r->n && r->items[j].kind == 'A'; j++) {
             const evtx_item *a = &r->items[j];
             if (natt >= XMLSCAN_MAX_ATTS || a->after < a->at || a->after >= len) return 1;
@@ -125,6 +124,7 @@ int evtx_sax_replay(evtx_rec *r, const char *line, size_t len, const xmlscan_han
                 x->value_len = vn;
                 x->stable = 1;
             } else {
+                if (!ndecoded) sbuf_reset(&r->att);
                 att_off[natt] = r->att.len;
                 if (sax_decode(&r->att, v, vn, 1)) return 1;
                 x->value = NULL;

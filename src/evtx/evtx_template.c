@@ -21,7 +21,7 @@ enum {
     TP_LIT,       /* write lit[a..a+b) */
     TP_ELEM,      /* an element starts: remember where (a, b: its name in lit) */
     TP_ATTR,      /* an attribute starts (a, b: its name in lit; flag 1: its
-                   * value is fixed and needs no decoding) */
+                   * fixed text needs no decoding) */
     TP_SUB,       /* substitution idx (flags: TP_F_ATTR, TP_F_OPT) */
     TP_ATTR_END,  /* flag 1: dropped when only optional values and none written */
     TP_ATTR_FIXED, /* an attribute without substitutions: its text lit[c..c+d)
@@ -32,6 +32,7 @@ enum {
     TP_END_EMPTY, /* no content: the '>' becomes "/>" */
     TP_END_CLOSE, /* write lit[a..a+b) ("</X>"); flag 1: left out entirely
                    * when no attribute and no value was written */
+    TP_HALT,      /* the end of the program */
 };
 #define TP_F_ATTR 1
 #define TP_F_OPT 2
@@ -264,9 +265,9 @@ static int tc_element(tc *t, uint32_t *pos, uint32_t end, int depth)
             unsigned subs = t->subs;
             size_t value_at = lit->len;
             if (tc_values(t, &p, end, 1, &seen, &only_opt)) return -1;
-            if (t->subs == subs && !memchr(lit->s + value_at, '&', lit->len - value_at) &&
+            if (!memchr(lit->s + value_at, '&', lit->len - value_at) &&
                 !memchr(lit->s + value_at, '\t', lit->len - value_at))
-                t->p->ops[attr_op].flag = 1; /* a fixed value that needs no decoding */
+                t->p->ops[attr_op].flag = 1; /* its fixed text needs no decoding */
             if (t->subs == subs) {
                 /* no substitution: always written, one op with its text */
                 assert(attr_op == t->p->nops - 1 && t->pending == aname_at - 1);
@@ -352,6 +353,8 @@ static struct tp_prog *tc_compile(const unsigned char *c, size_t n, uint32_t def
         else t.failed = 1;
     }
     tc_flush(&t);
+    tp_op *halt;
+    if (!t.failed) tc_flushed_op(&t, TP_HALT, &halt);
     if (t.failed || p->lit.len > BX_MAX_XML) {
         free(p->ops);
         sbuf_free(&p->lit);
@@ -449,95 +452,113 @@ int tp_run(bx *b, const struct tp_prog *p, const bx_frame *f)
     const char *lit = p->lit.s;
     if (b->rec && !p->recordable) b->rec->ok = 0;
     evtx_rec *rec = b->rec && b->rec->ok ? b->rec : NULL; /* (a nested template may still clear ok) */
-    for (uint32_t pc = 0; pc < p->nops; pc++) {
-        const tp_op *o = &p->ops[pc];
-        switch (o->kind) {
-        case TP_LIT:
-            evtx_addn(out, lit + o->a, o->b);
-            break;
-        case TP_ELEM:
-            if (out->len > BX_MAX_XML) return bx_fail(b, "the event's XML is longer than %u MiB", BX_MAX_XML >> 20);
-            assert(top + 1 < (int)(sizeof st / sizeof *st));
-            st[++top] = (tp_el){out->len, rec ? rec->n : 0, 0, 1};
-            if (rec) evtx_rec_push(rec, 'S', lit + o->a, o->b, out->len);
-            if (o->d) evtx_addn(out, lit + o->c, o->d);
-            break;
-        case TP_ATTR_FIXED:
-            assert(top >= 0);
-            if (rec) {
-                evtx_item *it = evtx_rec_push(rec, 'A', lit + o->a, o->b, out->len + o->b + 3);
-                it->after = out->len + o->d - 1; /* before the closing quote */
-                it->plain = (char)o->flag;
-            }
-            evtx_addn(out, lit + o->c, o->d);
-            st[top].nattrs++;
-            break;
-        case TP_ATTR:
-            astart = out->len;
-            aempty = 1;
-            if (rec) {
-                aitem = rec->n;
-                evtx_rec_push(rec, 'A', lit + o->a, o->b, astart + o->b + 3)->plain = (char)o->flag; /* after " name='" */
-            }
-            break;
-        case TP_SUB: {
-            assert(top >= 0);
-            int w = bx_subst(b, f, o->idx, o->flag & TP_F_ATTR);
-            if (w < 0) return -1;
-            if (w || !(o->flag & TP_F_OPT)) {
-                if (o->flag & TP_F_ATTR) aempty = 0;
-                else st[top].empty = 0;
-            }
-            break;
-        }
-        case TP_ATTR_END:
-            assert(top >= 0);
-            if (o->flag && aempty) {
-                out->len = astart;
-                out->s[astart] = 0;
-                if (rec) rec->n = aitem;
-            } else {
-                if (rec) rec->items[aitem].after = out->len;
-                evtx_addc(out, '\'');
-                st[top].nattrs++;
-            }
-            break;
-        case TP_ARRAY:
-            assert(top >= 0);
-            if (o->idx < f->nsubs && (f->subs[o->idx].type & 0x80)) {
-                if (bx_array_items(b, &f->subs[o->idx], st[top].start, st[top].start + 1, o->a, st[top].item0))
-                    return -1;
-                top--;
-                assert(o->b > pc && o->b <= p->nops);
-                pc = o->b - 1;
-            }
-            break;
-        case TP_END_SELF:
-            assert(top >= 0);
-            top--;
-            break;
-        case TP_END_EMPTY:
-            assert(top >= 0 && out->len > 0);
-            out->len--;
-            evtx_add(out, "/>");
-            top--;
-            break;
-        case TP_END_CLOSE:
-            assert(top >= 0);
-            if (o->flag && st[top].empty && st[top].nattrs == 0) {
-                out->len = st[top].start;
-                out->s[out->len] = 0;
-                if (rec) rec->n = st[top].item0;
-            } else {
-                if (rec) evtx_rec_push(rec, 'E', lit + o->a + 2, o->b - 3, out->len)->after = st[top].item0;
-                evtx_addn(out, lit + o->a, o->b);
-            }
-            top--;
-            break;
-        default:
-            assert(0);
-        }
+    /* threaded dispatch: each op jumps to the next one's code */
+    static void *const go[] = {
+        [TP_LIT] = &&op_lit,         [TP_ELEM] = &&op_elem,           [TP_ATTR] = &&op_attr,
+        [TP_SUB] = &&op_sub,         [TP_ATTR_END] = &&op_attr_end,   [TP_ATTR_FIXED] = &&op_attr_fixed,
+        [TP_ARRAY] = &&op_array,     [TP_END_SELF] = &&op_end_self,   [TP_END_EMPTY] = &&op_end_empty,
+        [TP_END_CLOSE] = &&op_end_close, [TP_HALT] = &&op_halt,
+    };
+    const tp_op *o = p->ops;
+    assert(p->nops > 0 && p->ops[p->nops - 1].kind == TP_HALT);
+#define TP_NEXT() goto *go[(++o)->kind]
+    goto *go[o->kind];
+op_lit:
+    evtx_addn(out, lit + o->a, o->b);
+    TP_NEXT();
+op_elem:
+    if (out->len > BX_MAX_XML) return bx_fail(b, "the event's XML is longer than %u MiB", BX_MAX_XML >> 20);
+    assert(top + 1 < (int)(sizeof st / sizeof *st));
+    st[++top] = (tp_el){out->len, rec ? rec->n : 0, 0, 1};
+    if (rec) evtx_rec_push(rec, 'S', lit + o->a, o->b, out->len);
+    if (o->d) evtx_addn(out, lit + o->c, o->d);
+    TP_NEXT();
+op_attr_fixed:
+    assert(top >= 0);
+    if (rec) {
+        evtx_item *it = evtx_rec_push(rec, 'A', lit + o->a, o->b, out->len + o->b + 3);
+        it->after = out->len + o->d - 1; /* before the closing quote */
+        it->plain = (char)o->flag;
     }
+    evtx_addn(out, lit + o->c, o->d);
+    st[top].nattrs++;
+    TP_NEXT();
+op_attr:
+    astart = out->len;
+    aempty = 1;
+    if (rec) {
+        aitem = rec->n;
+        evtx_rec_push(rec, 'A', lit + o->a, o->b, astart + o->b + 3)->plain = (char)o->flag; /* after " name='" */
+    }
+    TP_NEXT();
+op_sub: {
+    assert(top >= 0);
+    int w;
+    const bx_sub *v = o->idx < f->nsubs ? &f->subs[o->idx] : NULL;
+    if (v && v->type == 0x01 && v->size && out->len <= BX_MAX_XML) {
+        /* a string, the usual value: what bx_subst does for it, inline */
+        size_t before = out->len;
+        evtx_utf16(out, b->c + v->off, v->size, o->flag & TP_F_ATTR);
+        w = out->len > before;
+    } else {
+        w = bx_subst(b, f, o->idx, o->flag & TP_F_ATTR);
+        if (w < 0) return -1;
+    }
+    /* text may hold references or tabs; numbers, GUIDs, SIDs, times do not */
+    if (rec && (o->flag & TP_F_ATTR) && w && v && (v->type == 0x01 || v->type == 0x02 || v->type >= 0x21))
+        rec->items[aitem].plain = 0;
+    if (w || !(o->flag & TP_F_OPT)) {
+        if (o->flag & TP_F_ATTR) aempty = 0;
+        else st[top].empty = 0;
+    }
+    TP_NEXT();
+}
+op_attr_end:
+    assert(top >= 0);
+    if (o->flag && aempty) {
+        out->len = astart;
+        out->s[astart] = 0;
+        if (rec) rec->n = aitem;
+    } else {
+        if (rec) rec->items[aitem].after = out->len;
+        evtx_addc(out, '\'');
+        st[top].nattrs++;
+    }
+    TP_NEXT();
+op_array:
+    assert(top >= 0);
+    if (o->idx < f->nsubs && (f->subs[o->idx].type & 0x80)) {
+        if (bx_array_items(b, &f->subs[o->idx], st[top].start, st[top].start + 1, o->a, st[top].item0)) return -1;
+        top--;
+        assert(&p->ops[o->b] > o && o->b < p->nops);
+        o = &p->ops[o->b];
+        goto *go[o->kind];
+    }
+    TP_NEXT();
+op_end_self:
+    assert(top >= 0);
+    top--;
+    TP_NEXT();
+op_end_empty:
+    assert(top >= 0 && out->len > 0);
+    out->len--;
+    evtx_add(out, "/>");
+    top--;
+    TP_NEXT();
+op_end_close:
+    assert(top >= 0);
+    if (o->flag && st[top].empty && st[top].nattrs == 0) {
+        out->len = st[top].start;
+        out->s[out->len] = 0;
+        if (rec) rec->n = st[top].item0;
+    } else {
+        if (rec) evtx_rec_push(rec, 'E', lit + o->a + 2, o->b - 3, out->len)->after = st[top].item0;
+        evtx_addn(out, lit + o->a, o->b);
+    }
+    top--;
+    TP_NEXT();
+op_halt:
+#undef TP_NEXT
     assert(top == -1);
     return 0;
 }
