@@ -34,7 +34,7 @@ static const char expect2[] =
     NS "<System><Provider Name='Other &apos;P&apos;'/><EventID>1</EventID>"
        "<TimeCreated SystemTime='2022-02-23T09:44:16.0000000Z'/><EventRecordID>8</EventRecordID>"
        "<Correlation ActivityID='{00000001-0002-0003-0405-060708090a0b}'/><Channel>Security</Channel>"
-       "<Computer>pc2</Computer><Security/></System><EventData><Data Name='LogonId'>0x0</Data>"
+       "<Computer>pc2</Computer><Security UserID=''/></System><EventData><Data Name='LogonId'>0x0</Data>"
        "<Data Name='CommandLine'></Data><Data Name='Empty'>x</Data><Data Name='Count'>2147483647</Data>"
        "<Data Name='When'>2021-06-13T06:19:28.3510000Z</Data><Binary>DEAD</Binary></EventData></Event>";
 

@@ -1,8 +1,8 @@
 /* evtx_binxml.c: Binary XML of an EVTX record rendered as the one-line XML
  * Windows renders: the record's template instance (its definition inline
  * or earlier in the chunk) is walked token by token with the record's
- * substitution values put in. Optional substitutions without a value drop
- * their attribute, and an element without attributes whose content is only
+ * substitution values put in. Optional substitutions whose value is NULL
+ * drop their attribute (an empty value is a value), and an element without attributes whose content is only
  * such substitutions is left out (no <Binary> without binary data); an
  * element without content is written <X/>. Nested Binary XML values
  * (UserData) are rendered in place. Recursion is bounded (elements and
@@ -66,21 +66,20 @@ int bx_subst(bx *b, const bx_frame *f, uint32_t idx, int attr)
 {
     if (idx >= f->nsubs) return 0; /* a substitution the instance does not give: no value */
     const bx_sub *s = &f->subs[idx];
-    if (s->type == 0 || s->size == 0) return 0;
+    if (s->type == 0) return 0; /* NULL */
+    if (s->size == 0) return 1; /* an empty value, but a value */
     if (b->out->len > BX_MAX_XML) return bx_fail(b, "the event's XML is longer than %u MiB", BX_MAX_XML >> 20);
     if (s->type == 0x21) {
         if (attr && b->rec) b->rec->ok = 0; /* elements inside an attribute value */
-        size_t before = b->out->len;
         uint32_t e;
         if (bx_fragment(b, s->off, s->off + s->size, f->tdepth + 1, &e)) return -1;
-        return b->out->len > before;
+        return 1;
     }
-    size_t before = b->out->len;
     if (evtx_value(b->out, s->type, b->c + s->off, s->size, attr, b->why, b->whylen)) {
         b->failed = 1;
         return -1;
     }
-    return b->out->len > before;
+    return 1;
 }
 
 /* Value-like tokens at *pos (attribute values, element text): writes them.

@@ -85,7 +85,8 @@ int bx_fail(bx *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* pos..pos+len within end, else a failure. */
 int bx_need(bx *b, uint32_t pos, uint32_t len, uint32_t end);
 /* Substitution idx of frame f written (attr: in an attribute value): 1 when
- * something was written, 0 when not, -1 on error. */
+ * it has a value (even an empty one), 0 when it is NULL or missing, -1 on
+ * error. */
 int bx_subst(bx *b, const bx_frame *f, uint32_t idx, int attr);
 /* An array value s written as one element per item; the start tag is
  * out[start..), the element's name out[name_at..name_at+name_len). The

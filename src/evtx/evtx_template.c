@@ -23,7 +23,7 @@ enum {
     TP_ATTR,      /* an attribute starts (a, b: its name in lit; flag 1: its
                    * fixed text needs no decoding) */
     TP_SUB,       /* substitution idx (flags: TP_F_ATTR, TP_F_OPT) */
-    TP_ATTR_END,  /* flag 1: dropped when only optional values and none written */
+    TP_ATTR_END,  /* flag 1: dropped when only optional values, all NULL */
     TP_ATTR_FIXED, /* an attribute without substitutions: its text lit[c..c+d)
                     * (a, b: its name in lit; flag as TP_ATTR's) */
     TP_ARRAY,     /* substitution idx as one element per item when it is an
@@ -497,9 +497,8 @@ op_sub: {
     const bx_sub *v = o->idx < f->nsubs ? &f->subs[o->idx] : NULL;
     if (v && v->type == 0x01 && v->size && out->len <= BX_MAX_XML) {
         /* a string, the usual value: what bx_subst does for it, inline */
-        size_t before = out->len;
         evtx_utf16(out, b->c + v->off, v->size, o->flag & TP_F_ATTR);
-        w = out->len > before;
+        w = 1;
     } else {
         w = bx_subst(b, f, o->idx, o->flag & TP_F_ATTR);
         if (w < 0) return -1;
