@@ -117,8 +117,9 @@ int evtx_render_sax(evtx_cache *cache, const unsigned char *c, size_t n, const e
 /* UTF-16LE p[0..nbytes) as UTF-8 with XML escaping as Windows renders
  * it: & < > escaped, CR/LF as &#13;/&#10;, ' as &apos; in attributes,
  * other control characters dropped; unpaired surrogates and U+FFFE/U+FFFF
- * (not XML characters) become U+FFFD. Stops at a NUL. */
-void evtx_utf16(sbuf *out, const unsigned char *p, size_t nbytes, int attr);
+ * (not XML characters) become U+FFFD. Stops at a NUL. Returns 1 if it
+ * wrote a reference (&amp; ...) or a tab, else 0. */
+int evtx_utf16(sbuf *out, const unsigned char *p, size_t nbytes, int attr);
 /* An ANSI string (Windows-1252) s[0..n) as evtx_utf16 writes text. */
 void evtx_ansi(sbuf *out, const unsigned char *s, size_t n, int attr);
 /* A substitution value of type type (not BinXml, not null) in p[0..n) as

@@ -27,9 +27,9 @@ typedef struct bx_sub {
  * text, positions into the line. */
 typedef struct evtx_item {
     char kind;
-    char plain;   /* A: the value is known to need no decoding (its fixed
-                   * text has no reference or tab, and no text value was
-                   * written into it) */
+    char plain;   /* A: the value needs no decoding (its fixed text has no
+                   * reference or tab, and no value written into it had);
+                   * E: the text before it has no reference */
     uint32_t name_len;
     const char *name;
     size_t at;    /* S, E: where the tag starts; A: where the value starts */

@@ -64,13 +64,15 @@ static int sax_decode(sbuf *to, const char *s, size_t n, int attr)
     return 0;
 }
 
-/* Character data line[from..to) as one text call (none when empty). */
-static int sax_text(evtx_rec *r, const char *line, size_t from, size_t to, const xmlscan_handlers *h)
+/* Character data line[from..to) as one text call (none when empty);
+ * plain: known to hold no reference. */
+static inline int sax_text(evtx_rec *r, const char *line, size_t from, size_t to, int plain,
+                           const xmlscan_handlers *h)
 {
     if (to <= from || !h->text) return 0;
     const char *s = line + from;
     size_t n = to - from;
-    if (!memchr(s, '&', n)) {
+    if (plain || !memchr(s, '&', n)) {
         h->text(h->ud, s, n, 1);
         return 0;
     }
@@ -92,7 +94,7 @@ int evtx_sax_replay(evtx_rec *r, const char *line, size_t len, const xmlscan_han
         if (it->at < pos || it->at > len) return 1;
         if (it->kind == 'E') {
             if (depth == 0 || it->after >= r->n || open[depth - 1] != &r->items[it->after]) return 1;
-            if (sax_text(r, line, pos, it->at, h)) return 1;
+            if (sax_text(r, line, pos, it->at, it->plain, h)) return 1;
             if (h->end) h->end(h->ud, it->name, it->name_len);
             depth--;
             pos = it->at + 3 + it->name_len;
@@ -102,7 +104,7 @@ int evtx_sax_replay(evtx_rec *r, const char *line, size_t len, const xmlscan_han
             continue;
         }
         if (it->kind != 'S') return 1;
-        if (depth == 0 ? it->at != pos || roots : sax_text(r, line, pos, it->at, h)) return 1;
+        if (depth == 0 ? it->at != pos || roots : sax_text(r, line, pos, it->at, 0, h)) return 1;
         if (depth >= XMLSCAN_MAX_DEPTH) return 1;
         /* its attributes */
         size_t j = i + 1;

@@ -50,6 +50,7 @@ struct tp_prog {
     uint32_t nops, cap;
     sbuf lit;
     int recordable; /* every name plain, no reference or CDATA: evtx_render_sax can record it */
+    int lit_refs;   /* its fixed text holds a reference (&amp; ...) */
 };
 
 /* Bounds of one compiled program and of all programs of a chunk. */
@@ -355,6 +356,7 @@ static struct tp_prog *tc_compile(const unsigned char *c, size_t n, uint32_t def
     tc_flush(&t);
     tp_op *halt;
     if (!t.failed) tc_flushed_op(&t, TP_HALT, &halt);
+    p->lit_refs = p->lit.len && memchr(p->lit.s, '&', p->lit.len) != NULL;
     if (t.failed || p->lit.len > BX_MAX_XML) {
         free(p->ops);
         sbuf_free(&p->lit);
@@ -440,6 +442,7 @@ typedef struct tp_el {
     size_t item0;    /* its start item when recording */
     unsigned nattrs; /* attributes written */
     int empty;       /* no value written in its content yet */
+    int refs;        /* its content may hold a reference */
 } tp_el;
 
 int tp_run(bx *b, const struct tp_prog *p, const bx_frame *f)
@@ -469,7 +472,7 @@ op_lit:
 op_elem:
     if (out->len > BX_MAX_XML) return bx_fail(b, "the event's XML is longer than %u MiB", BX_MAX_XML >> 20);
     assert(top + 1 < (int)(sizeof st / sizeof *st));
-    st[++top] = (tp_el){out->len, rec ? rec->n : 0, 0, 1};
+    st[++top] = (tp_el){out->len, rec ? rec->n : 0, 0, 1, p->lit_refs};
     if (rec) evtx_rec_push(rec, 'S', lit + o->a, o->b, out->len);
     if (o->d) evtx_addn(out, lit + o->c, o->d);
     TP_NEXT();
@@ -495,17 +498,22 @@ op_sub: {
     assert(top >= 0);
     int w;
     const bx_sub *v = o->idx < f->nsubs ? &f->subs[o->idx] : NULL;
+    int refs;
     if (v && v->type == 0x01 && v->size && out->len <= BX_MAX_XML) {
         /* a string, the usual value: what bx_subst does for it, inline */
-        evtx_utf16(out, b->c + v->off, v->size, o->flag & TP_F_ATTR);
+        refs = evtx_utf16(out, b->c + v->off, v->size, o->flag & TP_F_ATTR);
         w = 1;
     } else {
         w = bx_subst(b, f, o->idx, o->flag & TP_F_ATTR);
         if (w < 0) return -1;
+        /* other text may hold references or tabs; numbers, GUIDs, SIDs,
+         * times do not */
+        refs = w && v && (v->type == 0x01 || v->type == 0x02 || v->type >= 0x21);
     }
-    /* text may hold references or tabs; numbers, GUIDs, SIDs, times do not */
-    if (rec && (o->flag & TP_F_ATTR) && w && v && (v->type == 0x01 || v->type == 0x02 || v->type >= 0x21))
-        rec->items[aitem].plain = 0;
+    if (refs) {
+        if (!(o->flag & TP_F_ATTR)) st[top].refs = 1;
+        else if (rec) rec->items[aitem].plain = 0;
+    }
     if (w || !(o->flag & TP_F_OPT)) {
         if (o->flag & TP_F_ATTR) aempty = 0;
         else st[top].empty = 0;
@@ -551,7 +559,11 @@ op_end_close:
         out->s[out->len] = 0;
         if (rec) rec->n = st[top].item0;
     } else {
-        if (rec) evtx_rec_push(rec, 'E', lit + o->a + 2, o->b - 3, out->len)->after = st[top].item0;
+        if (rec) {
+            evtx_item *it = evtx_rec_push(rec, 'E', lit + o->a + 2, o->b - 3, out->len);
+            it->after = st[top].item0;
+            it->plain = (char)!st[top].refs;
+        }
         evtx_addn(out, lit + o->a, o->b);
     }
     top--;

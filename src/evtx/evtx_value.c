@@ -33,8 +33,9 @@ void evtx_ansi(sbuf *out, const unsigned char *s, size_t n, int attr)
     }
 }
 
-void evtx_utf16(sbuf *out, const unsigned char *p, size_t nbytes, int attr)
+int evtx_utf16(sbuf *out, const unsigned char *p, size_t nbytes, int attr)
 {
+    int refs = 0;
     /* written straight into out: at most 6 bytes per UTF-16 unit (&apos;) */
     size_t units = nbytes / 2;
     sbuf_grow(out, 6 * units);
@@ -76,18 +77,18 @@ void evtx_utf16(sbuf *out, const unsigned char *p, size_t nbytes, int attr)
             continue;
         }
         if (u >= 0x20 && u < 0x80) {
-            if (u == '&') memcpy(o, "&amp;", 5), o += 5;
-            else if (u == '<') memcpy(o, "&lt;", 4), o += 4;
-            else if (u == '>') memcpy(o, "&gt;", 4), o += 4;
-            else if (u == '\'' && attr) memcpy(o, "&apos;", 6), o += 6;
+            if (u == '&') memcpy(o, "&amp;", 5), o += 5, refs = 1;
+            else if (u == '<') memcpy(o, "&lt;", 4), o += 4, refs = 1;
+            else if (u == '>') memcpy(o, "&gt;", 4), o += 4, refs = 1;
+            else if (u == '\'' && attr) memcpy(o, "&apos;", 6), o += 6, refs = 1;
             else *o++ = (char)u;
             continue;
         }
         if (u == 0) break;
         if (u < 0x20) {
-            if (u == '\r') memcpy(o, "&#13;", 5), o += 5;
-            else if (u == '\n') memcpy(o, "&#10;", 5), o += 5;
-            else if (u == '\t') *o++ = '\t';
+            if (u == '\r') memcpy(o, "&#13;", 5), o += 5, refs = 1;
+            else if (u == '\n') memcpy(o, "&#10;", 5), o += 5, refs = 1;
+            else if (u == '\t') *o++ = '\t', refs = 1; /* (attribute values: a space to XML) */
             /* other control characters are dropped */
             continue;
         }
@@ -121,6 +122,7 @@ void evtx_utf16(sbuf *out, const unsigned char *p, size_t nbytes, int attr)
     }
     out->len = (size_t)(o - out->s);
     out->s[out->len] = 0;
+    return refs;
 }
 
 /* Decimal digits of v (a minus sign first when neg). */
