@@ -764,7 +764,10 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
     if (m.kind == INGEST_CHANGED) {
         store_rollback(st);
         in_txn = 0;
-        char *why = ingest_describe_change(st, path, &m);
+        /* a binary file has no lines to compare: say what changes one */
+        char *why = in.rd->binary ? xasprintf("an .evtx log that has grown since rewrites its header and last chunk; "
+                                              "splite cannot continue it yet")
+                                  : ingest_describe_change(st, path, &m);
         fprintf(stderr,
                 "%s: not loaded: the file changed since it was loaded (%s). Use --replace to delete the events of "
                 "the earlier load and load the file again, or --force to load it as new, next to them\n",
