@@ -116,6 +116,51 @@ static inline void eb_template_body(eb *b)
     eb_u8(b, 0x00);
 }
 
+/* Fill in the sizes the builder leaves 0 in the Binary XML c[start..end):
+ * each element's data size (after the size field, through its end token)
+ * and attribute list size (up to the token closing the start tag), as
+ * Windows writes them. Our decoder does not need them; libevtx reads
+ * elements by them (tests/evtx_libevtx_equiv.h). Knows only the tokens the
+ * builder writes, names inline. */
+static inline void eb_fix_sizes(unsigned char *c, uint32_t start, uint32_t end)
+{
+    uint32_t el[32], at[32]; /* open elements: offsets of their size fields */
+    int depth = 0;
+    uint32_t p = start;
+    while (p < end) {
+        unsigned t = c[p];
+        switch (t & 0xbf) {
+        case 0x0f: p += 4; break;
+        case 0x01:
+            el[depth] = p + 3;
+            p += 11;
+            p += 8 + 2 * (uint32_t)evtx_u16(c + p + 6) + 2; /* the name */
+            at[depth] = 0;
+            if (t & 0x40) at[depth] = p, p += 4;
+            depth++;
+            break;
+        case 0x06: p += 5; p += 8 + 2 * (uint32_t)evtx_u16(c + p + 6) + 2; break;
+        case 0x05: p += 4 + 2 * (uint32_t)evtx_u16(c + p + 2); break;
+        case 0x0d: case 0x0e: p += 4; break;
+        case 0x02: case 0x03: case 0x04: {
+            uint32_t v;
+            if (t != 0x04 && depth > 0 && at[depth - 1]) {
+                v = p - (at[depth - 1] + 4);
+                memcpy(c + at[depth - 1], &v, 4);
+            }
+            p++;
+            if (t != 0x02 && depth > 0) {
+                depth--;
+                v = p - (el[depth] + 4);
+                memcpy(c + el[depth], &v, 4);
+            }
+            break;
+        }
+        default: return; /* 0x00: the end */
+        }
+    }
+}
+
 /* One substitution value. */
 typedef struct eb_val {
     unsigned type;
@@ -146,6 +191,7 @@ static inline uint32_t eb_record(eb *b, uint64_t id, uint64_t filetime, uint32_t
         eb_u32(b, 0);
         uint32_t body = b->pos;
         eb_template_body(b);
+        eb_fix_sizes(b->c, body, b->pos);
         uint32_t save = b->pos;
         b->pos = size_at;
         eb_u32(b, save - body);
@@ -198,6 +244,12 @@ static inline unsigned char *eb_file(eb *b, uint64_t first, uint64_t last, int s
     }
     uint32_t v = 128;
     memcpy(c + 40, &v, 4);
+    /* the offset of the last record (libevtx reads records up to it) */
+    uint32_t lastrec = EVTX_CHUNK_HEADER;
+    for (uint32_t p = EVTX_CHUNK_HEADER; p + 8 <= b->pos && memcmp(c + p, "**\0\0", 4) == 0 && evtx_u32(c + p + 4);
+         p += evtx_u32(c + p + 4))
+        lastrec = p;
+    memcpy(c + 44, &lastrec, 4);
     memcpy(c + 48, &b->pos, 4);
     uint32_t crc = evtx_crc32(c + EVTX_CHUNK_HEADER, b->pos - EVTX_CHUNK_HEADER);
     memcpy(c + 52, &crc, 4);

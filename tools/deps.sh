@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # tools/deps.sh: install the Debian 12 packages splite needs to build and test,
 # only those missing (apt-get; run as root). clang (with libFuzzer, in
-# libclang-rt-14-dev) builds the fuzz harnesses tools/fuzz runs.
+# libclang-rt-14-dev) builds the fuzz harnesses tools/fuzz runs. libevtx-dev
+# (libyal) is the reference the EVTX decoder is compared and fuzzed against
+# (test_evtx_libevtx, fuzz_evtx_libevtx; docs/EVTX.md); splite itself does
+# not link it.
 set -euo pipefail
 pkgs=(cmake make gcc pkg-config libsqlite3-dev libyaml-dev libjansson-dev libcmocka-dev
       libexpat1-dev libpcre2-dev libzstd-dev lemon sqlite3
-      libgeoip-dev geoip-database clang libclang-rt-14-dev)
+      libgeoip-dev geoip-database clang libclang-rt-14-dev libevtx-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,649 @@
+/* evtx_libevtx_equiv.h: libevtx (libyal) as the reference for splite's EVTX
+ * decoder (src/evtx/). Given the bytes of an .evtx file, every record
+ * libevtx can read is rendered by libevtx (libevtx_record_get_utf8_xml_string)
+ * and by ours (evtx_render, records found by walking the chunks, matched by
+ * EventRecordID), and the two renderings are compared as canonical trees
+ * (expat: element names, attributes in order, text; whitespace-only text
+ * beside child elements ignored, since libevtx pretty-prints). Only the
+ * known formatting differences between libevtx and the Windows rendering
+ * are accepted (ee_value_eq; the list is in docs/EVTX.md). Header-only, for
+ * tests/test_evtx_libevtx.c and tests/fuzz/fuzz_evtx_libevtx.c, which link
+ * libevtx; splite itself never does.
+ *
+ * libevtx runs in a forked child (ee_lib_render) bounded by an alarm: a
+ * crash, hang or leak inside libevtx is libevtx's, and is counted
+ * (lib_crashed), never reported as ours. */
+#ifndef SPLITE_EVTX_LIBEVTX_EQUIV_H
+#define SPLITE_EVTX_LIBEVTX_EQUIV_H
+#include <assert.h>
+#include <ctype.h>
+#include <errno.h>
+#include <expat.h>
+#include <fcntl.h>
+#include <libevtx.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "evtx/evtx.h"
+#include "util.h"
+
+/* --- records: EventRecordID and its rendering (NULL: not rendered) --- */
+typedef struct ee_rec {
+    uint64_t id;
+    char *xml;
+    int recovered; /* libevtx: a record it recovered (not in the chunks' record list) */
+} ee_rec;
+typedef struct ee_list {
+    ee_rec *v;
+    size_t n, cap;
+} ee_list;
+
+static inline void ee_list_add(ee_list *l, uint64_t id, const char *xml, size_t len, int recovered)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 64;
+        l->v = realloc(l->v, l->cap * sizeof *l->v);
+        assert(l->v);
+    }
+    char *copy = NULL;
+    if (xml) {
+        copy = malloc(len + 1);
+        assert(copy);
+        memcpy(copy, xml, len);
+        copy[len] = 0;
+    }
+    l->v[l->n].id = id;
+    l->v[l->n].xml = copy;
+    l->v[l->n].recovered = recovered;
+    l->n++;
+}
+
+static inline void ee_list_free(ee_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) free(l->v[i].xml);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+static int ee_rec_cmp(const void *a, const void *b)
+{
+    const ee_rec *x = a, *y = b;
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* --- ours: every record of every chunk, rendered by evtx_render --- */
+
+/* Records of the file d[0..len) that our decoder renders, into out (sorted by
+ * id). Returns the number of records it found but could not render, or -1
+ * when the file header is refused. The chunks are walked as ingest_evtx.c
+ * walks them: after the header block, 64 KiB each, the last one maybe cut. */
+static inline long ee_ours(const unsigned char *d, size_t len, ee_list *out)
+{
+    char why[256];
+    int bad = 0;
+    if (evtx_file_header(d, len, &bad, why, sizeof why)) return -1;
+    size_t off = evtx_u16(d + 40);
+    if (off < EVTX_HEADER_SIZE) off = EVTX_HEADER_SIZE;
+    long failed = 0;
+    sbuf xml = {0};
+    for (; off < len; off += EVTX_CHUNK_SIZE) {
+        size_t n = len - off < EVTX_CHUNK_SIZE ? len - off : EVTX_CHUNK_SIZE;
+        const unsigned char *c = d + off;
+        if (evtx_chunk_check(c, n, &bad, why, sizeof why) <= 0) continue;
+        uint32_t ro = EVTX_CHUNK_HEADER;
+        evtx_record rec;
+        while (evtx_next_record(c, n, &ro, &rec, why, sizeof why) > 0) {
+            sbuf_reset(&xml);
+            if (evtx_render(c, n, &rec, &xml, why, sizeof why)) {
+                failed++;
+                continue;
+            }
+            ee_list_add(out, rec.id, xml.s, xml.len, 0);
+        }
+    }
+    sbuf_free(&xml);
+    if (out->n) qsort(out->v, out->n, sizeof *out->v, ee_rec_cmp);
+    return failed;
+}
+
+/* --- libevtx, in a forked child --- */
+
+/* In the child: open the file (a memfd, through /proc/self/fd) with libevtx
+ * and write each record (the ones it lists and the ones it recovers) to fd
+ * w as: u64 id, u8 recovered, u32 length (UINT32_MAX: not rendered), the
+ * UTF-8 XML. */
+static inline void ee_lib_child(int mfd, int w)
+{
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", mfd);
+    libevtx_file_t *file = NULL;
+    libevtx_error_t *err = NULL;
+    if (libevtx_file_initialize(&file, &err) != 1) _exit(3);
+    if (libevtx_file_open(file, path, libevtx_get_access_flags_read(), &err) != 1) _exit(4);
+    for (unsigned char pass = 0; pass < 2; pass++) {
+        int nrec = 0;
+        int ok = pass == 0 ? libevtx_file_get_number_of_records(file, &nrec, &err)
+                           : libevtx_file_get_number_of_recovered_records(file, &nrec, &err);
+        if (ok != 1) {
+            libevtx_error_free(&err);
+            continue;
+        }
+        for (int i = 0; i < nrec; i++) {
+            libevtx_record_t *rec = NULL;
+            ok = pass == 0 ? libevtx_file_get_record_by_index(file, i, &rec, &err)
+                           : libevtx_file_get_recovered_record_by_index(file, i, &rec, &err);
+            if (ok != 1) {
+                libevtx_error_free(&err);
+                continue;
+            }
+            uint64_t id = 0;
+            size_t size = 0;
+            uint8_t *s = NULL;
+            if (libevtx_record_get_identifier(rec, &id, &err) == 1 &&
+                libevtx_record_get_utf8_xml_string_size(rec, &size, &err) == 1 && size > 0 &&
+                (s = malloc(size)) != NULL && libevtx_record_get_utf8_xml_string(rec, s, size, &err) == 1) {
+                uint32_t l = (uint32_t)strnlen((char *)s, size);
+                if (write(w, &id, 8) != 8 || write(w, &pass, 1) != 1 || write(w, &l, 4) != 4 ||
+                    write(w, s, l) != (ssize_t)l)
+                    _exit(5);
+            } else {
+                uint32_t l = UINT32_MAX;
+                if (write(w, &id, 8) != 8 || write(w, &pass, 1) != 1 || write(w, &l, 4) != 4) _exit(5);
+            }
+            free(s);
+            libevtx_error_free(&err);
+            libevtx_record_free(&rec, NULL);
+        }
+    }
+    _exit(0);
+}
+
+/* A sanitizer runtime, if linked, reports a crash through this callback
+ * (libFuzzer writes its reproducer there): the child turns it off. */
+extern void __sanitizer_set_death_callback(void (*callback)(void)) __attribute__((weak));
+
+/* libevtx's renderings of the records of d[0..len), into out (sorted by id;
+ * xml NULL for a record libevtx lists but cannot render). 0, or -1 when
+ * libevtx crashed, hung (more than timeout seconds), or could not open the
+ * file (what is set to a reason; out then holds what came before). */
+static inline int ee_lib_render(const unsigned char *d, size_t len, unsigned timeout, ee_list *out,
+                                const char **what)
+{
+    *what = NULL;
+    int mfd = memfd_create("evtx", 0);
+    if (mfd < 0) {
+        *what = "memfd_create failed";
+        return -1;
+    }
+    for (size_t done = 0; done < len;) {
+        ssize_t k = write(mfd, d + done, len - done);
+        if (k <= 0) {
+            close(mfd);
+            *what = "write to memfd failed";
+            return -1;
+        }
+        done += (size_t)k;
+    }
+    int p[2];
+    if (pipe(p)) {
+        close(mfd);
+        *what = "pipe failed";
+        return -1;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        if (__sanitizer_set_death_callback) __sanitizer_set_death_callback(NULL);
+        int nul = open("/dev/null", O_WRONLY);
+        if (nul >= 0) dup2(nul, 2);
+        static const int sigs[] = {SIGALRM, SIGSEGV, SIGBUS, SIGABRT, SIGFPE, SIGILL};
+        for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++) signal(sigs[i], SIG_DFL);
+        alarm(timeout);
+        ee_lib_child(mfd, p[1]);
+    }
+    close(p[1]);
+    close(mfd);
+    if (pid < 0) {
+        close(p[0]);
+        *what = "fork failed";
+        return -1;
+    }
+    sbuf got = {0};
+    char buf[65536];
+    for (;;) {
+        ssize_t k = read(p[0], buf, sizeof buf);
+        if (k < 0 && errno == EINTR) continue;
+        if (k <= 0) break;
+        sbuf_addn(&got, buf, (size_t)k);
+    }
+    close(p[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    for (size_t at = 0; at + 13 <= got.len;) {
+        uint64_t id;
+        uint32_t l;
+        memcpy(&id, got.s + at, 8);
+        int recovered = got.s[at + 8] != 0;
+        memcpy(&l, got.s + at + 9, 4);
+        at += 13;
+        if (l == UINT32_MAX) {
+            ee_list_add(out, id, NULL, 0, recovered);
+            continue;
+        }
+        if (l > got.len - at) break;
+        ee_list_add(out, id, got.s + at, l, recovered);
+        at += l;
+    }
+    sbuf_free(&got);
+    if (out->n) qsort(out->v, out->n, sizeof *out->v, ee_rec_cmp);
+    if (WIFSIGNALED(status)) {
+        *what = WTERMSIG(status) == SIGALRM ? "libevtx hung (timeout)" : "libevtx crashed";
+        return -1;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        *what = WIFEXITED(status) && WEXITSTATUS(status) == 4 ? "libevtx cannot open the file" : "libevtx failed";
+        return -1;
+    }
+    return 0;
+}
+
+/* --- canonical trees --- */
+
+/* A token: 'S' element start (name), 'A' attribute (name, value), 'T' text
+ * (value), 'E' element end. */
+typedef struct ee_tok {
+    char kind;
+    char *name, *value;
+} ee_tok;
+typedef struct ee_tree {
+    ee_tok *t;
+    size_t n, cap;
+    sbuf text;           /* character data not yet emitted */
+    unsigned char *kids; /* per open element: it has a child element */
+    size_t depth, kcap;
+} ee_tree;
+
+static inline void ee_tok_add(ee_tree *t, char kind, const char *name, const char *value, size_t vlen)
+{
+    if (t->n == t->cap) {
+        t->cap = t->cap ? 2 * t->cap : 64;
+        t->t = realloc(t->t, t->cap * sizeof *t->t);
+        assert(t->t);
+    }
+    ee_tok *k = &t->t[t->n++];
+    k->kind = kind;
+    k->name = name ? strdup(name) : NULL;
+    k->value = NULL;
+    if (value) {
+        k->value = malloc(vlen + 1);
+        assert(k->value);
+        memcpy(k->value, value, vlen);
+        k->value[vlen] = 0;
+    }
+}
+
+static inline int ee_blank(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r') return 0;
+    return 1;
+}
+
+/* Emit the pending text of the open element: whitespace-only text is
+ * dropped in an element that has child elements (libevtx's indentation). */
+static inline void ee_flush(ee_tree *t)
+{
+    int kids = t->depth > 0 && t->kids[t->depth - 1];
+    if (t->text.len && !(kids && ee_blank(t->text.s, t->text.len))) ee_tok_add(t, 'T', NULL, t->text.s, t->text.len);
+    sbuf_reset(&t->text);
+}
+
+static void XMLCALL ee_start(void *ud, const XML_Char *name, const XML_Char **atts)
+{
+    ee_tree *t = ud;
+    if (t->depth > 0) {
+        t->kids[t->depth - 1] = 1;
+        ee_flush(t);
+    }
+    if (t->depth == t->kcap) {
+        t->kcap = t->kcap ? 2 * t->kcap : 16;
+        t->kids = realloc(t->kids, t->kcap);
+        assert(t->kids);
+    }
+    t->kids[t->depth++] = 0;
+    ee_tok_add(t, 'S', name, NULL, 0);
+    for (size_t i = 0; atts[i]; i += 2) ee_tok_add(t, 'A', atts[i], atts[i + 1], strlen(atts[i + 1]));
+}
+
+static void XMLCALL ee_end(void *ud, const XML_Char *name)
+{
+    (void)name;
+    ee_tree *t = ud;
+    ee_flush(t);
+    t->depth--;
+    ee_tok_add(t, 'E', NULL, NULL, 0);
+}
+
+static void XMLCALL ee_chars(void *ud, const XML_Char *s, int len)
+{
+    ee_tree *t = ud;
+    if (t->depth > 0) sbuf_addn(&t->text, s, (size_t)len);
+}
+
+static inline void ee_tree_free(ee_tree *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->t[i].name);
+        free(t->t[i].value);
+    }
+    free(t->t);
+    free(t->kids);
+    sbuf_free(&t->text);
+    memset(t, 0, sizeof *t);
+}
+
+/* Parse xml into t. 0, or -1 if it is not well-formed XML. */
+static inline int ee_parse(const char *xml, ee_tree *t)
+{
+    memset(t, 0, sizeof *t);
+    XML_Parser p = XML_ParserCreate("UTF-8");
+    assert(p);
+    XML_SetUserData(p, t);
+    XML_SetElementHandler(p, ee_start, ee_end);
+    XML_SetCharacterDataHandler(p, ee_chars);
+    int ok = XML_Parse(p, xml, (int)strlen(xml), 1) == XML_STATUS_OK;
+    XML_ParserFree(p);
+    return ok ? 0 : -1;
+}
+
+/* --- the known formatting differences (docs/EVTX.md) --- */
+
+static inline int ee_is_hex(const char *s, size_t n, int upper)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]) && !(upper ? (s[i] >= 'A' && s[i] <= 'F') : (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return n > 0;
+}
+
+/* Known libevtx deviations (bugs of libevtx, not formatting choices): the
+ * comparison accepts them and counts them (ee_stats.lib_deviations), so
+ * that they are seen. docs/EVTX.md has the list and the evidence. */
+enum {
+    EE_DEV_SIGNED = 1,      /* negative integers as sign and magnitude without the sign bit */
+    EE_DEV_LF_DROPPED = 2,  /* a value that is one LF rendered as no value */
+    EE_DEV_EMPTY_ARRAY = 4, /* an empty array rendered as one empty element */
+};
+
+/* s is "-" and decimal digits: its magnitude in *m. */
+static inline int ee_negative(const char *s, uint64_t *m)
+{
+    if (s[0] != '-' || !s[1] || strlen(s) > 21) return 0;
+    uint64_t v = 0;
+    for (const char *p = s + 1; *p; p++) {
+        if (!isdigit((unsigned char)*p)) return 0;
+        if (v > (UINT64_MAX - 9) / 10) return 0;
+        v = v * 10 + (uint64_t)(*p - '0');
+    }
+    *m = v;
+    return 1;
+}
+
+/* s is a whole number as strtod reads it (not inf or nan). */
+static inline int ee_number(const char *s, double *v)
+{
+    char *end;
+    if (!*s || isspace((unsigned char)*s) || strpbrk(s, "nNiIxX")) return 0;
+    *v = strtod(s, &end);
+    return *end == 0;
+}
+
+/* 1 when ours (the Windows form) and lib (libevtx's) are the same value,
+ * up to libevtx's formatting; EE_DEV_* bits for a known libevtx deviation
+ * are set in *dev. */
+static inline int ee_value_eq(const char *ours, const char *lib, unsigned *dev)
+{
+    if (strcmp(ours, lib) == 0) return 1;
+    size_t lo = strlen(ours), ll = strlen(lib);
+    /* FILETIME (SystemTime and FileTime values): libevtx writes 9 fraction
+     * digits, "2013-10-23T16:22:39.973500000Z"; Windows writes the 7 that a
+     * FILETIME holds (100 ns), "2013-10-23T16:22:39.9735000Z". */
+    if (ll == 30 && lo == 28 && lib[19] == '.' && lib[29] == 'Z' && lib[27] == '0' && lib[28] == '0' &&
+        memcmp(ours, lib, 27) == 0 && ours[27] == 'Z')
+        return 1;
+    /* SYSTEMTIME values: libevtx writes the 3 digits of milliseconds a
+     * SYSTEMTIME holds, "2021-06-13T06:19:28.351Z"; ours 7 digits like a
+     * FILETIME, "2021-06-13T06:19:28.3510000Z". */
+    if (ll == 24 && lo == 28 && lib[19] == '.' && lib[23] == 'Z' && memcmp(ours, lib, 23) == 0 &&
+        strcmp(ours + 23, "0000Z") == 0)
+        return 1;
+    /* GUIDs: libevtx writes upper-case hex, "{54849625-5478-4994-A5BA-3E3B0328C30D}";
+     * Windows lower case. */
+    if (ll == 38 && lo == 38 && lib[0] == '{' && lib[37] == '}') {
+        int same = 1;
+        for (size_t i = 0; i < 38 && same; i++)
+            same = ours[i] == (char)tolower((unsigned char)lib[i]) && (lib[i] < 'a' || lib[i] > 'f');
+        if (same) return 1;
+    }
+    /* HexInt32/HexInt64: libevtx pads to 8 or 16 digits, "0x00000000000003e7";
+     * Windows writes no leading zeros, "0x3e7". */
+    if ((ll == 10 || ll == 18) && lo >= 3 && lo < ll && memcmp(lib, "0x", 2) == 0 && memcmp(ours, "0x", 2) == 0 &&
+        ee_is_hex(lib + 2, ll - 2, 0)) {
+        size_t z = 2;
+        while (z + 1 < ll && lib[z] == '0') z++;
+        if (strcmp(ours + 2, lib + z) == 0) return 1;
+    }
+    /* Real32/Real64: libevtx writes C's %e with a 3-digit exponent (as
+     * Microsoft's C library does), "3.199234e+003"; ours the shortest
+     * decimal that reads back, "3199.234". Ours printed with %.6e must give
+     * libevtx's digits and exponent. */
+    double dl, dour;
+    const char *el = strchr(lib, 'e');
+    if (el && ee_number(lib, &dl) && ee_number(ours, &dour)) {
+        char e6[64];
+        snprintf(e6, sizeof e6, "%.6e", dour);
+        const char *eo = strchr(e6, 'e');
+        if (eo && eo - e6 == el - lib && memcmp(e6, lib, (size_t)(el - lib)) == 0 && atoi(eo + 1) == atoi(el + 1))
+            return 1;
+    }
+    /* Line ends: libevtx writes a CR inside a value raw, and an XML parser
+     * reads a raw CR LF (or lone CR) as LF (XML 1.0, 2.11 End-of-Line
+     * Handling); Windows writes the CR as &#13;, which stays a CR. So ours
+     * with its CRs read as XML reads raw ones must be libevtx's value. */
+    if (strchr(ours, '\r')) {
+        char *eol = malloc(lo + 1);
+        assert(eol);
+        size_t k = 0;
+        for (size_t i = 0; i < lo; i++) {
+            if (ours[i] == '\r') {
+                eol[k++] = '\n';
+                if (ours[i + 1] == '\n') i++;
+            } else {
+                eol[k++] = ours[i];
+            }
+        }
+        eol[k] = 0;
+        int same = strcmp(eol, lib) == 0;
+        free(eol);
+        if (same) return 1;
+    }
+    /* Deviation: libevtx writes a negative Int8/16/32/64 as "-" and the
+     * value with its sign bit cleared: -5 as an Int32 is "-2147483643"
+     * (2^31 - 5); Windows writes "-5". */
+    uint64_t mo, ml;
+    if (ee_negative(ours, &mo) && ee_negative(lib, &ml)) {
+        for (int bits = 8; bits <= 64; bits *= 2) {
+            uint64_t half = (uint64_t)1 << (bits - 1);
+            if (mo <= half && ml == half - mo) {
+                *dev |= EE_DEV_SIGNED;
+                return 1;
+            }
+        }
+    }
+    return 0;
+}
+
+/* s for a message: control characters as \r \n \t \xNN, cut to fit. */
+static inline void ee_show(char *out, size_t n, const char *s)
+{
+    size_t o = 0;
+    for (; *s && o + 8 < n; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '\r') o += (size_t)snprintf(out + o, n - o, "\\r");
+        else if (c == '\n') o += (size_t)snprintf(out + o, n - o, "\\n");
+        else if (c == '\t') o += (size_t)snprintf(out + o, n - o, "\\t");
+        else if (c < 0x20) o += (size_t)snprintf(out + o, n - o, "\\x%02x", c);
+        else out[o++] = (char)c;
+    }
+    if (*s && o + 4 <= n) out[o++] = '.', out[o++] = '.', out[o++] = '.';
+    out[o] = 0;
+}
+
+/* Compare two renderings. 0 when equal (EE_DEV_* bits set in *dev for
+ * known libevtx deviations); else 1 (or -1 when one is not well-formed XML)
+ * with where[] naming the first difference. */
+static inline int ee_same(const char *ours, const char *lib, unsigned *dev, char *where, size_t wlen)
+{
+    ee_tree a, b;
+    int ra = ee_parse(ours, &a), rb = ee_parse(lib, &b);
+    int r = 0;
+    if (ra || rb) {
+        snprintf(where, wlen, "%s is not well-formed XML", ra ? "ours" : "libevtx's");
+        r = -1;
+    }
+    const char *path[64];
+    size_t depth = 0, i = 0, j = 0;
+    while (r == 0 && i < a.n && j < b.n) {
+        ee_tok *x = &a.t[i], *y = &b.t[j];
+        const char *el = depth ? path[depth - 1] : "(top)";
+        /* Deviation: a value that is one LF, which libevtx renders as none
+         * (the same value with anything else, even a second LF, it keeps). */
+        if (x->kind == 'T' && y->kind == 'E' && strcmp(x->value, "\n") == 0) {
+            *dev |= EE_DEV_LF_DROPPED;
+            i++;
+            continue;
+        }
+        /* Deviation: an array substitution without items, which Windows
+         * renders as no element and libevtx as one empty element (no
+         * attributes, no content) where ours has none. */
+        if (y->kind == 'S' && j + 1 < b.n && b.t[j + 1].kind == 'E' &&
+            (x->kind == 'E' || (x->kind == 'S' && strcmp(x->name, y->name) != 0))) {
+            *dev |= EE_DEV_EMPTY_ARRAY;
+            j += 2;
+            continue;
+        }
+        if (x->kind != y->kind)
+            snprintf(where, wlen, "in <%s>: ours has %c %s, libevtx %c %s", el, x->kind,
+                     x->name ? x->name : x->value ? x->value : "", y->kind, y->name ? y->name : y->value ? y->value : ""),
+                r = 1;
+        else if (x->name && strcmp(x->name, y->name))
+            snprintf(where, wlen, "in <%s>: ours names %s, libevtx %s", el, x->name, y->name), r = 1;
+        else if (x->value && !ee_value_eq(x->value, y->value, dev)) {
+            char vx[160], vy[160];
+            ee_show(vx, sizeof vx, x->value);
+            ee_show(vy, sizeof vy, y->value);
+            snprintf(where, wlen, "in <%s>%s%s: ours '%s', libevtx '%s'", el, x->name ? " @" : "",
+                     x->name ? x->name : "", vx, vy), r = 1;
+        }
+        if (x->kind == 'S' && depth < 64) path[depth++] = x->name;
+        if (x->kind == 'E' && depth) depth--;
+        i++;
+        j++;
+    }
+    if (r == 0 && (i != a.n || j != b.n))
+        snprintf(where, wlen, "ours has %zu tokens, libevtx %zu (%zu and %zu alike)", a.n, b.n, i, j), r = 1;
+    ee_tree_free(&a);
+    ee_tree_free(&b);
+    return r;
+}
+
+/* --- one file --- */
+typedef struct ee_stats {
+    long lib_records;        /* records libevtx listed (not the recovered ones) */
+    long lib_failed;         /* ... that it could not render */
+    long compared;           /* listed records rendered by both */
+    long equal;              /* ... and equal */
+    long differ;             /* ... and not */
+    long ours_missing;       /* listed and rendered by libevtx, not found or not rendered by ours */
+    long lib_deviations[3];  /* equal records with a known libevtx deviation, by EE_DEV_* bit */
+    long recovered;          /* records libevtx recovered (from chunk slack or damage) and rendered */
+    long recovered_equal;    /* ... equal to a record of ours */
+    long ours_failed;        /* records ours found but could not render */
+    long ours_refused;       /* files whose header ours refused */
+    long lib_crashed;        /* files on which libevtx crashed, hung or failed */
+} ee_stats;
+
+/* Called for each difference: the record, both renderings (ours NULL when
+ * ours has no rendering of it), where they differ. */
+typedef void (*ee_report_fn)(void *ctx, uint64_t id, const char *ours, const char *lib, const char *where);
+
+/* Compare every record libevtx renders from d[0..len) with ours; adds to
+ * *st. Returns the number of differences (differ + ours_missing).
+ * Records libevtx lists are matched with ours by EventRecordID (the record
+ * header's), any of ours with that id may be the equal one (a file copied
+ * while it was written can hold one twice). Records libevtx recovers from
+ * chunk slack (stale copies left by earlier use of a chunk, which ours
+ * does not read, and which may share an id with a live record) are
+ * counted and compared when ours has an equal record, never reported. */
+static inline long ee_compare_file(const unsigned char *d, size_t len, unsigned timeout, ee_stats *st,
+                                   ee_report_fn report, void *ctx)
+{
+    ee_list ours = {0}, lib = {0};
+    long of = ee_ours(d, len, &ours);
+    if (of < 0) st->ours_refused++;
+    else st->ours_failed += of;
+    const char *what = NULL;
+    if (ee_lib_render(d, len, timeout, &lib, &what)) st->lib_crashed++;
+    long bad = 0;
+    size_t j = 0;
+    for (size_t i = 0; i < lib.n; i++) {
+        ee_rec *l = &lib.v[i];
+        if (l->recovered && !l->xml) continue;
+        if (l->recovered) st->recovered++;
+        else st->lib_records++;
+        if (!l->xml) {
+            st->lib_failed++;
+            continue;
+        }
+        while (j < ours.n && ours.v[j].id < l->id) j++;
+        char where[512] = "", first[512] = "";
+        int r = 1;
+        unsigned dev = 0;
+        for (size_t k = j; k < ours.n && ours.v[k].id == l->id && r; k++) {
+            dev = 0;
+            r = ee_same(ours.v[k].xml, l->xml, &dev, where, sizeof where);
+            if (k == j) memcpy(first, where, sizeof first);
+        }
+        if (l->recovered) {
+            if (r == 0) st->recovered_equal++;
+            continue;
+        }
+        if (j == ours.n || ours.v[j].id != l->id) {
+            st->ours_missing++;
+            bad++;
+            if (report) report(ctx, l->id, NULL, l->xml, "libevtx renders it, ours has no such record");
+            continue;
+        }
+        st->compared++;
+        if (r == 0) {
+            st->equal++;
+            for (int b = 0; b < 3; b++)
+                if (dev & (1u << b)) st->lib_deviations[b]++;
+        } else {
+            st->differ++;
+            bad++;
+            if (report) report(ctx, l->id, ours.v[j].xml, l->xml, first);
+        }
+    }
+    ee_list_free(&ours);
+    ee_list_free(&lib);
+    return bad;
+}
+#endif
