@@ -30,7 +30,9 @@ static void test_trees(void **state)
     assert_int_equal(ee_same("<a><b x='1'/></a>", "<a><b x='1' y='2'/></a>", &dev, where, sizeof where), 1);
     assert_int_equal(ee_same("<a><b/></a>", "<a><c/></a>", &dev, where, sizeof where), 1);
     assert_int_equal(ee_same("<a><b/><c/></a>", "<a><b/></a>", &dev, where, sizeof where), 1);
-    assert_int_equal(ee_same("<a><b/></a>", "<a><b>", &dev, where, sizeof where), -1);
+    assert_int_equal(ee_same("<a><b/></a>", "<a><b>", &dev, where, sizeof where), 3);
+    assert_int_equal(ee_same("<a><b>", "<a><b/></a>", &dev, where, sizeof where), -1);
+    assert_int_equal(ee_same("<a><b>", "<a><b>", &dev, where, sizeof where), 2);
     /* (dev is meaningful only when the trees are equal) */
     dev = 0;
     /* a lone LF value that libevtx leaves out; two LFs it keeps */
@@ -44,6 +46,20 @@ static void test_trees(void **state)
     assert_int_equal(dev, EE_DEV_EMPTY_ARRAY);
     dev = 0;
     assert_int_equal(ee_same("<a><Files></Files></a>", "<a><Files><File n='1'/></Files></a>", &dev, where, sizeof where), 1);
+    /* ours's <Data Name='x'></Data> for an optional value that is absent */
+    dev = 0;
+    assert_int_equal(ee_same("<a><Data Name='x'></Data><Data Name='y'>1</Data></a>", "<a><Data Name='y'>1</Data></a>", &dev,
+                             where, sizeof where), 0);
+    assert_int_equal(dev, EE_OURS_OPTIONAL_KEPT);
+    /* libevtx's raw control characters (not XML) are dropped, as Windows drops them */
+    dev = 0;
+    assert_int_equal(ee_same("<a>xy</a>", "<a>x\x01y</a>", &dev, where, sizeof where), 0);
+    assert_int_equal(ee_same("<a>x\x01y</a>", "<a>xy</a>", &dev, where, sizeof where), -1);
+    /* a name whose NUL end is some character: libevtx's name has it too */
+    dev = 0;
+    assert_int_equal(ee_same("<a><Channel>S</Channel></a>", "<a><Channel_>S</Channel_></a>", &dev, where, sizeof where), 0);
+    assert_int_equal(dev, EE_DEV_NAME_END);
+    assert_int_equal(ee_same("<a><Channel>S</Channel></a>", "<a><Channel__>S</Channel__></a>", &dev, where, sizeof where), 1);
 }
 
 int main(void)
@@ -103,11 +119,12 @@ static int visit(const char *path, const struct stat *sb, int type, struct FTW *
 static void print_stats(const char *what)
 {
     printf("%s: %ld files; libevtx listed %ld records and rendered %ld; compared with ours %ld: equal %ld "
-           "(with known libevtx deviations: %ld negative integers, %ld lone LF values, %ld empty arrays), "
+           "(with known libevtx deviations: %ld negative integers, %ld lone LF values, %ld empty arrays; "
+           "%ld unpaired surrogates, %ld invalid dates, %ld name ends; %ld with ours keeping an element whose optional value is absent), "
            "different %ld; missing in ours %ld; ours could not render %ld; header refused by ours %ld; "
            "libevtx failed on %ld files; libevtx also recovered %ld records from chunk slack (%ld equal to one of ours)\n",
            what, g_files, g_st.lib_records, g_st.lib_records - g_st.lib_failed, g_st.compared, g_st.equal,
-           g_st.lib_deviations[0], g_st.lib_deviations[1], g_st.lib_deviations[2], g_st.differ, g_st.ours_missing,
+           g_st.lib_deviations[0], g_st.lib_deviations[1], g_st.lib_deviations[2], g_st.lib_deviations[4], g_st.lib_deviations[5], g_st.lib_deviations[6], g_st.lib_deviations[3], g_st.differ, g_st.ours_missing,
            g_st.ours_failed, g_st.ours_refused, g_st.lib_crashed, g_st.recovered, g_st.recovered_equal);
 }
 
@@ -150,11 +167,12 @@ static void test_sigma_regression_files(void **state)
     run_tree("corpus/sigma/SigmaHQ/regression_data", 100);
 }
 
-/* The file of test_reader_evtx (evtx_build.h): two records of one template
- * with many value types; both decoders render both, equal. */
-static void test_built_file(void **state)
+/* A file written by evtx_build.h: two records of one template (defined
+ * inline by the first) with values of many types, all of which both
+ * decoders render alike. The chunk cut after its records when short (the
+ * fuzz seed). */
+static unsigned char *built_file(int short_chunk, size_t *len)
 {
-    (void)state;
     static const unsigned char guid[16] = {0x25, 0x96, 0x84, 0x54, 0x78, 0x54, 0x94, 0x49,
                                            0xa5, 0xba, 0x3e, 0x3b, 0x03, 0x28, 0xc3, 0x0d};
     static const unsigned char st[16] = {0xe5, 0x07, 6, 0, 0, 0, 13, 0, 6, 0, 19, 0, 28, 0, 0x5f, 1};
@@ -178,9 +196,17 @@ static void test_built_file(void **state)
     uint32_t def = eb_record(&b, 7, ft, 0, v, 16);
     v[4].p = &rid[1];
     eb_record(&b, 8, ft, def, v, 16);
-    size_t len;
-    unsigned char *f = eb_file(&b, 7, 8, 0, &len);
+    unsigned char *f = eb_file(&b, 7, 8, short_chunk, len);
     free(b.c);
+    return f;
+}
+
+/* The built file: both decoders render both records, equal. */
+static void test_built_file(void **state)
+{
+    (void)state;
+    size_t len;
+    unsigned char *f = built_file(0, &len);
     memset(&g_st, 0, sizeof g_st);
     g_files = g_shown = 0;
     g_path = "built.evtx";
@@ -239,6 +265,15 @@ static void test_value_eq(void **state)
     assert_true(ee_value_eq("-5", "-9223372036854775803", &dev));
     assert_false(ee_value_eq("-5", "-2147483642", &dev));
     assert_false(ee_value_eq("5", "2147483643", &dev));
+    /* an unpaired surrogate: equal up to its U+FFFD */
+    dev = 0;
+    assert_true(ee_value_eq("a\xef\xbf\xbd" "c", "a\xef\xbf\xbd", &dev));
+    assert_int_equal(dev, EE_DEV_SURROGATE);
+    assert_false(ee_value_eq("b\xef\xbf\xbd" "c", "a\xef\xbf\xbd", &dev));
+    dev = 0;
+    assert_true(ee_value_eq("4096-3840-13T06:19:28.3510000Z",
+                            "(0x0400 0x03c0 0x0480 0x0003 0x0001 0x0004 0x0007 0x0057)", &dev));
+    assert_int_equal(dev, EE_DEV_BAD_TIME);
 }
 
 /* The tree comparison: libevtx's indentation, quotes, empty-element form
@@ -261,7 +296,9 @@ static void test_trees(void **state)
     assert_int_equal(ee_same("<a><b x='1'/></a>", "<a><b x='1' y='2'/></a>", &dev, where, sizeof where), 1);
     assert_int_equal(ee_same("<a><b/></a>", "<a><c/></a>", &dev, where, sizeof where), 1);
     assert_int_equal(ee_same("<a><b/><c/></a>", "<a><b/></a>", &dev, where, sizeof where), 1);
-    assert_int_equal(ee_same("<a><b/></a>", "<a><b>", &dev, where, sizeof where), -1);
+    assert_int_equal(ee_same("<a><b/></a>", "<a><b>", &dev, where, sizeof where), 3);
+    assert_int_equal(ee_same("<a><b>", "<a><b/></a>", &dev, where, sizeof where), -1);
+    assert_int_equal(ee_same("<a><b>", "<a><b>", &dev, where, sizeof where), 2);
     /* (dev is meaningful only when the trees are equal) */
     dev = 0;
     /* a lone LF value that libevtx leaves out; two LFs it keeps */
@@ -275,10 +312,37 @@ static void test_trees(void **state)
     assert_int_equal(dev, EE_DEV_EMPTY_ARRAY);
     dev = 0;
     assert_int_equal(ee_same("<a><Files></Files></a>", "<a><Files><File n='1'/></Files></a>", &dev, where, sizeof where), 1);
+    /* ours's <Data Name='x'></Data> for an optional value that is absent */
+    dev = 0;
+    assert_int_equal(ee_same("<a><Data Name='x'></Data><Data Name='y'>1</Data></a>", "<a><Data Name='y'>1</Data></a>", &dev,
+                             where, sizeof where), 0);
+    assert_int_equal(dev, EE_OURS_OPTIONAL_KEPT);
+    /* libevtx's raw control characters (not XML) are dropped, as Windows drops them */
+    dev = 0;
+    assert_int_equal(ee_same("<a>xy</a>", "<a>x\x01y</a>", &dev, where, sizeof where), 0);
+    assert_int_equal(ee_same("<a>x\x01y</a>", "<a>xy</a>", &dev, where, sizeof where), -1);
+    /* a name whose NUL end is some character: libevtx's name has it too */
+    dev = 0;
+    assert_int_equal(ee_same("<a><Channel>S</Channel></a>", "<a><Channel_>S</Channel_></a>", &dev, where, sizeof where), 0);
+    assert_int_equal(dev, EE_DEV_NAME_END);
+    assert_int_equal(ee_same("<a><Channel>S</Channel></a>", "<a><Channel__>S</Channel__></a>", &dev, where, sizeof where), 1);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc == 3 && strcmp(argv[1], "--write-seeds") == 0) {
+        size_t len;
+        unsigned char *f = built_file(1, &len);
+        char *path = xasprintf("%s/seed_built_equal", argv[2]);
+        FILE *out = fopen(path, "wb");
+        if (!out || fwrite(f, 1, len, out) != len || fclose(out)) {
+            perror(path);
+            return 1;
+        }
+        free(path);
+        free(f);
+        return 0;
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_value_eq),
         cmocka_unit_test(test_trees),

@@ -11,3 +11,10 @@ foreach(f ${FUZZ_HARNESSES})
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 endforeach()
 target_sources(replay_fuzz_spl_parse PRIVATE ${CMAKE_SOURCE_DIR}/tests/fuzz/spl_fuzz_gen.c)
+# fuzz_evtx_libevtx compares with libevtx when pkg-config finds it (else it
+# is built as a harness that does nothing).
+if(LIBEVTX_FOUND)
+  target_link_libraries(replay_fuzz_evtx_libevtx PRIVATE PkgConfig::LIBEVTX)
+  target_compile_definitions(replay_fuzz_evtx_libevtx PRIVATE SPLITE_HAVE_LIBEVTX=1)
+  target_include_directories(replay_fuzz_evtx_libevtx PRIVATE ${CMAKE_SOURCE_DIR}/tests/libevtx_compat)
+endif()
