@@ -349,29 +349,65 @@ static inline void ee_tree_free(ee_tree *t)
     memset(t, 0, sizeof *t);
 }
 
-/* Parse xml into t. 0, or -1 if it is not well-formed XML. With
- * drop_controls, the control characters XML 1.0 forbids (all below 0x20 but
- * tab, LF and CR) are removed first: libevtx writes them raw, which makes
- * its XML not well-formed; Windows drops them. */
+/* Names as both decoders copy them from the file may hold characters XML
+ * does not allow in names (fuzzed input; Windows writes none): inside tags
+ * (outside quoted values) every byte that is not an ASCII name character
+ * becomes "_hh_" (its hex), in both renderings alike, so that the trees
+ * can still be compared; control characters are dropped (ours drops them
+ * from names as from values, libevtx writes them raw). Malloc'd. */
+static inline char *ee_names_ascii(const char *xml)
+{
+    sbuf o = {0};
+    int in_tag = 0;
+    char quote = 0;
+    for (const char *p = xml; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (!in_tag) {
+            if (c == '<') in_tag = 1;
+            sbuf_addc(&o, (char)c);
+        } else if (quote) {
+            if (c == (unsigned char)quote) quote = 0;
+            sbuf_addc(&o, (char)c);
+        } else if (c == '"' || c == '\'') {
+            quote = (char)c;
+            sbuf_addc(&o, (char)c);
+        } else if (c == '>') {
+            in_tag = 0;
+            sbuf_addc(&o, (char)c);
+        } else if (isalnum(c) || strchr("_.:-/= ", c)) {
+            sbuf_addc(&o, (char)c);
+        } else if (c < 0x20) {
+            /* control characters: ours drops them from names as from text,
+             * libevtx writes them raw */
+        } else {
+            sbuf_printf(&o, "_%02x_", c);
+        }
+    }
+    if (!o.s) sbuf_addn(&o, "", 0);
+    return sbuf_detach(&o);
+}
+
+/* Parse xml into t. 0, or -1 if it is not well-formed XML. Names are made
+ * ASCII first (ee_names_ascii). With drop_controls, the control characters
+ * XML 1.0 forbids (all below 0x20 but tab, LF and CR) are removed: libevtx
+ * writes them raw, which makes its XML not well-formed; Windows drops them. */
 static inline int ee_parse(const char *xml, ee_tree *t, int drop_controls)
 {
     memset(t, 0, sizeof *t);
-    char *clean = NULL;
+    char *clean = ee_names_ascii(xml);
     if (drop_controls) {
-        size_t n = strlen(xml), k = 0;
-        clean = malloc(n + 1);
-        assert(clean);
-        for (size_t i = 0; i < n; i++)
-            if ((unsigned char)xml[i] >= 0x20 || xml[i] == '\t' || xml[i] == '\n' || xml[i] == '\r') clean[k++] = xml[i];
+        size_t k = 0;
+        for (size_t i = 0; clean[i]; i++)
+            if ((unsigned char)clean[i] >= 0x20 || clean[i] == '\t' || clean[i] == '\n' || clean[i] == '\r')
+                clean[k++] = clean[i];
         clean[k] = 0;
-        xml = clean;
     }
     XML_Parser p = XML_ParserCreate("UTF-8");
     assert(p);
     XML_SetUserData(p, t);
     XML_SetElementHandler(p, ee_start, ee_end);
     XML_SetCharacterDataHandler(p, ee_chars);
-    int ok = XML_Parse(p, xml, (int)strlen(xml), 1) == XML_STATUS_OK;
+    int ok = XML_Parse(p, clean, (int)strlen(clean), 1) == XML_STATUS_OK;
     XML_ParserFree(p);
     free(clean);
     return ok ? 0 : -1;
@@ -532,6 +568,28 @@ static inline int ee_value_eq(const char *ours, const char *lib, unsigned *dev)
     return 0;
 }
 
+/* Attribute values: libevtx writes CR, LF and tab raw, and an XML parser
+ * reads each of them (CR LF as one) in an attribute as a space (XML 1.0,
+ * 3.3.3 Attribute-Value Normalization); ours writes CR and LF as &#13;
+ * and &#10;, which stay. So ours with them read as raw ones must be
+ * libevtx's value. */
+static inline int ee_attr_eq(const char *ours, const char *lib, unsigned *dev)
+{
+    if (ee_value_eq(ours, lib, dev)) return 1;
+    if (!strpbrk(ours, "\r\n\t")) return 0;
+    char *sp = strdup(ours);
+    assert(sp);
+    size_t k = 0;
+    for (size_t i = 0; ours[i]; i++) {
+        if (ours[i] == '\r' && ours[i + 1] == '\n') i++;
+        sp[k++] = strchr("\r\n\t", ours[i]) ? ' ' : ours[i];
+    }
+    sp[k] = 0;
+    int same = ee_value_eq(sp, lib, dev);
+    free(sp);
+    return same;
+}
+
 /* s for a message: control characters as \r \n \t \xNN, cut to fit. */
 static inline void ee_show(char *out, size_t n, const char *s)
 {
@@ -555,10 +613,12 @@ static inline int ee_name_eq(const char *ours, const char *lib, unsigned *dev)
 {
     size_t lo = strlen(ours), ll = strlen(lib);
     if (ll <= lo || memcmp(ours, lib, lo) != 0) return 0;
-    /* one more UTF-8 character */
-    unsigned char c = (unsigned char)lib[lo];
-    size_t len = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
-    if (lo + len != ll) return 0;
+    /* one more character: an ASCII name character, or one to four bytes
+     * as ee_names_ascii writes them ("_hh_") */
+    const char *x = lib + lo;
+    size_t groups = 0;
+    while (strlen(x) >= 4 && x[0] == '_' && x[3] == '_' && ee_is_hex(x + 1, 2, 0)) x += 4, groups++;
+    if (!(ll - lo == 1 || (*x == 0 && groups >= 1 && groups <= 4))) return 0;
     *dev |= EE_DEV_NAME_END;
     return 1;
 }
@@ -573,7 +633,7 @@ static inline int ee_same_start(const ee_tree *a, size_t i, const ee_tree *b, si
         return 0;
     for (i++, j++; i < a->n && j < b->n && a->t[i].kind == 'A' && b->t[j].kind == 'A'; i++, j++)
         if (!(strcmp(a->t[i].name, b->t[j].name) == 0 || ee_name_eq(a->t[i].name, b->t[j].name, &dev)) ||
-            !ee_value_eq(a->t[i].value, b->t[j].value, &dev))
+            !ee_attr_eq(a->t[i].value, b->t[j].value, &dev))
             return 0;
     return (i == a->n || a->t[i].kind != 'A') && (j == b->n || b->t[j].kind != 'A');
 }
@@ -614,8 +674,9 @@ static inline int ee_same(const char *ours, const char *lib, unsigned *dev, char
         /* Deviation: an array substitution without items, which Windows
          * renders as no element and libevtx as one empty element (no
          * attributes, no content) where ours has none. */
-        if (y->kind == 'S' && j + 1 < b.n && b.t[j + 1].kind == 'E' &&
-            (x->kind == 'E' || (x->kind == 'S' && strcmp(x->name, y->name) != 0))) {
+        if (y->kind == 'S' && j + 2 < b.n && b.t[j + 1].kind == 'E' &&
+            ((x->kind == 'E' && b.t[j + 2].kind == 'E') ||
+             (x->kind == 'S' && !ee_same_start(&a, i, &b, j) && ee_same_start(&a, i, &b, j + 2)))) {
             *dev |= EE_DEV_EMPTY_ARRAY;
             j += 2;
             continue;
@@ -625,7 +686,10 @@ static inline int ee_same(const char *ours, const char *lib, unsigned *dev, char
         if (x->kind == 'S') {
             size_t k = i + 1;
             while (k < a.n && a.t[k].kind == 'A') k++;
-            if (k > i + 1 && k < a.n && a.t[k].kind == 'E' && !ee_same_start(&a, i, &b, j)) {
+            /* ... and what follows it in ours is what libevtx has here */
+            if (k > i + 1 && k + 1 < a.n && a.t[k].kind == 'E' && !ee_same_start(&a, i, &b, j) &&
+                ((a.t[k + 1].kind == 'S' && ee_same_start(&a, k + 1, &b, j)) ||
+                 (a.t[k + 1].kind == 'E' && y->kind == 'E'))) {
                 *dev |= EE_OURS_OPTIONAL_KEPT;
                 i = k + 1;
                 continue;
@@ -637,7 +701,7 @@ static inline int ee_same(const char *ours, const char *lib, unsigned *dev, char
                 r = 1;
         else if (x->name && strcmp(x->name, y->name) && !ee_name_eq(x->name, y->name, dev))
             snprintf(where, wlen, "in <%s>: ours names %s, libevtx %s", el, x->name, y->name), r = 1;
-        else if (x->value && !ee_value_eq(x->value, y->value, dev)) {
+        else if (x->value && !(x->kind == 'A' ? ee_attr_eq(x->value, y->value, dev) : ee_value_eq(x->value, y->value, dev))) {
             char vx[160], vy[160];
             ee_show(vx, sizeof vx, x->value);
             ee_show(vy, sizeof vy, y->value);

@@ -60,6 +60,21 @@ static void test_trees(void **state)
     assert_int_equal(ee_same("<a><Channel>S</Channel></a>", "<a><Channel_>S</Channel_></a>", &dev, where, sizeof where), 0);
     assert_int_equal(dev, EE_DEV_NAME_END);
     assert_int_equal(ee_same("<a><Channel>S</Channel></a>", "<a><Channel__>S</Channel__></a>", &dev, where, sizeof where), 1);
+    /* names with characters XML does not allow: compared all the same */
+    dev = 0;
+    assert_int_equal(ee_same("<a><T \xc2\xbdx='1'/></a>", "<a><T \x13\xc2\xbdx=\"1\"/></a>", &dev, where, sizeof where), 0);
+    assert_int_equal(dev, 0);
+    assert_int_equal(ee_same("<a><T \xc2\xbdx='1'/></a>", "<a><T \xc2\xbdy=\"1\"/></a>", &dev, where, sizeof where), 1);
+    /* CR, LF, tab in attributes: raw in libevtx's (read as spaces), escaped in ours */
+    assert_int_equal(ee_same("<a><P N='x&#13;&#10;y&#13;z&#10;w\tv'/></a>", "<a><P N=\"x\r\ny\rz\nw\tv\"/></a>", &dev, where,
+                             sizeof where), 0);
+    assert_int_equal(ee_same("<a><P N='x&#13;&#10;y'/></a>", "<a><P N=\"x  y\"/></a>", &dev, where, sizeof where), 1);
+    /* an empty element of libevtx's is skipped only when what follows it matches */
+    assert_int_equal(ee_same("<a><C></C><D/></a>", "<a><C_/><D/></a>", &dev, where, sizeof where), 0);
+    assert_int_equal(ee_same("<a><C></C><D/></a>", "<a><E/><D/></a>", &dev, where, sizeof where), 1);
+    assert_int_equal(ee_same("<a><B/><C/></a>", "<a><X/><B/><C/></a>", &dev, where, sizeof where), 0);
+    /* an element ours keeps is skipped only when what follows it matches */
+    assert_int_equal(ee_same("<a><T x='1'/><U/></a>", "<a><T y='1'/><U/></a>", &dev, where, sizeof where), 1);
 }
 
 int main(void)
@@ -326,6 +341,21 @@ static void test_trees(void **state)
     assert_int_equal(ee_same("<a><Channel>S</Channel></a>", "<a><Channel_>S</Channel_></a>", &dev, where, sizeof where), 0);
     assert_int_equal(dev, EE_DEV_NAME_END);
     assert_int_equal(ee_same("<a><Channel>S</Channel></a>", "<a><Channel__>S</Channel__></a>", &dev, where, sizeof where), 1);
+    /* names with characters XML does not allow: compared all the same */
+    dev = 0;
+    assert_int_equal(ee_same("<a><T \xc2\xbdx='1'/></a>", "<a><T \x13\xc2\xbdx=\"1\"/></a>", &dev, where, sizeof where), 0);
+    assert_int_equal(dev, 0);
+    assert_int_equal(ee_same("<a><T \xc2\xbdx='1'/></a>", "<a><T \xc2\xbdy=\"1\"/></a>", &dev, where, sizeof where), 1);
+    /* CR, LF, tab in attributes: raw in libevtx's (read as spaces), escaped in ours */
+    assert_int_equal(ee_same("<a><P N='x&#13;&#10;y&#13;z&#10;w\tv'/></a>", "<a><P N=\"x\r\ny\rz\nw\tv\"/></a>", &dev, where,
+                             sizeof where), 0);
+    assert_int_equal(ee_same("<a><P N='x&#13;&#10;y'/></a>", "<a><P N=\"x  y\"/></a>", &dev, where, sizeof where), 1);
+    /* an empty element of libevtx's is skipped only when what follows it matches */
+    assert_int_equal(ee_same("<a><C></C><D/></a>", "<a><C_/><D/></a>", &dev, where, sizeof where), 0);
+    assert_int_equal(ee_same("<a><C></C><D/></a>", "<a><E/><D/></a>", &dev, where, sizeof where), 1);
+    assert_int_equal(ee_same("<a><B/><C/></a>", "<a><X/><B/><C/></a>", &dev, where, sizeof where), 0);
+    /* an element ours keeps is skipped only when what follows it matches */
+    assert_int_equal(ee_same("<a><T x='1'/><U/></a>", "<a><T y='1'/><U/></a>", &dev, where, sizeof where), 1);
 }
 
 int main(int argc, char **argv)
