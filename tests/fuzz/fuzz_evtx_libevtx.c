@@ -6,7 +6,9 @@
  * checksum:
  *   - each chunk is padded to 64 KiB; its records are walked with ours
  *     (evtx_next_record); a chunk ours does not accept whole (no signature,
- *     a record that cannot be found or rendered by evtx_render) is left out;
+ *     a record that cannot be found or rendered by evtx_render) is left out,
+ *     and so is one with a value whose size does not fit its type (an Int8
+ *     of 8 bytes: ours reads the type's size, libevtx the value's);
  *   - the kept chunks get their header fields (free space and last record
  *     offsets, first and last record numbers) and both checksums set from
  *     what ours found; the file header gets the chunk count and checksum.
@@ -17,7 +19,8 @@
  * not ours and are only counted. Not checked here: records libevtx cannot
  * render, records only one side finds, and inputs ours refuses (the reader
  * harness fuzz_reader_evtx covers ours on any input). Without libevtx at
- * build time the harness does nothing. See docs/FUZZING.md. */
+ * build time the harness does nothing. SPLITE_FUZZ_VERBOSE=1 prints what
+ * was compared for each input. See docs/FUZZING.md. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +43,52 @@ static void put32(unsigned char *p, uint32_t v) { memcpy(p, &v, 4); } /* little-
 static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
 static void put16(unsigned char *p, uint16_t v) { memcpy(p, &v, 2); }
 
+/* The size a value of type t has (0: any). */
+static uint32_t type_size(unsigned t)
+{
+    switch (t & 0x7f) {
+    case 0x03: case 0x04: return 1;
+    case 0x05: case 0x06: return 2;
+    case 0x07: case 0x08: case 0x0b: case 0x0d: case 0x14: return 4;
+    case 0x09: case 0x0a: case 0x0c: case 0x11: case 0x15: return 8;
+    case 0x0f: case 0x12: return 16;
+    default: return 0;
+    }
+}
+
+/* The template instance at c[p..end) has values whose sizes fit their
+ * types (a multiple of it for arrays), nested Binary XML values too. Ours
+ * reads a fixed-size type's own size, libevtx the value's whole size:
+ * records that are not so are not compared (Windows writes none). */
+static int values_fit(const unsigned char *c, uint32_t p, uint32_t end, int depth)
+{
+    if (depth > 8 || p + 10 > end || c[p] != 0x0f || c[p + 4] != 0x0c) return 1; /* not an instance: no values */
+    p += 10;
+    if (p + 4 > end) return 1;
+    uint32_t def = evtx_u32(c + p);
+    p += 4;
+    if (def == p) {
+        if (p + 24 > end) return 1;
+        uint32_t tsize = evtx_u32(c + p + 20);
+        if (tsize > end - p - 24) return 1;
+        p += 24 + tsize;
+    }
+    if (p + 4 > end) return 1;
+    uint32_t n = evtx_u32(c + p);
+    p += 4;
+    if (n > (end - p) / 4) return 1;
+    uint32_t v = p + 4 * n;
+    for (uint32_t i = 0; i < n && v <= end; i++) {
+        uint32_t size = evtx_u16(c + p + 4 * i);
+        unsigned t = c[p + 4 * i + 2];
+        uint32_t want = type_size(t);
+        if (want && size && (t & 0x80 ? size % want != 0 : size != want)) return 0;
+        if ((t & 0x7f) == 0x21 && size <= end - v && !values_fit(c, v, v + size, depth + 1)) return 0;
+        v += size;
+    }
+    return 1;
+}
+
 /* Make chunk c (EVTX_CHUNK_SIZE bytes) consistent with what ours reads in
  * it. 1 when ours accepts it whole (then *first, *last are its record ids),
  * else 0. */
@@ -55,6 +104,7 @@ static int fix_chunk(unsigned char *c, uint64_t *first, uint64_t *last, sbuf *xm
     while ((got = evtx_next_record(c, EVTX_CHUNK_SIZE, &off, &r, why, sizeof why)) > 0) {
         sbuf_reset(xml);
         if (evtx_render(c, EVTX_CHUNK_SIZE, &r, xml, why, sizeof why)) return 0;
+        if (!values_fit(c, r.off + 24, r.off + r.size, 0)) return 0;
         if (n++ == 0) *first = r.id;
         *last = r.id;
         last_off = r.off;
@@ -126,6 +176,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     put32(f + 124, evtx_crc32(f, 120));
     ee_stats st = {0};
     ee_compare_file(f, EVTX_HEADER_SIZE + kept * EVTX_CHUNK_SIZE, 10, &st, report, NULL);
+    const char *v = getenv("SPLITE_FUZZ_VERBOSE");
+    if (v && *v == '1')
+        fprintf(stderr, "fuzz_evtx_libevtx: %zu chunks kept; libevtx listed %ld, rendered %ld; compared %ld, equal %ld; "
+                "not XML: both %ld, libevtx's %ld; libevtx failed %ld\n", kept, st.lib_records,
+                st.lib_records - st.lib_failed, st.compared, st.equal, st.both_not_xml, st.lib_not_xml, st.lib_crashed);
     free(f);
     return 0;
 }
