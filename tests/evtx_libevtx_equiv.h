@@ -354,8 +354,11 @@ static inline void ee_tree_free(ee_tree *t)
  * (outside quoted values) every byte that is not an ASCII name character
  * becomes "_hh_" (its hex), in both renderings alike, so that the trees
  * can still be compared; control characters are dropped (ours drops them
- * from names as from values, libevtx writes them raw). Malloc'd. */
-static inline char *ee_names_ascii(const char *xml)
+ * from names as from values, libevtx writes them raw). Ours escapes
+ * & < > ' " in names, libevtx writes them raw: &amp; is read back as &,
+ * and *special is set for the others (libevtx's tags then end or break
+ * where the name has them: not comparable). Malloc'd. */
+static inline char *ee_names_ascii(const char *xml, int *special)
 {
     sbuf o = {0};
     int in_tag = 0;
@@ -379,6 +382,15 @@ static inline char *ee_names_ascii(const char *xml)
         } else if (c < 0x20) {
             /* control characters: ours drops them from names as from text,
              * libevtx writes them raw */
+        } else if (c == '&') {
+            /* ours escapes & < > ' " in names as in text, libevtx not */
+            static const char *const ent[] = {"&amp;", "&lt;", "&gt;", "&apos;", "&quot;"};
+            static const char chr[] = "&<>'\"";
+            int k = 0;
+            while (k < 5 && strncmp(p, ent[k], strlen(ent[k])) != 0) k++;
+            sbuf_printf(&o, "_%02x_", (unsigned char)(k < 5 ? chr[k] : '&'));
+            if (k < 5) p += strlen(ent[k]) - 1;
+            if (k > 0 && k < 5) *special = 1;
         } else {
             sbuf_printf(&o, "_%02x_", c);
         }
@@ -391,10 +403,10 @@ static inline char *ee_names_ascii(const char *xml)
  * ASCII first (ee_names_ascii). With drop_controls, the control characters
  * XML 1.0 forbids (all below 0x20 but tab, LF and CR) are removed: libevtx
  * writes them raw, which makes its XML not well-formed; Windows drops them. */
-static inline int ee_parse(const char *xml, ee_tree *t, int drop_controls)
+static inline int ee_parse(const char *xml, ee_tree *t, int drop_controls, int *special)
 {
     memset(t, 0, sizeof *t);
-    char *clean = ee_names_ascii(xml);
+    char *clean = ee_names_ascii(xml, special);
     if (drop_controls) {
         size_t k = 0;
         for (size_t i = 0; clean[i]; i++)
@@ -650,15 +662,18 @@ static inline int ee_same_start(const ee_tree *a, size_t i, const ee_tree *b, si
 /* Compare two renderings. 0 when equal (EE_DEV_* bits set in *dev for
  * known libevtx deviations); else 1 (or -1 when ours is not well-formed
  * XML) with where[] naming the first difference. Not comparable as trees:
- * 2 when neither is well-formed XML (e.g. an element name with a character
- * XML does not allow in names, which both decoders copy), 3 when only
- * libevtx's is not (libevtx's problem, e.g. EE_DEV_NAME_END with a '<'). */
+ * 2 when neither is well-formed XML, 3 when libevtx's is not, or does not
+ * hold a name as ours escapes it (libevtx's problem: it writes names raw). */
 static inline int ee_same(const char *ours, const char *lib, unsigned *dev, char *where, size_t wlen)
 {
     ee_tree a, b;
-    int ra = ee_parse(ours, &a, 0), rb = ee_parse(lib, &b, 1);
+    int special = 0, lspecial = 0;
+    int ra = ee_parse(ours, &a, 0, &special), rb = ee_parse(lib, &b, 1, &lspecial);
     int r = 0;
-    if (ra && rb) {
+    if (special && !ra) {
+        snprintf(where, wlen, "ours has a name with < > ' or \", which libevtx writes raw");
+        r = 3;
+    } else if (ra && rb) {
         snprintf(where, wlen, "neither rendering is well-formed XML");
         r = 2;
     } else if (ra) {

@@ -292,6 +292,8 @@ static void test_trees(void **state)
     assert_int_equal(ee_same("<a><C></C><D/></a>", "<a><C_/><D/></a>", &dev, where, sizeof where), 0);
     assert_int_equal(ee_same("<a><C></C><D/></a>", "<a><E/><D/></a>", &dev, where, sizeof where), 1);
     assert_int_equal(ee_same("<a><B/><C/></a>", "<a><X/><B/><C/></a>", &dev, where, sizeof where), 0);
+    assert_int_equal(ee_same("<a><x&amp;y/></a>", "<a><x&y/></a>", &dev, where, sizeof where), 0);
+    assert_int_equal(ee_same("<a><x&gt;y/></a>", "<a><x>y/></a>", &dev, where, sizeof where), 3);
     /* an element ours keeps is skipped only when what follows it matches */
     assert_int_equal(ee_same("<a><T x='1'/><U/></a>", "<a><T y='1'/><U/></a>", &dev, where, sizeof where), 1);
 }
