@@ -198,6 +198,9 @@ static void test_value_eq(void **state)
     assert_true(ee_value_eq("0x0", "0x00000000", &dev));
     assert_false(ee_value_eq("0x3e8", "0x00000000000003e7", &dev));
     assert_false(ee_value_eq("3e7", "0x00000000000003e7", &dev));
+    assert_true(ee_value_eq("0x10", "16", &dev));
+    assert_true(ee_value_eq("0x0", "0", &dev));
+    assert_false(ee_value_eq("0x10", "10", &dev));
     assert_true(ee_value_eq("2021-06-13T06:19:28.3510000Z", "2021-06-13T06:19:28.351Z", &dev));
     assert_false(ee_value_eq("2021-06-13T06:19:28.3510001Z", "2021-06-13T06:19:28.351Z", &dev));
     assert_true(ee_value_eq("3199.234", "3.199234e+003", &dev));
