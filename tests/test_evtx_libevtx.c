@@ -4,116 +4,14 @@
  * regression data (../shared/corpus/sigma/SigmaHQ/regression_data/) must
  * render the same with ours, up to the documented formatting differences
  * (docs/EVTX.md). Also on a file written by tests/evtx_build.h, so that the
- * comparison itself is checked without ../shared. Skipped (exit 77) without
- * libevtx; the real-file cases skip without ../shared.
+ * comparison itself is checked without ../shared. The tree comparison's own
+ * cases run everywhere; the cases that need libevtx skip without it, and
+ * the real-file cases without ../shared, saying so. With
+ * "--write-seeds DIR" it writes the built file (cut) as a fuzz seed.
  * SPLITE_EE_VERBOSE=1 prints both renderings of each difference. */
 #include "testutil.h"
-
-#ifndef SPLITE_HAVE_LIBEVTX
-int main(void)
-{
-    printf("SKIP: libevtx not found by pkg-config (Debian: libevtx-dev): no comparison with the reference\n");
-    return 77;
-}
-#else
 #include "evtx_build.h"
-#include "evtx_libevtx_equiv.h"
-
-#include <ftw.h>
-
-static ee_stats g_st;
-static long g_files, g_shown;
-static const char *g_path;
-
-static void report(void *ctx, uint64_t id, const char *ours, const char *lib, const char *where)
-{
-    (void)ctx;
-    const char *v = getenv("SPLITE_EE_VERBOSE");
-    if (g_shown++ < 20 || (v && *v == '1'))
-        fprintf(stderr, "DIFF %s record %llu: %s\n", g_path, (unsigned long long)id, where);
-    if (v && *v == '1') fprintf(stderr, "  ours:    %s\n  libevtx: %s\n", ours ? ours : "(none)", lib);
-}
-
-static unsigned char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    assert_non_null(f);
-    sbuf b = {0};
-    char buf[65536];
-    size_t k;
-    while ((k = fread(buf, 1, sizeof buf, f)) > 0) sbuf_addn(&b, buf, k);
-    fclose(f);
-    *len = b.len;
-    return (unsigned char *)sbuf_detach(&b);
-}
-
-static int visit(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-    (void)sb;
-    (void)ftw;
-    size_t n = strlen(path);
-    if (type != FTW_F || n < 5 || strcmp(path + n - 5, ".evtx")) return 0;
-    size_t len;
-    unsigned char *d = slurp(path, &len);
-    g_path = path;
-    long crashed = g_st.lib_crashed;
-    ee_compare_file(d, len, 60, &g_st, report, NULL);
-    if (g_st.lib_crashed != crashed) fprintf(stderr, "NOTE %s: libevtx crashed, hung or could not open it\n", path);
-    free(d);
-    g_files++;
-    return 0;
-}
-
-static void print_stats(const char *what)
-{
-    printf("%s: %ld files; libevtx listed %ld records and rendered %ld; compared with ours %ld: equal %ld "
-           "(with known libevtx deviations: %ld negative integers, %ld lone LF values, %ld empty arrays; "
-           "%ld unpaired surrogates, %ld invalid dates, %ld name ends; %ld with ours's rule for optional values), "
-           "different %ld; missing in ours %ld; ours could not render %ld; header refused by ours %ld; "
-           "libevtx failed on %ld files; libevtx also recovered %ld records from chunk slack (%ld equal to one of ours)\n",
-           what, g_files, g_st.lib_records, g_st.lib_records - g_st.lib_failed, g_st.compared, g_st.equal,
-           g_st.lib_deviations[0], g_st.lib_deviations[1], g_st.lib_deviations[2], g_st.lib_deviations[4], g_st.lib_deviations[5], g_st.lib_deviations[6], g_st.lib_deviations[3], g_st.differ, g_st.ours_missing,
-           g_st.ours_failed, g_st.ours_refused, g_st.lib_crashed, g_st.recovered, g_st.recovered_equal);
-}
-
-/* Walk one tree under ../shared and require every record to be equal. */
-static void run_tree(const char *sub, long min_files)
-{
-    const char *shared = tu_shared();
-    if (!shared) {
-        printf("SKIP: ../shared not present (a user's clone has no ../shared): %s not compared\n", sub);
-        skip();
-    }
-    char *root = xasprintf("%s/%s", shared, sub);
-    struct stat sb;
-    if (stat(root, &sb) != 0) {
-        printf("SKIP: %s not present\n", root);
-        free(root);
-        skip();
-    }
-    memset(&g_st, 0, sizeof g_st);
-    g_files = g_shown = 0;
-    assert_int_equal(nftw(root, visit, 16, FTW_PHYS), 0);
-    print_stats(sub);
-    assert_true(g_files >= min_files);
-    assert_true(g_st.compared > 0);
-    assert_int_equal(g_st.differ, 0);
-    assert_int_equal(g_st.ours_missing, 0);
-    assert_int_equal(g_st.equal, g_st.lib_records - g_st.lib_failed);
-    free(root);
-}
-
-static void test_real_files(void **state)
-{
-    (void)state;
-    run_tree("datasets/real", 30);
-}
-
-static void test_sigma_regression_files(void **state)
-{
-    (void)state;
-    run_tree("corpus/sigma/SigmaHQ/regression_data", 100);
-}
+#include "evtx_libevtx_tree.h"
 
 /* A file written by evtx_build.h: two records of one template (defined
  * inline by the first) with values of many types, all of which both
@@ -147,40 +45,6 @@ static unsigned char *built_file(int short_chunk, size_t *len)
     unsigned char *f = eb_file(&b, 7, 8, short_chunk, len);
     free(b.c);
     return f;
-}
-
-/* The built file: both decoders render both records, equal. */
-static void test_built_file(void **state)
-{
-    (void)state;
-    size_t len;
-    unsigned char *f = built_file(0, &len);
-    memset(&g_st, 0, sizeof g_st);
-    g_files = g_shown = 0;
-    g_path = "built.evtx";
-    assert_int_equal(ee_compare_file(f, len, 60, &g_st, report, NULL), 0);
-    print_stats("built file");
-    assert_int_equal(g_st.compared, 2);
-    assert_int_equal(g_st.equal, 2);
-    /* and a difference is seen: ours with another EventID is not libevtx's */
-    ee_list ours = {0}, lib = {0};
-    const char *what;
-    assert_int_equal(ee_ours(f, len, &ours), 0);
-    assert_int_equal(ee_lib_render(f, len, 60, &lib, &what), 0);
-    assert_int_equal(ours.n, 2);
-    assert_int_equal(lib.n, 2);
-    char where[512];
-    unsigned dev = 0;
-    assert_int_equal(ee_same(ours.v[0].xml, lib.v[0].xml, &dev, where, sizeof where), 0);
-    assert_int_equal(dev, 0);
-    char *p = strstr(ours.v[0].xml, "4688");
-    assert_non_null(p);
-    p[3] = '9';
-    assert_int_equal(ee_same(ours.v[0].xml, lib.v[0].xml, &dev, where, sizeof where), 1);
-    assert_non_null(strstr(where, "EventID"));
-    ee_list_free(&ours);
-    ee_list_free(&lib);
-    free(f);
 }
 
 /* The normalisations accept exactly libevtx's forms of a Windows value. */
@@ -301,6 +165,162 @@ static void test_trees(void **state)
     assert_int_equal(ee_same("<a><T x='1'/><U/></a>", "<a><T y='1'/><U/></a>", &dev, where, sizeof where), 1);
 }
 
+#ifdef SPLITE_HAVE_LIBEVTX
+#include "evtx_libevtx_equiv.h"
+
+#include <ftw.h>
+
+static ee_stats g_st;
+static long g_files, g_shown;
+static const char *g_path;
+
+static void report(void *ctx, uint64_t id, const char *ours, const char *lib, const char *where)
+{
+    (void)ctx;
+    const char *v = getenv("SPLITE_EE_VERBOSE");
+    if (g_shown++ < 20 || (v && *v == '1'))
+        fprintf(stderr, "DIFF %s record %llu: %s\n", g_path, (unsigned long long)id, where);
+    if (v && *v == '1') fprintf(stderr, "  ours:    %s\n  libevtx: %s\n", ours ? ours : "(none)", lib);
+}
+
+static unsigned char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    sbuf b = {0};
+    char buf[65536];
+    size_t k;
+    while ((k = fread(buf, 1, sizeof buf, f)) > 0) sbuf_addn(&b, buf, k);
+    fclose(f);
+    *len = b.len;
+    return (unsigned char *)sbuf_detach(&b);
+}
+
+static int visit(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    size_t n = strlen(path);
+    if (type != FTW_F || n < 5 || strcmp(path + n - 5, ".evtx")) return 0;
+    size_t len;
+    unsigned char *d = slurp(path, &len);
+    g_path = path;
+    long crashed = g_st.lib_crashed;
+    ee_compare_file(d, len, 60, &g_st, report, NULL);
+    if (g_st.lib_crashed != crashed) fprintf(stderr, "NOTE %s: libevtx crashed, hung or could not open it\n", path);
+    free(d);
+    g_files++;
+    return 0;
+}
+
+static void print_stats(const char *what)
+{
+    printf("%s: %ld files; libevtx listed %ld records and rendered %ld; compared with ours %ld: equal %ld "
+           "(with known libevtx deviations: %ld negative integers, %ld lone LF values, %ld empty arrays; "
+           "%ld unpaired surrogates, %ld invalid dates, %ld name ends; %ld with ours's rule for optional values), "
+           "different %ld; missing in ours %ld; ours could not render %ld; header refused by ours %ld; "
+           "libevtx failed on %ld files; libevtx also recovered %ld records from chunk slack (%ld equal to one of ours)\n",
+           what, g_files, g_st.lib_records, g_st.lib_records - g_st.lib_failed, g_st.compared, g_st.equal,
+           g_st.lib_deviations[0], g_st.lib_deviations[1], g_st.lib_deviations[2], g_st.lib_deviations[4], g_st.lib_deviations[5], g_st.lib_deviations[6], g_st.lib_deviations[3], g_st.differ, g_st.ours_missing,
+           g_st.ours_failed, g_st.ours_refused, g_st.lib_crashed, g_st.recovered, g_st.recovered_equal);
+}
+
+/* Walk one tree under ../shared and require every record to be equal. */
+static void run_tree(const char *sub, long min_files)
+{
+    const char *shared = tu_shared();
+    if (!shared) {
+        printf("SKIP: ../shared not present (a user's clone has no ../shared): %s not compared\n", sub);
+        skip();
+    }
+    char *root = xasprintf("%s/%s", shared, sub);
+    struct stat sb;
+    if (stat(root, &sb) != 0) {
+        printf("SKIP: %s not present\n", root);
+        free(root);
+        skip();
+    }
+    memset(&g_st, 0, sizeof g_st);
+    g_files = g_shown = 0;
+    assert_int_equal(nftw(root, visit, 16, FTW_PHYS), 0);
+    print_stats(sub);
+    assert_true(g_files >= min_files);
+    assert_true(g_st.compared > 0);
+    assert_int_equal(g_st.differ, 0);
+    assert_int_equal(g_st.ours_missing, 0);
+    assert_int_equal(g_st.equal, g_st.lib_records - g_st.lib_failed);
+    free(root);
+}
+
+static void test_real_files(void **state)
+{
+    (void)state;
+    run_tree("datasets/real", 30);
+}
+
+static void test_sigma_regression_files(void **state)
+{
+    (void)state;
+    run_tree("corpus/sigma/SigmaHQ/regression_data", 100);
+}
+
+/* The built file: both decoders render both records, equal. */
+static void test_built_file(void **state)
+{
+    (void)state;
+    size_t len;
+    unsigned char *f = built_file(0, &len);
+    memset(&g_st, 0, sizeof g_st);
+    g_files = g_shown = 0;
+    g_path = "built.evtx";
+    assert_int_equal(ee_compare_file(f, len, 60, &g_st, report, NULL), 0);
+    print_stats("built file");
+    assert_int_equal(g_st.compared, 2);
+    assert_int_equal(g_st.equal, 2);
+    /* and a difference is seen: ours with another EventID is not libevtx's */
+    ee_list ours = {0}, lib = {0};
+    const char *what;
+    assert_int_equal(ee_ours(f, len, &ours), 0);
+    assert_int_equal(ee_lib_render(f, len, 60, &lib, &what), 0);
+    assert_int_equal(ours.n, 2);
+    assert_int_equal(lib.n, 2);
+    char where[512];
+    unsigned dev = 0;
+    assert_int_equal(ee_same(ours.v[0].xml, lib.v[0].xml, &dev, where, sizeof where), 0);
+    assert_int_equal(dev, 0);
+    char *p = strstr(ours.v[0].xml, "4688");
+    assert_non_null(p);
+    p[3] = '9';
+    assert_int_equal(ee_same(ours.v[0].xml, lib.v[0].xml, &dev, where, sizeof where), 1);
+    assert_non_null(strstr(where, "EventID"));
+    ee_list_free(&ours);
+    ee_list_free(&lib);
+    free(f);
+}
+
+#else
+static void no_libevtx(void)
+{
+    printf("SKIP: libevtx not found by pkg-config (Debian: libevtx-dev): no comparison with the reference\n");
+    skip();
+}
+static void test_built_file(void **state)
+{
+    (void)state;
+    no_libevtx();
+}
+static void test_real_files(void **state)
+{
+    (void)state;
+    no_libevtx();
+}
+static void test_sigma_regression_files(void **state)
+{
+    (void)state;
+    no_libevtx();
+}
+#endif
+
 int main(int argc, char **argv)
 {
     if (argc == 3 && strcmp(argv[1], "--write-seeds") == 0) {
@@ -325,4 +345,3 @@ int main(int argc, char **argv)
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
-#endif
