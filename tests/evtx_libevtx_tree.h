@@ -118,7 +118,8 @@ static inline void ee_tree_free(ee_tree *t)
  * (outside quoted values) every byte that is not an ASCII name character
  * becomes "_hh_" (its hex), in both renderings alike, so that the trees
  * can still be compared; control characters are dropped (ours drops them
- * from names as from values, libevtx writes them raw). Ours escapes
+ * from names or writes CR and LF as &#13; &#10;, libevtx writes them raw,
+ * so both are dropped). Ours escapes
  * & < > ' " in names, libevtx writes them raw: &amp; is read back as &,
  * and *special is set for the others (libevtx's tags then end or break
  * where the name has them: not comparable). Malloc'd. */
@@ -146,6 +147,10 @@ static inline char *ee_names_ascii(const char *xml, int *special)
         } else if (c < 0x20) {
             /* control characters: ours drops them from names as from text,
              * libevtx writes them raw */
+        } else if (c == '&' && p[1] == '#' && isdigit((unsigned char)p[2]) && strtol(p + 2, NULL, 10) < 0x20 &&
+                   strchr(p, ';')) {
+            /* ours's &#13; &#10; in a name: libevtx's raw CR, LF, dropped above */
+            p = strchr(p, ';');
         } else if (c == '&') {
             /* ours escapes & < > ' " in names as in text, libevtx not */
             static const char *const ent[] = {"&amp;", "&lt;", "&gt;", "&apos;", "&quot;"};
