@@ -211,13 +211,11 @@ enum {
     EE_DEV_SIGNED = 1,      /* negative integers as sign and magnitude without the sign bit */
     EE_DEV_LF_DROPPED = 2,  /* a value that is one LF rendered as no value */
     EE_DEV_EMPTY_ARRAY = 4, /* an empty array rendered as one empty element */
-    /* Not libevtx's: ours's rule for optional substitutions (0x0e) differs
-     * from MS-EVEN6 3.1.4.7.2 (the enclosing element or attribute is left
-     * out when the value is NULL), which libevtx follows: ours keeps an
-     * element with attributes whose content is only such a NULL value
-     * (<Data Name='x'></Data>), and leaves out an attribute whose optional
-     * value is an empty string (libevtx: Name=""). Open: for the lead to
-     * decide (docs/EVTX.md). */
+    /* Not libevtx's: an element with attributes whose content is only an
+     * optional substitution (0x0e) with a NULL value: ours keeps it,
+     * <Data Name='x'></Data> (ARCHITECTURE.md: no real record says what
+     * Windows writes); libevtx leaves it out, as MS-EVEN6 3.1.4.7.2 says
+     * (docs/EVTX.md). */
     EE_OURS_OPTIONAL = 8,
     EE_DEV_SURROGATE = 16,  /* an unpaired high surrogate takes the next UTF-16 unit with it */
     EE_DEV_BAD_TIME = 32,   /* a date out of range written as hex words in parentheses */
@@ -496,13 +494,6 @@ static inline int ee_same(const char *ours, const char *lib, unsigned *dev, char
                 i = k + 1;
                 continue;
             }
-        }
-        /* Ours leaves out an attribute whose optional value is an empty
-         * string; libevtx has it, with "" (EE_OURS_OPTIONAL). */
-        if (y->kind == 'A' && y->value[0] == 0 && !(x->kind == 'A' && strcmp(x->name, y->name) == 0)) {
-            *dev |= EE_OURS_OPTIONAL;
-            j++;
-            continue;
         }
         if (x->kind != y->kind)
             snprintf(where, wlen, "in <%s>: ours has %c %s, libevtx %c %s", el, x->kind,
