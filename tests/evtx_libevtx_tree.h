@@ -169,13 +169,27 @@ static inline char *ee_names_ascii(const char *xml, int *special)
 }
 
 /* Parse xml into t. 0, or -1 if it is not well-formed XML. Names are made
- * ASCII first (ee_names_ascii). With drop_controls, the control characters
- * XML 1.0 forbids (all below 0x20 but tab, LF and CR) are removed: libevtx
- * writes them raw, which makes its XML not well-formed; Windows drops them. */
+ * ASCII first (ee_names_ascii). With drop_controls (libevtx's), the control
+ * characters XML 1.0 forbids (all below 0x20 but tab, LF and CR) are
+ * removed and U+FFFE, U+FFFF become U+FFFD: libevtx writes them raw, which
+ * makes its XML not well-formed; Windows drops the controls, and ours
+ * writes U+FFFD for the two non-characters. */
 static inline int ee_parse(const char *xml, ee_tree *t, int drop_controls, int *special)
 {
     memset(t, 0, sizeof *t);
-    char *clean = ee_names_ascii(xml, special);
+    char *clean = NULL;
+    if (drop_controls) {
+        /* U+FFFE and U+FFFF, which XML does not allow either: libevtx writes
+         * them raw, ours U+FFFD */
+        char *nc = strdup(xml);
+        assert(nc);
+        for (char *q = nc; (q = strstr(q, "\xef\xbf")) != NULL; q += 3)
+            if (q[2] == '\xbe' || q[2] == '\xbf') q[2] = '\xbd';
+        clean = ee_names_ascii(nc, special);
+        free(nc);
+    } else {
+        clean = ee_names_ascii(xml, special);
+    }
     if (drop_controls) {
         size_t k = 0;
         for (size_t i = 0; clean[i]; i++)

@@ -157,6 +157,8 @@ static void test_trees(void **state)
     assert_int_equal(ee_same("<a><C></C><D/></a>", "<a><E/><D/></a>", &dev, where, sizeof where), 1);
     assert_int_equal(ee_same("<a><B/><C/></a>", "<a><X/><B/><C/></a>", &dev, where, sizeof where), 0);
     assert_int_equal(ee_same("<a><x&amp;y/></a>", "<a><x&y/></a>", &dev, where, sizeof where), 0);
+    assert_int_equal(ee_same("<a a='\xef\xbf\xbd'>\xef\xbf\xbd</a>", "<a a='\xef\xbf\xbf'>\xef\xbf\xbe</a>", &dev, where,
+                             sizeof where), 0);
     assert_int_equal(ee_same("<a><x&gt;y/></a>", "<a><x>y/></a>", &dev, where, sizeof where), 3);
     assert_int_equal(ee_same("<a><D &#13;N='1'/></a>", "<a><D \rN=\"1\"/></a>", &dev, where, sizeof where), 0);
     /* an element ours keeps is skipped only when what follows it matches */
