@@ -125,6 +125,9 @@ void evtx_ansi(sbuf *out, const unsigned char *s, size_t n, int attr);
 /* A substitution value of type type (not BinXml, not null) in p[0..n) as
  * text (escaped). -1 for a value that cannot be rendered (why set). */
 int evtx_value(sbuf *out, unsigned type, const unsigned char *p, size_t n, int attr, char *why, size_t whylen);
+/* The size of one value of type t (without the array flag) when it has a
+ * fixed size, else 0 (strings, binary, SIDs, SizeT, Binary XML). */
+size_t evtx_fixed_size(unsigned t);
 /* FILETIME as YYYY-MM-DDTHH:MM:SS.fffffffZ. */
 void evtx_filetime(sbuf *out, uint64_t ft);
 #endif

@@ -255,8 +255,7 @@ static void evtx_real(sbuf *out, double v, int max_digits, int single)
     evtx_add(out, buf);
 }
 
-/* The size of one fixed-size value of type t, 0 for a variable one. */
-static size_t evtx_fixed_size(unsigned t)
+size_t evtx_fixed_size(unsigned t)
 {
     switch (t) {
     case 0x03: case 0x04: return 1;

@@ -44,16 +44,7 @@ static void put64(unsigned char *p, uint64_t v) { memcpy(p, &v, 8); }
 static void put16(unsigned char *p, uint16_t v) { memcpy(p, &v, 2); }
 
 /* The size a value of type t has (0: any). */
-static uint32_t type_size(unsigned t)
-{
-    switch (t & 0x7f) {
-    case 0x03: case 0x04: return 1;
-    case 0x05: case 0x06: return 2;
-    case 0x07: case 0x08: case 0x0b: case 0x0d: case 0x14: return 4;
-    case 0x09: case 0x0a: case 0x0c: case 0x11: case 0x15: return 8;
-    case 0x0f: case 0x12: return 16;
-    default: return 0;
-    }
+static uint32_t type_size(unsigned t) { return (uint32_t)evtx_fixed_size(t & 0x7f); }
 }
 
 /* The template instance at c[p..end) has values whose sizes fit their
