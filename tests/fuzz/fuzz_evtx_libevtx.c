@@ -45,7 +45,6 @@ static void put16(unsigned char *p, uint16_t v) { memcpy(p, &v, 2); }
 
 /* The size a value of type t has (0: any). */
 static uint32_t type_size(unsigned t) { return (uint32_t)evtx_fixed_size(t & 0x7f); }
-}
 
 /* The template instance at c[p..end) has values whose sizes fit their
  * types (a multiple of it for arrays), nested Binary XML values too. Ours
