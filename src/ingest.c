@@ -59,6 +59,20 @@ struct ingest {
     long long tail_off;
     long tail_line;
     sqlite3_int64 tail_rowid;
+    /* binary readers with a volatile head: the last unit with events, which
+     * the format may rewrite in place (ingest_unit_end), and the hash of
+     * the bytes before it */
+    int has_btail;
+    long long btail_off;
+    long btail_line;
+    sqlite3_int64 btail_rowid;
+    ingest_hash btail_hash;
+    /* ... and the stable bytes of the unit just read (ingest_unit_key), of
+     * the tail unit: file offset, length, util_hash */
+    int has_key, btail_has_key;
+    long long key_off, btail_key_off;
+    size_t key_len, btail_key_len;
+    uint64_t key_hash, btail_key_hash;
     double max_time;
     int quiet;
     int failed;
@@ -160,7 +174,8 @@ static int ingest_update_file(struct ingest *in, const char *status)
     if (sqlite3_prepare_v2(db,
                            "UPDATE files SET offset = ?1, line = ?2, events = events + ?3, rejected = ?4, "
                            "status = coalesce(?5, status), finished = CASE WHEN ?5 = 'done' THEN ?6 ELSE finished END, "
-                           "hash = coalesce(?8, hash), size = ?1, tail_off = ?9, tail_line = ?10, tail_rowid = ?11 WHERE id = ?7",
+                           "hash = coalesce(?8, hash), size = ?1, tail_off = ?9, tail_line = ?10, tail_rowid = ?11, "
+                           "tail_hash = ?12 WHERE id = ?7",
                            -1, &q, NULL) != SQLITE_OK)
         return -1;
     char hash[17];
@@ -178,6 +193,12 @@ static int ingest_update_file(struct ingest *in, const char *status)
         sqlite3_bind_int64(q, 9, in->tail_off);
         sqlite3_bind_int64(q, 10, in->tail_line);
         sqlite3_bind_int64(q, 11, in->tail_rowid);
+        /* "prefix-hash key-offset key-length key-hash" (ingest_identity.c) */
+        char tail_hash[96];
+        snprintf(tail_hash, sizeof tail_hash, "%016" PRIx64 " %lld %zu %016" PRIx64, ingest_hash_value(&in->btail_hash),
+                 in->btail_key_off, in->btail_key_len, in->btail_key_hash);
+        if (in->has_btail && in->btail_has_key && !in->no_identity)
+            sqlite3_bind_text(q, 12, tail_hash, -1, SQLITE_TRANSIENT);
     }
     int rc = sqlite3_step(q);
     sqlite3_finalize(q);
@@ -441,7 +462,7 @@ long ingest_read(struct ingest *in, void *buf, size_t n)
         }
         got += k;
     }
-    ingest_hash_feed(&L->hl, b, got);
+    ingest_hash_feed_at(&L->hl, b, got, in->next_off, in->rd->volatile_head);
     in->line_off = in->next_off;
     in->next_off += (long long)got;
     return (long)got;
@@ -452,6 +473,14 @@ int ingest_unit_loaded(const struct ingest *in)
     return in->next_off <= in->start_off;
 }
 
+void ingest_unit_key(struct ingest *in, size_t off, const void *p, size_t n)
+{
+    in->has_key = n > 0;
+    in->key_off = in->line_off + (long long)off;
+    in->key_len = n;
+    in->key_hash = util_hash(UTIL_HASH_INIT, p, n);
+}
+
 int ingest_unit_end(struct ingest *in)
 {
     in->lineno++;
@@ -460,6 +489,19 @@ int ingest_unit_end(struct ingest *in)
         ingest_set_safe(in, in->start_off, in->start_line, &in->lines->hl);
         return 0;
     }
+    if (in->rd->volatile_head && in->rowid_after_safe) {
+        /* this unit stored events: the tail so far */
+        in->has_btail = 1;
+        in->btail_off = in->safe_off;
+        in->btail_line = in->safe_line;
+        in->btail_rowid = in->rowid_after_safe;
+        in->btail_hash = in->safe_hash;
+        in->btail_has_key = in->has_key;
+        in->btail_key_off = in->key_off;
+        in->btail_key_len = in->key_len;
+        in->btail_key_hash = in->key_hash;
+    }
+    in->has_key = 0;
     ingest_set_safe(in, in->next_off, in->lineno, &in->lines->hl);
     return in->failed ? -1 : ingest_commit(in, 0);
 }
@@ -477,8 +519,14 @@ static int ingest_run_binary(struct ingest *in, ingest_lines *L, long long start
     in->next_off = 0;
     in->lineno = 0;
     if (in->rd->binary(in->rstate, in) < 0 || in->failed) return -1;
-    /* no incomplete tail: a grown .evtx has a new header, it is a changed file */
+    /* the tail: the last unit with events, when the format rewrites units
+     * in place (an .evtx log's last chunk fills up); else none */
     in->tail_off = in->next_off;
+    if (in->has_btail) {
+        in->tail_off = in->btail_off;
+        in->tail_line = in->btail_line;
+        in->tail_rowid = in->btail_rowid;
+    }
     if (in->next_off > start_off) ingest_set_safe(in, in->next_off, in->lineno, &L->hl);
     return 0;
 }
@@ -737,7 +785,7 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
     ingest_match m;
     memset(&m, 0, sizeof m);
     m.kind = INGEST_NEW;
-    if (regular && ingest_match_file(st, path, size, &m)) goto out;
+    if (regular && ingest_match_file(st, path, size, in.rd->volatile_head, &m)) goto out;
     if (o->force) m.kind = INGEST_NEW; /* the head is still recorded */
     long long start_off = 0;
     long start_line = 0;
@@ -765,8 +813,8 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
         store_rollback(st);
         in_txn = 0;
         /* a binary file has no lines to compare: say what changes one */
-        char *why = in.rd->binary ? xasprintf("an .evtx log that has grown since rewrites its header and last chunk; "
-                                              "splite cannot continue it yet")
+        char *why = in.rd->binary ? xasprintf("it is not that log grown: a chunk before its last one loaded, or "
+                                              "that chunk's first record, differs")
                                   : ingest_describe_change(st, path, &m);
         fprintf(stderr,
                 "%s: not loaded: the file changed since it was loaded (%s). Use --replace to delete the events of "
@@ -783,11 +831,16 @@ int ingest_file(store *st, const char *path, const ingest_opts *o, ingest_stats 
         start_off = m.off;
         start_line = m.line;
         if (!o->quiet) {
+            /* a binary reader's units: the file header, then chunks from 0 */
+            const char *unit = in.rd->binary ? "chunk" : "line";
+            long at = in.rd->binary ? start_line - 1 : start_line + 1;
             if (m.kind == INGEST_RESUME)
-                fprintf(stderr, "%s: resuming an interrupted load at line %ld\n", in.name, start_line + 1);
+                fprintf(stderr, "%s: resuming an interrupted load at %s %ld\n", in.name, unit, at);
+            else if (m.del_from && in.rd->binary)
+                fprintf(stderr, "%s: loaded before and grown since (chunk %ld was written to): loading again from it\n",
+                        in.name, at);
             else
-                fprintf(stderr, "%s: loaded before and grown since: loading from line %ld\n", in.name,
-                        start_line + 1);
+                fprintf(stderr, "%s: loaded before and grown since: loading from %s %ld\n", in.name, unit, at);
         }
     } else {
         in.file_id = ingest_new_file(&in, is_stdin ? "-" : path, regular ? m.head : NULL);

@@ -67,6 +67,11 @@ long ingest_read(struct ingest *in, void *buf, size_t n);
 /* Binary readers: the unit read so far (a file header, a chunk) has been
  * handled: a resume point. Returns -1 on a store error. */
 int ingest_unit_end(struct ingest *in);
+/* Binary readers with a volatile head: bytes p[0..n) at offset off of the
+ * unit just read that stay the same while the format writes more into the
+ * unit (an EVTX chunk's first record). With them the unit, when it is the
+ * last one with events, is recognised in the grown file and read again. */
+void ingest_unit_key(struct ingest *in, size_t off, const void *p, size_t n);
 /* Binary readers: 1 if the unit just read was loaded by an earlier,
  * interrupted run (its events must not be emitted again). */
 int ingest_unit_loaded(const struct ingest *in);

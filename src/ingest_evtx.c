@@ -141,6 +141,9 @@ static int ev_chunk(ev_state *s, struct ingest *in, long k, size_t n)
     evtx_cache_reset(s->templates);
     int got;
     while ((got = evtx_next_record(s->chunk, n, &off, &rec, why, sizeof why)) > 0) {
+        /* the chunk's first record stays as it is while the log writes
+         * more records into the chunk: the chunk's key (ingest.h) */
+        if (rec.off == EVTX_CHUNK_HEADER) ingest_unit_key(in, rec.off, s->chunk + rec.off, rec.size);
         sbuf_reset(&s->xml);
         const xmlscan_handlers *h = xw_direct_begin(s->xw, in);
         int r = evtx_render_sax(s->templates, s->chunk, n, &rec, &s->xml, h, why, sizeof why);
@@ -199,4 +202,5 @@ const reader reader_evtx = {
     .multiline = 0,
     .escape_json = 0,
     .binary = ev_binary,
+    .volatile_head = EVTX_HEADER_SIZE,
 };

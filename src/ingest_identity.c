@@ -43,7 +43,7 @@ static int has_column(sqlite3 *db, const char *table, const char *col)
 int ingest_schema(store *st)
 {
     sqlite3 *db = store_db(st);
-    if (has_column(db, "files", "tail_rowid")) return 0;
+    if (has_column(db, "files", "tail_hash")) return 0;
     int own = sqlite3_get_autocommit(db);
     if (own && exec(db, "BEGIN IMMEDIATE")) return -1;
     int rc = 0;
@@ -54,6 +54,8 @@ int ingest_schema(store *st)
                       "CREATE INDEX IF NOT EXISTS files_path ON files(path);"
                       "CREATE TABLE IF NOT EXISTS file_lines(file INTEGER NOT NULL, line INTEGER NOT NULL, "
                       "hashes BLOB NOT NULL, PRIMARY KEY(file, line));");
+    /* the hash of the bytes before a tail the format rewrites in place */
+    if (!rc && !has_column(db, "files", "tail_hash")) rc = exec(db, "ALTER TABLE files ADD COLUMN tail_hash TEXT");
     if (own) {
         if (rc) exec(db, "ROLLBACK");
         else rc = exec(db, "COMMIT");
@@ -72,54 +74,106 @@ typedef struct cand {
     long tail_line;
     sqlite3_int64 tail_rowid;
     uint64_t got;       /* hash of the file's first hlen bytes */
+    uint64_t got_raw;   /* ... the volatile head as it is (loads made before
+                           splite knew it is volatile hashed it so) */
     int have_got;
+    int has_tail_hash;  /* tail_want: hash of the first tail_off bytes */
+    uint64_t tail_want, tail_got;
+    int have_tail_got;
+    long long key_off;  /* the tail unit's stable bytes: where, how many, */
+    size_t key_len;     /* their util_hash */
+    uint64_t key_hash;
 } cand;
 
-static int cmp_hlen(const void *a, const void *b)
+/* A place to hash the file up to: a candidate's hlen or its tail_off. */
+typedef struct checkpoint {
+    long long pos;
+    cand *c;
+    int tail;
+} checkpoint;
+
+static int cmp_pos(const void *a, const void *b)
 {
-    const cand *x = *(cand *const *)a, *y = *(cand *const *)b;
-    return x->hlen < y->hlen ? -1 : x->hlen > y->hlen;
+    const checkpoint *x = a, *y = b;
+    return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-/* Hash the first hlen bytes of f for every candidate, in one pass. */
-static int hash_prefixes(const char *path, cand *c, int n, long long size)
+/* Hash the file's first hlen bytes (and tail_off bytes, for a tail hash)
+ * for every candidate, in one pass; the first vol bytes as zeros. */
+static int hash_prefixes(const char *path, cand *c, int n, long long size, long long vol)
 {
-    cand **by = xmalloc((size_t)(n ? n : 1) * sizeof *by);
+    checkpoint *cp = xmalloc((size_t)(2 * n + 1) * sizeof *cp);
     int m = 0;
-    for (int i = 0; i < n; i++)
-        if (c[i].hlen <= size) by[m++] = &c[i];
-    qsort(by, (size_t)m, sizeof *by, cmp_hlen);
+    for (int i = 0; i < n; i++) {
+        if (c[i].hlen <= size) cp[m++] = (checkpoint){c[i].hlen, &c[i], 0};
+        if (c[i].has_tail_hash && c[i].tail_off <= size) cp[m++] = (checkpoint){c[i].tail_off, &c[i], 1};
+    }
+    qsort(cp, (size_t)m, sizeof *cp, cmp_pos);
     FILE *f = m ? fopen(path, "rb") : NULL;
     if (m && !f) {
-        free(by);
+        free(cp);
         return -1;
     }
     char *buf = xmalloc(INGEST_BUF);
-    ingest_hash h;
+    ingest_hash h, raw;
     ingest_hash_init(&h);
+    ingest_hash_init(&raw);
     long long pos = 0;
     int rc = 0;
     for (int k = 0; k < m && !rc; k++) {
-        while (pos < by[k]->hlen) {
-            long long left = by[k]->hlen - pos;
+        while (pos < cp[k].pos) {
+            long long left = cp[k].pos - pos;
             size_t want = left < INGEST_BUF ? (size_t)left : INGEST_BUF;
             size_t got = fread(buf, 1, want, f);
-            ingest_hash_feed(&h, buf, got);
+            ingest_hash_feed_at(&h, buf, got, pos, vol);
+            if (vol) ingest_hash_feed(&raw, buf, got);
             pos += (long long)got;
             if (got < want) break;
         }
-        if (pos < by[k]->hlen) break; /* the file shrank meanwhile */
-        by[k]->got = ingest_hash_value(&h);
-        by[k]->have_got = 1;
+        if (pos < cp[k].pos) break; /* the file shrank meanwhile */
+        if (cp[k].tail) {
+            cp[k].c->tail_got = ingest_hash_value(&h);
+            cp[k].c->have_tail_got = 1;
+        } else {
+            cp[k].c->got = ingest_hash_value(&h);
+            cp[k].c->got_raw = vol ? ingest_hash_value(&raw) : cp[k].c->got;
+            cp[k].c->have_got = 1;
+        }
     }
     if (f && ferror(f)) rc = -1;
     if (f) fclose(f);
     free(buf);
-    free(by);
+    free(cp);
     return rc;
 }
 
-int ingest_match_file(store *st, const char *path, long long size, ingest_match *m)
+/* 1 if the file holds the candidate's tail key bytes where they were. */
+static int key_matches(const char *path, const cand *c)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return 0;
+    char *buf = xmalloc(c->key_len);
+    int ok = fseeko(f, (off_t)c->key_off, SEEK_SET) == 0 && fread(buf, 1, c->key_len, f) == c->key_len &&
+             util_hash(UTIL_HASH_INIT, buf, c->key_len) == c->key_hash;
+    free(buf);
+    fclose(f);
+    return ok;
+}
+
+/* A completed load whose bytes before its tail match the file and whose
+ * tail unit still starts with the same stable bytes (the first of the same
+ * path if any): the tail was written to in place. */
+static const cand *tail_hit(const char *path, const cand *c, int n)
+{
+    const cand *hit = NULL;
+    for (int i = 0; i < n; i++)
+        if (c[i].done && c[i].has_tail_hash && c[i].have_tail_got && c[i].tail_got == c[i].tail_want &&
+            (!hit || (c[i].same_path && !hit->same_path)) && key_matches(path, &c[i]))
+            hit = &c[i];
+    return hit;
+}
+
+int ingest_match_file(store *st, const char *path, long long size, long long vol, ingest_match *m)
 {
     memset(m, 0, sizeof *m);
     m->kind = INGEST_NEW;
@@ -132,6 +186,7 @@ int ingest_match_file(store *st, const char *path, long long size, ingest_match 
     char head[INGEST_HEAD_ID];
     size_t hn = fread(head, 1, sizeof head, f);
     fclose(f);
+    memset(head, 0, (size_t)(vol < (long long)hn ? vol : (long long)hn)); /* a volatile head is no key */
     snprintf(m->head, sizeof m->head, "%016" PRIx64, util_hash(UTIL_HASH_INIT, head, hn));
 
     sqlite3 *db = store_db(st);
@@ -140,7 +195,7 @@ int ingest_match_file(store *st, const char *path, long long size, ingest_match 
      * offset bytes when it is "partial:", else size bytes. */
     if (sqlite3_prepare_v2(db,
                            "SELECT id, path = ?2, status = 'done', hash, CASE WHEN head IS NOT NULL OR hash LIKE "
-                           "'partial:%' THEN offset ELSE size END, offset, line, tail_off, tail_line, tail_rowid "
+                           "'partial:%' THEN offset ELSE size END, offset, line, tail_off, tail_line, tail_rowid, tail_hash "
                            "FROM files WHERE path <> '-' AND (head = ?1 OR path = ?2 OR head IS NULL) ORDER BY id DESC",
                            -1, &q, NULL) != SQLITE_OK) {
         fprintf(stderr, "%s: database error: %s\n", path, sqlite3_errmsg(db));
@@ -171,9 +226,21 @@ int ingest_match_file(store *st, const char *path, long long size, ingest_match 
         x->tail_off = sqlite3_column_int64(q, 7);
         x->tail_line = (long)sqlite3_column_int64(q, 8);
         x->tail_rowid = sqlite3_column_int64(q, 9);
+        const char *th = (const char *)sqlite3_column_text(q, 10);
+        unsigned long long tw, kh;
+        long long ko;
+        size_t kl;
+        if (th && x->has_tail && sscanf(th, "%llx %lld %zu %llx", &tw, &ko, &kl, &kh) == 4 && kl > 0 &&
+            kl <= INGEST_BUF && ko >= x->tail_off) {
+            x->has_tail_hash = 1;
+            x->tail_want = tw;
+            x->key_off = ko;
+            x->key_len = kl;
+            x->key_hash = kh;
+        }
     }
     sqlite3_finalize(q);
-    if (hash_prefixes(path, c, n, size)) {
+    if (hash_prefixes(path, c, n, size, vol)) {
         fprintf(stderr, "%s: read error: %s\n", path, strerror(errno));
         free(c);
         return -1;
@@ -181,7 +248,8 @@ int ingest_match_file(store *st, const char *path, long long size, ingest_match 
     const cand *hit = NULL, *same_path = NULL;
     for (int i = 0; i < n && !hit; i++) {
         /* a load that read nothing matches every file: only its own path */
-        if (c[i].have_got && c[i].got == c[i].want && (c[i].hlen > 0 || c[i].same_path)) hit = &c[i];
+        if (c[i].have_got && (c[i].got == c[i].want || c[i].got_raw == c[i].want) && (c[i].hlen > 0 || c[i].same_path))
+            hit = &c[i];
         if (!same_path && c[i].same_path) same_path = &c[i];
     }
     if (hit) {
@@ -202,6 +270,14 @@ int ingest_match_file(store *st, const char *path, long long size, ingest_match 
                 m->del_from = hit->tail_rowid;
             }
         }
+    } else if ((hit = tail_hit(path, c, n)) != NULL) {
+        /* the bytes before its tail are the same, the tail was rewritten
+         * in place (a growing .evtx's last chunk): it is loaded again */
+        m->id = hit->id;
+        m->kind = INGEST_APPEND;
+        m->off = hit->tail_off;
+        m->line = hit->tail_line;
+        m->del_from = hit->tail_rowid;
     } else if (same_path) {
         m->kind = INGEST_CHANGED;
         m->id = same_path->id;

@@ -50,6 +50,24 @@ static inline uint64_t ingest_hash_value(const ingest_hash *s)
     return util_hash(s->h, s->carry, s->ncarry);
 }
 
+/* Bytes p[0..n) found at file offset off, those before vol hashed as zeros:
+ * a header the format rewrites in place as the file grows (reader.h,
+ * volatile_head) is not part of the file's identity. */
+static inline void ingest_hash_feed_at(ingest_hash *s, const char *p, size_t n, long long off, long long vol)
+{
+    static const char zeros[512];
+    while (n && off < vol) {
+        size_t z = (size_t)(vol - off);
+        if (z > n) z = n;
+        if (z > sizeof zeros) z = sizeof zeros;
+        ingest_hash_feed(s, zeros, z);
+        p += z;
+        n -= z;
+        off += (long long)z;
+    }
+    ingest_hash_feed(s, p, n);
+}
+
 /* Bytes at the start of a file that identify it (Splunk's initCrcLength). */
 #define INGEST_HEAD_ID 256
 
@@ -110,9 +128,12 @@ typedef struct ingest_match {
     char head[17];           /* hash of the first INGEST_HEAD_ID bytes */
 } ingest_match;
 
-/* Which earlier load (if any) the regular file at path (size bytes) is. Reads
- * the file. 0, or -1 (message printed). */
-int ingest_match_file(struct store *st, const char *path, long long size, ingest_match *m);
+/* Which earlier load (if any) the regular file at path (size bytes) is,
+ * its first volatile_head bytes hashed as zeros (the reader's). Reads the
+ * file. A load with a tail hash (a binary file's last chunk with events)
+ * also matches a file whose bytes before the tail are the same: the tail
+ * was rewritten in place, it is loaded again. 0, or -1 (message printed). */
+int ingest_match_file(struct store *st, const char *path, long long size, long long volatile_head, ingest_match *m);
 /* Where the file differs from the earlier load m (CHANGED): a sentence, malloc'd. */
 char *ingest_describe_change(struct store *st, const char *path, const ingest_match *m);
 /* Delete the events (with their _raw) of load id from rowid from_rowid on

@@ -33,6 +33,11 @@ typedef struct reader {
      * it has emitted (a resume point) with ingest_unit_end(). NULL for the
      * line readers. */
     int (*binary)(void *state, struct ingest *in);
+    /* Binary formats whose file header is rewritten in place as the file
+     * grows (evtx: 4096): those leading bytes are not part of the file's
+     * identity, and the last unit with events is a tail read again when the
+     * file has changed after it. 0 for the others. */
+    long long volatile_head;
 } reader;
 
 extern const reader *const reader_table[];

@@ -23,11 +23,11 @@ grep -q "2216 events loaded, 0 records rejected.*(evtx, sourcetype=XmlWinEventLo
 ing "$tmp/all.evtx" || fail "again: $(cat "$tmp/err")"
 grep -q "already loaded" "$tmp/err" || fail "second load: $(cat "$tmp/err")"
 [ "$(count)" = 2216 ] || fail "loaded twice: $(count)"
-# the same path with a new header (as a live log that grew): refused, saying
+# the same path with its first record changed (another log): refused, saying
 # why; --replace loads it again without duplicates
-flip "$tmp/all.evtx" 24 ff
+flip "$tmp/all.evtx" $((4096 + 512 + 30)) ff
 ing "$tmp/all.evtx" && fail "a changed .evtx loaded"
-grep -q "all.evtx: not loaded: the file changed since it was loaded (an .evtx log that has grown" "$tmp/err" || fail "changed: $(cat "$tmp/err")"
+grep -q "all.evtx: not loaded: the file changed since it was loaded (it is not that log grown" "$tmp/err" || fail "changed: $(cat "$tmp/err")"
 ing --replace "$tmp/all.evtx" || fail "replace: $(cat "$tmp/err")"
 [ "$(count)" = 2216 ] || fail "replace: $(count) events"
 # detected whatever its name
