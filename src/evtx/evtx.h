@@ -94,17 +94,15 @@ int evtx_render(const unsigned char *c, size_t n, const evtx_record *r, sbuf *ou
 
 /* Templates compiled once per chunk (evtx_template.c): the static XML of a
  * template (names, attributes, fixed text) rendered once, so a record only
- * writes its substitution values. Same output as evtx_render, byte for
- * byte. evtx_cache_reset before each chunk: what is cached belongs to the
- * chunk's bytes. */
+ * writes its substitution values. evtx_cache_reset before each chunk: what
+ * is cached belongs to the chunk's bytes. */
 typedef struct evtx_cache evtx_cache;
 evtx_cache *evtx_cache_new(void);
 void evtx_cache_reset(evtx_cache *cache);
 void evtx_cache_free(evtx_cache *cache);
-int evtx_render_cached(evtx_cache *cache, const unsigned char *c, size_t n, const evtx_record *r, sbuf *out,
-                       char *why, size_t whylen);
 
-/* Render as evtx_render_cached into out (empty), then call h's handlers for
+/* Render as evtx_render does (byte for byte, with the cache's templates)
+ * into out (empty), then call h's handlers for
  * the line exactly as xmlscan_run would scanning it, without scanning it:
  * the elements are recorded while they are written. 0 when done; 1 when the
  * line is rendered but must be scanned instead (something the recording

@@ -391,10 +391,6 @@ static int bx_fragment(bx *b, uint32_t pos, uint32_t end, int tdepth, uint32_t *
     return 0;
 }
 
-int evtx_render(const unsigned char *c, size_t n, const evtx_record *r, sbuf *out, char *why, size_t whylen)
-{
-    return evtx_render_cached(NULL, c, n, r, out, why, whylen);
-}
 
 static int bx_render(bx *b, const evtx_record *r)
 {
@@ -409,10 +405,9 @@ static int bx_render(bx *b, const evtx_record *r)
     return 0;
 }
 
-int evtx_render_cached(evtx_cache *cache, const unsigned char *c, size_t n, const evtx_record *r, sbuf *out,
-                       char *why, size_t whylen)
+int evtx_render(const unsigned char *c, size_t n, const evtx_record *r, sbuf *out, char *why, size_t whylen)
 {
-    bx b = {c, n, out, why, whylen, 0, cache, NULL};
+    bx b = {c, n, out, why, whylen, 0, NULL, NULL};
     return bx_render(&b, r);
 }
 

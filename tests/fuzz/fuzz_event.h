@@ -4,6 +4,8 @@
 #ifndef SPLITE_FUZZ_EVENT_H
 #define SPLITE_FUZZ_EVENT_H
 #include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "event.h"
 
@@ -17,5 +19,15 @@ static inline void fuzz_touch_event(const event *ev)
     }
     for (size_t k = 0; k < ev->raw_len; k++) n += (unsigned char)ev->raw[k];
     (void)n;
+}
+
+/* The sink of the readers whose _raw is a rendered <Event ...> element
+ * (evtx, evtxjson): one line of it, every byte read. */
+static inline int fuzz_event_xml_sink(void *ctx, const event *ev)
+{
+    (void)ctx;
+    if (ev->raw_len < 7 || memcmp(ev->raw, "<Event", 6) != 0 || memchr(ev->raw, '\n', ev->raw_len)) abort();
+    fuzz_touch_event(ev);
+    return 0;
 }
 #endif
