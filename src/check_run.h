@@ -3,6 +3,7 @@
  * in --jobs worker processes (check_workers.c). */
 #ifndef SPLITE_CHECK_RUN_H
 #define SPLITE_CHECK_RUN_H
+#include <stdint.h>
 #include "detection.h"
 #include "spl.h"
 #include "store.h"
@@ -12,6 +13,7 @@ typedef struct check_result {
     char *error;       /* one line (with position) */
     char *cause;
     long rows;         /* results of a search that ran */
+    uint64_t digest;   /* of the results' values, in order (FNV-1a 64) */
 } check_result;
 
 /* The stages a detection can fail at, in order (check_result.stage is one). */
@@ -29,15 +31,16 @@ typedef struct check_slot {
  * spl_compile time to *translate_s. */
 void check_one(store *st, const spl_macros *macros, const spl_opts *so, double timeout, const detection *d,
                check_result *r, double *translate_s);
-/* Run detections into slots: with next == NULL all of them in order; else
- * the next not yet taken from the shared counter *next. fd >= 0: also send
- * each outcome to the parent (a worker). */
-void check_run_range(store *st, const spl_macros *m, const spl_opts *so, double timeout, const detection_set *set,
-                     size_t *next, check_slot *slots, int fd);
+/* check_one's two halves: compile d into *q (NULL with r filled when a stage
+ * before execute fails), then execute q. */
+void check_compile(store *st, const spl_macros *macros, const spl_opts *so, const detection *d, check_result *r,
+                   spl_query **q, double *translate_s);
+void check_exec(store *st, double timeout, const detection *d, const spl_query *q, check_result *r);
 /* Every detection of set into slots with `jobs` worker processes, each with
  * its own connection to db_path; *prebuilt gets the seconds the workers spent
- * bringing data model summaries up to date first. 0, or -1 after a message
- * (a worker died: its detections are reported failed). */
+ * bringing data model summaries up to date first, *scan_s the seconds of
+ * their shared scans (so->prefilter). 0, or -1 after a message (a worker
+ * died: its detections are reported failed). */
 int check_run_parallel(const char *db_path, const spl_macros *m, const spl_opts *so, double timeout,
-                       const detection_set *set, int jobs, check_slot *slots, double *prebuilt);
+                       const detection_set *set, int jobs, check_slot *slots, double *prebuilt, double *scan_s);
 #endif

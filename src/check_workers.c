@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include "check_run.h"
 #include "datamodel.h"
+#include "multi/multi.h"
 #include "util.h"
 
 const char *const check_stages[5] = {"load", "macro", "parse", "translate", "execute"};
@@ -61,6 +62,7 @@ static void send_slot(int fd, uint32_t idx, const check_slot *x)
     sbuf_addn(&b, (const char *)&x->summaries, sizeof x->summaries);
     int64_t nrows = x->r.rows;
     sbuf_addn(&b, (const char *)&nrows, sizeof nrows);
+    sbuf_addn(&b, (const char *)&x->r.digest, sizeof x->r.digest);
     put_str(&b, x->r.error);
     put_str(&b, x->r.cause);
     uint32_t len = (uint32_t)b.len;
@@ -72,6 +74,11 @@ static void send_slot(int fd, uint32_t idx, const check_slot *x)
 /* "detection idx starts now": the parent then knows which detection a
  * worker that dies was running (stage CHECK_STARTED, no times) */
 #define CHECK_STARTED 100
+/* record indexes that are not detections: the prebuild's summary seconds,
+ * "between detections" (a CHECK_STARTED of none), the shared scan's seconds */
+#define REC_PREBUILT UINT32_MAX
+#define REC_IDLE (UINT32_MAX - 1)
+#define REC_SCAN (UINT32_MAX - 2)
 
 static void send_started(int fd, uint32_t idx)
 {
@@ -85,6 +92,7 @@ static void send_started(int fd, uint32_t idx)
     sbuf_addn(&b, (const char *)&x.summaries, sizeof x.summaries);
     int64_t nrows = 0;
     sbuf_addn(&b, (const char *)&nrows, sizeof nrows);
+    sbuf_addn(&b, (const char *)&nrows, sizeof nrows); /* the digest */
     put_str(&b, NULL);
     put_str(&b, NULL);
     uint32_t len = (uint32_t)b.len;
@@ -93,12 +101,77 @@ static void send_started(int fd, uint32_t idx)
     if (bad) _exit(3);
 }
 
+/* The next detection: in order (next == NULL), else the next not yet taken
+ * from the shared counter. */
+static size_t take(size_t *next, size_t i, int first)
+{
+    if (next) return __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST);
+    return first ? 0 : i + 1;
+}
+
+/* With the shared scan: compile every detection not taken yet (one whose
+ * compiling crashed a worker before, dead[i], is left out), one pass over
+ * the events, then run each detection taken over its rows. */
+static void run_shared(store *st, const spl_macros *m, const spl_opts *so, double timeout, const detection_set *set,
+                       size_t *next, const unsigned char *dead, check_slot *slots, int fd, double *scan_s)
+{
+    size_t from = next ? __atomic_load_n(next, __ATOMIC_SEQ_CST) : 0;
+    spl_query **q = xcalloc(set->n + 1, sizeof *q);
+    mx *scan = mx_new();
+    for (size_t i = from; i < set->n; i++) {
+        if (dead && dead[i]) continue;
+        check_slot *x = &slots[i];
+        if (fd >= 0) send_started(fd, (uint32_t)i);
+        double s0 = spl_dm_summary_seconds();
+        x->translate = 0;
+        check_compile(st, m, so, set->v[i], &x->r, &q[i], &x->translate);
+        x->summaries = spl_dm_summary_seconds() - s0;
+        if (q[i]) mx_add(scan, q[i]);
+    }
+    if (fd >= 0) send_started(fd, REC_IDLE);
+    char *err = NULL;
+    int failed = mx_scan(scan, st, &err);
+    mx_attach(store_db(st));
+    mx_install(scan);
+    *scan_s = mx_get_stats(scan)->seconds;
+    if (fd >= 0) {
+        check_slot rec = {.seconds = *scan_s};
+        send_slot(fd, REC_SCAN, &rec);
+    }
+    for (size_t i = take(next, 0, 1); i < set->n; i = take(next, i, 0)) {
+        check_slot *x = &slots[i];
+        if (dead && dead[i]) continue;
+        if (q[i] && failed) {
+            x->r.stage = "execute";
+            x->r.error = xstrdup(err);
+            x->r.cause = xstrdup("execute: the shared scan failed");
+        } else if (q[i]) {
+            if (fd >= 0) send_started(fd, (uint32_t)i);
+            double c0 = util_now();
+            check_exec(st, timeout, set->v[i], q[i], &x->r);
+            x->seconds = x->translate + (util_now() - c0);
+        } else {
+            x->seconds = x->translate; /* failed before execute: x->r says where */
+        }
+        if (fd >= 0) send_slot(fd, (uint32_t)i, x);
+    }
+    mx_install(NULL);
+    for (size_t i = 0; i < set->n; i++) spl_query_free(q[i]);
+    free(q);
+    mx_free(scan);
+    free(err);
+}
+
 /* Run detections: with next == NULL all of them in order; else the workers
  * share *next (memory shared across the fork) and each takes the next
  * detection not yet taken, so a worker that drew slow ones does fewer. */
-void check_run_range(store *st, const spl_macros *m, const spl_opts *so, double timeout, const detection_set *set,
-                     size_t *next, check_slot *slots, int fd)
+static void run_range(store *st, const spl_macros *m, const spl_opts *so, double timeout, const detection_set *set,
+                      size_t *next, const unsigned char *dead, check_slot *slots, int fd, double *scan_s)
 {
+    if (so->prefilter) {
+        run_shared(st, m, so, timeout, set, next, dead, slots, fd, scan_s);
+        return;
+    }
     for (size_t i = next ? __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST) : 0; i < set->n;
          i = next ? __atomic_fetch_add(next, 1, __ATOMIC_SEQ_CST) : i + 1) {
         check_slot *x = &slots[i];
@@ -124,7 +197,7 @@ typedef struct check_worker {
 
 /* one record out of buf[0..n); returns its length, 0 if incomplete */
 static size_t take_record(const char *buf, size_t n, check_slot *slots, size_t nslots, double *prebuilt,
-                          check_worker *w)
+                          double *scan_s, check_worker *w)
 {
     uint32_t len;
     if (n < sizeof len) return 0;
@@ -137,7 +210,11 @@ static size_t take_record(const char *buf, size_t n, check_slot *slots, size_t n
     p += sizeof idx;
     memcpy(&stage, p, sizeof stage);
     p += sizeof stage;
-    if (idx == UINT32_MAX) {
+    if (idx == REC_SCAN) {
+        double secs;
+        memcpy(&secs, p, sizeof secs);
+        *scan_s += secs;
+    } else if (idx == REC_PREBUILT) {
         double sum;
         memcpy(&sum, p + 2 * sizeof(double), sizeof sum);
         *prebuilt += sum;
@@ -156,6 +233,8 @@ static size_t take_record(const char *buf, size_t n, check_slot *slots, size_t n
         memcpy(&nrows, p, sizeof nrows);
         p += sizeof nrows;
         x->r.rows = (long)nrows;
+        memcpy(&x->r.digest, p, sizeof x->r.digest);
+        p += sizeof x->r.digest;
         x->r.stage = stage >= 0 && stage < 5 ? check_stages[stage] : NULL;
         for (int f = 0; f < 2; f++) {
             uint32_t sl;
@@ -224,12 +303,13 @@ static void worker_main(const char *db_path, const spl_macros *m, const spl_opts
          * compute a summary another worker is still computing */
         __atomic_fetch_add(&next[2], 1, __ATOMIC_SEQ_CST);
         while (__atomic_load_n(&next[2], __ATOMIC_SEQ_CST) < (size_t)jobs) usleep(2000);
-        /* a record of its own: index UINT32_MAX, the seconds as summaries */
+        /* a record of its own: index REC_PREBUILT, the seconds as summaries */
         check_slot pre = {0};
         pre.summaries = spl_dm_summary_seconds() - b0;
-        send_slot(fd, UINT32_MAX, &pre);
+        send_slot(fd, REC_PREBUILT, &pre);
     }
-    check_run_range(st, m, so, timeout, set, next, slots, fd);
+    double scan_s = 0;
+    run_range(st, m, so, timeout, set, next, (const unsigned char *)(next + 3), slots, fd, &scan_s);
     store_close(st);
     close(fd);
     _exit(0);
@@ -286,6 +366,8 @@ static int worker_ended(check_worker *w, int jobs, int k, const char *db_path, c
     rc = -1;
     if (!w[k].prebuilt) __atomic_fetch_add(&next[2], 1, __ATOMIC_SEQ_CST); /* do not keep the others waiting */
     if (w[k].cur >= 0) {
+        /* the shared scan's workers compile every detection first: none compiles this one again */
+        ((unsigned char *)(next + 3))[w[k].cur] = 1;
         check_slot *x = &slots[w[k].cur];
         const detection *d = set->v[w[k].cur];
         x->seconds = util_now() - w[k].started;
@@ -315,16 +397,18 @@ static int worker_ended(check_worker *w, int jobs, int k, const char *db_path, c
  * -1 after a message (a worker died: its detection is reported failed, a new
  * worker runs the rest). */
 int check_run_parallel(const char *db_path, const spl_macros *m, const spl_opts *so, double timeout,
-                       const detection_set *set, int jobs, check_slot *slots, double *prebuilt)
+                       const detection_set *set, int jobs, check_slot *slots, double *prebuilt, double *scan_s)
 {
     /* next[0]: the next detection; next[1]: the next data set to prebuild;
-     * next[2]: workers done prebuilding */
-    size_t *next = mmap(NULL, 3 * sizeof *next, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+     * next[2]: workers done prebuilding; then one byte per detection: 1
+     * when it crashed its worker (the shared scan's workers skip it) */
+    size_t maplen = 3 * sizeof(size_t) + set->n + 1;
+    size_t *next = mmap(NULL, maplen, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (next == MAP_FAILED) {
         fprintf(stderr, "splite check: cannot share memory with the workers: %s\n", strerror(errno));
         return -1;
     }
-    next[0] = next[1] = next[2] = 0;
+    memset(next, 0, maplen);
     check_worker *w = xcalloc((size_t)jobs, sizeof *w);
     for (int k = 0; k < jobs; k++) w[k].fd = -1;
     int rc = 0, respawns = 0;
@@ -376,7 +460,7 @@ int check_run_parallel(const char *db_path, const spl_macros *m, const spl_opts 
             }
             sbuf_addn(&w[k].buf, chunk, (size_t)got);
             size_t used = 0, t;
-            while ((t = take_record(w[k].buf.s + used, w[k].buf.len - used, slots, set->n, prebuilt, &w[k])))
+            while ((t = take_record(w[k].buf.s + used, w[k].buf.len - used, slots, set->n, prebuilt, scan_s, &w[k])))
                 used += t;
             if (used) {
                 memmove(w[k].buf.s, w[k].buf.s + used, w[k].buf.len - used);
@@ -394,6 +478,6 @@ int check_run_parallel(const char *db_path, const spl_macros *m, const spl_opts 
         }
     free(pf);
     free(w);
-    munmap(next, 3 * sizeof *next);
+    munmap(next, maplen);
     return rc;
 }

@@ -15,6 +15,7 @@
 #include "util.h"
 #include "check_run.h"
 #include "fault.h"
+#include "timemod.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -111,11 +112,36 @@ static int time_cmp(const void *a, const void *b)
 }
 
 
+/* rows counted, and an FNV-1a 64 digest of their values in order (type and
+ * bytes of each), so that two runs can be compared result for result */
+typedef struct row_digest {
+    long rows;
+    uint64_t h;
+} row_digest;
+
+static void digest_bytes(uint64_t *h, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    for (size_t i = 0; i < n; i++) {
+        *h ^= s[i];
+        *h *= 1099511628211ull;
+    }
+}
+
 static int count_rows(void *ctx, const spl_query *q, sqlite3_stmt *stmt)
 {
-    (void)q;
-    (void)stmt;
-    (*(long *)ctx)++;
+    row_digest *d = ctx;
+    d->rows++;
+    for (int i = 0; i < q->ncols; i++) {
+        unsigned char t = (unsigned char)sqlite3_column_type(stmt, i);
+        digest_bytes(&d->h, &t, 1);
+        if (t == SQLITE_NULL) continue;
+        const void *b = t == SQLITE_BLOB ? sqlite3_column_blob(stmt, i) : (const void *)sqlite3_column_text(stmt, i);
+        int n = sqlite3_column_bytes(stmt, i);
+        uint32_t len = (uint32_t)n;
+        digest_bytes(&d->h, &len, sizeof len);
+        if (b && n > 0) digest_bytes(&d->h, b, (size_t)n);
+    }
     return 0;
 }
 
@@ -136,11 +162,11 @@ static int past_deadline(void *ctx)
     return util_now() > *(const double *)ctx;
 }
 
-void check_one(store *st, const spl_macros *macros, const spl_opts *so, double timeout, const detection *d,
-               check_result *r, double *translate_s)
+void check_compile(store *st, const spl_macros *macros, const spl_opts *so, const detection *d, check_result *r,
+                   spl_query **out, double *translate_s)
 {
     memset(r, 0, sizeof *r);
-    fault_point(d->name, d->file);
+    *out = NULL;
     if (!d->search || !*d->search) {
         r->stage = "parse";
         r->error = xstrdup("the detection has no search");
@@ -168,13 +194,20 @@ void check_one(store *st, const spl_macros *macros, const spl_opts *so, double t
         return;
     }
     free(se.text);
-    long rows = 0;
+    *out = q;
+}
+
+void check_exec(store *st, double timeout, const detection *d, const spl_query *q, check_result *r)
+{
+    fault_point(d->name, d->file);
+    row_digest rd = {0, 14695981039346656037ull};
     char *err = NULL;
     double deadline = util_now() + timeout;
     if (timeout > 0) sqlite3_progress_handler(store_db(st), 10000, past_deadline, &deadline);
-    int xr = spl_run(st, q, count_rows, &rows, &err);
+    int xr = spl_run(st, q, count_rows, &rd, &err);
     if (timeout > 0) sqlite3_progress_handler(store_db(st), 0, NULL, NULL);
-    r->rows = rows;
+    r->rows = rd.rows;
+    r->digest = rd.h;
     if (xr) {
         r->stage = "execute";
         if (timeout > 0 && util_now() > deadline) {
@@ -184,6 +217,16 @@ void check_one(store *st, const spl_macros *macros, const spl_opts *so, double t
         r->error = err;
         r->cause = cause_of("execute", err);
     }
+}
+
+void check_one(store *st, const spl_macros *macros, const spl_opts *so, double timeout, const detection *d,
+               check_result *r, double *translate_s)
+{
+    spl_query *q = NULL;
+    fault_point(d->name, d->file);
+    check_compile(st, macros, so, d, r, &q, translate_s);
+    if (!q) return;
+    check_exec(st, timeout, d, q, r);
     spl_query_free(q);
 }
 
@@ -217,6 +260,11 @@ static void print_jsonl(const detection *d, const char *file, const check_result
     json_object_set_new(o, "stage", r->stage ? json_string(r->stage) : json_null());
     json_object_set_new(o, "error", r->error ? json_string(r->error) : json_null());
     json_object_set_new(o, "rows", r->stage ? json_null() : json_integer(r->rows));
+    if (!r->stage) {
+        char hex[17];
+        snprintf(hex, sizeof hex, "%016llx", (unsigned long long)r->digest);
+        json_object_set_new(o, "digest", json_string(hex));
+    }
     json_object_set_new(o, "id", d && d->id ? json_string(d->id) : json_null());
     json_object_set_new(o, "origin", json_string(d && d->origin ? d->origin : d ? "splunk" : "unknown"));
     if (d && d->origin) { /* a Sigma rule: its title, its own status, the compiler's warnings */
@@ -235,14 +283,24 @@ static void print_jsonl(const detection *d, const char *file, const check_result
 
 int cmd_check(cli_env *env, int argc, char **argv)
 {
-    const char *corpus = NULL, *format = NULL;
-    int slowest = 0, jobs = 1;
+    const char *corpus = NULL, *format = NULL, *now_s = NULL;
+    int slowest = 0, jobs = 1, shared = 1;
     double timeout = 60;
     for (int i = 1; i < argc;) {
         int r = cli_common_option(env, argc, argv, &i);
         if (r < 0) return 2;
         if (r) continue;
         const char *a = argv[i];
+        if (!strcmp(a, "--now") && i + 1 < argc) {
+            now_s = argv[i + 1];
+            i += 2;
+            continue;
+        }
+        if (!strcmp(a, "--no-shared-scan")) {
+            shared = 0;
+            i++;
+            continue;
+        }
         if ((!strcmp(a, "--corpus") || !strcmp(a, "--format") || !strcmp(a, "--timeout") ||
              !strcmp(a, "--slowest") || !strcmp(a, "--jobs")) && i + 1 < argc) {
             if (!strcmp(a, "--corpus")) corpus = argv[i + 1];
@@ -274,6 +332,15 @@ int cmd_check(cli_env *env, int argc, char **argv)
         return 2;
     }
     int jsonl = format && !strcmp(format, "jsonl");
+    double now = util_now();
+    if (now_s) {
+        char *terr = NULL;
+        if (timemod_parse(now_s, now, &now, &terr)) {
+            fprintf(stderr, "splite check: --now: %s\n", terr ? terr : "bad time");
+            free(terr);
+            return 2;
+        }
+    }
     check_time *times = slowest > 0 ? xcalloc(1, sizeof *times) : NULL;
     int ntimes = 0;
     if (!getenv("TZ")) setenv("TZ", "UTC", 0), tzset();
@@ -337,7 +404,7 @@ int cmd_check(cli_env *env, int argc, char **argv)
         goto out;
     }
     spl_opts so = {0};
-    so.now = util_now();
+    so.now = now;
     so.lookups = &lookups;
     so.datamodels = dms;
     check_causes causes = {0};
@@ -360,13 +427,17 @@ int cmd_check(cli_env *env, int argc, char **argv)
     /* every filter macro first: workers share the macro set read-only */
     for (size_t i = 0; i < set.n; i++) add_filter_macro(&macros, set.v[i]);
     check_slot *slots = xcalloc(set.n + 1, sizeof *slots);
+    double scan_s = 0;
+    /* the shared scan (src/multi/): each worker compiles every detection,
+     * passes over the events once, then runs each over its rows */
+    so.prefilter = shared;
     /* in worker processes even with --jobs 1: a detection that crashes or
      * hangs the process fails alone, a new worker runs the others */
     if (set.n > 0) {
         store_close(st); /* no connection may cross the fork */
         st = NULL;
         double prebuilt = 0;
-        if (check_run_parallel(env->db_path, &macros, &so, timeout, &set, jobs, slots, &prebuilt)) rc = 1;
+        if (check_run_parallel(env->db_path, &macros, &so, timeout, &set, jobs, slots, &prebuilt, &scan_s)) rc = 1;
         summaries_s += prebuilt;
     }
     for (size_t i = 0; i < set.n; i++) {
@@ -405,8 +476,10 @@ int cmd_check(cli_env *env, int argc, char **argv)
                failed);
         for (int k = 0; k < 5; k++)
             if (stage_counts[k]) printf(", %ld at %s", stage_counts[k], check_stages[k]);
-        printf("; %.2f s (loading %.2f s;%s translating %.2f s, data model summaries %.2f s, running %.2f s)\n",
-               secs, loaded_s, jobs > 1 ? " summed over the workers:" : "", translate_s, summaries_s, running_s);
+        printf("; %.2f s (loading %.2f s;%s translating %.2f s, data model summaries %.2f s, ", secs, loaded_s,
+               jobs > 1 ? " summed over the workers:" : "", translate_s, summaries_s);
+        if (shared) printf("shared scan %.2f s, ", scan_s);
+        printf("running %.2f s)\n", running_s);
         if (causes.n) {
             qsort(causes.v, (size_t)causes.n, sizeof *causes.v, cause_cmp);
             printf("\nfailure causes (detections, cause):\n");

@@ -88,14 +88,16 @@ const cli_command cli_commands[] = {
      "test detections on their attack data, as contentctl does (Sigma rules: SigmaHQ's regression data)",
      "  --junit FILE       also write the results as JUnit XML\n"
      "  --datasets DIR     where attack_data files are (default: the shipped datasets/)\n"},
-    {"check", cmd_check, "[--corpus DIR] [--format table|jsonl] [--timeout S] [--slowest N] [--jobs N]",
+    {"check", cmd_check, "[--corpus DIR] [--format table|jsonl] [--timeout S] [--slowest N] [--jobs N] [--now T] [--no-shared-scan]",
      "run every detection through the engine, report failures and their causes",
      "  --corpus DIR       a security_content checkout, or a directory of Sigma/Splunk rules\n"
      "                     (default: the shipped detections)\n"
      "  --format F         table or jsonl (default: table)\n"
      "  --timeout S        seconds each detection may run (default: 60; 0: no limit)\n"
      "  --slowest N        also list the N slowest detections\n"
-     "  --jobs N           worker processes (default: 1; 0: one per CPU)\n"},
+     "  --jobs N           worker processes (default: 1; 0: one per CPU)\n"
+     "  --now T            the time relative times count from (default: the clock)\n"
+     "  --no-shared-scan   run each detection over the events on its own (no shared scan)\n"},
     {"sigma", cmd_sigma, "convert|lint [--mappings DIR|--no-mappings] RULE.yml|DIR...",
      "print the SPL Sigma rules compile to (convert), or check them (lint)",
      "  convert            print each rule's SPL (paste it into Splunk, or give it to splite sql)\n"

@@ -40,6 +40,10 @@ typedef struct spl_opts {
      * every time instead of reading (and keeping up to date) the summary
      * tables of data model acceleration (docs/DATAMODELS.md) */
     int no_summaries;
+    /* 1: compile for the shared scan (src/multi/): the first search over
+     * the events reads only the rows splite_cand(slot) lists, and the query
+     * carries the prefilter formula (spl_pf.h) that must hold for them */
+    int prefilter;
 } spl_opts;
 
 /* One bound parameter of the generated SQL (?1, ?2, ...). */
@@ -64,6 +68,11 @@ typedef struct spl_query {
     size_t deep_off;    /* offset in expanded of the command whose SQL nests
                            deepest: where a statement SQLite cannot parse for
                            its nesting is reported */
+    /* with spl_opts.prefilter, when the first search has one: what every
+     * row it keeps satisfies, and the parameter (1-based) holding the slot
+     * whose candidate rows it reads (splite_cand); else NULL / 0 */
+    struct spl_pf *pf;
+    int pf_param;
 } spl_query;
 
 /* Compile text. macros may be NULL (no macros known). Returns 0, or -1 with

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "spl_int.h"
+#include "spl_pf.h"
 
 int spl_cmd_search(spl_cmd_ctx *c);
 
@@ -33,6 +34,27 @@ int spl_fold_subsearches(spl_cmd_ctx *c, spl_toks *out)
     return 0;
 }
 
+/* Compiling for the shared scan (spl_opts.prefilter): the query's first
+ * search over the events also reads only the rows the scan listed for its
+ * slot (a bound parameter), by rowid (NOT INDEXED: the list drives), when
+ * the search has a formula that can rule rows out. */
+static void shared_scan_filter(spl_cmd_ctx *c, const spl_node *n)
+{
+    spl_tr *tr = c->tr;
+    if (!c->first || !tr->is_event_table || tr->subpipe || tr->sub_depth || !tr->opts || !tr->opts->prefilter ||
+        tr->pf || strcmp(tr->from, "events e"))
+        return;
+    spl_pf *f = spl_search_pf(tr, n);
+    if (!spl_pf_useful(f)) { spl_pf_free(f); return; }
+    tr->pf = f;
+    tr->pf_param = spl_tr_param_num(tr, -1);
+    char *cond = xasprintf("e.rowid IN (SELECT value FROM splite_cand(?%d))", tr->pf_param);
+    spl_tr_where(tr, cond);
+    free(cond);
+    free(tr->from);
+    tr->from = xstrdup("events e NOT INDEXED");
+}
+
 int spl_cmd_search(spl_cmd_ctx *c)
 {
     spl_pctx P = {0};
@@ -47,6 +69,7 @@ int spl_cmd_search(spl_cmd_ctx *c)
         rc = spl_search_sql(c->tr, P.result, &cond, c->first);
         if (!rc && strcmp(cond.s, "1")) spl_tr_where(c->tr, cond.s);
         sbuf_free(&cond);
+        if (!rc) shared_scan_filter(c, P.result);
     }
     spl_pctx_free(&P);
     spl_toks_free(&folded);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "spl_int.h"
 #include "timemod.h"
+#include "spl_pf.h"
 
 typedef struct seg {
     spl_token name;      /* type 0 for the implicit search */
@@ -197,6 +198,8 @@ void spl_tr_free(spl_tr *tr)
     free(tr->refs);
     hmap_free(&tr->refs_ix);
     spl_tr_clear_dyn(tr);
+    spl_pf_free(tr->pf);
+    tr->pf = NULL;
 }
 
 void spl_query_free(spl_query *q)
@@ -211,6 +214,7 @@ void spl_query_free(spl_query *q)
     free(q->expanded);
     for (int i = 0; i < q->npre; i++) free(q->pre[i]);
     free(q->pre);
+    spl_pf_free(q->pf);
     free(q);
 }
 
@@ -556,6 +560,9 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         r->npre = tr.npre;
         tr.pre = NULL;
         tr.npre = 0;
+        r->pf = tr.pf;
+        r->pf_param = tr.pf_param;
+        tr.pf = NULL;
         q = NULL;
         *out = r;
         rc = 0;

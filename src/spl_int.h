@@ -203,6 +203,9 @@ typedef struct spl_tr {
     size_t deep_off;
     int sub_depth;                /* subsearches this one is nested in */
     struct spl_et *et;            /* event type conditions (spl_eventtype.c) */
+    /* spl_opts.prefilter: the first search's formula and slot parameter */
+    struct spl_pf *pf;
+    int pf_param;
 } spl_tr;
 
 /* Translate the subsearch text[start..end) (or, with subpipe, the
@@ -302,6 +305,14 @@ typedef int (*spl_param_fn)(void *ctx, sbuf *out, int index);
 char *spl_sql_map_params(const char *sql, int nparams, spl_param_fn fn, void *ctx);
 /* Search expression -> SQL condition at the current level. */
 int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage);
+/* TERM(x) / CASE(x): v (taken over) without the directive; *cs set for CASE */
+char *spl_search_directive(char *v, int *cs);
+/* 1 if a comparison's value (or an IN value) is a map token's marker */
+int spl_search_holds_map_marker(const spl_node *n);
+/* The prefilter formula (spl_pf.h) of a search expression over the events
+ * table (alias e) at the current level: a necessary condition of the SQL
+ * spl_search_sql made of n. Call after spl_search_sql succeeded. */
+struct spl_pf *spl_search_pf(spl_tr *tr, const spl_node *n);
 /* Eval expression -> SQL value. *mv set when the result may be multivalue. */
 int spl_expr_sql(spl_tr *tr, const spl_node *n, sbuf *out, int *mv);
 /* Whether an eval expression's value is a boolean (a comparison, AND, OR,

@@ -22,8 +22,7 @@ static char *like_pattern(const char *v)
     return sbuf_detach(&b);
 }
 
-/* TERM(x) / CASE(x): strip the directive; *cs set for CASE */
-static char *directive(char *v, int *cs)
+char *spl_search_directive(char *v, int *cs)
 {
     size_t n = strlen(v);
     *cs = 0;
@@ -185,8 +184,7 @@ static int sub_cond(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
     return rc;
 }
 
-/* 1 if a comparison's value (or an IN value) is a map token's marker */
-static int holds_map_marker(const spl_node *n)
+int spl_search_holds_map_marker(const spl_node *n)
 {
     size_t ml = strlen(SPL_MAP_MARKER);
     if (n->kind == SN_CMP) return n->val.n >= ml && memmem(n->val.s, n->val.n, SPL_MAP_MARKER, ml) != NULL;
@@ -251,7 +249,7 @@ int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
     case SN_TERM: {
         int cs = 0;
         char *v = spl_tok_text(&n->tok);
-        if (n->tok.type == TK_WORD) v = directive(v, &cs);
+        if (n->tok.type == TK_WORD) v = spl_search_directive(v, &cs);
         if (!strcmp(v, "*")) {
             sbuf_add(out, "1");
         } else {
@@ -284,7 +282,7 @@ int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
         spl_col *c = spl_tr_col(tr, f);
         const char *x = c ? c->sql : "NULL";
         int mv = c ? c->mv : 0;
-        if (!strcmp(x, "NULL") && !holds_map_marker(n)) {
+        if (!strcmp(x, "NULL") && !spl_search_holds_map_marker(n)) {
             /* no event has the field: field=v, field!=v, field<v, field IN
              * (...) never hold (Splunk compares only events that have it) */
             if (n->kind == SN_IN && !n->nkids) {
@@ -298,7 +296,7 @@ int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
         if (n->kind == SN_CMP) {
             char *v = spl_tok_text(&n->val);
             int cs = 0;
-            if (n->val.type == TK_WORD) v = directive(v, &cs);
+            if (n->val.type == TK_WORD) v = spl_search_directive(v, &cs);
             field_cond(tr, out, x, mv, n->op, v, cs);
             free(v);
         } else {
@@ -322,7 +320,7 @@ int spl_search_sql(spl_tr *tr, const spl_node *n, sbuf *out, int first_stage)
             for (int i = 0; i < n->nkids; i++) {
                 char *v = spl_tok_text(&n->kids[i]->tok);
                 int cs = 0;
-                if (n->kids[i]->tok.type == TK_WORD) v = directive(v, &cs);
+                if (n->kids[i]->tok.type == TK_WORD) v = spl_search_directive(v, &cs);
                 sbuf one = {0};
                 field_cond(tr, &one, x, mv, TK_EQ, v, cs);
                 items[i] = sbuf_detach(&one);

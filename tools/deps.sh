@@ -4,11 +4,12 @@
 # libclang-rt-14-dev) builds the fuzz harnesses tools/fuzz runs. libevtx-dev
 # (libyal) is the reference the EVTX decoder is compared and fuzzed against
 # (test_evtx_libevtx, fuzz_evtx_libevtx; docs/EVTX.md); splite itself does
-# not link it.
+# not link it. libhyperscan-dev (Hyperscan) is the shared scan's multi-literal
+# matcher (src/multi/).
 set -euo pipefail
 pkgs=(cmake make gcc pkg-config libsqlite3-dev libyaml-dev libjansson-dev libcmocka-dev
       libexpat1-dev libpcre2-dev libzstd-dev lemon sqlite3
-      libgeoip-dev geoip-database clang libclang-rt-14-dev libevtx-dev)
+      libgeoip-dev geoip-database clang libclang-rt-14-dev libevtx-dev libhyperscan-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,0 +1,53 @@
+/* multi.h: the shared scan. Many detections, each compiled with
+ * spl_opts.prefilter (its first search then reads only the rows
+ * splite_cand(slot) lists, and it carries a prefilter formula, spl_pf.h),
+ * are answered by one pass over the events: every row's column values go
+ * once through a multi-literal matcher (Hyperscan) and a hash of whole
+ * values, the formulas of the detections whose atoms hit are evaluated, and
+ * each detection's slot gets the rows its formula keeps. Each detection's
+ * own statement then runs over only those rows (looked up by rowid), so its
+ * results are exactly those of running it alone: the formula is a
+ * necessary condition of its first search's filter.
+ *
+ *   mx *m = mx_new();
+ *   mx_add(m, q) for each compiled query (-1: q has no formula, run as is);
+ *   mx_scan(m, st, &err);      one pass; then, on every connection that
+ *   mx_attach(db);             runs the queries (registers splite_cand),
+ *   mx_install(m);             and m is what splite_cand reads;
+ *   spl_run(st, q, ...) for each query; mx_free(m). */
+#ifndef SPLITE_MULTI_H
+#define SPLITE_MULTI_H
+#include <stddef.h>
+#include <sqlite3.h>
+#include "spl.h"
+#include "store.h"
+
+typedef struct mx mx;
+
+typedef struct mx_stats {
+    long rows;          /* rows scanned */
+    long queries;       /* queries with a slot */
+    long atoms;         /* distinct atoms */
+    long columns;       /* columns read */
+    long candidates;    /* rows listed, summed over the slots */
+    double seconds;     /* the scan */
+} mx_stats;
+
+mx *mx_new(void);
+/* Give q (compiled with spl_opts.prefilter) a slot: its slot parameter is
+ * set. Returns the slot, or -1 when q has no formula (it reads the events
+ * without the shared scan). q must outlive m's use. */
+int mx_add(mx *m, spl_query *q);
+/* One pass over the events, filling every slot. Returns 0, or -1 with *err
+ * (caller frees). */
+int mx_scan(mx *m, store *st, char **err);
+/* Register splite_cand(slot) on db (idempotent). */
+int mx_attach(sqlite3 *db);
+/* m becomes the candidate sets splite_cand reads in this process (NULL:
+ * none; a query then fails with a clear error). */
+void mx_install(mx *m);
+/* Rows listed for slot. */
+size_t mx_count(const mx *m, int slot);
+const mx_stats *mx_get_stats(const mx *m);
+void mx_free(mx *m);
+#endif
