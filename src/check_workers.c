@@ -117,6 +117,7 @@ static void run_shared(store *st, const spl_macros *m, const spl_opts *so, doubl
 {
     size_t from = next ? __atomic_load_n(next, __ATOMIC_SEQ_CST) : 0;
     spl_query **q = xcalloc(set->n + 1, sizeof *q);
+    int *slot = xcalloc(set->n + 1, sizeof *slot);
     mx *scan = mx_new();
     for (size_t i = from; i < set->n; i++) {
         if (dead && dead[i]) continue;
@@ -126,7 +127,7 @@ static void run_shared(store *st, const spl_macros *m, const spl_opts *so, doubl
         x->translate = 0;
         check_compile(st, m, so, set->v[i], &x->r, &q[i], &x->translate);
         x->summaries = spl_dm_summary_seconds() - s0;
-        if (q[i]) mx_add(scan, q[i]);
+        slot[i] = q[i] ? mx_add(scan, q[i]) : -1;
     }
     if (fd >= 0) send_started(fd, REC_IDLE);
     char *err = NULL;
@@ -148,6 +149,22 @@ static void run_shared(store *st, const spl_macros *m, const spl_opts *so, doubl
         } else if (q[i]) {
             if (fd >= 0) send_started(fd, (uint32_t)i);
             double c0 = util_now();
+            if (slot[i] >= 0 && mx_dense(scan, slot[i])) {
+                /* most rows listed: looking each up costs more than its
+                 * own plan (a scan, an index); compiled again without */
+                spl_opts alone = *so;
+                alone.prefilter = 0;
+                spl_query *a = NULL;
+                check_result ar;
+                double t = 0;
+                check_compile(st, m, &alone, set->v[i], &ar, &a, &t);
+                if (a) {
+                    spl_query_free(q[i]);
+                    q[i] = a;
+                }
+                free(ar.error);
+                free(ar.cause);
+            }
             check_exec(st, timeout, set->v[i], q[i], &x->r);
             x->seconds = x->translate + (util_now() - c0);
         } else {
@@ -158,6 +175,7 @@ static void run_shared(store *st, const spl_macros *m, const spl_opts *so, doubl
     mx_install(NULL);
     for (size_t i = 0; i < set->n; i++) spl_query_free(q[i]);
     free(q);
+    free(slot);
     mx_free(scan);
     free(err);
 }

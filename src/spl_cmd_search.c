@@ -37,15 +37,23 @@ int spl_fold_subsearches(spl_cmd_ctx *c, spl_toks *out)
 /* Compiling for the shared scan (spl_opts.prefilter): the query's first
  * search over the events also reads only the rows the scan listed for its
  * slot (a bound parameter), by rowid (NOT INDEXED: the list drives), when
- * the search has a formula that can rule rows out. */
+ * the search has a formula that can rule rows out. A later search still on
+ * the events level, after only row-local commands (eval, where, rename...:
+ * an event's row depends on it alone), adds its formula: the rows it drops
+ * cannot change any result. */
 static void shared_scan_filter(spl_cmd_ctx *c, const spl_node *n)
 {
     spl_tr *tr = c->tr;
-    if (!c->first || !tr->is_event_table || tr->subpipe || tr->sub_depth || !tr->opts || !tr->opts->prefilter ||
-        tr->pf || strcmp(tr->from, "events e"))
+    if (!tr->is_event_table || tr->subpipe || tr->sub_depth || !tr->opts || !tr->opts->prefilter || tr->pf_closed)
         return;
+    if (strcmp(tr->from, tr->pf ? "events e NOT INDEXED" : "events e")) return;
     spl_pf *f = spl_search_pf(tr, n);
     if (!spl_pf_useful(f)) { spl_pf_free(f); return; }
+    if (tr->pf) {
+        spl_pf *both[2] = {tr->pf, f};
+        tr->pf = spl_pf_and(both, 2);
+        return;
+    }
     tr->pf = f;
     tr->pf_param = spl_tr_param_num(tr, -1);
     char *cond = xasprintf("e.rowid IN (SELECT value FROM splite_cand(?%d))", tr->pf_param);

@@ -263,6 +263,17 @@ int spl_tr_apply_time_range(spl_tr *tr)
     return 0;
 }
 
+/* Commands whose output row for an event depends on that event alone (and
+ * that keep or drop it whole): a later search's formula is then a necessary
+ * condition on the events too (spl_cmd_search.c, the shared scan). */
+static int row_local(const char *name)
+{
+    static const char *const names[] = {"search", "eval", "where", "fields", "rename", "table"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(name, names[i])) return 1;
+    return 0;
+}
+
 /* Translate the pipeline in tr->text[start..end) into tr. */
 static int run_pipeline(spl_tr *tr, size_t start, size_t end)
 {
@@ -366,6 +377,7 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
         tr->cmd_off = s->name.type ? s->name.off : s->argoff;
         if (!(s->cmd->flags & SPL_CMD_GENERATING)) spl_tr_ensure_events(tr);
         if (tr->err->msg || s->cmd->translate(&c) || tr->err->msg) goto done;
+        if (!row_local(s->cmd->name)) tr->pf_closed = 1;
         if (k == 0 && !tr->subpipe) spl_tr_apply_time_range(tr);
         spl_tr_note_depth(tr, tr->cmd_off);
         spl_tr_limit_depth(tr);

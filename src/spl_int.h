@@ -203,9 +203,13 @@ typedef struct spl_tr {
     size_t deep_off;
     int sub_depth;                /* subsearches this one is nested in */
     struct spl_et *et;            /* event type conditions (spl_eventtype.c) */
-    /* spl_opts.prefilter: the first search's formula and slot parameter */
+    /* spl_opts.prefilter: the formula of the searches over the events
+     * level (the first, and later ones while every command before them is
+     * row-local), and the slot parameter; pf_closed once a command that is
+     * not row-local ran */
     struct spl_pf *pf;
     int pf_param;
+    int pf_closed;
 } spl_tr;
 
 /* Translate the subsearch text[start..end) (or, with subpipe, the

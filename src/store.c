@@ -233,7 +233,7 @@ static int store_init_schema(store *st)
     snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO meta VALUES('schema_version', %d)", STORE_SCHEMA_VERSION);
     for (int attempt = 0;; attempt++) {
         if (!store_exec(st, "PRAGMA page_size=8192; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
-                            "PRAGMA cache_size=-16384;") &&
+                            "PRAGMA cache_size=-262144;") &&
             !store_exec(st, "BEGIN IMMEDIATE") && !store_exec(st, store_schema) && !store_exec(st, store_index_sql) &&
             !store_exec(st, sql) && !store_exec(st, "COMMIT"))
             return 0;
@@ -328,7 +328,7 @@ static store *store_open_ro(store *st, const char *path, char **err)
         store_close(st);
         return NULL;
     }
-    if (store_exec(st, "PRAGMA cache_size=-16384") || store_reload_catalog(st) || rawblk_register(st->db)) {
+    if (store_exec(st, "PRAGMA cache_size=-262144") || store_reload_catalog(st) || rawblk_register(st->db)) {
         *err = xasprintf("cannot read database %s: %s", path, store_errmsg(st));
         store_close(st);
         return NULL;

@@ -30,6 +30,9 @@ typedef struct mx_stats {
     long atoms;         /* distinct atoms */
     long columns;       /* columns read */
     long candidates;    /* rows listed, summed over the slots */
+    long hits;          /* atoms that held, summed over the rows */
+    long evaluations;   /* formulas evaluated (after the first rows) */
+    long bytes;         /* bytes matched */
     double seconds;     /* the scan */
 } mx_stats;
 
@@ -48,6 +51,10 @@ int mx_attach(sqlite3 *db);
 void mx_install(mx *m);
 /* Rows listed for slot. */
 size_t mx_count(const mx *m, int slot);
+/* 1 when slot lists so many of the rows scanned (a quarter or more) that
+ * reading them one by one costs more than the query's own plan: run the
+ * query compiled without the prefilter instead (same results). */
+int mx_dense(const mx *m, int slot);
 const mx_stats *mx_get_stats(const mx *m);
 void mx_free(mx *m);
 #endif

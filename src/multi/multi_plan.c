@@ -249,6 +249,11 @@ size_t mx_count(const mx *m, int slot)
     return mx_cands_count(&m->slots[slot].c);
 }
 
+int mx_dense(const mx *m, int slot)
+{
+    return m->stats.rows > 0 && mx_count(m, slot) * 4 >= (size_t)m->stats.rows;
+}
+
 const mx_stats *mx_get_stats(const mx *m)
 {
     return &m->stats;

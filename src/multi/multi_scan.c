@@ -11,6 +11,7 @@
  * rows accumulate. SPLITE_MX_NAIVE=1 (tests) matches with a plain search
  * instead of Hyperscan: the reference the matcher is checked against. */
 #include <hs.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "multi_int.h"
@@ -176,7 +177,7 @@ int mx_scan(mx *m, store *st, char **err)
 
     r.hit = xcalloc((size_t)m->natoms + 1, 1);
     r.hitlist = xcalloc((size_t)m->natoms + 1, sizeof *r.hitlist);
-    long row = 0, replan = 1024;
+    long row = 0, replan = 64;
     int sampling = 1;
     int step;
     while ((step = sqlite3_step(stmt)) == SQLITE_ROW) {
@@ -215,6 +216,8 @@ int mx_scan(mx *m, store *st, char **err)
             }
         }
         for (int k = 0; k < r.nhit; k++) m->atoms[r.hitlist[k]].hits++;
+        m->stats.hits += r.nhit;
+        m->stats.bytes += r.buf.len;
         if (sampling) {
             for (int s = 0; s < m->nslots; s++)
                 if (mx_eval(m->slots[s].pf, r.hit)) add_slot_row(m, s, rowid);
@@ -225,6 +228,7 @@ int mx_scan(mx *m, store *st, char **err)
                     mx_slot *sl = &m->slots[a->slots[j]];
                     if (sl->stamp == row + 1) continue;
                     sl->stamp = row + 1;
+                    m->stats.evaluations++;
                     if (mx_eval(sl->pf, r.hit)) add_slot_row(m, a->slots[j], rowid);
                 }
             }
@@ -259,5 +263,10 @@ done:
     m->stats.atoms = m->natoms;
     m->stats.columns = m->ncols;
     m->stats.seconds = util_now() - t0;
+    if (getenv("SPLITE_MX_DEBUG"))
+        fprintf(stderr, "shared scan: %ld rows, %ld slots, %ld atoms (%d literals), %ld columns, %ld bytes matched, "
+                "%ld atom hits, %ld evaluations, %ld rows listed, %.3f s\n", m->stats.rows, m->stats.queries,
+                m->stats.atoms, m->nlits, m->stats.columns, m->stats.bytes, m->stats.hits, m->stats.evaluations,
+                m->stats.candidates, m->stats.seconds);
     return rc;
 }
