@@ -73,6 +73,8 @@ typedef struct spl_query {
      * whose candidate rows it reads (splite_cand); else NULL / 0 */
     struct spl_pf *pf;
     int pf_param;
+    char *pf_table;     /* the table the formula's columns are of: "events",
+                           or a data model summary "dmsum:..." (tstats) */
 } spl_query;
 
 /* Compile text. macros may be NULL (no macros known). Returns 0, or -1 with

@@ -200,6 +200,8 @@ void spl_tr_free(spl_tr *tr)
     spl_tr_clear_dyn(tr);
     spl_pf_free(tr->pf);
     tr->pf = NULL;
+    free(tr->pf_table);
+    tr->pf_table = NULL;
 }
 
 void spl_query_free(spl_query *q)
@@ -215,6 +217,7 @@ void spl_query_free(spl_query *q)
     for (int i = 0; i < q->npre; i++) free(q->pre[i]);
     free(q->pre);
     spl_pf_free(q->pf);
+    free(q->pf_table);
     free(q);
 }
 
@@ -574,7 +577,9 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         tr.npre = 0;
         r->pf = tr.pf;
         r->pf_param = tr.pf_param;
+        r->pf_table = tr.pf_table ? tr.pf_table : xstrdup("events");
         tr.pf = NULL;
+        tr.pf_table = NULL;
         q = NULL;
         *out = r;
         rc = 0;

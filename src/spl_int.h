@@ -210,6 +210,7 @@ typedef struct spl_tr {
     struct spl_pf *pf;
     int pf_param;
     int pf_closed;
+    char *pf_table;               /* the table pf reads: NULL = events */
 } spl_tr;
 
 /* Translate the subsearch text[start..end) (or, with subpipe, the
@@ -317,6 +318,11 @@ int spl_search_holds_map_marker(const spl_node *n);
  * table (alias e) at the current level: a necessary condition of the SQL
  * spl_search_sql made of n. Call after spl_search_sql succeeded. */
 struct spl_pf *spl_search_pf(spl_tr *tr, const spl_node *n);
+/* The same over another table (alias): field gives each field's SQL there,
+ * "NULL" when it has none (the comparison never holds), NULL when unknown
+ * (the comparison is not used). */
+typedef const char *(*spl_pf_field_fn)(void *ctx, const char *name);
+struct spl_pf *spl_search_pf_with(const spl_node *n, const char *alias, spl_pf_field_fn field, void *ctx);
 /* Eval expression -> SQL value. *mv set when the result may be multivalue. */
 int spl_expr_sql(spl_tr *tr, const spl_node *n, sbuf *out, int *mv);
 /* Whether an eval expression's value is a boolean (a comparison, AND, OR,

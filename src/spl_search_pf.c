@@ -11,11 +11,11 @@
 #include "spl_pf.h"
 
 /* what column(s) x must hold for the value v to match (v: SPL value) */
-static spl_pf *value_pf(const char *x, const char *v)
+static spl_pf *value_pf(const char *x, const char *alias, const char *v)
 {
     if (!strcmp(v, "*") || strstr(v, SPL_MAP_MARKER)) return spl_pf_true();
     char **cols = NULL;
-    int n = spl_pf_columns(x, "e", &cols);
+    int n = spl_pf_columns(x, alias, &cols);
     if (n < 0) return spl_pf_true();
     spl_pf **kids = xcalloc((size_t)n + 1, sizeof *kids);
     for (int i = 0; i < n; i++) {
@@ -36,14 +36,26 @@ static char *value_text(const spl_token *t)
     return v;
 }
 
+/* the events level's field SQL (spl_tr_col; "NULL" for a field no event has) */
+static const char *level_field(void *ctx, const char *name)
+{
+    spl_col *c = spl_tr_col(ctx, name);
+    return c ? c->sql : "NULL";
+}
+
 spl_pf *spl_search_pf(spl_tr *tr, const spl_node *n)
+{
+    return spl_search_pf_with(n, "e", level_field, tr);
+}
+
+spl_pf *spl_search_pf_with(const spl_node *n, const char *alias, spl_pf_field_fn field, void *ctx)
 {
     if (!n) return spl_pf_true();
     switch (n->kind) {
     case SN_AND:
     case SN_OR: {
         spl_pf **kids = xcalloc((size_t)n->nkids + 1, sizeof *kids);
-        for (int i = 0; i < n->nkids; i++) kids[i] = spl_search_pf(tr, n->kids[i]);
+        for (int i = 0; i < n->nkids; i++) kids[i] = spl_search_pf_with(n->kids[i], alias, field, ctx);
         spl_pf *f = n->kind == SN_AND ? spl_pf_and(kids, n->nkids) : spl_pf_or(kids, n->nkids);
         free(kids);
         return f;
@@ -56,21 +68,22 @@ spl_pf *spl_search_pf(spl_tr *tr, const spl_node *n)
             free(f);
             return spl_pf_true();
         }
-        spl_col *c = spl_tr_col(tr, f);
+        const char *fx = field(ctx, f);
         free(f);
-        char *x = xstrdup(c ? c->sql : "NULL");
+        if (!fx) return spl_pf_true();
+        char *x = xstrdup(fx);
         spl_pf *out;
         if (!strcmp(x, "NULL")) {
             out = spl_search_holds_map_marker(n) ? spl_pf_true() : spl_pf_false();
         } else if (n->kind == SN_CMP) {
             char *v = value_text(&n->val);
-            out = value_pf(x, v);
+            out = value_pf(x, alias, v);
             free(v);
         } else {
             spl_pf **kids = xcalloc((size_t)n->nkids + 1, sizeof *kids);
             for (int i = 0; i < n->nkids; i++) {
                 char *v = value_text(&n->kids[i]->tok);
-                kids[i] = value_pf(x, v);
+                kids[i] = value_pf(x, alias, v);
                 free(v);
             }
             out = spl_pf_or(kids, n->nkids);

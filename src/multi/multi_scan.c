@@ -1,15 +1,18 @@
-/* multi_scan.c: the shared scan's one pass over the events. Each row's
- * values of the columns the atoms name are laid end to end (NUL between)
- * and matched once against every contains-literal with Hyperscan (caseless,
- * as SQLite's LIKE and NOCASE are for ASCII); a match counts for the atoms
- * of its literal on the column whose value it lies in, anchors checked by
- * position. Values of equality atoms are looked up whole in a hash. A
- * multivalue (a BLOB) counts with each of its values and as its JSON text.
- * The formulas whose trigger atoms hit are then evaluated, and their slots
- * get the row. The first rows evaluate every formula and count the atoms'
- * hits; the trigger sets are chosen from those counts and chosen again as
- * rows accumulate. SPLITE_MX_NAIVE=1 (tests) matches with a plain search
- * instead of Hyperscan: the reference the matcher is checked against. */
+/* multi_scan.c: the shared scan's pass over each table its slots read (the
+ * events; data model summaries for tstats). Each row's values of the
+ * columns the atoms name are laid end to end (NUL between) and matched once
+ * against every contains-literal with Hyperscan (caseless, as SQLite's LIKE
+ * and NOCASE are for ASCII); a match counts for the atoms of its literal on
+ * the column whose value it lies in, anchors checked by position. Values of
+ * equality atoms are looked up whole in a hash. A multivalue (a BLOB)
+ * counts with each of its values and as its JSON text; a number (summaries
+ * keep types) holds every atom of its column, since SQL compares it as a
+ * number. The formulas whose trigger atoms hit are then evaluated, and their
+ * slots get the row. The first rows evaluate every formula and count the
+ * atoms' hits; the trigger sets are chosen from those counts and chosen
+ * again as rows accumulate. SPLITE_MX_NAIVE=1 (tests) matches with a plain
+ * search instead of Hyperscan: the reference the matcher is checked against;
+ * SPLITE_MX_DEBUG=1 prints each pass's figures. */
 #include <hs.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,10 +21,8 @@
 #include "mv.h"
 #include "util.h"
 
-void mx_eq_key(sbuf *b, int col, const char *s, size_t n);
-
 typedef struct row_state {
-    mx *m;
+    mx_group *g;
     size_t *seg_off, *seg_end;
     int *seg_col;
     int nseg, capseg;
@@ -42,7 +43,7 @@ static void set_hit(row_state *r, int a)
 /* a literal ends at `to` in the row buffer */
 static void literal_at(row_state *r, unsigned id, size_t to)
 {
-    const mx_lit *lt = &r->m->lits[id];
+    const mx_lit *lt = &r->g->lits[id];
     size_t start = to - lt->len;
     int lo = 0, hi = r->nseg - 1;
     while (lo < hi) { /* the last segment starting at or before start */
@@ -52,7 +53,7 @@ static void literal_at(row_state *r, unsigned id, size_t to)
     }
     if (r->nseg == 0 || r->seg_off[lo] > start || to > r->seg_end[lo]) return;
     for (int i = 0; i < lt->natoms; i++) {
-        const mx_atom *a = &r->m->atoms[lt->atoms[i]];
+        const mx_atom *a = &r->g->atoms[lt->atoms[i]];
         if (a->col != r->seg_col[lo]) continue;
         if (a->at_start && start != r->seg_off[lo]) continue;
         if (a->at_end && to != r->seg_end[lo]) continue;
@@ -73,16 +74,16 @@ static void naive_scan(row_state *r)
 {
     const char *s = r->buf.s;
     size_t n = r->buf.len;
-    for (int id = 0; id < r->m->nlits; id++) {
-        const mx_lit *lt = &r->m->lits[id];
+    for (int id = 0; id < r->g->nlits; id++) {
+        const mx_lit *lt = &r->g->lits[id];
         for (size_t i = 0; i + lt->len <= n; i++)
             if (!strncasecmp(s + i, lt->text, lt->len)) literal_at(r, (unsigned)id, i + lt->len);
     }
 }
 
-static void add_value(row_state *r, int col, const char *s, size_t n)
+static void add_value(row_state *r, int col, const char *s, size_t n, int eq)
 {
-    const mx_col *c = &r->m->cols[col];
+    const mx_col *c = &r->g->cols[col];
     if (c->nsub) {
         if (r->nseg == r->capseg) {
             r->capseg = r->capseg ? r->capseg * 2 : 64;
@@ -96,87 +97,93 @@ static void add_value(row_state *r, int col, const char *s, size_t n)
         r->seg_col[r->nseg++] = col;
         sbuf_addc(&r->buf, '\0');
     }
-    if (c->neq) {
+    if (c->neq && eq) {
         mx_eq_key(&r->key, col, s, n);
-        long *ix = hmap_get(&r->m->eq_ix, r->key.s, r->key.len);
+        long *ix = hmap_get(&r->g->eq_ix, r->key.s, r->key.len);
         if (ix)
-            for (const int *a = r->m->eq_atoms[*ix]; *a >= 0; a++)
-                if (r->m->atoms[*a].col == col) set_hit(r, *a);
+            for (const int *a = r->g->eq_atoms[*ix]; *a >= 0; a++)
+                if (r->g->atoms[*a].col == col) set_hit(r, *a);
     }
 }
 
-static void add_slot_row(mx *m, int s, int64_t rowid)
+static int compile_literals(mx_group *g, hs_database_t **db)
 {
-    mx_cands_add(&m->slots[s].c, rowid, m->lo, m->hi);
+    *db = NULL;
+    const char *naive = getenv("SPLITE_MX_NAIVE");
+    if (!g->nlits || (naive && *naive == '1')) return 0;
+    const char **exprs = xcalloc((size_t)g->nlits, sizeof *exprs);
+    unsigned *flags = xcalloc((size_t)g->nlits, sizeof *flags);
+    unsigned *ids = xcalloc((size_t)g->nlits, sizeof *ids);
+    size_t *lens = xcalloc((size_t)g->nlits, sizeof *lens);
+    for (int i = 0; i < g->nlits; i++) {
+        exprs[i] = g->lits[i].text;
+        lens[i] = g->lits[i].len;
+        flags[i] = HS_FLAG_CASELESS;
+        ids[i] = (unsigned)i;
+    }
+    hs_compile_error_t *ce = NULL;
+    hs_error_t he = hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)g->nlits, HS_MODE_BLOCK, NULL, db, &ce);
+    free(exprs);
+    free(flags);
+    free(ids);
+    free(lens);
+    if (he != HS_SUCCESS) {
+        /* (a CPU without SSSE3, say): the plain search gives the same rows */
+        hs_free_compile_error(ce);
+        *db = NULL;
+    }
+    return 0;
+}
+
+static void add_slot_row(mx *m, const mx_group *g, int s, int64_t rowid)
+{
+    mx_cands_add(&m->slots[s].c, rowid, g->lo, g->hi);
     m->stats.candidates++;
 }
 
-int mx_scan(mx *m, store *st, char **err)
+/* One pass over g's table. 0, or -1 with *err. */
+static int scan_group(mx *m, mx_group *g, sqlite3 *db, char **err)
 {
-    double t0 = util_now();
-    *err = NULL;
-    if (!m->nslots) return 0;
-    sqlite3 *db = store_db(st);
     sqlite3_stmt *stmt = NULL;
     hs_database_t *hdb = NULL;
     hs_scratch_t *scratch = NULL;
-    row_state r = {.m = m};
+    row_state r = {.g = g};
     mv_list mvl = {0};
     int rc = -1;
-    m->lo = 0;
-    m->hi = -1;
-    if (sqlite3_prepare_v2(db, "SELECT min(rowid), max(rowid) FROM events", -1, &stmt, NULL) != SQLITE_OK) goto sqlerr;
-    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
-        m->lo = sqlite3_column_int64(stmt, 0);
-        m->hi = sqlite3_column_int64(stmt, 1);
-    }
-    sqlite3_finalize(stmt);
-    stmt = NULL;
-    if (m->hi < m->lo) { rc = 0; goto done; } /* no events: no slot lists a row */
-
-    const char *naive = getenv("SPLITE_MX_NAIVE");
-    int use_hs = m->nlits > 0 && !(naive && *naive == '1');
-    if (use_hs) {
-        const char **exprs = xcalloc((size_t)m->nlits, sizeof *exprs);
-        unsigned *flags = xcalloc((size_t)m->nlits, sizeof *flags);
-        unsigned *ids = xcalloc((size_t)m->nlits, sizeof *ids);
-        size_t *lens = xcalloc((size_t)m->nlits, sizeof *lens);
-        for (int i = 0; i < m->nlits; i++) {
-            exprs[i] = m->lits[i].text;
-            lens[i] = m->lits[i].len;
-            flags[i] = HS_FLAG_CASELESS;
-            ids[i] = (unsigned)i;
-        }
-        hs_compile_error_t *ce = NULL;
-        hs_error_t he = hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)m->nlits, HS_MODE_BLOCK, NULL, &hdb, &ce);
-        free(exprs);
-        free(flags);
-        free(ids);
-        free(lens);
-        if (he != HS_SUCCESS) {
-            /* (a CPU without SSSE3, say): the plain search gives the same rows */
-            hs_free_compile_error(ce);
-            hdb = NULL;
-            use_hs = 0;
-        } else if (hs_alloc_scratch(hdb, &scratch) != HS_SUCCESS) {
-            *err = xstrdup("shared scan: out of memory for the matcher");
-            goto done;
-        }
-    }
-
+    g->lo = 0;
+    g->hi = -1;
     sbuf sql = {0};
-    sbuf_add(&sql, "SELECT rowid");
-    for (int i = 0; i < m->ncols; i++) {
-        sbuf_add(&sql, ", ");
-        sbuf_add_sql_ident(&sql, m->cols[i].name);
-    }
-    sbuf_add(&sql, " FROM events");
+    sbuf_add(&sql, "SELECT min(rowid), max(rowid) FROM ");
+    sbuf_add_sql_ident(&sql, g->table);
     int prc = sqlite3_prepare_v2(db, sql.s, -1, &stmt, NULL);
     sbuf_free(&sql);
     if (prc != SQLITE_OK) goto sqlerr;
+    if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL) {
+        g->lo = sqlite3_column_int64(stmt, 0);
+        g->hi = sqlite3_column_int64(stmt, 1);
+    }
+    sqlite3_finalize(stmt);
+    stmt = NULL;
+    if (g->hi < g->lo) return 0; /* no rows: no slot lists one */
+    compile_literals(g, &hdb);
+    if (hdb && hs_alloc_scratch(hdb, &scratch) != HS_SUCCESS) {
+        *err = xstrdup("shared scan: out of memory for the matcher");
+        goto done;
+    }
 
-    r.hit = xcalloc((size_t)m->natoms + 1, 1);
-    r.hitlist = xcalloc((size_t)m->natoms + 1, sizeof *r.hitlist);
+    sbuf_add(&sql, "SELECT rowid");
+    for (int i = 0; i < g->ncols; i++) {
+        sbuf_add(&sql, ", ");
+        sbuf_add_sql_ident(&sql, g->cols[i].name);
+    }
+    sbuf_add(&sql, " FROM ");
+    sbuf_add_sql_ident(&sql, g->table);
+    prc = sqlite3_prepare_v2(db, sql.s, -1, &stmt, NULL);
+    sbuf_free(&sql);
+    if (prc != SQLITE_OK) goto sqlerr;
+
+    r.hit = xcalloc((size_t)g->natoms + 1, 1);
+    r.hitlist = xcalloc((size_t)g->natoms + 1, sizeof *r.hitlist);
     long row = 0, replan = 64;
     int sampling = 1;
     int step;
@@ -184,29 +191,30 @@ int mx_scan(mx *m, store *st, char **err)
         int64_t rowid = sqlite3_column_int64(stmt, 0);
         r.nseg = 0;
         sbuf_reset(&r.buf);
-        for (int i = 0; i < m->ncols; i++) {
+        for (int i = 0; i < g->ncols; i++) {
             int t = sqlite3_column_type(stmt, i + 1);
             if (t == SQLITE_NULL) continue;
+            if (t == SQLITE_INTEGER || t == SQLITE_FLOAT) {
+                /* compared as a number (and LIKE sees its text form): every
+                 * atom of the column may hold */
+                for (int k = 0; k < g->cols[i].natoms; k++) set_hit(&r, g->cols[i].atoms[k]);
+                continue;
+            }
             if (t == SQLITE_BLOB) {
-                /* a multivalue: each value, and the JSON text */
+                /* a multivalue: each value, and the JSON text (never equal to a text) */
                 mv_list_from_value(&mvl, sqlite3_column_value(stmt, i + 1));
-                for (size_t k = 0; k < mvl.n; k++) add_value(&r, i, mvl.v[k], mvl.len[k]);
+                for (size_t k = 0; k < mvl.n; k++) add_value(&r, i, mvl.v[k], mvl.len[k], 1);
                 const char *b = sqlite3_column_blob(stmt, i + 1);
                 int bn = sqlite3_column_bytes(stmt, i + 1);
-                if (b && m->cols[i].nsub) {
-                    int keep = m->cols[i].neq;
-                    m->cols[i].neq = 0; /* a BLOB never equals a text */
-                    add_value(&r, i, b, (size_t)bn);
-                    m->cols[i].neq = keep;
-                }
+                if (b) add_value(&r, i, b, (size_t)bn, 0);
                 continue;
             }
             const char *s = (const char *)sqlite3_column_text(stmt, i + 1);
             int n = sqlite3_column_bytes(stmt, i + 1);
-            if (s) add_value(&r, i, s, (size_t)n);
+            if (s) add_value(&r, i, s, (size_t)n, 1);
         }
         if (r.nseg) {
-            if (use_hs) {
+            if (hdb) {
                 if (hs_scan(hdb, r.buf.s, (unsigned)r.buf.len, 0, scratch, on_match, &r) != HS_SUCCESS) {
                     *err = xstrdup("shared scan: the matcher failed");
                     goto done;
@@ -215,21 +223,21 @@ int mx_scan(mx *m, store *st, char **err)
                 naive_scan(&r);
             }
         }
-        for (int k = 0; k < r.nhit; k++) m->atoms[r.hitlist[k]].hits++;
+        for (int k = 0; k < r.nhit; k++) g->atoms[r.hitlist[k]].hits++;
         m->stats.hits += r.nhit;
-        m->stats.bytes += r.buf.len;
+        m->stats.bytes += (long)r.buf.len;
         if (sampling) {
-            for (int s = 0; s < m->nslots; s++)
-                if (mx_eval(m->slots[s].pf, r.hit)) add_slot_row(m, s, rowid);
+            for (int k = 0; k < g->nslots; k++)
+                if (mx_eval(m->slots[g->slots[k]].pf, r.hit)) add_slot_row(m, g, g->slots[k], rowid);
         } else {
             for (int k = 0; k < r.nhit; k++) {
-                const mx_atom *a = &m->atoms[r.hitlist[k]];
+                const mx_atom *a = &g->atoms[r.hitlist[k]];
                 for (int j = 0; j < a->nslots; j++) {
                     mx_slot *sl = &m->slots[a->slots[j]];
                     if (sl->stamp == row + 1) continue;
                     sl->stamp = row + 1;
                     m->stats.evaluations++;
-                    if (mx_eval(sl->pf, r.hit)) add_slot_row(m, a->slots[j], rowid);
+                    if (mx_eval(sl->pf, r.hit)) add_slot_row(m, g, a->slots[j], rowid);
                 }
             }
         }
@@ -237,13 +245,14 @@ int mx_scan(mx *m, store *st, char **err)
         r.nhit = 0;
         row++;
         if (row == replan) {
-            mx_plan_triggers(m, row);
+            mx_plan_triggers(m, g, row);
             sampling = 0;
             replan *= 16;
         }
     }
     if (step != SQLITE_DONE) goto sqlerr;
-    m->stats.rows = row;
+    g->rows = row;
+    m->stats.rows += row;
     rc = 0;
     goto done;
 sqlerr:
@@ -260,13 +269,24 @@ done:
     sbuf_free(&r.buf);
     sbuf_free(&r.key);
     mv_list_free(&mvl);
-    m->stats.atoms = m->natoms;
-    m->stats.columns = m->ncols;
+    return rc;
+}
+
+int mx_scan(mx *m, store *st, char **err)
+{
+    double t0 = util_now();
+    *err = NULL;
+    int rc = 0;
+    for (int i = 0; i < m->ngroups && !rc; i++) {
+        rc = scan_group(m, &m->groups[i], store_db(st), err);
+        m->stats.atoms += m->groups[i].natoms;
+        m->stats.columns += m->groups[i].ncols;
+    }
     m->stats.seconds = util_now() - t0;
     if (getenv("SPLITE_MX_DEBUG"))
-        fprintf(stderr, "shared scan: %ld rows, %ld slots, %ld atoms (%d literals), %ld columns, %ld bytes matched, "
-                "%ld atom hits, %ld evaluations, %ld rows listed, %.3f s\n", m->stats.rows, m->stats.queries,
-                m->stats.atoms, m->nlits, m->stats.columns, m->stats.bytes, m->stats.hits, m->stats.evaluations,
-                m->stats.candidates, m->stats.seconds);
+        fprintf(stderr, "shared scan: %d tables, %ld rows, %ld slots, %ld atoms, %ld columns, %ld bytes matched, "
+                "%ld atom hits, %ld evaluations, %ld rows listed, %.3f s\n", m->ngroups, m->stats.rows,
+                m->stats.queries, m->stats.atoms, m->stats.columns, m->stats.bytes, m->stats.hits,
+                m->stats.evaluations, m->stats.candidates, m->stats.seconds);
     return rc;
 }
