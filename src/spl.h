@@ -75,6 +75,8 @@ typedef struct spl_query {
     int pf_param;
     char *pf_table;     /* the table the formula's columns are of: "events",
                            or a data model summary "dmsum:..." (tstats) */
+    int empty_stays_empty; /* 1: every command gives no results from no rows
+                              (so when the shared scan lists none, there are none) */
 } spl_query;
 
 /* Compile text. macros may be NULL (no macros known). Returns 0, or -1 with

@@ -277,6 +277,29 @@ static int row_local(const char *name)
     return 0;
 }
 
+/* Commands that give no result from no input (the first command's rows):
+ * a query made only of these (stats and tstats with a BY clause) has no
+ * results when the shared scan lists no rows for it. Not: stats without BY
+ * (a count of 0), append, appendpipe, inputlookup append=t, makeresults,
+ * map, timechart, addtotals, outputlookup (it writes even nothing). */
+static int empty_stays_empty(const seg *s)
+{
+    static const char *const names[] = {
+        "search", "where", "eval", "eventstats", "rename", "table", "fields", "head", "tail", "sort", "dedup",
+        "fillnull", "convert", "bin", "bucket", "rex", "regex", "mvexpand", "makemv", "spath", "replace", "top",
+        "rare", "streamstats", "fromjson", "xmlkv", "extract", "kv", "join", "lookup", "transaction", "iplocation",
+        "foreach"};
+    const char *name = s->cmd->name;
+    if (!strcmp(name, "stats") || !strcmp(name, "tstats")) {
+        for (int i = 0; i < s->toks.n; i++)
+            if (s->toks.v[i].type == TK_WORD && spl_tok_is(&s->toks.v[i], "by", 1)) return 1;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(name, names[i])) return 1;
+    return 0;
+}
+
 /* Translate the pipeline in tr->text[start..end) into tr. */
 static int run_pipeline(spl_tr *tr, size_t start, size_t end)
 {
@@ -400,6 +423,11 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
         }
     }
 
+    if (!tr->subpipe && !tr->sub_depth) {
+        tr->empty_stays_empty = 1;
+        for (int k = 0; k < nseg; k++)
+            if (!empty_stays_empty(&segs[k])) tr->empty_stays_empty = 0;
+    }
     rc = 0;
 done:
     tr->first_search = NULL; /* points into segs */
@@ -578,6 +606,7 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         r->pf = tr.pf;
         r->pf_param = tr.pf_param;
         r->pf_table = tr.pf_table ? tr.pf_table : xstrdup("events");
+        r->empty_stays_empty = tr.empty_stays_empty && !tr.npre;
         tr.pf = NULL;
         tr.pf_table = NULL;
         q = NULL;

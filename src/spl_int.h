@@ -211,6 +211,7 @@ typedef struct spl_tr {
     int pf_param;
     int pf_closed;
     char *pf_table;               /* the table pf reads: NULL = events */
+    int empty_stays_empty;        /* no rows in, no results (spl_query) */
 } spl_tr;
 
 /* Translate the subsearch text[start..end) (or, with subpipe, the
