@@ -119,6 +119,10 @@ static void run_shared(store *st, const spl_macros *m, const spl_opts *so, doubl
     spl_query **q = xcalloc(set->n + 1, sizeof *q);
     int *slot = xcalloc(set->n + 1, sizeof *slot);
     mx *scan = mx_new();
+    /* the pass reads every page once and each detection then few: a page
+     * cache of 64 MB rather than 256 (store_tune_for_search) keeps the
+     * memory down on large databases */
+    sqlite3_exec(store_db(st), "PRAGMA cache_size=-65536", NULL, NULL, NULL);
     for (size_t i = from; i < set->n; i++) {
         if (dead && dead[i]) continue;
         check_slot *x = &slots[i];
