@@ -153,7 +153,8 @@ static void run_shared(store *st, const spl_macros *m, const spl_opts *so, doubl
         } else if (q[i]) {
             if (fd >= 0) send_started(fd, (uint32_t)i);
             double c0 = util_now();
-            int nothing = slot[i] >= 0 && q[i]->empty_stays_empty && mx_count(scan, slot[i]) == 0;
+            int nothing = slot[i] >= 0 && q[i]->empty_stays_empty && !mx_dense(scan, slot[i]) &&
+                          mx_count(scan, slot[i]) == 0;
             if (slot[i] >= 0 && mx_dense(scan, slot[i])) {
                 /* most rows listed: looking each up costs more than its
                  * own plan (a scan, an index); compiled again without */

@@ -42,6 +42,7 @@ typedef struct mx_slot {
     spl_query *q;
     spl_pf *pf;            /* q->pf, atoms' ids set (in its group) */
     int group;
+    int dense;             /* listed most rows so far: given up (mx_dense) */
     long stamp;            /* last row evaluated + 1 */
     mx_cands c;
 } mx_slot;

@@ -260,7 +260,15 @@ static void collect(mx_group *m, const spl_pf *f, long rows, int s)
 void mx_plan_triggers(mx *m, mx_group *g, long rows)
 {
     for (int i = 0; i < g->natoms; i++) g->atoms[i].nslots = 0;
-    for (int k = 0; k < g->nslots; k++) collect(g, m->slots[g->slots[k]].pf, rows, g->slots[k]);
+    for (int k = 0; k < g->nslots; k++) {
+        mx_slot *s = &m->slots[g->slots[k]];
+        if (!s->dense && rows >= 1024 && mx_cands_count(&s->c) * 2 > (size_t)rows) {
+            /* most rows so far: its query will run without the list (mx_dense) */
+            s->dense = 1;
+            mx_cands_free(&s->c);
+        }
+        if (!s->dense) collect(g, s->pf, rows, g->slots[k]);
+    }
 }
 
 size_t mx_count(const mx *m, int slot)
@@ -272,6 +280,7 @@ size_t mx_count(const mx *m, int slot)
 int mx_dense(const mx *m, int slot)
 {
     if (slot < 0 || slot >= m->nslots) return 0;
+    if (m->slots[slot].dense) return 1;
     long rows = m->groups[m->slots[slot].group].rows;
     return rows > 0 && mx_count(m, slot) * 4 >= (size_t)rows;
 }

@@ -228,7 +228,8 @@ static int scan_group(mx *m, mx_group *g, sqlite3 *db, char **err)
         m->stats.bytes += (long)r.buf.len;
         if (sampling) {
             for (int k = 0; k < g->nslots; k++)
-                if (mx_eval(m->slots[g->slots[k]].pf, r.hit)) add_slot_row(m, g, g->slots[k], rowid);
+                if (!m->slots[g->slots[k]].dense && mx_eval(m->slots[g->slots[k]].pf, r.hit))
+                    add_slot_row(m, g, g->slots[k], rowid);
         } else {
             for (int k = 0; k < r.nhit; k++) {
                 const mx_atom *a = &g->atoms[r.hitlist[k]];
