@@ -64,7 +64,13 @@ spl_pf *spl_pf_value(const char *col, const char *v)
     return f;
 }
 
-/* AND (is_and) or OR of kids, flattened and simplified */
+static int same_atom(const spl_pf *a, const spl_pf *b)
+{
+    return a->kind == PF_ATOM && b->kind == PF_ATOM && a->eq == b->eq && a->at_start == b->at_start &&
+           a->at_end == b->at_end && !strcmp(a->col, b->col) && !strcmp(a->text, b->text);
+}
+
+/* AND (is_and) or OR of kids, flattened and simplified (an atom twice once) */
 static spl_pf *combine(spl_pf **kids, int n, int is_and)
 {
     spl_pf_kind same = is_and ? PF_AND : PF_OR;
@@ -83,6 +89,9 @@ static spl_pf *combine(spl_pf **kids, int n, int is_and)
             spl_pf_free(k);
             continue;
         }
+        int dup = 0;
+        for (int j = 0; j < out->nkids && j < 64 && !dup; j++) dup = same_atom(out->kids[j], k);
+        if (dup) { spl_pf_free(k); continue; }
         out->kids = xrealloc(out->kids, sizeof *out->kids * (size_t)(out->nkids + 1));
         out->kids[out->nkids++] = k;
     }
