@@ -202,6 +202,14 @@ void spl_tr_free(spl_tr *tr)
     tr->pf = NULL;
     free(tr->pf_table);
     tr->pf_table = NULL;
+    for (int i = 0; i < tr->npf_hints; i++) {
+        free(tr->pf_hints[i].name);
+        free(tr->pf_hints[i].sql);
+        spl_pf_free(tr->pf_hints[i].pf);
+    }
+    free(tr->pf_hints);
+    tr->pf_hints = NULL;
+    tr->npf_hints = 0;
 }
 
 void spl_query_free(spl_query *q)

@@ -487,7 +487,7 @@ static spl_pf *shared_scan_formula(spl_tr *tr, char **names, int n, const spl_no
     if (!where || !tr->opts || !tr->opts->prefilter || tr->sub_depth || tr->subpipe || tr->pf || tr->pf_closed)
         return NULL;
     pf_names p = {.names = names, .n = n};
-    spl_pf *f = spl_search_pf_with(where, "t", pf_field, &p);
+    spl_pf *f = spl_search_pf_with(where, "t", pf_field, NULL, &p);
     if (spl_pf_useful(f)) return f;
     spl_pf_free(f);
     return NULL;

@@ -211,6 +211,13 @@ typedef struct spl_tr {
     int pf_param;
     int pf_closed;
     char *pf_table;               /* the table pf reads: NULL = events */
+    /* eval X=if(C, 1, 0) on the events level: what X=1 implies (C's
+     * formula), valid while X's SQL is still sql (spl_search_pf) */
+    struct spl_pf_hint {
+        char *name, *sql;
+        struct spl_pf *pf;
+    } *pf_hints;
+    int npf_hints;
     int empty_stays_empty;        /* no rows in, no results (spl_query) */
 } spl_tr;
 
@@ -323,7 +330,13 @@ struct spl_pf *spl_search_pf(spl_tr *tr, const spl_node *n);
  * "NULL" when it has none (the comparison never holds), NULL when unknown
  * (the comparison is not used). */
 typedef const char *(*spl_pf_field_fn)(void *ctx, const char *name);
-struct spl_pf *spl_search_pf_with(const spl_node *n, const char *alias, spl_pf_field_fn field, void *ctx);
+/* what name=value implies when name's SQL is sql (a copy), or NULL */
+typedef struct spl_pf *(*spl_pf_hint_fn)(void *ctx, const char *name, const char *sql, const char *value);
+struct spl_pf *spl_search_pf_with(const spl_node *n, const char *alias, spl_pf_field_fn field, spl_pf_hint_fn hint,
+                                  void *ctx);
+/* eval: remember what name=1 implies when expr is if(C, 1, 0) (sql: the SQL
+ * name now has); compiling for the shared scan only */
+void spl_eval_pf_hint(spl_tr *tr, const char *name, const spl_node *expr, const char *sql);
 /* Eval expression -> SQL value. *mv set when the result may be multivalue. */
 int spl_expr_sql(spl_tr *tr, const spl_node *n, sbuf *out, int *mv);
 /* Whether an eval expression's value is a boolean (a comparison, AND, OR,

@@ -25,6 +25,7 @@ typedef struct mx_atom {
     const char *text;      /* borrowed from a formula */
     size_t len;
     int eq, at_start, at_end;
+    int re;                /* a regex (match()): tested per value by the column's regex database */
     int lit;               /* SUB: index into mx.lits */
     int *slots;            /* slots this atom triggers */
     int nslots, capslots;
@@ -52,6 +53,8 @@ typedef struct mx_col {
     int nsub, neq;         /* atoms of each kind on it */
     int *atoms;            /* all of them (a number matches them all) */
     int natoms, capatoms;
+    int *res;              /* its regex atoms */
+    int nres, capres;
 } mx_col;
 
 /* the slots reading one table */

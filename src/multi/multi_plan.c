@@ -21,7 +21,7 @@ static void group_free(mx_group *g)
 {
     free(g->table);
     free(g->slots);
-    for (int i = 0; i < g->ncols; i++) { free(g->cols[i].name); free(g->cols[i].atoms); }
+    for (int i = 0; i < g->ncols; i++) { free(g->cols[i].name); free(g->cols[i].atoms); free(g->cols[i].res); }
     free(g->cols);
     for (int i = 0; i < g->natoms; i++) free(g->atoms[i].slots);
     free(g->atoms);
@@ -105,7 +105,7 @@ static int atom_of(mx_group *m, spl_pf *f)
 {
     int col = col_of(m, f->col);
     sbuf k = {0};
-    sbuf_printf(&k, "%d %d%d%d ", col, f->eq, f->at_start, f->at_end);
+    sbuf_printf(&k, "%d %d%d%d%d ", col, f->eq, f->at_start, f->at_end, f->re);
     sbuf_add(&k, f->text);
     long *v = hmap_get(&m->atom_ix, k.s, k.len);
     if (v) { sbuf_free(&k); return (int)*v; }
@@ -118,11 +118,14 @@ static int atom_of(mx_group *m, spl_pf *f)
     a->text = f->text;
     a->len = strlen(f->text);
     a->eq = f->eq;
+    a->re = f->re;
     a->at_start = f->at_start;
     a->at_end = f->at_end;
     a->lit = -1;
     push(&m->cols[col].atoms, &m->cols[col].natoms, &m->cols[col].capatoms, id);
-    if (f->eq) {
+    if (f->re) {
+        push(&m->cols[col].res, &m->cols[col].nres, &m->cols[col].capres, id);
+    } else if (f->eq) {
         m->cols[col].neq++;
         mx_eq_key(&k, col, a->text, a->len);
         long *e = hmap_get(&m->eq_ix, k.s, k.len);

@@ -7,7 +7,11 @@
  * equality atoms are looked up whole in a hash. A multivalue (a BLOB)
  * counts with each of its values and as its JSON text; a number (summaries
  * keep types) holds every atom of its column, since SQL compares it as a
- * number. The formulas whose trigger atoms hit are then evaluated, and their
+ * number. A regex atom (match(), Hyperscan in prefilter mode: it may match
+ * more, never less) is tested on each ASCII value of its column alone; a
+ * value with other bytes, or a pattern Hyperscan refuses, holds it (PCRE2's
+ * Unicode rules are not Hyperscan's, docs/SPL.md). _raw, when an atom names
+ * it, is read with the events. The formulas whose trigger atoms hit are then evaluated, and their
  * slots get the row. The first rows evaluate every formula and count the
  * atoms' hits; the trigger sets are chosen from those counts and chosen
  * again as rows accumulate. SPLITE_MX_NAIVE=1 (tests) matches with a plain
@@ -23,6 +27,9 @@
 
 typedef struct row_state {
     mx_group *g;
+    hs_database_t **redb;  /* per column: its regex atoms, or NULL */
+    unsigned char *re_all; /* per atom: a regex Hyperscan refused (always holds) */
+    hs_scratch_t *scratch;
     size_t *seg_off, *seg_end;
     int *seg_col;
     int nseg, capseg;
@@ -106,6 +113,82 @@ static void add_value(row_state *r, int col, const char *s, size_t n, int eq)
     }
 }
 
+static int re_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags, void *ctx)
+{
+    (void)from;
+    (void)to;
+    (void)flags;
+    set_hit(ctx, (int)id);
+    return 0;
+}
+
+static int is_ascii(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80 || !s[i]) return 0;
+    return 1;
+}
+
+/* the regex atoms of column col on one of its values */
+static int regex_value(row_state *r, int col, const char *s, size_t n)
+{
+    const mx_col *c = &r->g->cols[col];
+    if (!c->nres) return 0;
+    hs_database_t *db = r->redb ? r->redb[col] : NULL;
+    if (!db || !is_ascii(s, n) || n > UINT32_MAX) {
+        for (int k = 0; k < c->nres; k++) set_hit(r, c->res[k]);
+        return 0;
+    }
+    for (int k = 0; k < c->nres; k++)
+        if (r->re_all[c->res[k]]) set_hit(r, c->res[k]);
+    return hs_scan(db, s, (unsigned)n, 0, r->scratch, re_match, r) == HS_SUCCESS ? 0 : -1;
+}
+
+/* each column's regex atoms in one prefilter database; a pattern Hyperscan
+ * refuses always holds (re_all) */
+static void compile_regexes(mx_group *g, row_state *r)
+{
+    r->redb = xcalloc((size_t)g->ncols + 1, sizeof *r->redb);
+    r->re_all = xcalloc((size_t)g->natoms + 1, 1);
+    const unsigned base = HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY;
+    for (int c = 0; c < g->ncols; c++) {
+        const mx_col *col = &g->cols[c];
+        if (!col->nres) continue;
+        const char **exprs = xcalloc((size_t)col->nres, sizeof *exprs);
+        unsigned *flags = xcalloc((size_t)col->nres, sizeof *flags);
+        unsigned *ids = xcalloc((size_t)col->nres, sizeof *ids);
+        int n = 0;
+        for (int k = 0; k < col->nres; k++) {
+            const mx_atom *a = &g->atoms[col->res[k]];
+            int ok = strlen(a->text) == a->len; /* no NUL inside */
+            for (size_t i = 0; ok && i < a->len; i++) ok = (unsigned char)a->text[i] < 0x80;
+            hs_database_t *one = NULL;
+            hs_compile_error_t *ce = NULL;
+            if (ok && hs_compile(a->text, base, HS_MODE_BLOCK, NULL, &one, &ce) == HS_SUCCESS) {
+                hs_free_database(one);
+                exprs[n] = a->text;
+                flags[n] = base;
+                ids[n++] = (unsigned)col->res[k];
+            } else {
+                hs_free_compile_error(ce);
+                r->re_all[col->res[k]] = 1;
+            }
+        }
+        hs_compile_error_t *ce = NULL;
+        if (n && hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &r->redb[c], &ce) != HS_SUCCESS) {
+            hs_free_compile_error(ce);
+            r->redb[c] = NULL; /* every value then holds them all */
+        }
+        if (r->redb[c] && hs_alloc_scratch(r->redb[c], &r->scratch) != HS_SUCCESS) {
+            hs_free_database(r->redb[c]);
+            r->redb[c] = NULL;
+        }
+        free(exprs);
+        free(flags);
+        free(ids);
+    }
+}
+
 static int compile_literals(mx_group *g, hs_database_t **db)
 {
     *db = NULL;
@@ -142,8 +225,9 @@ static void add_slot_row(mx *m, const mx_group *g, int s, int64_t rowid)
 }
 
 /* One pass over g's table. 0, or -1 with *err. */
-static int scan_group(mx *m, mx_group *g, sqlite3 *db, char **err)
+static int scan_group(mx *m, mx_group *g, store *st, char **err)
 {
+    sqlite3 *db = store_db(st);
     sqlite3_stmt *stmt = NULL;
     hs_database_t *hdb = NULL;
     hs_scratch_t *scratch = NULL;
@@ -170,10 +254,15 @@ static int scan_group(mx *m, mx_group *g, sqlite3 *db, char **err)
         *err = xstrdup("shared scan: out of memory for the matcher");
         goto done;
     }
+    compile_regexes(g, &r);
 
     sbuf_add(&sql, "SELECT rowid");
     for (int i = 0; i < g->ncols; i++) {
         sbuf_add(&sql, ", ");
+        if (!strcmp(g->table, "events") && !strcmp(g->cols[i].name, "_raw")) {
+            store_field_sql(st, "events", "_raw", &sql); /* the event's text, from its block */
+            continue;
+        }
         sbuf_add_sql_ident(&sql, g->cols[i].name);
     }
     sbuf_add(&sql, " FROM ");
@@ -203,7 +292,10 @@ static int scan_group(mx *m, mx_group *g, sqlite3 *db, char **err)
             if (t == SQLITE_BLOB) {
                 /* a multivalue: each value, and the JSON text (never equal to a text) */
                 mv_list_from_value(&mvl, sqlite3_column_value(stmt, i + 1));
-                for (size_t k = 0; k < mvl.n; k++) add_value(&r, i, mvl.v[k], mvl.len[k], 1);
+                for (size_t k = 0; k < mvl.n; k++) {
+                    add_value(&r, i, mvl.v[k], mvl.len[k], 1);
+                    if (regex_value(&r, i, mvl.v[k], mvl.len[k])) goto hserr;
+                }
                 const char *b = sqlite3_column_blob(stmt, i + 1);
                 int bn = sqlite3_column_bytes(stmt, i + 1);
                 if (b) add_value(&r, i, b, (size_t)bn, 0);
@@ -212,13 +304,11 @@ static int scan_group(mx *m, mx_group *g, sqlite3 *db, char **err)
             const char *s = (const char *)sqlite3_column_text(stmt, i + 1);
             int n = sqlite3_column_bytes(stmt, i + 1);
             if (s) add_value(&r, i, s, (size_t)n, 1);
+            if (s && regex_value(&r, i, s, (size_t)n)) goto hserr;
         }
         if (r.nseg) {
             if (hdb) {
-                if (hs_scan(hdb, r.buf.s, (unsigned)r.buf.len, 0, scratch, on_match, &r) != HS_SUCCESS) {
-                    *err = xstrdup("shared scan: the matcher failed");
-                    goto done;
-                }
+                if (hs_scan(hdb, r.buf.s, (unsigned)r.buf.len, 0, scratch, on_match, &r) != HS_SUCCESS) goto hserr;
             } else {
                 naive_scan(&r);
             }
@@ -256,6 +346,9 @@ static int scan_group(mx *m, mx_group *g, sqlite3 *db, char **err)
     m->stats.rows += row;
     rc = 0;
     goto done;
+hserr:
+    *err = xstrdup("shared scan: the matcher failed");
+    goto done;
 sqlerr:
     *err = xasprintf("shared scan: %s", sqlite3_errmsg(db));
 done:
@@ -267,6 +360,11 @@ done:
     free(r.seg_col);
     free(r.hit);
     free(r.hitlist);
+    for (int i = 0; r.redb && i < g->ncols; i++)
+        if (r.redb[i]) hs_free_database(r.redb[i]);
+    free(r.redb);
+    free(r.re_all);
+    if (r.scratch) hs_free_scratch(r.scratch);
     sbuf_free(&r.buf);
     sbuf_free(&r.key);
     mv_list_free(&mvl);
@@ -279,7 +377,7 @@ int mx_scan(mx *m, store *st, char **err)
     *err = NULL;
     int rc = 0;
     for (int i = 0; i < m->ngroups && !rc; i++) {
-        rc = scan_group(m, &m->groups[i], store_db(st), err);
+        rc = scan_group(m, &m->groups[i], st, err);
         m->stats.atoms += m->groups[i].natoms;
         m->stats.columns += m->groups[i].ncols;
     }

@@ -22,4 +22,37 @@ grep -q '^-- shared scan: no formula' <<<"$out" || fail "no formula: $out"
 grep -q 'splite_cand' <<<"$out" && fail "splite_cand without a formula"
 out=$("$splite" sql 'EventID=1 Image="*\\cmd.exe"')
 grep -q 'splite_cand\|shared scan' <<<"$out" && fail "plain sql mentions the shared scan"
+
+# eval X=if(match(F, "re"), 1, 0) | search X=1: a regex atom on F's column
+# (Sigma's regex modifiers compile to this), and on _raw
+out=$("$splite" sql --shared-scan 'EventID=1 | eval m=if(match(CommandLine, "(?i)who.mi"), 1, 0) | search m=1') || fail "sql (regex)"
+grep -q '^-- shared scan: events rows where ((EventID="1" OR EventCode="1") AND CommandLine=~/(?i)who.mi/)' <<<"$out" ||
+    fail "regex formula: $(grep '^-- shared scan' <<<"$out")"
+out=$("$splite" sql --shared-scan 'EventID=1 | eval m=if(match(_raw, "whoami|net1"), 1, 0) | search m=1') || fail "sql (_raw)"
+grep -q '_raw=~/whoami|net1/' <<<"$out" || fail "_raw regex formula: $(grep '^-- shared scan' <<<"$out")"
+# X reassigned in between: no hint
+out=$("$splite" sql --shared-scan 'EventID=1 | eval m=if(match(CommandLine, "who"), 1, 0) | eval m=1 | search m=1')
+grep -q '=~' <<<"$out" && fail "a stale hint was used: $(grep '^-- shared scan' <<<"$out")"
+
+# the same results with and without the shared scan, regexes included (a
+# value that is not ASCII goes to PCRE2: Unicode case folding)
+mkdir -p "$tmp/lib"
+n=0
+for q in 'EventID=1 | eval m=if(match(CommandLine, "(?i)WHOAMI"), 1, 0) | search m=1 | table Computer CommandLine' \
+         'EventID=1 | eval m=if(match(CommandLine, "(?i)kelvin"), 1, 0) | search m=1 | table CommandLine' \
+         'EventID=1 | eval m=if(match(_raw, "cmd\\.exe"), 1, 0) | search m=1 | stats count by Computer' \
+         'EventID=1 Image="*\\cmd.exe" | stats count by Computer' \
+         'EventID=1 | eval m=if(match(CommandLine, "^nomatch$"), 1, 0) | search m=1 | stats count by Computer'; do
+    n=$((n + 1))
+    q=${q//\'/\'\'}
+    printf "name: t%d\nid: 00000000-0000-0000-0000-00000000000%d\nsearch: '%s'\n" "$n" "$n" "$q" >"$tmp/lib/t$n.yml"
+done
+printf '<Event><System><EventID>1</EventID><Computer>h2</Computer></System><EventData><Data Name="Image">C:\\x\\cmd.exe</Data><Data Name="CommandLine">\xe2\x84\xaaELVIN whoami</Data></EventData></Event>\n' >"$tmp/e2.log"
+"$splite" ingest -q --sourcetype XmlWinEventLog "$tmp/e2.log" || fail "ingest 2"
+"$splite" check --corpus "$tmp/lib" --format jsonl --now 1700000000 >"$tmp/a" 2>/dev/null
+"$splite" check --corpus "$tmp/lib" --format jsonl --now 1700000000 --no-shared-scan >"$tmp/b" 2>/dev/null
+[ "$(grep -c '"status":"ok"' "$tmp/a")" = 5 ] || fail "check: $(cat "$tmp/a")"
+cmp -s "$tmp/a" "$tmp/b" || fail "results differ with the shared scan: $(diff "$tmp/a" "$tmp/b")"
+grep -q '"rows":0' "$tmp/a" || fail "no empty result among the cases"
+[ "$(grep -c '"rows":[1-9]' "$tmp/a")" -ge 4 ] || fail "too few cases with rows: $(cat "$tmp/a")"
 echo ok
