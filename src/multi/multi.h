@@ -34,6 +34,7 @@ typedef struct mx_stats {
     long evaluations;   /* formulas evaluated (after the first rows) */
     long bytes;         /* bytes matched */
     double seconds;     /* the scan */
+    double compile_seconds; /* of which compiling the matchers */
 } mx_stats;
 
 mx *mx_new(void);

@@ -93,6 +93,13 @@ void mx_eq_key(sbuf *b, int col, const char *s, size_t n);
 /* 1 when f holds for a row whose atoms hold as hit[] says */
 int mx_eval(const spl_pf *f, const unsigned char *hit);
 
+/* multi_cache.c: compiled matchers kept between runs; key: what a database
+ * is compiled from (mx_key_add each pattern after a header) */
+void mx_key_add(sbuf *key, const char *s, size_t n, unsigned flags, unsigned id);
+struct hs_database;
+struct hs_database *mx_cache_load(const sbuf *key);
+void mx_cache_save(const sbuf *key, const struct hs_database *db);
+
 /* multi_cand.c */
 /* rows come in ascending order; [lo, hi]: the rowids the scan can give */
 void mx_cands_add(mx_cands *c, int64_t rowid, int64_t lo, int64_t hi);

@@ -113,6 +113,15 @@ static void add_value(row_state *r, int col, const char *s, size_t n, int eq)
     }
 }
 
+/* what a cached database is keyed by first: what it is, Hyperscan's version */
+static void cache_key(sbuf *key, const char *what)
+{
+    sbuf_add(key, what);
+    sbuf_addc(key, 0);
+    sbuf_add(key, hs_version());
+    sbuf_addc(key, 0);
+}
+
 static int re_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags, void *ctx)
 {
     (void)from;
@@ -162,23 +171,46 @@ static void compile_regexes(mx_group *g, row_state *r)
             const mx_atom *a = &g->atoms[col->res[k]];
             int ok = strlen(a->text) == a->len; /* no NUL inside */
             for (size_t i = 0; ok && i < a->len; i++) ok = (unsigned char)a->text[i] < 0x80;
-            hs_database_t *one = NULL;
-            hs_compile_error_t *ce = NULL;
-            if (ok && hs_compile(a->text, base, HS_MODE_BLOCK, NULL, &one, &ce) == HS_SUCCESS) {
-                hs_free_database(one);
-                exprs[n] = a->text;
-                flags[n] = base;
-                ids[n++] = (unsigned)col->res[k];
-            } else {
-                hs_free_compile_error(ce);
-                r->re_all[col->res[k]] = 1;
-            }
+            if (!ok) { r->re_all[col->res[k]] = 1; continue; }
+            exprs[n] = a->text;
+            flags[n] = base;
+            ids[n++] = (unsigned)col->res[k];
         }
         hs_compile_error_t *ce = NULL;
-        if (n && hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &r->redb[c], &ce) != HS_SUCCESS) {
+        sbuf key = {0};
+        cache_key(&key, "prefilter regexes");
+        for (int k = 0; k < n; k++) mx_key_add(&key, exprs[k], strlen(exprs[k]), flags[k], ids[k]);
+        r->redb[c] = n ? mx_cache_load(&key) : NULL;
+        if (r->redb[c]) {
+            /* compiled before, from these very patterns: every one was taken */
+        } else if (n && hs_compile_multi(exprs, flags, ids, (unsigned)n, HS_MODE_BLOCK, NULL, &r->redb[c], &ce) ==
+                            HS_SUCCESS) {
+            mx_cache_save(&key, r->redb[c]);
+        } else if (n) {
+            /* one of them is refused: leave out each that is refused alone */
             hs_free_compile_error(ce);
-            r->redb[c] = NULL; /* every value then holds them all */
+            ce = NULL;
+            r->redb[c] = NULL;
+            int kept = 0;
+            for (int k = 0; k < n; k++) {
+                hs_database_t *one = NULL;
+                if (hs_compile(exprs[k], base, HS_MODE_BLOCK, NULL, &one, &ce) == HS_SUCCESS) {
+                    hs_free_database(one);
+                    exprs[kept] = exprs[k];
+                    ids[kept++] = ids[k];
+                } else {
+                    hs_free_compile_error(ce);
+                    ce = NULL;
+                    r->re_all[ids[k]] = 1;
+                }
+            }
+            if (kept && hs_compile_multi(exprs, flags, ids, (unsigned)kept, HS_MODE_BLOCK, NULL, &r->redb[c], &ce) !=
+                            HS_SUCCESS) {
+                hs_free_compile_error(ce);
+                r->redb[c] = NULL; /* every value then holds them all */
+            }
         }
+        sbuf_free(&key);
         if (r->redb[c] && hs_alloc_scratch(r->redb[c], &r->scratch) != HS_SUCCESS) {
             hs_free_database(r->redb[c]);
             r->redb[c] = NULL;
@@ -194,6 +226,14 @@ static int compile_literals(mx_group *g, hs_database_t **db)
     *db = NULL;
     const char *naive = getenv("SPLITE_MX_NAIVE");
     if (!g->nlits || (naive && *naive == '1')) return 0;
+    sbuf key = {0};
+    cache_key(&key, "caseless literals");
+    for (int i = 0; i < g->nlits; i++) mx_key_add(&key, g->lits[i].text, g->lits[i].len, HS_FLAG_CASELESS, (unsigned)i);
+    *db = mx_cache_load(&key);
+    if (*db) {
+        sbuf_free(&key);
+        return 0;
+    }
     const char **exprs = xcalloc((size_t)g->nlits, sizeof *exprs);
     unsigned *flags = xcalloc((size_t)g->nlits, sizeof *flags);
     unsigned *ids = xcalloc((size_t)g->nlits, sizeof *ids);
@@ -206,6 +246,8 @@ static int compile_literals(mx_group *g, hs_database_t **db)
     }
     hs_compile_error_t *ce = NULL;
     hs_error_t he = hs_compile_lit_multi(exprs, flags, ids, lens, (unsigned)g->nlits, HS_MODE_BLOCK, NULL, db, &ce);
+    if (he == HS_SUCCESS) mx_cache_save(&key, *db);
+    sbuf_free(&key);
     free(exprs);
     free(flags);
     free(ids);
@@ -249,12 +291,14 @@ static int scan_group(mx *m, mx_group *g, store *st, char **err)
     sqlite3_finalize(stmt);
     stmt = NULL;
     if (g->hi < g->lo) return 0; /* no rows: no slot lists one */
+    double tc = util_now();
     compile_literals(g, &hdb);
     if (hdb && hs_alloc_scratch(hdb, &scratch) != HS_SUCCESS) {
         *err = xstrdup("shared scan: out of memory for the matcher");
         goto done;
     }
     compile_regexes(g, &r);
+    m->stats.compile_seconds += util_now() - tc;
 
     sbuf_add(&sql, "SELECT rowid");
     for (int i = 0; i < g->ncols; i++) {
@@ -384,8 +428,8 @@ int mx_scan(mx *m, store *st, char **err)
     m->stats.seconds = util_now() - t0;
     if (getenv("SPLITE_MX_DEBUG"))
         fprintf(stderr, "shared scan: %d tables, %ld rows, %ld slots, %ld atoms, %ld columns, %ld bytes matched, "
-                "%ld atom hits, %ld evaluations, %ld rows listed, %.3f s\n", m->ngroups, m->stats.rows,
-                m->stats.queries, m->stats.atoms, m->stats.columns, m->stats.bytes, m->stats.hits,
-                m->stats.evaluations, m->stats.candidates, m->stats.seconds);
+                "%ld atom hits, %ld evaluations, %ld rows listed, %.3f s (matchers compiled in %.3f s)\n", m->ngroups,
+                m->stats.rows, m->stats.queries, m->stats.atoms, m->stats.columns, m->stats.bytes, m->stats.hits,
+                m->stats.evaluations, m->stats.candidates, m->stats.seconds, m->stats.compile_seconds);
     return rc;
 }
