@@ -119,10 +119,16 @@ static void run_shared(store *st, const spl_macros *m, const spl_opts *so, doubl
     spl_query **q = xcalloc(set->n + 1, sizeof *q);
     int *slot = xcalloc(set->n + 1, sizeof *slot);
     mx *scan = mx_new();
-    /* the pass reads every page once and each detection then few: a page
-     * cache of 64 MB rather than 256 (store_tune_for_search) keeps the
-     * memory down on large databases */
-    sqlite3_exec(store_db(st), "PRAGMA cache_size=-65536", NULL, NULL, NULL);
+    /* a database much larger than the page cache (256 MB, store_tune_for_search)
+     * is read through it again by every detection that scans, without
+     * gain: the pass reads every page once and each detection then few, so
+     * there a cache of 64 MB keeps the memory down */
+    sqlite3_stmt *ps = NULL;
+    if (sqlite3_prepare_v2(store_db(st), "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size", -1,
+                           &ps, NULL) == SQLITE_OK &&
+        sqlite3_step(ps) == SQLITE_ROW && sqlite3_column_int64(ps, 0) > (sqlite3_int64)384 << 20)
+        sqlite3_exec(store_db(st), "PRAGMA cache_size=-65536", NULL, NULL, NULL);
+    sqlite3_finalize(ps);
     for (size_t i = from; i < set->n; i++) {
         if (dead && dead[i]) continue;
         check_slot *x = &slots[i];
