@@ -279,7 +279,7 @@ int spl_tr_apply_time_range(spl_tr *tr)
  * condition on the events too (spl_cmd_search.c, the shared scan). */
 static int row_local(const char *name)
 {
-    static const char *const names[] = {"search", "eval", "where", "fields", "rename", "table"};
+    static const char *const names[] = {"search", "eval", "where", "fields", "rename", "table", "regex"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(name, names[i])) return 1;
     return 0;

@@ -334,6 +334,15 @@ typedef const char *(*spl_pf_field_fn)(void *ctx, const char *name);
 typedef struct spl_pf *(*spl_pf_hint_fn)(void *ctx, const char *name, const char *sql, const char *value);
 struct spl_pf *spl_search_pf_with(const spl_node *n, const char *alias, spl_pf_field_fn field, spl_pf_hint_fn hint,
                                   void *ctx);
+/* Compiling for the shared scan: 1 when a row-local filter may still add a
+ * formula (the events level of the query itself, only row-local commands so
+ * far); spl_tr_pf_add ANDs f (taken over) into the query's formula, adding
+ * the candidate list to the level's WHERE the first time (spl_cmd_search.c). */
+int spl_tr_pf_open(spl_tr *tr);
+void spl_tr_pf_add(spl_tr *tr, struct spl_pf *f);
+/* match(x, re) as a formula: a regex atom on the columns x is made of (or
+ * _raw), true when x has another form */
+struct spl_pf *spl_match_pf(spl_tr *tr, const char *x, const char *re);
 /* eval: remember what name=1 implies when expr is if(C, 1, 0) (sql: the SQL
  * name now has); compiling for the shared scan only */
 void spl_eval_pf_hint(spl_tr *tr, const char *name, const spl_node *expr, const char *sql);

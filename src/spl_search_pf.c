@@ -59,6 +59,8 @@ spl_pf *spl_search_pf(spl_tr *tr, const spl_node *n)
     return spl_search_pf_with(n, "e", level_field, level_hint, tr);
 }
 
+static spl_pf *match_pf(const char *x, const char *re, const char *raw);
+
 /* the formula of an eval condition: match(field, "regex") and AND/OR of it */
 static spl_pf *cond_pf(spl_tr *tr, const spl_node *n, const char *raw)
 {
@@ -78,12 +80,30 @@ static spl_pf *cond_pf(spl_tr *tr, const spl_node *n, const char *raw)
     free(fname);
     if (!c) return spl_pf_false(); /* match(NULL, ...) is NULL: if() gives 0 */
     char *re = spl_tok_text(&n->kids[1]->tok);
+    spl_pf *f = match_pf(c->sql, re, raw);
+    free(re);
+    return f;
+}
+
+spl_pf *spl_match_pf(spl_tr *tr, const char *x, const char *re)
+{
+    sbuf raw = {0};
+    store_field_sql(tr->st, "e", "_raw", &raw);
+    spl_pf *f = match_pf(x, re, raw.s);
+    sbuf_free(&raw);
+    return f;
+}
+
+static spl_pf *match_pf(const char *x, const char *re, const char *raw)
+{
     spl_pf *f;
-    if (raw && !strcmp(c->sql, raw)) {
+    if (!strcmp(x, "NULL")) {
+        f = spl_pf_false();
+    } else if (raw && !strcmp(x, raw)) {
         f = spl_pf_regex("_raw", re);
     } else {
         char **cols = NULL;
-        int nc = spl_pf_columns(c->sql, "e", &cols);
+        int nc = spl_pf_columns(x, "e", &cols);
         if (nc < 0) {
             f = spl_pf_true();
         } else {
@@ -97,7 +117,6 @@ static spl_pf *cond_pf(spl_tr *tr, const spl_node *n, const char *raw)
             free(kids);
         }
     }
-    free(re);
     return f;
 }
 

@@ -30,6 +30,13 @@ grep -q '^-- shared scan: events rows where ((EventID="1" OR EventCode="1") AND 
     fail "regex formula: $(grep '^-- shared scan' <<<"$out")"
 out=$("$splite" sql --shared-scan 'EventID=1 | eval m=if(match(_raw, "whoami|net1"), 1, 0) | search m=1') || fail "sql (_raw)"
 grep -q '_raw=~/whoami|net1/' <<<"$out" || fail "_raw regex formula: $(grep '^-- shared scan' <<<"$out")"
+# | regex field="re" on the events level: a regex atom; != is not one
+out=$("$splite" sql --shared-scan 'EventID=1 | regex CommandLine="who.mi"') || fail "sql (regex command)"
+grep -q 'CommandLine=~/who.mi/' <<<"$out" || fail "regex command formula: $(grep '^-- shared scan' <<<"$out")"
+out=$("$splite" sql --shared-scan 'EventID=1 | regex CommandLine!="who.mi"')
+grep -q '=~' <<<"$out" && fail "regex != gave an atom: $(grep '^-- shared scan' <<<"$out")"
+out=$("$splite" sql --shared-scan 'EventID=1 | stats count by CommandLine | regex CommandLine="who.mi"')
+grep -q '=~' <<<"$out" && fail "regex after stats gave an atom: $(grep '^-- shared scan' <<<"$out")"
 # X reassigned in between: no hint
 out=$("$splite" sql --shared-scan 'EventID=1 | eval m=if(match(CommandLine, "who"), 1, 0) | eval m=1 | search m=1')
 grep -q '=~' <<<"$out" && fail "a stale hint was used: $(grep '^-- shared scan' <<<"$out")"
@@ -42,7 +49,8 @@ for q in 'EventID=1 | eval m=if(match(CommandLine, "(?i)WHOAMI"), 1, 0) | search
          'EventID=1 | eval m=if(match(CommandLine, "(?i)kelvin"), 1, 0) | search m=1 | table CommandLine' \
          'EventID=1 | eval m=if(match(_raw, "cmd\\.exe"), 1, 0) | search m=1 | stats count by Computer' \
          'EventID=1 Image="*\\cmd.exe" | stats count by Computer' \
-         'EventID=1 | eval m=if(match(CommandLine, "^nomatch$"), 1, 0) | search m=1 | stats count by Computer'; do
+         'EventID=1 | eval m=if(match(CommandLine, "^nomatch$"), 1, 0) | search m=1 | stats count by Computer' \
+         'EventID=1 | regex CommandLine="(?i)KELVIN" | table CommandLine'; do
     n=$((n + 1))
     q=${q//\'/\'\'}
     printf "name: t%d\nid: 00000000-0000-0000-0000-00000000000%d\nsearch: '%s'\n" "$n" "$n" "$q" >"$tmp/lib/t$n.yml"
@@ -51,8 +59,8 @@ printf '<Event><System><EventID>1</EventID><Computer>h2</Computer></System><Even
 "$splite" ingest -q --sourcetype XmlWinEventLog "$tmp/e2.log" || fail "ingest 2"
 "$splite" check --corpus "$tmp/lib" --format jsonl --now 1700000000 >"$tmp/a" 2>/dev/null
 "$splite" check --corpus "$tmp/lib" --format jsonl --now 1700000000 --no-shared-scan >"$tmp/b" 2>/dev/null
-[ "$(grep -c '"status":"ok"' "$tmp/a")" = 5 ] || fail "check: $(cat "$tmp/a")"
+[ "$(grep -c '"status":"ok"' "$tmp/a")" = 6 ] || fail "check: $(cat "$tmp/a")"
 cmp -s "$tmp/a" "$tmp/b" || fail "results differ with the shared scan: $(diff "$tmp/a" "$tmp/b")"
 grep -q '"rows":0' "$tmp/a" || fail "no empty result among the cases"
-[ "$(grep -c '"rows":[1-9]' "$tmp/a")" -ge 4 ] || fail "too few cases with rows: $(cat "$tmp/a")"
+[ "$(grep -c '"rows":[1-9]' "$tmp/a")" -ge 5 ] || fail "too few cases with rows: $(cat "$tmp/a")"
 echo ok
