@@ -3,7 +3,7 @@
  * comparison of an events column (or of a coalesce/CASE of columns), the
  * literals that column must hold; AND and OR as in the search; everything
  * else (NOT, !=, <, bare terms against _raw, subsearches, event types,
- * computed fields) is "true", which never drops a row. spl_search_sql
+ * computed fields, _time) is "true", which never drops a row. spl_search_sql
  * defines the SQL; this only reads the same tree the same way. */
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +19,9 @@ static spl_pf *value_pf(const char *x, const char *alias, const char *v)
     if (n < 0) return spl_pf_true();
     spl_pf **kids = xcalloc((size_t)n + 1, sizeof *kids);
     for (int i = 0; i < n; i++) {
-        kids[i] = spl_pf_value(cols[i], v);
+        /* _time is a REAL column: "=" compares it as a number (1700000000
+         * equals 1700000000.0), not as the text the scan reads */
+        kids[i] = strcmp(cols[i], "_time") ? spl_pf_value(cols[i], v) : spl_pf_true();
         free(cols[i]);
     }
     free(cols);
