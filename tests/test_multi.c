@@ -39,7 +39,8 @@ static const char *const cmds[] = {
     "\\\\host\\share\\x.bat", "a_b%c\\d",
 };
 static const char *const users[] = {"CORP\\alice", "corp\\ALICE", "bob", "Bob", "SYSTEM", "-", "", "d\xc3\xa9nis"};
-static const char *const tags[] = {"red", "Green", "blue_x", "50%", "\\x", "", "ALPHA", "beta", "gr\xc3\xbcn"};
+static const char *const tags[] = {"red", "Green", "blue_x", "50%", "\\x", "", "ALPHA", "beta", "gr\xc3\xbcn",
+                                    "q\"uo\"te", "tab\there", "bad\xff\xfeutf", "\xc3", "ctl\x01\x1f"};
 static const char *const codes[] = {"1", "3", "11", "4688", "4624", "01", "1.0"};
 
 static void add_events(store *st, int n)
@@ -160,6 +161,9 @@ static const char *const hand[] = {
     "Tags=\"50%\" | stats count by host",
     "Tags=\"\\\\x\"",
     "Tags=\"gr\xc3\xbcn\" OR Tags=\"GR\xc3\x9cN\"",
+    "Tags=\"q\\\"uo\\\"te\" OR Tags=\"*\\\"uo*\"",
+    "Tags=\"tab\there\" OR Tags=\"*\xff\xfeUTF\" OR Tags=\"\xc3\"",
+    "Tags=\"*\x01*\" | stats count by Tags",
     "Image=\"*t\xc3\xa4st*\"",
     "Image=\"*\xff\xfe*\"",
     "CommandLine=\"*\xff\xfe whoami\"",
@@ -230,9 +234,33 @@ static int teardown(void **state)
 static char **all_queries(int *n)
 {
     int nh = (int)(sizeof hand / sizeof hand[0]), ng = 300;
-    char **v = xcalloc((size_t)(nh + ng), sizeof *v);
+    char **v = xcalloc((size_t)(nh + 4 + ng), sizeof *v);
     for (int i = 0; i < nh; i++) v[i] = xstrdup(hand[i]);
     rng_state = 4242;
+    /* long IN lists (more values than SPL_SQL_FANOUT: one set membership) */
+    const char *big[] = {"Tags", "Image", "User", "EventCode"};
+    for (int b = 0; b < 4; b++) {
+        sbuf q = {0};
+        sbuf_printf(&q, "%s IN (", big[b]);
+        for (int i = 0; i < 40; i++) {
+            /* whole values of the field (quoted for SPL, case changed), or none */
+            const char *val = i % 9 != 3 ? NULL
+                              : b == 0   ? PICK(tags)
+                              : b == 1   ? PICK(images)
+                              : b == 2   ? PICK(users)
+                                         : PICK(codes);
+            sbuf_add(&q, i ? ", \"" : "\"");
+            if (!val) sbuf_printf(&q, "none%d", i);
+            for (const char *c = val; c && *c; c++) {
+                if (*c == '"' || *c == '\\') sbuf_addc(&q, '\\');
+                sbuf_addc(&q, i % 2 && *c >= 'a' && *c <= 'z' ? (char)(*c - 32) : *c);
+            }
+            sbuf_addc(&q, '"');
+        }
+        sbuf_add(&q, ") | stats count by host");
+        v[nh + b] = sbuf_detach(&q);
+    }
+    nh += 4;
     for (int i = 0; i < ng; i++) v[nh + i] = rand_query();
     *n = nh + ng;
     return v;
