@@ -8,10 +8,11 @@
  * it (LIKE ... ESCAPE '\' with '*' as '%', else = COLLATE NOCASE; a
  * multivalue when one of its values does) is listed.
  *
- * Input: lines. "#" starts a new event (up to 8); "Xvalue" adds value to
- * field X of the current event (X: a, b or c, by (X - 'a') mod 3; the same
- * field twice, or 0x01 inside value, makes a multivalue); "?Xvalue" is an
- * SPL value searched in field X (up to 16). */
+ * Input: lines. "#" starts a new event (up to 8; a value before any "#"
+ * starts the first); "Xvalue" adds value to field X of the current event
+ * (X: a, b or c, by (X - 'a') mod 3; the same field twice, or 0x01 inside
+ * value, makes a multivalue); "?Xvalue" is an SPL value searched in field X
+ * (up to 16). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -108,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *line = xstrndup(p, n); /* up to a NUL */
         size_t len = strlen(line);
         p = nl ? nl + 1 : end;
-        if (line[0] == '#' || (!nev && len)) {
+        if (line[0] == '#' || (!nev && len && line[0] != '?')) {
             if (nev < MAX_EVENTS) {
                 event_init(&evs[nev]);
                 evs[nev].index = "main";
