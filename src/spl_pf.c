@@ -4,6 +4,7 @@
 #include <assert.h>
 #include <stdlib.h>
 #include <string.h>
+#include "reader_util.h"
 #include "spl_pf.h"
 #include "util.h"
 
@@ -76,7 +77,13 @@ spl_pf *spl_pf_value(const char *col, const char *v)
     for (;;) {
         const char *star = strchr(p, '*');
         size_t len = star ? (size_t)(star - p) : strlen(p);
-        if (len >= SPL_PF_MIN_ATOM) {
+        /* LIKE and GLOB compare characters, decoding UTF-8: a byte that
+         * starts no valid sequence reads as U+FFFD, a truncated sequence as
+         * the character its bits give (E3 A4 as U+00E4, like C3 A4), so a
+         * piece that is not valid UTF-8 may match other bytes: no atom.
+         * Valid pieces match stored text bytewise (ingest escapes bytes
+         * that are not UTF-8 as \xNN). */
+        if (len >= SPL_PF_MIN_ATOM && reader_utf8_valid(p, len)) {
             parts = xrealloc(parts, sizeof *parts * (size_t)(n + 1));
             parts[n++] = atom(col, p, len, 0, p == v, !star);
         }

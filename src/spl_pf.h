@@ -33,7 +33,9 @@ spl_pf *spl_pf_false(void);
 spl_pf *spl_pf_regex(const char *col, const char *pattern);
 spl_pf *spl_pf_copy(const spl_pf *f);
 /* The atoms column col must hold for the SPL value v (with '*' wildcards) to
- * match it: equality without a wildcard, else the pieces between them. */
+ * match it: equality without a wildcard, else the pieces between them (those
+ * of SPL_PF_MIN_ATOM bytes or more that are valid UTF-8). Stored text is
+ * taken to be valid UTF-8 (ingest escapes other bytes). */
 spl_pf *spl_pf_value(const char *col, const char *v);
 /* AND / OR of n formulas (taken over; kids may be freed or kept), simplified:
  * TRUE and FALSE absorbed, one kid returned as it is. */

@@ -176,6 +176,14 @@ static void value_atoms(void **state)
     VALUE("abc**def", "(c~\"^abc\" AND c~\"def$\")");
     VALUE("*abc*def*ghi", "(c~\"abc\" AND c~\"def\" AND c~\"ghi$\")");
     VALUE("xyz*ab", "c~\"^xyz\"");
+    /* pieces that are not valid UTF-8 give no atom: SQLite's LIKE reads
+     * E3 A4 as U+00E4 (so "*T\xe3\xa4ST*" matches "t\xc3\xa4st") and
+     * stray bytes as U+FFFD */
+    VALUE("*T\xe3\xa4ST*", "true");
+    VALUE("*bc\xfa*", "true");
+    VALUE("*abc*x\xffyz*def*", "(c~\"abc\" AND c~\"def\")");
+    VALUE("*t\xc3\xa4st*", "c~\"t\xc3\xa4st\"");
+    VALUE("T\xe3\xa4ST", "c=\"T\xe3\xa4ST\""); /* = compares bytes */
     /* SPL_PF_MIN_ATOM is the shortest piece kept */
     char v[16] = "*";
     memset(v + 1, 'q', SPL_PF_MIN_ATOM - 1);

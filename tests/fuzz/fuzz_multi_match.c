@@ -8,6 +8,9 @@
  * it (LIKE ... ESCAPE '\' with '*' as '%', else = COLLATE NOCASE; a
  * multivalue when one of its values does) is listed.
  *
+ * Values are stored as ingest stores them (bytes that are not UTF-8
+ * escaped); searched values may hold any bytes.
+ *
  * Input: lines. "#" starts a new event (up to 8; a value before any "#"
  * starts the first); "Xvalue" adds value to field X of the current event
  * (X: a, b or c, by (X - 'a') mod 3; the same field twice, or 0x01 inside
@@ -21,6 +24,7 @@
 
 #include "event.h"
 #include "multi/multi.h"
+#include "reader_util.h"
 #include "spl_pf.h"
 #include "store.h"
 #include "util.h"
@@ -95,6 +99,18 @@ static int subset(const char *sub, const char *set)
     return 1;
 }
 
+/* a field value as ingest stores it: bytes that are not UTF-8 escaped as
+ * \xNN (the formulas rely on it: LIKE decodes UTF-8, the matchers compare
+ * bytes) */
+static void add_value(event *ev, const char *col, const char *v)
+{
+    sbuf b = {0};
+    sbuf_add(&b, "");
+    reader_utf8_escape(&b, v, strlen(v), 0);
+    event_add_str(ev, col, b.s);
+    sbuf_free(&b);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     event evs[MAX_EVENTS];
@@ -127,9 +143,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             char *s = line + 1;
             for (char *q; (q = strchr(s, '\x01')); s = q + 1) {
                 *q = 0;
-                event_add_str(&evs[nev - 1], col, s);
+                add_value(&evs[nev - 1], col, s);
             }
-            event_add_str(&evs[nev - 1], col, s);
+            add_value(&evs[nev - 1], col, s);
         }
         free(line);
     }
