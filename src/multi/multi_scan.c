@@ -1,6 +1,7 @@
 /* multi_scan.c: the shared scan's pass over each table its slots read (the
  * events; data model summaries for tstats). Each row's values of the
- * columns the atoms name are laid end to end (NUL between) and matched once
+ * columns the atoms name are laid end to end (NUL between; a value only up
+ * to a NUL inside it, as far as LIKE reads) and matched once
  * against every contains-literal with Hyperscan (caseless, as SQLite's LIKE
  * and NOCASE are for ASCII); a match counts for the atoms of its literal on
  * the column whose value it lies in, anchors checked by position. Values of
@@ -92,6 +93,9 @@ static void add_value(row_state *r, int col, const char *s, size_t n, int eq)
 {
     const mx_col *c = &r->g->cols[col];
     if (c->nsub) {
+        /* LIKE and GLOB read a text up to its first NUL (= compares it whole) */
+        const char *nul = memchr(s, '\0', n);
+        size_t sn = nul ? (size_t)(nul - s) : n;
         if (r->nseg == r->capseg) {
             r->capseg = r->capseg ? r->capseg * 2 : 64;
             r->seg_off = xrealloc(r->seg_off, sizeof *r->seg_off * (size_t)r->capseg);
@@ -99,7 +103,7 @@ static void add_value(row_state *r, int col, const char *s, size_t n, int eq)
             r->seg_col = xrealloc(r->seg_col, sizeof *r->seg_col * (size_t)r->capseg);
         }
         r->seg_off[r->nseg] = r->buf.len;
-        sbuf_addn(&r->buf, s, n);
+        sbuf_addn(&r->buf, s, sn);
         r->seg_end[r->nseg] = r->buf.len;
         r->seg_col[r->nseg++] = col;
         sbuf_addc(&r->buf, '\0');

@@ -4,8 +4,9 @@
 # same jsonl line (status, rows, digest of the rows) for every detection of
 # a library: the shipped detections (Splunk and Sigma) and rules written
 # here (wildcards, IN, NOT, aliases, later searches after eval/rename/where,
-# stats, subsearches, tstats, a field no event has, Sigma contains/endswith
-# and regular expressions) over the T1505.004 attack data. The scan is used
+# stats, subsearches, tstats, a field no event has, a NUL inside a value,
+# Sigma contains/endswith and regular expressions) over the T1505.004 attack
+# data. The scan is used
 # (SPLITE_MX_DEBUG names its slots). A detection made to crash at execute
 # (SPLITE_TEST_FAULT) fails alone; the others report the same results.
 set -u
@@ -15,6 +16,9 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 db="$tmp/t.db"
 "$splite" --db "$db" replay datasets/attack_techniques/T1505.004/manifest.yml 2>/dev/null || fail "replay"
+# a NUL inside a value (the kv reader keeps it; LIKE reads up to it)
+printf 'nul_field=abc\000xyz123 k=1\nnul_field=xyz\000abc k=2\n' >"$tmp/nul.kv"
+"$splite" --db "$db" ingest --format kv "$tmp/nul.kv" 2>/dev/null || fail "ingest nul.kv"
 
 lib="$tmp/lib/detections"
 mkdir -p "$lib"
@@ -41,6 +45,7 @@ spl subsearch 'index=main EventCode=1 [search index=main EventCode=4688 CommandL
 spl tstats '| tstats count from datamodel=Endpoint.Processes where Processes.process_name IN (gacutil.exe, appcmd.exe) by Processes.process_name Processes.process'
 spl dedup 'index=main EventCode IN (1, 4688) CommandLine=*/name:* | dedup host | table host CommandLine'
 spl mixed_case 'index=MAIN commandline=*INSTALL* | stats count by host'
+spl nul_inside 'index=main nul_field="*abc" | stats count by k'
 cat > "$lib/own_sigma_contains.yml" <<'YML'
 title: Own Sigma contains
 id: 5c0c5d7e-0000-4000-8000-000000000001

@@ -9,7 +9,8 @@
  * multivalue when one of its values does) is listed.
  *
  * Values are stored as ingest stores them (bytes that are not UTF-8
- * escaped); searched values may hold any bytes.
+ * escaped; 0x02 stands for a NUL, which the kv reader keeps); searched
+ * values may hold any bytes but NUL.
  *
  * Input: lines. "#" starts a new event (up to 8; a value before any "#"
  * starts the first); "Xvalue" adds value to field X of the current event
@@ -107,7 +108,9 @@ static void add_value(event *ev, const char *col, const char *v)
     sbuf b = {0};
     sbuf_add(&b, "");
     reader_utf8_escape(&b, v, strlen(v), 0);
-    event_add_str(ev, col, b.s);
+    for (size_t i = 0; i < b.len; i++)
+        if (b.s[i] == '\x02') b.s[i] = '\0'; /* a NUL inside the value */
+    event_add(ev, col, strlen(col), b.s, b.len);
     sbuf_free(&b);
 }
 
