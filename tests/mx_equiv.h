@@ -83,7 +83,8 @@ static inline int mxe_load_jsonl(store *st, const char *text, const char *what)
     return store_reload_catalog(st);
 }
 
-/* every row of q as text: per value its type letter, length and bytes */
+/* every row of q as text: per value its type letter, length and bytes (a
+ * backslash doubled, a NUL as \0) */
 static inline int mxe_row(void *ctx, const spl_query *q, sqlite3_stmt *stmt)
 {
     sbuf *b = ctx;
@@ -92,7 +93,11 @@ static inline int mxe_row(void *ctx, const spl_query *q, sqlite3_stmt *stmt)
         const char *s = t == SQLITE_BLOB ? sqlite3_column_blob(stmt, i) : (const char *)sqlite3_column_text(stmt, i);
         int n = sqlite3_column_bytes(stmt, i);
         sbuf_printf(b, "%c%d:", "?ifsbn"[t >= 1 && t <= 5 ? t : 0], n);
-        if (s && n) sbuf_addn(b, s, (size_t)n);
+        for (int k = 0; s && k < n; k++) { /* a NUL as \0: the text stays one C string */
+            if (s[k] == '\0') sbuf_add(b, "\\0");
+            else if (s[k] == '\\') sbuf_add(b, "\\\\");
+            else sbuf_addc(b, s[k]);
+        }
         sbuf_addc(b, '|');
     }
     sbuf_addc(b, '\n');

@@ -74,6 +74,7 @@ static void add_events(store *st, int n)
         if (i % 11 == 0) event_add_str(&ev, "Rare", "needle_in_haystack");
         /* a NUL inside a value (the kv reader keeps one): LIKE reads up to it */
         if (i % 5 == 1) event_add(&ev, "Nul", 3, i % 2 ? "abc\0xyz123" : "ABC", i % 2 ? 10 : 3);
+        if (i % 13 == 2) event_add(&ev, "Tags", 4, "nul\0abc", 7); /* and in a multivalue */
         assert_true(store_insert(st, &ev, 0) > 0);
         event_free(&ev);
     }
@@ -175,7 +176,9 @@ static const char *const hand[] = {
     "Image=\"*T\xe3\xa4ST*\"", /* LIKE reads E3 A4 as U+00E4 */
     "Nul=\"*abc\" | stats count", /* up to the NUL */
     "Nul=\"abc*123\" OR Nul=\"*xyz*\"",
-    "Nul=abc OR Nul=\"*bc\"",
+    "Nul=abc OR Nul=\"*ABC\"",
+    "Tags=\"*nul\" OR Tags=\"nul*\" | stats count by host",
+    "Tags=\"*abc\"",
     "Image=\"*\xff\xfe*\"",
     "CommandLine=\"*\xff\xfe whoami\"",
     "User=\"d\xc3\xa9nis\" OR User=\"D\xc3\x89NIS\"",
