@@ -207,6 +207,17 @@ static const char *const hand[] = {
     "index=main _time=1700000010 Image=*",
     "Image=c:* CommandLine!=*whoami* | sort - _time | head 5",
     "User=CORP\\\\ALICE [search Rare=* | fields Image]",
+    /* the scan lists no rows: run, or not (empty_stays_empty), the same */
+    "Rare=*zzzzz* | stats count",
+    "Rare=*zzzzz* | stats count by User",
+    "Rare=*zzzzz* | eventstats count by User | streamstats count",
+    "Rare=*zzzzz* | top User",
+    "Rare=*zzzzz* | fillnull value=x User | transaction User",
+    "Rare=*zzzzz* | append [| makeresults]",
+    "Rare=*zzzzz* | appendpipe [stats count] | addtotals",
+    "Rare=*zzzzz* | join type=left User [search Rare=* | stats count by User]",
+    "Rare=*zzzzz* | mvexpand User | stats dc(User) as d",
+    "Rare=*zzzzz* | map search=\"| makeresults\"",
     /* tstats over a data model summary: its own group in the scan */
     "| tstats count from datamodel=Endpoint.Processes where Processes.process_name=cmd.exe by Processes.user",
     "| tstats count from datamodel=Endpoint.Processes where Processes.process=*whoami* by Processes.process",
