@@ -182,6 +182,7 @@ static const char *const hand[] = {
     "Nul=abc OR Nul=\"*ABC\"",
     "Tags=\"*nul\" OR Tags=\"nul*\" | stats count by host",
     "Tags=\"*abc\"",
+    "Tags=nul | stats count by host", /* json_each gives nul<NUL>abc as nul */
     "Image=\"*\xff\xfe*\"",
     "CommandLine=\"*\xff\xfe whoami\"",
     "User=\"d\xc3\xa9nis\" OR User=\"D\xc3\x89NIS\"",

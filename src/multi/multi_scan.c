@@ -343,6 +343,10 @@ static int scan_group(mx *m, mx_group *g, store *st, char **err)
                 for (size_t k = 0; k < mvl.n; k++) {
                     add_value(&r, i, mvl.v[k], mvl.len[k], 1);
                     if (regex_value(&r, i, mvl.v[k], mvl.len[k])) goto hserr;
+                    /* json_each gives a value with a NUL inside (\u0000)
+                     * only up to it (SQLite 3.40): equal as that too */
+                    const char *nul = memchr(mvl.v[k], '\0', mvl.len[k]);
+                    if (nul) add_value(&r, i, mvl.v[k], (size_t)(nul - mvl.v[k]), 1);
                 }
                 const char *b = sqlite3_column_blob(stmt, i + 1);
                 int bn = sqlite3_column_bytes(stmt, i + 1);
