@@ -208,6 +208,11 @@ static const char *const hand[] = {
     "index=main _time=1700000010 Image=*",
     "Image=c:* CommandLine!=*whoami* | sort - _time | head 5",
     "User=CORP\\\\ALICE [search Rare=* | fields Image]",
+    /* regex atoms (| regex, an eval'd match() flag searched later) */
+    "index=main | regex CommandLine=\"(?i)who.mi\"",
+    "index=main | eval X=if(match(Image, \"(?i)cmd\\.exe$\"), 1, 0) | search X=1 | stats count by Image",
+    "Tags=* | regex Tags=\"^(gr|bl)\" | table Tags",
+    "index=main | eval X=if(match(CommandLine, \"\xc3\xa9t\"), 1, 0) | search X=1",
     /* the scan lists no rows: run, or not (empty_stays_empty), the same */
     "Rare=*zzzzz* | stats count",
     "Rare=*zzzzz* | stats count by User",
