@@ -25,6 +25,7 @@ detect_shared *detect_shared_new(size_t n)
     s->prep = xcalloc(n + 1, sizeof *s->prep);
     s->prepared = xcalloc(n + 1, 1);
     s->slot = xcalloc(n + 1, sizeof *s->slot);
+    for (size_t i = 0; i < n; i++) s->slot[i] = -1;
     s->scan = mx_new();
     return s;
 }
@@ -40,7 +41,18 @@ void detect_shared_prepare(detect_shared *s, store *st, const spl_macros *macros
 
 int detect_shared_scan(detect_shared *s, store *st, int limit_time)
 {
-    (void)limit_time;
+    /* the union of the slots' time ranges, when each has both ends */
+    int bounds = limit_time ? 3 : 0, any = 0;
+    double lo = 0, hi = 0;
+    for (size_t i = 0; i < s->n && bounds; i++) {
+        if (!s->prepared[i] || s->slot[i] < 0) continue;
+        const spl_query *q = s->prep[i].q;
+        bounds &= q->pf_time;
+        if (!any || q->pf_earliest < lo) lo = q->pf_earliest;
+        if (!any || q->pf_latest > hi) hi = q->pf_latest;
+        any = 1;
+    }
+    if (any && bounds) mx_set_time(s->scan, lo, hi, bounds);
     char *err = NULL;
     if (mx_scan(s->scan, st, &err)) {
         fprintf(stderr, "splite: %s; the detections run alone\n", err ? err : "the shared scan failed");

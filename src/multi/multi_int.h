@@ -64,6 +64,8 @@ struct mx {
     int **eq_atoms;        /* atoms per key, -1 terminated */
     int neq;
     int64_t lo, hi;        /* rowid range at the scan */
+    double t_lo, t_hi;     /* mx_set_time */
+    int t_bounds;
     mx_stats stats;
 };
 

@@ -111,6 +111,13 @@ static void add_slot_row(mx *m, int s, int64_t rowid)
     m->stats.candidates++;
 }
 
+void mx_set_time(mx *m, double earliest, double latest, int bounds)
+{
+    m->t_lo = earliest;
+    m->t_hi = latest;
+    m->t_bounds = bounds & 3;
+}
+
 int mx_scan(mx *m, store *st, char **err)
 {
     double t0 = util_now();
@@ -171,9 +178,14 @@ int mx_scan(mx *m, store *st, char **err)
         sbuf_add_sql_ident(&sql, m->cols[i].name);
     }
     sbuf_add(&sql, " FROM events");
+    /* a time range (mx_set_time): through the _time index */
+    if (m->t_bounds & 1) sbuf_add(&sql, " WHERE _time >= ?1");
+    if (m->t_bounds & 2) sbuf_add(&sql, m->t_bounds & 1 ? " AND _time < ?2" : " WHERE _time < ?2");
     int prc = sqlite3_prepare_v2(db, sql.s, -1, &stmt, NULL);
     sbuf_free(&sql);
     if (prc != SQLITE_OK) goto sqlerr;
+    if (m->t_bounds & 1) sqlite3_bind_double(stmt, 1, m->t_lo);
+    if (m->t_bounds & 2) sqlite3_bind_double(stmt, 2, m->t_hi);
 
     r.hit = xcalloc((size_t)m->natoms + 1, 1);
     r.hitlist = xcalloc((size_t)m->natoms + 1, sizeof *r.hitlist);

@@ -67,6 +67,50 @@ one_call win "$tmp/base.db" -- run --earliest 1717407300 --latest 1717409000 --n
 compare win
 [ "$(grep -c . "$tmp/win.s.out")" -gt 0 ] && [ "$(grep -c . "$tmp/win.s.out")" -lt "$(grep -c . "$tmp/all.s.out")" ] ||
     fail "window: not a part of the results: $(grep -c . "$tmp/win.s.out")"
+# the scan read only the window's events (the _time index), all of them over all time
+all_n=$(sqlite3 "$tmp/base.db" "SELECT count(*) FROM events")
+win_n=$(sqlite3 "$tmp/base.db" "SELECT count(*) FROM events WHERE _time >= 1717407300 AND _time < 1717409000")
+grep -q "^shared scan: $all_n rows" "$tmp/all.s.err" || fail "all time: not every event scanned: $(grep "^shared" "$tmp/all.s.err")"
+grep -q "^shared scan: $win_n rows" "$tmp/win.s.err" || fail "window: $win_n events expected: $(grep "^shared" "$tmp/win.s.err")"
+
+# a detection with its own earliest=/latest= (they win over the window): the scan covers them
+mkdir -p "$tmp/lib"
+cp -r detections "$tmp/lib/"
+cat >"$tmp/lib/detections/endpoint/own_time.yml" <<'YML'
+name: Own Time Range
+id: 0b6d2c4e-1f3a-4d5b-9c8e-7a6f5e4d3c2b
+version: 1
+date: '2026-12-08'
+author: splite tests
+type: TTP
+status: production
+description: IIS configuration changes over a time range of its own.
+data_source: []
+search: '`iis_operational_logs` EventCode=29 earliest=1717400000 latest=1717420000 | stats count by ComputerName | rename ComputerName AS dest'
+how_to_implement: A test.
+known_false_positives: None.
+references: []
+rba:
+  message: IIS changes on $dest$
+  risk_objects:
+  - field: dest
+    type: system
+    score: 10
+  threat_objects: []
+tags:
+  analytic_story: [Test]
+  asset_type: Endpoint
+  mitre_attack_id: [T1505.004]
+  product: [Splunk Enterprise]
+  security_domain: endpoint
+YML
+one_call own "$tmp/base.db" -- run --earliest 1717407300 --latest 1717407400 --now 1800000000 --format jsonl "$tmp/lib/detections"
+[ "$(cat "$tmp/own.s.rc")" = 0 ] || fail "own time range: $(cat "$tmp/own.s.err")"
+compare own
+[ "$(sqlite3 "$tmp/own.s.db" "SELECT rows FROM runs WHERE detection = 'Own Time Range'")" -gt 0 ] ||
+    fail "own time range: no rows: $(grep "Own Time" "$tmp/own.s.err")"
+own_n=$(sqlite3 "$tmp/base.db" "SELECT count(*) FROM events WHERE _time >= 1717400000 AND _time < 1717420000")
+grep -q "^shared scan: $own_n rows" "$tmp/own.s.err" || fail "own time range: $own_n events expected: $(grep "^shared" "$tmp/own.s.err")"
 
 # run with a crashing detection: lost in both, the others the same
 one_call crash "$tmp/base.db" SPLITE_TEST_FAULT="segv:$bad" -- run --all-time --now 1800000000 --format jsonl detections
