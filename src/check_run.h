@@ -32,10 +32,11 @@ typedef struct check_slot {
 void check_one(store *st, const spl_macros *macros, const spl_opts *so, double timeout, const detection *d,
                check_result *r, double *translate_s);
 /* check_one's two halves: compile d into *q (NULL with r filled when a stage
- * before execute fails), then execute q. */
+ * before execute fails), then execute q; nothing: q is known to give no
+ * results (the shared scan listed no rows for it, q->empty_stays_empty). */
 void check_compile(store *st, const spl_macros *macros, const spl_opts *so, const detection *d, check_result *r,
                    spl_query **q, double *translate_s);
-void check_exec(store *st, double timeout, const detection *d, const spl_query *q, check_result *r);
+void check_exec(store *st, double timeout, const detection *d, const spl_query *q, int nothing, check_result *r);
 /* Every detection of set into slots with `jobs` worker processes, each with
  * its own connection to db_path; *prebuilt gets the seconds the workers spent
  * bringing data model summaries up to date first, *scan_s the seconds of

@@ -119,6 +119,16 @@ static void run_shared(store *st, const spl_macros *m, const spl_opts *so, doubl
     spl_query **q = xcalloc(set->n + 1, sizeof *q);
     int *slot = xcalloc(set->n + 1, sizeof *slot);
     mx *scan = mx_new();
+    /* a database much larger than the page cache (256 MB, store_tune_for_search)
+     * is read through it again by every detection that scans, without
+     * gain: the pass reads every page once and each detection then few, so
+     * there a cache of 64 MB keeps the memory down */
+    sqlite3_stmt *ps = NULL;
+    if (sqlite3_prepare_v2(store_db(st), "SELECT page_count * page_size FROM pragma_page_count, pragma_page_size", -1,
+                           &ps, NULL) == SQLITE_OK &&
+        sqlite3_step(ps) == SQLITE_ROW && sqlite3_column_int64(ps, 0) > (sqlite3_int64)384 << 20)
+        sqlite3_exec(store_db(st), "PRAGMA cache_size=-65536", NULL, NULL, NULL);
+    sqlite3_finalize(ps);
     for (size_t i = from; i < set->n; i++) {
         if (dead && dead[i]) continue;
         check_slot *x = &slots[i];
@@ -149,6 +159,8 @@ static void run_shared(store *st, const spl_macros *m, const spl_opts *so, doubl
         } else if (q[i]) {
             if (fd >= 0) send_started(fd, (uint32_t)i);
             double c0 = util_now();
+            int nothing = slot[i] >= 0 && q[i]->empty_stays_empty && !mx_dense(scan, slot[i]) &&
+                          mx_count(scan, slot[i]) == 0;
             if (slot[i] >= 0 && mx_dense(scan, slot[i])) {
                 /* most rows listed: looking each up costs more than its
                  * own plan (a scan, an index); compiled again without */
@@ -165,7 +177,7 @@ static void run_shared(store *st, const spl_macros *m, const spl_opts *so, doubl
                 free(ar.error);
                 free(ar.cause);
             }
-            check_exec(st, timeout, set->v[i], q[i], &x->r);
+            check_exec(st, timeout, set->v[i], q[i], nothing, &x->r);
             x->seconds = x->translate + (util_now() - c0);
         } else {
             x->seconds = x->translate; /* failed before execute: x->r says where */

@@ -197,10 +197,14 @@ void check_compile(store *st, const spl_macros *macros, const spl_opts *so, cons
     *out = q;
 }
 
-void check_exec(store *st, double timeout, const detection *d, const spl_query *q, check_result *r)
+void check_exec(store *st, double timeout, const detection *d, const spl_query *q, int nothing, check_result *r)
 {
     fault_point(d->name, d->file);
     row_digest rd = {0, 14695981039346656037ull};
+    if (nothing) { /* the shared scan listed no rows and none give a result */
+        r->digest = rd.h;
+        return;
+    }
     char *err = NULL;
     double deadline = util_now() + timeout;
     if (timeout > 0) sqlite3_progress_handler(store_db(st), 10000, past_deadline, &deadline);
@@ -226,7 +230,7 @@ void check_one(store *st, const spl_macros *macros, const spl_opts *so, double t
     fault_point(d->name, d->file);
     check_compile(st, macros, so, d, r, &q, translate_s);
     if (!q) return;
-    check_exec(st, timeout, d, q, r);
+    check_exec(st, timeout, d, q, 0, r);
     spl_query_free(q);
 }
 

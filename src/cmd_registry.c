@@ -63,10 +63,11 @@ const cli_command cli_commands[] = {
      CMD_TIME_OPTIONS
      "  --format F         table, jsonl or csv (default: table on a terminal, else jsonl)\n"
      "  --no-summaries     compute tstats over data models from the events, not the summaries\n"},
-    {"sql", cmd_sql, "[--plan] [--earliest T] [--latest T] [--now T] [--no-summaries] 'SPL'",
+    {"sql", cmd_sql, "[--plan] [--earliest T] [--latest T] [--now T] [--no-summaries] [--shared-scan] 'SPL'",
      "print the SQL an SPL search translates to, macros expanded",
      "  --plan             also print SQLite's query plan (the indexes it uses)\n" CMD_TIME_OPTIONS
-     "  --no-summaries     translate tstats over data models to read the events, not the summaries\n"},
+     "  --no-summaries     translate tstats over data models to read the events, not the summaries\n"
+     "  --shared-scan      the SQL as compiled for the shared scan, and its prefilter formula\n"},
     {"run", cmd_run, "[--earliest T] [--latest T] [--now T] [--all-time] [--format table|jsonl] [--timeout S] [--no-shared-scan] [DETECTION.yml|DIR ...]",
      "run detections, store and print their risk events and notables",
      "  --earliest T       start of the window (default: each detection's deployment window)\n"

@@ -8,6 +8,7 @@
 #include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct detect_shared {
     size_t n;
@@ -49,6 +50,7 @@ int detect_shared_scan(detect_shared *s, store *st, int limit_time)
     for (size_t i = 0; i < s->n && bounds; i++) {
         if (!s->prepared[i] || s->slot[i] < 0) continue;
         const spl_query *q = s->prep[i].q;
+        if (q->pf_table && strcmp(q->pf_table, "events")) continue; /* a summary's slot: its table is read whole */
         bounds &= q->pf_time;
         if (!any || q->pf_earliest < lo) lo = q->pf_earliest;
         if (!any || q->pf_latest > hi) hi = q->pf_latest;

@@ -77,6 +77,10 @@ typedef struct spl_query {
      * pf_earliest, bit 2: _time < pf_latest; 0: unbounded) */
     int pf_time;
     double pf_earliest, pf_latest;
+    char *pf_table;     /* the table the formula's columns are of: "events",
+                           or a data model summary "dmsum:..." (tstats) */
+    int empty_stays_empty; /* 1: every command gives no results from no rows
+                              (so when the shared scan lists none, there are none) */
 } spl_query;
 
 /* Compile text. macros may be NULL (no macros known). Returns 0, or -1 with

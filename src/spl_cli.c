@@ -83,7 +83,13 @@ static int opt_value(int argc, char **argv, int *i, const char *name, const char
 
 int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv)
 {
+    return spl_cli_prepare_with(c, env, argc, argv, 0);
+}
+
+int spl_cli_prepare_with(spl_cli *c, cli_env *env, int argc, char **argv, int prefilter)
+{
     memset(c, 0, sizeof *c);
+    c->opts.prefilter = prefilter;
     spl_macros_init(&c->k.macros);
     spl_lookups_init(&c->k.lookups);
     const char *now = NULL;

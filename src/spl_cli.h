@@ -30,6 +30,8 @@ typedef struct spl_cli {
 /* Parse argv, open the store, load macros, compile. Returns 0, or the exit
  * status to return (a message has been printed). */
 int spl_cli_prepare(spl_cli *c, cli_env *env, int argc, char **argv);
+/* The same, compiled for the shared scan when prefilter (spl_opts.prefilter). */
+int spl_cli_prepare_with(spl_cli *c, cli_env *env, int argc, char **argv, int prefilter);
 void spl_cli_done(spl_cli *c);
 /* Load the shipped macros/ and env->macro_dirs into m. */
 int spl_cli_load_macros(cli_env *env, spl_macros *m);

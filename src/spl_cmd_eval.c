@@ -11,7 +11,7 @@ int spl_cmd_where(spl_cmd_ctx *c);
 /* The expression t[from..to) as SQL; assign_off: where the assigned field's
  * name is (eval), or SIZE_MAX (where: a boolean is what it wants). */
 static int expr_at(spl_cmd_ctx *c, spl_toks *t, int from, int to, size_t endoff, size_t assign_off, sbuf *out,
-                   int *mv)
+                   int *mv, const char *name)
 {
     spl_pctx P = {0};
     P.err = c->tr->err;
@@ -21,6 +21,7 @@ static int expr_at(spl_cmd_ctx *c, spl_toks *t, int from, int to, size_t endoff,
         rc = spl_tr_error(c->tr, assign_off,
                           "Fields cannot be assigned a boolean result. Instead, try if(<bool expr>, <expr>, <expr>)");
     if (!rc) rc = spl_expr_sql(c->tr, P.result, out, mv);
+    if (!rc && name) spl_eval_pf_hint(c->tr, name, P.result, out->s); /* the shared scan */
     spl_pctx_free(&P);
     return rc;
 }
@@ -53,7 +54,7 @@ int spl_cmd_eval(spl_cmd_ctx *c)
         char *name = nt->type == TK_IDENT ? xstrndup(nt->s, nt->n) : spl_tok_text(nt);
         sbuf v = {0};
         int mv = 0;
-        rc = expr_at(c, &t, i + 2, j, j < t.n ? t.v[j].off : end, nt->off, &v, &mv);
+        rc = expr_at(c, &t, i + 2, j, j < t.n ? t.v[j].off : end, nt->off, &v, &mv, name);
         if (!rc) {
             spl_tr_set(c->tr, name, v.s, mv);
             /* keep later expressions small: materialize big ones */
@@ -74,7 +75,7 @@ int spl_cmd_where(spl_cmd_ctx *c)
     if (spl_cmd_lex_eval(c, &t)) { spl_toks_free(&t); return -1; }
     sbuf v = {0};
     int mv = 0;
-    int rc = expr_at(c, &t, 0, t.n, c->argoff + c->arglen, SIZE_MAX, &v, &mv);
+    int rc = expr_at(c, &t, 0, t.n, c->argoff + c->arglen, SIZE_MAX, &v, &mv, NULL);
     if (!rc) spl_tr_where(c->tr, v.s);
     sbuf_free(&v);
     spl_toks_free(&t);

@@ -125,6 +125,8 @@ int spl_cmd_regex(spl_cmd_ctx *c)
             sbuf_free(&w);
         } else {
             spl_tr_where(tr, s.s);
+            /* the shared scan: a row must match the regex */
+            if (spl_tr_pf_open(tr)) spl_tr_pf_add(tr, spl_match_pf(tr, col ? col->sql : "NULL", re));
         }
         sbuf_free(&s);
     }

@@ -2,6 +2,7 @@
  * query, or later in the pipeline): parses its arguments with the search
  * grammar and adds the condition to the current level. The first search of
  * a query stays a plain WHERE over the events table so indexes apply. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 #include "spl_int.h"
@@ -41,13 +42,22 @@ int spl_fold_subsearches(spl_cmd_ctx *c, spl_toks *out)
  * the events level, after only row-local commands (eval, where, rename...:
  * an event's row depends on it alone), adds its formula: the rows it drops
  * cannot change any result. */
+int spl_tr_pf_open(spl_tr *tr)
+{
+    if (!tr->is_event_table || tr->subpipe || tr->sub_depth || !tr->opts || !tr->opts->prefilter || tr->pf_closed)
+        return 0;
+    return !strcmp(tr->from, tr->pf ? "events e NOT INDEXED" : "events e");
+}
+
 static void shared_scan_filter(spl_cmd_ctx *c, const spl_node *n)
 {
     spl_tr *tr = c->tr;
-    if (!tr->is_event_table || tr->subpipe || tr->sub_depth || !tr->opts || !tr->opts->prefilter || tr->pf_closed)
-        return;
-    if (strcmp(tr->from, tr->pf ? "events e NOT INDEXED" : "events e")) return;
-    spl_pf *f = spl_search_pf(tr, n);
+    if (spl_tr_pf_open(tr)) spl_tr_pf_add(tr, spl_search_pf(tr, n));
+}
+
+void spl_tr_pf_add(spl_tr *tr, struct spl_pf *f)
+{
+    assert(spl_tr_pf_open(tr));
     if (!spl_pf_useful(f)) { spl_pf_free(f); return; }
     if (tr->pf) {
         spl_pf *both[2] = {tr->pf, f};

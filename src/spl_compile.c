@@ -200,6 +200,16 @@ void spl_tr_free(spl_tr *tr)
     spl_tr_clear_dyn(tr);
     spl_pf_free(tr->pf);
     tr->pf = NULL;
+    free(tr->pf_table);
+    tr->pf_table = NULL;
+    for (int i = 0; i < tr->npf_hints; i++) {
+        free(tr->pf_hints[i].name);
+        free(tr->pf_hints[i].sql);
+        spl_pf_free(tr->pf_hints[i].pf);
+    }
+    free(tr->pf_hints);
+    tr->pf_hints = NULL;
+    tr->npf_hints = 0;
 }
 
 void spl_query_free(spl_query *q)
@@ -215,6 +225,7 @@ void spl_query_free(spl_query *q)
     for (int i = 0; i < q->npre; i++) free(q->pre[i]);
     free(q->pre);
     spl_pf_free(q->pf);
+    free(q->pf_table);
     free(q);
 }
 
@@ -273,7 +284,30 @@ int spl_tr_apply_time_range(spl_tr *tr)
  * condition on the events too (spl_cmd_search.c, the shared scan). */
 static int row_local(const char *name)
 {
-    static const char *const names[] = {"search", "eval", "where", "fields", "rename", "table"};
+    static const char *const names[] = {"search", "eval", "where", "fields", "rename", "table", "regex"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(name, names[i])) return 1;
+    return 0;
+}
+
+/* Commands that give no result from no input (the first command's rows):
+ * a query made only of these (stats and tstats with a BY clause) has no
+ * results when the shared scan lists no rows for it. Not: stats without BY
+ * (a count of 0), append, appendpipe, inputlookup append=t, makeresults,
+ * map, timechart, addtotals, outputlookup (it writes even nothing). */
+static int empty_stays_empty(const seg *s)
+{
+    static const char *const names[] = {
+        "search", "where", "eval", "eventstats", "rename", "table", "fields", "head", "tail", "sort", "dedup",
+        "fillnull", "convert", "bin", "bucket", "rex", "regex", "mvexpand", "makemv", "spath", "replace", "top",
+        "rare", "streamstats", "fromjson", "xmlkv", "extract", "kv", "join", "lookup", "transaction", "iplocation",
+        "foreach"};
+    const char *name = s->cmd->name;
+    if (!strcmp(name, "stats") || !strcmp(name, "tstats")) {
+        for (int i = 0; i < s->toks.n; i++)
+            if (s->toks.v[i].type == TK_WORD && spl_tok_is(&s->toks.v[i], "by", 1)) return 1;
+        return 0;
+    }
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (!strcmp(name, names[i])) return 1;
     return 0;
@@ -402,6 +436,11 @@ static int run_pipeline(spl_tr *tr, size_t start, size_t end)
         }
     }
 
+    if (!tr->subpipe && !tr->sub_depth) {
+        tr->empty_stays_empty = 1;
+        for (int k = 0; k < nseg; k++)
+            if (!empty_stays_empty(&segs[k])) tr->empty_stays_empty = 0;
+    }
     rc = 0;
 done:
     tr->first_search = NULL; /* points into segs */
@@ -584,7 +623,10 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
             r->pf_earliest = tr.ev_earliest;
             r->pf_latest = tr.ev_latest;
         }
+        r->pf_table = tr.pf_table ? tr.pf_table : xstrdup("events");
+        r->empty_stays_empty = tr.empty_stays_empty && !tr.npre;
         tr.pf = NULL;
+        tr.pf_table = NULL;
         q = NULL;
         *out = r;
         rc = 0;

@@ -24,6 +24,7 @@
 #include <string.h>
 #include "datamodel.h"
 #include "spl_int.h"
+#include "spl_pf.h"
 
 /* seconds this process spent building and updating summaries */
 static double summary_seconds;
@@ -458,6 +459,40 @@ static void memo_set(sqlite3 *db, const dm_dataset *ds, const char *dh, const ch
     sqlite3_finalize(st);
 }
 
+/* a summary column's SQL for the where clause's prefilter formula: names
+ * are the summary's fields in column order (f0, f1, ...) */
+typedef struct pf_names {
+    char **names;
+    int n;
+    char buf[32];
+} pf_names;
+
+static const char *pf_field(void *ctx, const char *name)
+{
+    pf_names *p = ctx;
+    for (int i = 0; i < p->n; i++)
+        if (!strcmp(p->names[i], name)) {
+            snprintf(p->buf, sizeof p->buf, "t.\"f%d\"", i);
+            return p->buf;
+        }
+    return NULL; /* not a column: nothing known */
+}
+
+/* Compiling for the shared scan (spl_opts.prefilter): tstats's where clause
+ * over a summary, as a formula over the summary's columns (spl_pf.h), when
+ * it can rule rows out; NULL otherwise. Only the query's own first reading
+ * (not a subsearch's, not after a command that is not row-local). */
+static spl_pf *shared_scan_formula(spl_tr *tr, char **names, int n, const spl_node *where)
+{
+    if (!where || !tr->opts || !tr->opts->prefilter || tr->sub_depth || tr->subpipe || tr->pf || tr->pf_closed)
+        return NULL;
+    pf_names p = {.names = names, .n = n};
+    spl_pf *f = spl_search_pf_with(where, "t", pf_field, NULL, &p);
+    if (spl_pf_useful(f)) return f;
+    spl_pf_free(f);
+    return NULL;
+}
+
 int spl_dm_summary_rows(spl_tr *tr, const dm_dataset *ds, const spl_names *fields, const spl_node *where)
 {
     assert(tr && ds);
@@ -501,6 +536,7 @@ int spl_dm_summary_rows(spl_tr *tr, const dm_dataset *ds, const spl_names *field
         if (!strcmp(nm[i], "_time")) tcol = i;
     }
     index_where(db, tbl, nm, n, where);
+    spl_pf *pf = shared_scan_formula(tr, nm, n, where);
     /* only the fields the query names (and the base ones), as when the rows
      * are computed from the events: a CTE SQLite materialises then copies
      * only those */
@@ -522,11 +558,18 @@ int spl_dm_summary_rows(spl_tr *tr, const dm_dataset *ds, const spl_names *field
     n = k;
     sbuf_add(&q, " FROM ");
     sbuf_add_sql_ident(&q, tbl);
-    sbuf_add(&q, " t WHERE 1");
+    sbuf_add(&q, pf ? " t NOT INDEXED WHERE 1" : " t WHERE 1");
     if (tcol >= 0) {
         char *t = xasprintf("t.f%d", col[tcol]);
         spl_dm_time_where(tr, t, &q);
         free(t);
+    }
+    if (pf) {
+        /* the shared scan lists the summary rows the where clause may keep */
+        tr->pf = pf;
+        tr->pf_param = spl_tr_param_num(tr, -1);
+        tr->pf_table = xstrdup(tbl);
+        sbuf_printf(&q, " AND t.rowid IN (SELECT value FROM splite_cand(?%d))", tr->pf_param);
     }
     spl_tr_new_level(tr, q.s, nm, mvs, n);
     if (tr->events_guard) spl_tr_where(tr, tr->events_guard);

@@ -215,6 +215,15 @@ typedef struct spl_tr {
      * must read for this query lie in it (spl_query.pf_time) */
     double ev_earliest, ev_latest;
     int ev_time;
+    char *pf_table;               /* the table pf reads: NULL = events */
+    /* eval X=if(C, 1, 0) on the events level: what X=1 implies (C's
+     * formula), valid while X's SQL is still sql (spl_search_pf) */
+    struct spl_pf_hint {
+        char *name, *sql;
+        struct spl_pf *pf;
+    } *pf_hints;
+    int npf_hints;
+    int empty_stays_empty;        /* no rows in, no results (spl_query) */
 } spl_tr;
 
 /* Translate the subsearch text[start..end) (or, with subpipe, the
@@ -322,6 +331,26 @@ int spl_search_holds_map_marker(const spl_node *n);
  * table (alias e) at the current level: a necessary condition of the SQL
  * spl_search_sql made of n. Call after spl_search_sql succeeded. */
 struct spl_pf *spl_search_pf(spl_tr *tr, const spl_node *n);
+/* The same over another table (alias): field gives each field's SQL there,
+ * "NULL" when it has none (the comparison never holds), NULL when unknown
+ * (the comparison is not used). */
+typedef const char *(*spl_pf_field_fn)(void *ctx, const char *name);
+/* what name=value implies when name's SQL is sql (a copy), or NULL */
+typedef struct spl_pf *(*spl_pf_hint_fn)(void *ctx, const char *name, const char *sql, const char *value);
+struct spl_pf *spl_search_pf_with(const spl_node *n, const char *alias, spl_pf_field_fn field, spl_pf_hint_fn hint,
+                                  void *ctx);
+/* Compiling for the shared scan: 1 when a row-local filter may still add a
+ * formula (the events level of the query itself, only row-local commands so
+ * far); spl_tr_pf_add ANDs f (taken over) into the query's formula, adding
+ * the candidate list to the level's WHERE the first time (spl_cmd_search.c). */
+int spl_tr_pf_open(spl_tr *tr);
+void spl_tr_pf_add(spl_tr *tr, struct spl_pf *f);
+/* match(x, re) as a formula: a regex atom on the columns x is made of (or
+ * _raw), true when x has another form */
+struct spl_pf *spl_match_pf(spl_tr *tr, const char *x, const char *re);
+/* eval: remember what name=1 implies when expr is if(C, 1, 0) (sql: the SQL
+ * name now has); compiling for the shared scan only */
+void spl_eval_pf_hint(spl_tr *tr, const char *name, const spl_node *expr, const char *sql);
 /* Eval expression -> SQL value. *mv set when the result may be multivalue. */
 int spl_expr_sql(spl_tr *tr, const spl_node *n, sbuf *out, int *mv);
 /* Whether an eval expression's value is a boolean (a comparison, AND, OR,

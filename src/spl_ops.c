@@ -701,9 +701,11 @@ static void fn_jsonkey(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 }
 
 void spl_agg_register(sqlite3 *db);
+void spl_op_eqnum_register(sqlite3 *db);
 
 void spl_ops_register(sqlite3 *db)
 {
+    spl_op_eqnum_register(db);
     int f = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
     sqlite3_create_function(db, "splop_num", 1, f, NULL, fn_num, NULL, NULL);
     sqlite3_create_function(db, "splop_sortkey", 1, f, NULL, fn_sortkey, NULL, NULL);

@@ -43,6 +43,30 @@ static spl_pf *atom(const char *col, const char *text, size_t n, int eq, int at_
     return f;
 }
 
+spl_pf *spl_pf_regex(const char *col, const char *pattern)
+{
+    spl_pf *f = atom(col, pattern, strlen(pattern), 0, 0, 0);
+    f->re = 1;
+    return f;
+}
+
+spl_pf *spl_pf_copy(const spl_pf *f)
+{
+    spl_pf *c = node(f->kind);
+    if (f->col) c->col = xstrdup(f->col);
+    if (f->text) c->text = xstrdup(f->text);
+    c->eq = f->eq;
+    c->re = f->re;
+    c->at_start = f->at_start;
+    c->at_end = f->at_end;
+    if (f->nkids) {
+        c->kids = xcalloc((size_t)f->nkids, sizeof *c->kids);
+        for (int i = 0; i < f->nkids; i++) c->kids[i] = spl_pf_copy(f->kids[i]);
+        c->nkids = f->nkids;
+    }
+    return c;
+}
+
 spl_pf *spl_pf_value(const char *col, const char *v)
 {
     if (!strchr(v, '*')) return atom(col, v, strlen(v), 1, 1, 1);
@@ -64,7 +88,13 @@ spl_pf *spl_pf_value(const char *col, const char *v)
     return f;
 }
 
-/* AND (is_and) or OR of kids, flattened and simplified */
+static int same_atom(const spl_pf *a, const spl_pf *b)
+{
+    return a->kind == PF_ATOM && b->kind == PF_ATOM && a->eq == b->eq && a->re == b->re && a->at_start == b->at_start &&
+           a->at_end == b->at_end && !strcmp(a->col, b->col) && !strcmp(a->text, b->text);
+}
+
+/* AND (is_and) or OR of kids, flattened and simplified (an atom twice once) */
 static spl_pf *combine(spl_pf **kids, int n, int is_and)
 {
     spl_pf_kind same = is_and ? PF_AND : PF_OR;
@@ -83,6 +113,9 @@ static spl_pf *combine(spl_pf **kids, int n, int is_and)
             spl_pf_free(k);
             continue;
         }
+        int dup = 0;
+        for (int j = 0; j < out->nkids && j < 64 && !dup; j++) dup = same_atom(out->kids[j], k);
+        if (dup) { spl_pf_free(k); continue; }
         out->kids = xrealloc(out->kids, sizeof *out->kids * (size_t)(out->nkids + 1));
         out->kids[out->nkids++] = k;
     }
@@ -265,7 +298,8 @@ static void text_rec(const spl_pf *f, sbuf *b)
     case PF_TRUE: sbuf_add(b, "true"); return;
     case PF_FALSE: sbuf_add(b, "false"); return;
     case PF_ATOM:
-        if (f->eq) sbuf_printf(b, "%s=\"%s\"", f->col, f->text);
+        if (f->re) sbuf_printf(b, "%s=~/%s/", f->col, f->text);
+        else if (f->eq) sbuf_printf(b, "%s=\"%s\"", f->col, f->text);
         else sbuf_printf(b, "%s~\"%s%s%s\"", f->col, f->at_start ? "^" : "", f->text, f->at_end ? "$" : "");
         return;
     case PF_AND:

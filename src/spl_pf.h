@@ -18,6 +18,7 @@ typedef struct spl_pf {
     char *col;            /* events column name (the catalog's col) */
     char *text;           /* the literal (not empty) */
     int eq;               /* 1: the whole value equals text */
+    int re;               /* 1: text is a PCRE2 pattern found in the value (match()) */
     int at_start, at_end; /* contains: text starts / ends the value */
     int id;               /* set by the executor */
 } spl_pf;
@@ -27,6 +28,10 @@ typedef struct spl_pf {
 
 spl_pf *spl_pf_true(void);
 spl_pf *spl_pf_false(void);
+/* match(col, pattern) holds (a regex atom; the scan tests it with Hyperscan's
+ * prefilter mode, a superset) */
+spl_pf *spl_pf_regex(const char *col, const char *pattern);
+spl_pf *spl_pf_copy(const spl_pf *f);
 /* The atoms column col must hold for the SPL value v (with '*' wildcards) to
  * match it: equality without a wildcard, else the pieces between them. */
 spl_pf *spl_pf_value(const char *col, const char *v);

@@ -76,11 +76,11 @@ static void value_cond(spl_tr *tr, sbuf *out, const char *x, int op, const char 
             /* a computed value may be a number (tonumber, arithmetic): the
              * text comparison alone never equals an INTEGER/REAL. Plain
              * event columns (text) keep the indexable form below. */
-            sbuf_printf(out, "(%s = ", x);
+            sbuf_printf(out, "splop_eqnum(%s, ", x);
             spl_tr_bind_text(tr, out, v);
-            sbuf_printf(out, " COLLATE NOCASE OR (typeof(%s) IN ('integer', 'real') AND %s = ", x, x);
+            sbuf_add(out, ", ");
             spl_tr_bind_num(tr, out, num);
-            sbuf_add(out, "))");
+            sbuf_add(out, ")");
         } else {
             sbuf_printf(out, "%s = ", x);
             spl_tr_bind_text(tr, out, v);

@@ -43,7 +43,17 @@ typedef struct sqlfn_regex {
     char *pat; /* the pattern text (cache key) */
     size_t patlen;
     int refs;
+    /* match()'s prefilter (sqlfn_regex_prefilter.c): the pattern compiled by
+     * Hyperscan in prefilter mode, tried once (hs_tried); NULL when it does
+     * not compile */
+    int hs_tried;
+    void *hs_db, *hs_scratch;
 } sqlfn_regex;
+/* 0 when re surely does not match s[0..n) (an ASCII subject Hyperscan's
+ * prefilter, a superset of the pattern, finds nothing in), else 1: run the
+ * pattern. */
+int sqlfn_regex_may_match(sqlfn_regex *re, const char *s, size_t n);
+void sqlfn_regex_prefilter_free(sqlfn_regex *re);
 
 /* Compiled patterns kept across rows for patterns that are not constant
  * (a few recent ones per function and connection). */

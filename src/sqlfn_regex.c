@@ -94,6 +94,7 @@ static void sqlfn_regex_unref(void *p)
     if (--re->refs) return;
     pcre2_match_data_free(re->md);
     pcre2_code_free(re->code);
+    sqlfn_regex_prefilter_free(re);
     free(re->pat);
     free(re);
 }
@@ -217,6 +218,7 @@ static void fn_match(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     for (size_t i = 0; i < w.n && !found; i++) {
         size_t n;
         const char *s = mv_view_get(&w, i, &n);
+        if (!sqlfn_regex_may_match(re, s, n)) continue;
         rc = sqlfn_regex_exec(ctx, re, s, n, 0);
         if (rc < 0) break;
         found = rc > 0;

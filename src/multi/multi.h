@@ -34,6 +34,7 @@ typedef struct mx_stats {
     long evaluations;   /* formulas evaluated (after the first rows) */
     long bytes;         /* bytes matched */
     double seconds;     /* the scan */
+    double compile_seconds; /* of which compiling the matchers */
 } mx_stats;
 
 mx *mx_new(void);
@@ -53,7 +54,7 @@ int mx_attach(sqlite3 *db);
 /* m becomes the candidate sets splite_cand reads in this process (NULL:
  * none; a query then fails with a clear error). */
 void mx_install(mx *m);
-/* Rows listed for slot. */
+/* Rows listed for slot (0 for a dense one: see mx_dense first). */
 size_t mx_count(const mx *m, int slot);
 /* 1 when slot lists so many of the rows scanned (a quarter or more) that
  * reading them one by one costs more than the query's own plan: run the

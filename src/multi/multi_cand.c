@@ -12,6 +12,7 @@
 void mx_cands_add(mx_cands *c, int64_t rowid, int64_t lo, int64_t hi)
 {
     if (rowid < lo || rowid > hi) return; /* not in the scanned range: never listed */
+    c->lo = lo;
     uint64_t off = (uint64_t)(rowid - lo);
     if (c->bits) {
         uint64_t bit = 1ull << (off % 64);
@@ -169,7 +170,7 @@ static int cand_filter(sqlite3_vtab_cursor *cur, int idxnum, const char *idxstr,
         return SQLITE_ERROR;
     }
     c->c = &installed->slots[slot].c;
-    c->lo = installed->lo;
+    c->lo = c->c->lo;
     settle(c);
     return SQLITE_OK;
 }

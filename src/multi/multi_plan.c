@@ -14,12 +14,25 @@
 
 mx *mx_new(void)
 {
-    mx *m = xcalloc(1, sizeof *m);
-    hmap_init(&m->col_ix);
-    hmap_init(&m->atom_ix);
-    hmap_init(&m->lit_ix);
-    hmap_init(&m->eq_ix);
-    return m;
+    return xcalloc(1, sizeof(mx));
+}
+
+static void group_free(mx_group *g)
+{
+    free(g->table);
+    free(g->slots);
+    for (int i = 0; i < g->ncols; i++) { free(g->cols[i].name); free(g->cols[i].atoms); free(g->cols[i].res); }
+    free(g->cols);
+    for (int i = 0; i < g->natoms; i++) free(g->atoms[i].slots);
+    free(g->atoms);
+    for (int i = 0; i < g->nlits; i++) { free(g->lits[i].text); free(g->lits[i].atoms); }
+    free(g->lits);
+    for (int i = 0; i < g->neq; i++) free(g->eq_atoms[i]);
+    free(g->eq_atoms);
+    hmap_free(&g->col_ix);
+    hmap_free(&g->atom_ix);
+    hmap_free(&g->lit_ix);
+    hmap_free(&g->eq_ix);
 }
 
 void mx_free(mx *m)
@@ -27,22 +40,27 @@ void mx_free(mx *m)
     if (!m) return;
     for (int i = 0; i < m->nslots; i++) mx_cands_free(&m->slots[i].c);
     free(m->slots);
-    for (int i = 0; i < m->ncols; i++) free(m->cols[i].name);
-    free(m->cols);
-    for (int i = 0; i < m->natoms; i++) free(m->atoms[i].slots);
-    free(m->atoms);
-    for (int i = 0; i < m->nlits; i++) { free(m->lits[i].text); free(m->lits[i].atoms); }
-    free(m->lits);
-    for (int i = 0; i < m->neq; i++) free(m->eq_atoms[i]);
-    free(m->eq_atoms);
-    hmap_free(&m->col_ix);
-    hmap_free(&m->atom_ix);
-    hmap_free(&m->lit_ix);
-    hmap_free(&m->eq_ix);
+    for (int i = 0; i < m->ngroups; i++) group_free(&m->groups[i]);
+    free(m->groups);
     free(m);
 }
 
-static int col_of(mx *m, const char *name)
+static mx_group *group_of(mx *m, const char *table)
+{
+    for (int i = 0; i < m->ngroups; i++)
+        if (!strcmp(m->groups[i].table, table)) return &m->groups[i];
+    m->groups = xrealloc(m->groups, sizeof *m->groups * (size_t)(m->ngroups + 1));
+    mx_group *g = &m->groups[m->ngroups++];
+    memset(g, 0, sizeof *g);
+    g->table = xstrdup(table);
+    hmap_init(&g->col_ix);
+    hmap_init(&g->atom_ix);
+    hmap_init(&g->lit_ix);
+    hmap_init(&g->eq_ix);
+    return g;
+}
+
+static int col_of(mx_group *m, const char *name)
 {
     long *v = hmap_get(&m->col_ix, name, strlen(name));
     if (v) return (int)*v;
@@ -55,14 +73,17 @@ static int col_of(mx *m, const char *name)
 
 static void lower(sbuf *b, const char *s, size_t n)
 {
+    sbuf_grow(b, n + 1);
+    char *o = b->s + b->len;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        sbuf_addc(b, c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c);
+        o[i] = c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
     }
+    b->len += n;
+    b->s[b->len] = 0;
 }
 
 /* the key of the equality hash: column index, then the lowercased value */
-void mx_eq_key(sbuf *b, int col, const char *s, size_t n);
 void mx_eq_key(sbuf *b, int col, const char *s, size_t n)
 {
     sbuf_reset(b);
@@ -80,11 +101,11 @@ static void push(int **v, int *n, int *cap, int x)
     (*v)[(*n)++] = x;
 }
 
-static int atom_of(mx *m, spl_pf *f)
+static int atom_of(mx_group *m, spl_pf *f)
 {
     int col = col_of(m, f->col);
     sbuf k = {0};
-    sbuf_printf(&k, "%d %d%d%d ", col, f->eq, f->at_start, f->at_end);
+    sbuf_printf(&k, "%d %d%d%d%d ", col, f->eq, f->at_start, f->at_end, f->re);
     sbuf_add(&k, f->text);
     long *v = hmap_get(&m->atom_ix, k.s, k.len);
     if (v) { sbuf_free(&k); return (int)*v; }
@@ -97,10 +118,14 @@ static int atom_of(mx *m, spl_pf *f)
     a->text = f->text;
     a->len = strlen(f->text);
     a->eq = f->eq;
+    a->re = f->re;
     a->at_start = f->at_start;
     a->at_end = f->at_end;
     a->lit = -1;
-    if (f->eq) {
+    push(&m->cols[col].atoms, &m->cols[col].natoms, &m->cols[col].capatoms, id);
+    if (f->re) {
+        push(&m->cols[col].res, &m->cols[col].nres, &m->cols[col].capres, id);
+    } else if (f->eq) {
         m->cols[col].neq++;
         mx_eq_key(&k, col, a->text, a->len);
         long *e = hmap_get(&m->eq_ix, k.s, k.len);
@@ -141,29 +166,27 @@ static int atom_of(mx *m, spl_pf *f)
     return id;
 }
 
-static void plan_rec(mx *m, spl_pf *f)
+static void plan_rec(mx_group *g, spl_pf *f)
 {
-    if (f->kind == PF_ATOM) { f->id = atom_of(m, f); return; }
-    for (int i = 0; i < f->nkids; i++) plan_rec(m, f->kids[i]);
-}
-
-void mx_plan_slot(mx *m, int s)
-{
-    plan_rec(m, m->slots[s].pf);
+    if (f->kind == PF_ATOM) { f->id = atom_of(g, f); return; }
+    for (int i = 0; i < f->nkids; i++) plan_rec(g, f->kids[i]);
 }
 
 int mx_add(mx *m, spl_query *q)
 {
     if (!q || !q->pf || q->pf_param < 1 || q->pf_param > q->nparams) return -1;
+    mx_group *g = group_of(m, q->pf_table ? q->pf_table : "events");
     int s = m->nslots++;
     m->slots = xrealloc(m->slots, sizeof *m->slots * (size_t)m->nslots);
     memset(&m->slots[s], 0, sizeof m->slots[s]);
     m->slots[s].q = q;
     m->slots[s].pf = q->pf;
+    m->slots[s].group = (int)(g - m->groups);
+    push(&g->slots, &g->nslots, &g->capslots, s);
     spl_param *p = &q->params[q->pf_param - 1];
     p->is_num = 1;
     p->num = s;
-    mx_plan_slot(m, s);
+    plan_rec(g, q->pf);
     m->stats.queries++;
     return s;
 }
@@ -187,7 +210,7 @@ int mx_eval(const spl_pf *f, const unsigned char *hit)
 }
 
 /* expected share of rows on which f's trigger set fires */
-static double cost(const mx *m, const spl_pf *f, long rows)
+static double cost(const mx_group *m, const spl_pf *f, long rows)
 {
     switch (f->kind) {
     case PF_TRUE: return INFINITY;
@@ -210,7 +233,7 @@ static double cost(const mx *m, const spl_pf *f, long rows)
     return INFINITY;
 }
 
-static void collect(mx *m, const spl_pf *f, long rows, int s)
+static void collect(mx_group *m, const spl_pf *f, long rows, int s)
 {
     switch (f->kind) {
     case PF_TRUE:
@@ -237,10 +260,18 @@ static void collect(mx *m, const spl_pf *f, long rows, int s)
     }
 }
 
-void mx_plan_triggers(mx *m, long rows)
+void mx_plan_triggers(mx *m, mx_group *g, long rows)
 {
-    for (int i = 0; i < m->natoms; i++) m->atoms[i].nslots = 0;
-    for (int s = 0; s < m->nslots; s++) collect(m, m->slots[s].pf, rows, s);
+    for (int i = 0; i < g->natoms; i++) g->atoms[i].nslots = 0;
+    for (int k = 0; k < g->nslots; k++) {
+        mx_slot *s = &m->slots[g->slots[k]];
+        if (!s->dense && rows >= 1024 && mx_cands_count(&s->c) * 2 > (size_t)rows) {
+            /* most rows so far: its query will run without the list (mx_dense) */
+            s->dense = 1;
+            mx_cands_free(&s->c);
+        }
+        if (!s->dense) collect(g, s->pf, rows, g->slots[k]);
+    }
 }
 
 size_t mx_count(const mx *m, int slot)
@@ -251,7 +282,10 @@ size_t mx_count(const mx *m, int slot)
 
 int mx_dense(const mx *m, int slot)
 {
-    return m->stats.rows > 0 && mx_count(m, slot) * 4 >= (size_t)m->stats.rows;
+    if (slot < 0 || slot >= m->nslots) return 0;
+    if (m->slots[slot].dense) return 1;
+    long rows = m->groups[m->slots[slot].group].rows;
+    return rows > 0 && mx_count(m, slot) * 4 >= (size_t)rows;
 }
 
 const mx_stats *mx_get_stats(const mx *m)

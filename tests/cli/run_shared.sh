@@ -70,8 +70,10 @@ compare win
 # the scan read only the window's events (the _time index), all of them over all time
 all_n=$(sqlite3 "$tmp/base.db" "SELECT count(*) FROM events")
 win_n=$(sqlite3 "$tmp/base.db" "SELECT count(*) FROM events WHERE _time >= 1717407300 AND _time < 1717409000")
-grep -q "^shared scan: $all_n rows" "$tmp/all.s.err" || fail "all time: not every event scanned: $(grep "^shared" "$tmp/all.s.err")"
-grep -q "^shared scan: $win_n rows" "$tmp/win.s.err" || fail "window: $win_n events expected: $(grep "^shared" "$tmp/win.s.err")"
+# (the rows scanned count those of data model summaries too, read whole: the same in each call)
+scanned() { sed -n 's/^shared scan: \([0-9]* tables*, \)\{0,1\}\([0-9]*\) rows.*/\2/p' "$tmp/$1.s.err"; }
+[ -n "$(scanned all)" ] && [ $(($(scanned all) - $(scanned win))) = $((all_n - win_n)) ] ||
+    fail "window: $win_n of $all_n events expected: $(grep "^shared" "$tmp/all.s.err" "$tmp/win.s.err")"
 
 # a detection with its own earliest=/latest= (they win over the window): the scan covers them
 mkdir -p "$tmp/lib"
@@ -110,7 +112,8 @@ compare own
 [ "$(sqlite3 "$tmp/own.s.db" "SELECT rows FROM runs WHERE detection = 'Own Time Range'")" -gt 0 ] ||
     fail "own time range: no rows: $(grep "Own Time" "$tmp/own.s.err")"
 own_n=$(sqlite3 "$tmp/base.db" "SELECT count(*) FROM events WHERE _time >= 1717400000 AND _time < 1717420000")
-grep -q "^shared scan: $own_n rows" "$tmp/own.s.err" || fail "own time range: $own_n events expected: $(grep "^shared" "$tmp/own.s.err")"
+[ $(($(scanned own) - $(scanned win))) = $((own_n - win_n)) ] ||
+    fail "own time range: $own_n events expected: $(grep "^shared" "$tmp/win.s.err" "$tmp/own.s.err")"
 
 # run with a crashing detection: lost in both, the others the same
 one_call crash "$tmp/base.db" SPLITE_TEST_FAULT="segv:$bad" -- run --all-time --now 1800000000 --format jsonl detections
