@@ -848,19 +848,21 @@ static void usage(void)
 {
     fprintf(stderr,
             "usage: bench-gen --format xml|json|tsv|wineventlog --events N [--seed S]\n"
-            "                 [--inject-attacks K] [--iis-out FILE]\n"
+            "                 [--inject-attacks K] [--iis-out FILE] [--start EPOCH] [--per-hour N]\n"
             "Writes N events to stdout. xml/json/tsv: Sysmon 1 (60%%), 3 (25%%), 11 (15%%);\n"
             "tsv is the pre-split form bench-refload --mode tsv loads (first column _time,\n"
             "then the columns of bench_fields.h, \\N for absent). wineventlog: Security 4688\n"
             "in the classic multi-line format; with --inject-attacks also IIS-Configuration\n"
             "EventCode 29 events (into --iis-out FILE if given). Expected detection counts\n"
-            "and the attack positions go to stderr.\n");
+            "and the attack positions go to stderr. Events start at --start (seconds since\n"
+            "1970, default 2024-06-03T00:00:00Z), --per-hour N apart on average (default\n"
+            "36000: 100 ms).\n");
 }
 
 int main(int argc, char **argv)
 {
     static gen g;
-    long long n = -1, k = 0;
+    long long n = -1, k = 0, start = 1717372800, per_hour = 36000;
     uint64_t seed = 20240603;
     const char *iis_path = NULL;
     g.format = -1;
@@ -887,13 +889,15 @@ int main(int argc, char **argv)
         else if (!strcmp(a, "--seed")) seed = strtoull(v, NULL, 10);
         else if (!strcmp(a, "--inject-attacks")) k = atoll(v);
         else if (!strcmp(a, "--iis-out")) iis_path = v;
+        else if (!strcmp(a, "--start")) start = atoll(v);
+        else if (!strcmp(a, "--per-hour")) per_hour = atoll(v);
         else {
             fprintf(stderr, "bench-gen: unknown option %s\n", a);
             usage();
             return 2;
         }
     }
-    if (g.format < 0 || n < 0 || k < 0) {
+    if (g.format < 0 || n < 0 || k < 0 || start < 0 || per_hour < 1 || per_hour > 1800000000LL) {
         usage();
         return 2;
     }
@@ -903,7 +907,9 @@ int main(int argc, char **argv)
     }
     gen_data_init(&g.w, seed);
     g.rng = seed * 0x9e3779b97f4a7c15ULL + 1;
-    g.t = 17173728000000000ULL; /* 2024-06-03T00:00:00Z */
+    g.t = (uint64_t)start * 10000000ULL; /* default 2024-06-03T00:00:00Z */
+    /* steps of 1 + [0, step) units of 100 ns: per_hour events an hour */
+    uint64_t step = 2 * 36000000000ULL / (uint64_t)per_hour;
     g.out.cap = 4 << 20;
     g.out.p = malloc(g.out.cap);
     g.out.f = stdout;
@@ -930,7 +936,7 @@ int main(int argc, char **argv)
     int iis_rot = 0;
     long long iis29 = 0;
     for (long long i = 0; i < n; i++) {
-        g.t += 1 + RN(&g, 2000000); /* 100 ms apart on average */
+        g.t += 1 + RN(&g, step); /* default: 100 ms apart on average */
         int attack = A_NONE;
         if (i == next_pos) {
             attack = (int)(next_slot % 3);

@@ -68,21 +68,23 @@ const cli_command cli_commands[] = {
      "  --plan             also print SQLite's query plan (the indexes it uses)\n" CMD_TIME_OPTIONS
      "  --no-summaries     translate tstats over data models to read the events, not the summaries\n"
      "  --shared-scan      the SQL as compiled for the shared scan, and its prefilter formula\n"},
-    {"run", cmd_run, "[--earliest T] [--latest T] [--now T] [--all-time] [--format table|jsonl] [--timeout S] [DETECTION.yml|DIR ...]",
+    {"run", cmd_run, "[--earliest T] [--latest T] [--now T] [--all-time] [--format table|jsonl] [--timeout S] [--no-shared-scan] [DETECTION.yml|DIR ...]",
      "run detections, store and print their risk events and notables",
      "  --earliest T       start of the window (default: each detection's deployment window)\n"
      "  --latest T         end of the window (times as for search)\n"
      "  --now T            the time the window is relative to (default: the clock)\n"
      "  --all-time         search all time\n"
      "  --format F         table or jsonl (default: table on a terminal, else jsonl)\n"
-     "  --timeout S        seconds a detection may run before it is stopped and failed (default: 600; 0: none)\n"},
-    {"schedule", cmd_schedule, "[--now T] [--max-catchup N] [--timeout S] [--wait] [-q] [DETECTION.yml|DIR ...]",
+     "  --timeout S        seconds a detection may run before it is stopped and failed (default: 600; 0: none)\n"
+     "  --no-shared-scan   run each detection over the events on its own (no shared scan)\n"},
+    {"schedule", cmd_schedule, "[--now T] [--max-catchup N] [--timeout S] [--wait] [-q] [--no-shared-scan] [DETECTION.yml|DIR ...]",
      "run the detections whose cron schedule fell due (call it every minute from cron)",
      "  --now T            the current time (default: the clock)\n"
      "  --max-catchup N    at most N missed runs per detection and call (default: 24)\n"
      "  --timeout S        seconds a detection may run before it is stopped and failed (default: 600; 0: none)\n"
      "  --wait             wait for another scheduler on the same database instead of returning\n"
-     "  -q, --quiet        print only failures\n"},
+     "  -q, --quiet        print only failures\n"
+     "  --no-shared-scan   run each due run over the events on its own (no shared scan)\n"},
     {"runs", cmd_runs, "[--limit N]", "recent detection runs and their status",
      "  --limit N          how many runs (default: 20)\n"},
     {"test", cmd_test, "[--junit FILE] [--datasets DIR] [DETECTION.yml|DIR ...]",

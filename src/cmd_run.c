@@ -3,11 +3,13 @@
  * notables they produce. A detection that fails is reported with its file
  * and does not stop the others, not even when it crashes or hangs: the
  * detections run in a worker process (detect_isolate.h); the exit status is
- * then 1. */
+ * then 1. The detections are compiled first and share one pass over the
+ * events (detect_shared.h) unless --no-shared-scan. */
 #include "cli.h"
 #include "detect_print.h"
 #include "detect_isolate.h"
 #include "detect_run.h"
+#include "detect_shared.h"
 #include "risk_store.h"
 #include "spl_cli.h"
 #include "timemod.h"
@@ -45,6 +47,7 @@ typedef struct run_ctx {
     const detect_run_opts *o;
     int fmt;
     store *st; /* the worker's connection */
+    detect_shared *sh; /* the worker's shared scan (NULL: each alone) */
 } run_ctx;
 
 static int run_begin(void *ctx)
@@ -54,12 +57,28 @@ static int run_begin(void *ctx)
     return c->st ? 0 : -1;
 }
 
+/* the shared scan: every detection left compiled, then one pass */
+static void run_prepare(void *ctx, size_t i)
+{
+    run_ctx *c = ctx;
+    if (!c->sh) c->sh = detect_shared_new(c->set->n);
+    detect_shared_prepare(c->sh, c->st, &c->k->macros, i, c->set->v[i], c->o);
+}
+
+static void run_scan(void *ctx)
+{
+    run_ctx *c = ctx;
+    if (!c->sh) c->sh = detect_shared_new(c->set->n);
+    detect_shared_scan(c->sh, c->st, 1);
+}
+
 static void run_item(void *ctx, size_t i, iso_report *rep)
 {
     run_ctx *c = ctx;
     const detection *d = c->set->v[i];
     detect_run_result r;
-    if (detect_run_one(c->st, &c->k->macros, d, c->o, &r)) {
+    detect_run_prep *p = c->sh ? detect_shared_take(c->sh, c->st, &c->k->macros, i, d, c->o) : NULL;
+    if (detect_run_exec(c->st, &c->k->macros, d, c->o, p, &r)) {
         fprintf(stderr, "%s: %s failed (%s): %s\n", d->file, d->name ? d->name : "detection", r.stage,
                 r.error ? r.error : "unknown error");
         rep->failed = 1;
@@ -79,6 +98,8 @@ static void run_item(void *ctx, size_t i, iso_report *rep)
 static void run_end(void *ctx)
 {
     run_ctx *c = ctx;
+    detect_shared_free(c->sh);
+    c->sh = NULL;
     store_close(c->st);
     c->st = NULL;
 }
@@ -96,7 +117,7 @@ static void run_lost(void *ctx, size_t i, const char *status, const char *why, p
 int cmd_run(cli_env *env, int argc, char **argv)
 {
     const char *earliest = NULL, *latest = NULL, *now_s = NULL, *format = NULL, *timeout_s = NULL;
-    int all_time = 0;
+    int all_time = 0, shared = 1;
     char **paths = xcalloc((size_t)argc + 1, sizeof *paths);
     int npaths = 0, rc = 0;
     for (int i = 1; i < argc;) {
@@ -119,6 +140,9 @@ int cmd_run(cli_env *env, int argc, char **argv)
             i += 2;
         } else if (!strcmp(a, "--all-time")) {
             all_time = 1;
+            i++;
+        } else if (!strcmp(a, "--no-shared-scan")) {
+            shared = 0;
             i++;
         } else if (a[0] == '-' && a[1]) {
             free(paths);
@@ -178,8 +202,9 @@ int cmd_run(cli_env *env, int argc, char **argv)
     o.lookups = &k.lookups;
     run_ctx c = {.db_path = env->db_path, .set = &set, .k = &k, .o = &o, .fmt = fmt};
     iso_report *rep = xcalloc(set.n + 1, sizeof *rep);
-    static const iso_ops ops = {run_begin, run_item, run_end, run_lost};
-    if (iso_run(set.n, &ops, &c, timeout, rep) < 0) rc = 1;
+    static const iso_ops alone_ops = {run_begin, run_item, run_end, run_lost, NULL, NULL};
+    static const iso_ops shared_ops = {run_begin, run_item, run_end, run_lost, run_prepare, run_scan};
+    if (iso_run(set.n, shared ? &shared_ops : &alone_ops, &c, timeout, rep) < 0) rc = 1;
     long total_risk = 0, total_notable = 0, failed = 0;
     for (size_t i = 0; i < set.n; i++) {
         failed += rep[i].failed;

@@ -7,11 +7,13 @@
  * risk events are stored once per detection, window and row however often
  * this is called. The runs happen in a worker process (detect_isolate.h): a
  * run that crashes or passes --timeout is recorded as such and the others
- * still run. */
+ * still run. The due runs are compiled first and share one pass over the
+ * events (detect_shared.h) unless --no-shared-scan. */
 #include "cli.h"
 #include "detect_isolate.h"
 #include "detect_print.h"
 #include "detect_run.h"
+#include "detect_shared.h"
 #include "detect_schedule.h"
 #include "risk_store.h"
 #include "spl_cli.h"
@@ -41,7 +43,9 @@ typedef struct sched_ctx {
     const sched_item *items;
     spl_knowledge *know;
     int quiet;
+    size_t nitems;
     store *st; /* the worker's connection */
+    detect_shared *sh; /* the worker's shared scan (NULL: each alone) */
 } sched_ctx;
 
 static int sched_begin(void *ctx)
@@ -57,6 +61,23 @@ static detect_run_opts sched_opts(const sched_ctx *c, double due)
                              .lookups = &c->know->lookups};
 }
 
+/* the shared scan: every due run left compiled (each over its window),
+ * then one pass */
+static void sched_prepare(void *ctx, size_t i)
+{
+    sched_ctx *c = ctx;
+    if (!c->sh) c->sh = detect_shared_new(c->nitems);
+    detect_run_opts o = sched_opts(c, c->items[i].due);
+    detect_shared_prepare(c->sh, c->st, &c->know->macros, i, c->set->v[c->items[i].det], &o);
+}
+
+static void sched_scan(void *ctx)
+{
+    sched_ctx *c = ctx;
+    if (!c->sh) c->sh = detect_shared_new(c->nitems);
+    detect_shared_scan(c->sh, c->st, 1);
+}
+
 static void sched_item_run(void *ctx, size_t i, iso_report *rep)
 {
     sched_ctx *c = ctx;
@@ -65,7 +86,8 @@ static void sched_item_run(void *ctx, size_t i, iso_report *rep)
     double due = c->items[i].due;
     detect_run_opts o = sched_opts(c, due);
     detect_run_result r;
-    if (detect_run_one(c->st, &c->know->macros, d, &o, &r)) {
+    detect_run_prep *p = c->sh ? detect_shared_take(c->sh, c->st, &c->know->macros, i, d, &o) : NULL;
+    if (detect_run_exec(c->st, &c->know->macros, d, &o, p, &r)) {
         fprintf(stderr, "%s: %s failed (%s): %s\n", d->file, name, r.stage, r.error ? r.error : "");
         rep->failed = 1;
     } else if (!c->quiet) {
@@ -85,6 +107,8 @@ static void sched_item_run(void *ctx, size_t i, iso_report *rep)
 static void sched_end(void *ctx)
 {
     sched_ctx *c = ctx;
+    detect_shared_free(c->sh);
+    c->sh = NULL;
     store_close(c->st);
     c->st = NULL;
 }
@@ -114,7 +138,7 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
 {
     const char *now_s = NULL;
     double timeout = DETECT_RUN_TIMEOUT;
-    int max_catchup = 24, wait_lock = 0, quiet = 0;
+    int max_catchup = 24, wait_lock = 0, quiet = 0, shared = 1;
     char **paths = xcalloc((size_t)argc + 1, sizeof *paths);
     int npaths = 0, rc = 0;
     for (int i = 1; i < argc;) {
@@ -137,6 +161,9 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
             i += 2;
         } else if (!strcmp(a, "--wait")) {
             wait_lock = 1;
+            i++;
+        } else if (!strcmp(a, "--no-shared-scan")) {
+            shared = 0;
             i++;
         } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
             quiet = 1;
@@ -238,10 +265,12 @@ int cmd_schedule(cli_env *env, int argc, char **argv)
         rc = 1;
         goto out;
     }
-    sched_ctx c = {.db_path = env->db_path, .set = &set, .items = items, .know = &know, .quiet = quiet};
+    sched_ctx c = {.db_path = env->db_path, .set = &set, .items = items, .know = &know, .quiet = quiet,
+                   .nitems = nitems};
     iso_report *rep = xcalloc(nitems + 1, sizeof *rep);
-    static const iso_ops ops = {sched_begin, sched_item_run, sched_end, sched_lost};
-    if (iso_run(nitems, &ops, &c, timeout, rep) < 0) rc = 1;
+    static const iso_ops alone_ops = {sched_begin, sched_item_run, sched_end, sched_lost, NULL, NULL};
+    static const iso_ops shared_ops = {sched_begin, sched_item_run, sched_end, sched_lost, sched_prepare, sched_scan};
+    if (iso_run(nitems, shared ? &shared_ops : &alone_ops, &c, timeout, rep) < 0) rc = 1;
     for (size_t i = 0; i < nitems; i++) failed += rep[i].failed;
     free(rep);
     if (!quiet) fprintf(stderr, "schedule: %zu runs, %ld failed\n", nitems, failed);

@@ -15,7 +15,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum { ISO_STARTED = 1, ISO_DONE = 2, ISO_BEGIN_FAILED = 4 };
+enum { ISO_STARTED = 1, ISO_DONE = 2, ISO_PREPARING = 3, ISO_BEGIN_FAILED = 4, ISO_SCANNING = 5 };
+
+/* what the parent knows the worker is doing */
+enum { PH_IDLE, PH_ITEM, PH_PREPARE, PH_SCAN };
 
 typedef struct iso_rec {
     uint32_t kind;
@@ -37,13 +40,26 @@ static void iso_send(int fd, const iso_rec *r)
     }
 }
 
-static void iso_worker(size_t from, size_t n, const iso_ops *ops, void *ctx, int fd)
+static void iso_worker(size_t from, size_t n, const iso_ops *ops, void *ctx, int fd, const unsigned char *alone,
+                       int prepare)
 {
     signal(SIGPIPE, SIG_DFL);
     if (ops->begin && ops->begin(ctx)) {
         fflush(stdout);
         fflush(stderr);
         _exit(ISO_BEGIN_FAILED);
+    }
+    if (prepare) {
+        for (size_t i = from; i < n; i++) {
+            if (alone[i]) continue;
+            iso_rec r = {.kind = ISO_PREPARING, .idx = (uint32_t)i};
+            iso_send(fd, &r);
+            ops->prepare(ctx, i);
+        }
+        iso_rec r = {.kind = ISO_SCANNING, .idx = (uint32_t)from};
+        iso_send(fd, &r);
+        if (ops->scan) ops->scan(ctx);
+        fflush(stderr);
     }
     for (size_t i = from; i < n; i++) {
         iso_rec r = {.kind = ISO_STARTED, .idx = (uint32_t)i};
@@ -76,6 +92,8 @@ int iso_run(size_t n, const iso_ops *ops, void *ctx, double timeout, iso_report 
     memset(reports, 0, n * sizeof *reports);
     size_t next = 0;
     int lost = 0;
+    unsigned char *alone = xcalloc(n + 1, 1); /* its preparing took a worker down */
+    int prepare = ops->prepare != NULL;
     while (next < n) {
         int pfd[2];
         fflush(stdout);
@@ -93,11 +111,12 @@ int iso_run(size_t n, const iso_ops *ops, void *ctx, double timeout, iso_report 
         }
         if (pid == 0) {
             close(pfd[0]);
-            iso_worker(next, n, ops, ctx, pfd[1]);
+            iso_worker(next, n, ops, ctx, pfd[1], alone, prepare);
         }
         close(pfd[1]);
         /* watch it: records as they come, the clock of the current item */
         long cur = -1;
+        int phase = PH_IDLE;
         double started = 0;
         int timed_out = 0;
         char buf[sizeof(iso_rec)];
@@ -105,14 +124,14 @@ int iso_run(size_t n, const iso_ops *ops, void *ctx, double timeout, iso_report 
         for (;;) {
             struct pollfd pf = {.fd = pfd[0], .events = POLLIN};
             int wait_ms = -1;
-            if (timeout > 0 && cur >= 0) {
+            if (timeout > 0 && phase != PH_IDLE) {
                 double left = started + timeout - util_now();
                 wait_ms = left <= 0 ? 0 : (int)(left * 1000) + 1;
             }
             int pr = poll(&pf, 1, wait_ms);
             if (pr < 0 && errno == EINTR) continue;
             if (pr == 0) {
-                if (cur >= 0 && timeout > 0 && util_now() - started >= timeout) {
+                if (phase != PH_IDLE && timeout > 0 && util_now() - started >= timeout) {
                     kill(pid, SIGKILL);
                     timed_out = 1;
                 }
@@ -127,19 +146,39 @@ int iso_run(size_t n, const iso_ops *ops, void *ctx, double timeout, iso_report 
             iso_rec r;
             memcpy(&r, buf, sizeof r);
             if (r.idx >= n) continue;
-            if (r.kind == ISO_STARTED) {
+            if (r.kind == ISO_STARTED || r.kind == ISO_PREPARING || r.kind == ISO_SCANNING) {
                 cur = (long)r.idx;
+                phase = r.kind == ISO_STARTED ? PH_ITEM : r.kind == ISO_PREPARING ? PH_PREPARE : PH_SCAN;
                 started = util_now();
             } else if (r.kind == ISO_DONE) {
                 reports[r.idx] = r.rep;
                 reports[r.idx].lost = 0;
                 cur = -1;
+                phase = PH_IDLE;
                 next = r.idx + 1;
             }
         }
         close(pfd[0]);
         int status = 0;
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+        if (phase == PH_PREPARE || phase == PH_SCAN) {
+            /* lost before any item of its ran: the next worker runs that
+             * item alone (PH_PREPARE), or every item without the shared
+             * scan (PH_SCAN); an item that fails alone too is lost then */
+            char why[160];
+            if (timed_out) snprintf(why, sizeof why, "ran longer than %g s (--timeout): killed", timeout);
+            else iso_describe(status, why, sizeof why);
+            if (phase == PH_PREPARE) {
+                alone[cur] = 1;
+                fprintf(stderr, "splite: the worker process stopped compiling a detection for the shared scan (%s); "
+                        "that one is compiled alone at its turn\n", why);
+            } else {
+                prepare = 0;
+                fprintf(stderr, "splite: the worker process stopped in the shared scan (%s); the detections left "
+                        "run without it\n", why);
+            }
+            continue;
+        }
         if (cur >= 0) {
             char why[160];
             if (timed_out) snprintf(why, sizeof why, "ran longer than %g s (--timeout): killed", timeout);
@@ -168,8 +207,10 @@ int iso_run(size_t n, const iso_ops *ops, void *ctx, double timeout, iso_report 
             goto not_run;
         }
     }
+    free(alone);
     return lost;
 not_run:
     for (; next < n; next++) reports[next].failed = 1;
+    free(alone);
     return -1;
 }

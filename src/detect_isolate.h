@@ -6,7 +6,9 @@
  * reports that item as lost and starts a new worker for the rest (unless it
  * died of SIGPIPE: the output is gone, the rest are not run). SQLite
  * connections never cross the fork: the worker opens its own (begin), the
- * parent has none open while a worker runs. */
+ * parent has none open while a worker runs. With ops->prepare, a worker
+ * first prepares every item left, then scans, then runs them; the timeout
+ * applies to each of those steps too. */
 #ifndef SPLITE_DETECT_ISOLATE_H
 #define SPLITE_DETECT_ISOLATE_H
 #include <stddef.h>
@@ -31,6 +33,13 @@ typedef struct iso_ops {
      * "timeout", why says how ("killed by signal 11 (Segmentation fault)"),
      * pid is the worker's, started when the item started. */
     void (*lost)(void *ctx, size_t i, const char *status, const char *why, pid_t pid, double started);
+    /* optional (the shared scan, detect_shared.h), in the worker before the
+     * items: prepare (compile) each item left, but those whose preparing
+     * took a worker down before (they run alone at their turn), then scan
+     * once. A worker lost scanning leaves the items to the next worker
+     * without preparing or scanning. */
+    void (*prepare)(void *ctx, size_t i);
+    void (*scan)(void *ctx);
 } iso_ops;
 
 /* Run items 0..n-1 as described above; reports[i] gets item i's outcome.

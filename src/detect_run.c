@@ -64,8 +64,73 @@ static void dr_record_failure(sqlite3 *db, int64_t run_id, double t0, detect_run
     free(msg);
 }
 
-int detect_run_one(store *st, const spl_macros *macros, const detection *d, const detect_run_opts *o,
-                   detect_run_result *r)
+/* The window of d's run: o's, or the deployment's relative to the
+ * scheduled time. 0, or -1 with p->stage / p->error set. */
+static int dr_window(const detection *d, const detect_run_opts *o, detect_run_prep *p)
+{
+    double now = o->now > 0 ? o->now : util_now();
+    double scheduled = o->scheduled > 0 ? o->scheduled : now;
+    char *err = NULL;
+    p->earliest = p->latest = 0;
+    if (o->all_time) return 0;
+    if (o->has_window) {
+        p->earliest = o->earliest;
+        p->latest = o->latest;
+    } else if (detect_run_window(d, scheduled, &p->earliest, &p->latest, &err)) {
+        p->stage = "window";
+        p->error = err;
+        return -1;
+    }
+    return 0;
+}
+
+/* Compile d's search over p's window into p->q, or p->stage / p->error. */
+static void dr_compile(store *st, const spl_macros *macros, const detection *d, const detect_run_opts *o,
+                       int prefilter, detect_run_prep *p)
+{
+    double c0 = util_now();
+    spl_opts so = {0};
+    so.now = o->now > 0 ? o->now : util_now();
+    so.datamodels = o->datamodels;
+    so.lookups = o->lookups;
+    so.prefilter = prefilter;
+    char e_buf[64], l_buf[64];
+    if (!o->all_time) {
+        snprintf(e_buf, sizeof e_buf, "%.6f", p->earliest);
+        snprintf(l_buf, sizeof l_buf, "%.6f", p->latest);
+        so.earliest = p->earliest > 0 ? e_buf : NULL;
+        so.latest = p->latest > 0 ? l_buf : NULL;
+    }
+    spl_error se = {0};
+    if (spl_compile(st, macros, d->search, &so, &p->q, &se)) {
+        p->q = NULL;
+        p->error = spl_error_format(&se);
+        p->stage = strstr(se.msg ? se.msg : "", "macro") ? "macro" : "parse";
+    }
+    spl_error_clear(&se);
+    free(se.text);
+    p->compiled = 1;
+    p->seconds += util_now() - c0;
+}
+
+void detect_run_prepare(store *st, const spl_macros *macros, const detection *d, const detect_run_opts *o,
+                        int prefilter, detect_run_prep *p)
+{
+    memset(p, 0, sizeof *p);
+    if (dr_window(d, o, p)) return;
+    dr_compile(st, macros, d, o, prefilter, p);
+}
+
+void detect_run_prep_free(detect_run_prep *p)
+{
+    if (!p) return;
+    spl_query_free(p->q);
+    free(p->error);
+    memset(p, 0, sizeof *p);
+}
+
+int detect_run_exec(store *st, const spl_macros *macros, const detection *d, const detect_run_opts *o,
+                    detect_run_prep *p, detect_run_result *r)
 {
     memset(r, 0, sizeof *r);
     sqlite3 *db = store_db(st);
@@ -78,28 +143,19 @@ int detect_run_one(store *st, const spl_macros *macros, const detection *d, cons
         dr_fail(r, "store", err);
         return -1;
     }
-    /* window */
-    spl_opts so = {0};
-    so.now = now;
-    so.datamodels = o->datamodels;
-    so.lookups = o->lookups;
-    char e_buf[64], l_buf[64];
-    int window_err = 0;
-    if (o->all_time) {
-        r->earliest = 0;
-        r->latest = 0;
-    } else {
-        if (o->has_window) {
-            r->earliest = o->earliest;
-            r->latest = o->latest;
-        } else if (detect_run_window(d, scheduled, &r->earliest, &r->latest, &err)) {
-            dr_fail(r, "window", err);
-            window_err = 1;
-        }
-        snprintf(e_buf, sizeof e_buf, "%.6f", r->earliest);
-        snprintf(l_buf, sizeof l_buf, "%.6f", r->latest);
-        so.earliest = r->earliest > 0 ? e_buf : NULL;
-        so.latest = r->latest > 0 ? l_buf : NULL;
+    detect_run_prep own = {0};
+    if (!p) {
+        p = &own; /* compiled below, after the run is recorded */
+        dr_window(d, o, p);
+    }
+    /* the seconds of a run include its compiling, done before when p was */
+    double base = t0 - (p->compiled ? p->seconds : 0);
+    r->earliest = p->earliest;
+    r->latest = p->latest;
+    int window_err = p->stage && !p->compiled;
+    if (window_err) {
+        dr_fail(r, p->stage, p->error);
+        p->error = NULL;
     }
     /* the run is recorded before it starts: a process killed meanwhile
      * leaves it 'running' with its pid, later shown as interrupted */
@@ -108,38 +164,35 @@ int detect_run_one(store *st, const spl_macros *macros, const detection *d, cons
                              (int64_t)getpid(), &run_id, &err)) {
         if (!window_err) dr_fail(r, "store", err);
         else free(err);
+        detect_run_prep_free(&own);
         return -1;
     }
     if (window_err) {
-        dr_record_failure(db, run_id, t0, r);
+        dr_record_failure(db, run_id, base, r);
+        detect_run_prep_free(&own);
         return -1;
     }
     fault_point(d->name, d->file);
     /* compile */
-    spl_query *q = NULL;
-    spl_error se = {0};
-    if (spl_compile(st, macros, d->search, &so, &q, &se)) {
-        char *msg = spl_error_format(&se);
-        const char *stage = strstr(se.msg ? se.msg : "", "macro") ? "macro" : "parse";
-        spl_error_clear(&se);
-        free(se.text);
-        dr_fail(r, stage, msg);
-        dr_record_failure(db, run_id, t0, r);
+    if (!p->compiled) dr_compile(st, macros, d, o, 0, p);
+    if (!p->q) {
+        dr_fail(r, p->stage, p->error);
+        p->error = NULL;
+        dr_record_failure(db, run_id, base, r);
+        detect_run_prep_free(&own);
         return -1;
     }
-    spl_error_clear(&se);
-    free(se.text);
     /* execute */
     dr_rows rows = {0};
-    if (spl_run(st, q, dr_collect, &rows, &err)) {
-        spl_query_free(q);
+    int xr = spl_run(st, p->q, dr_collect, &rows, &err);
+    detect_run_prep_free(&own);
+    if (xr) {
         for (size_t i = 0; i < rows.n; i++) risk_row_free(&rows.v[i]);
         free(rows.v);
         dr_fail(r, "execute", err);
-        dr_record_failure(db, run_id, t0, r);
+        dr_record_failure(db, run_id, base, r);
         return -1;
     }
-    spl_query_free(q);
     r->rows = (int64_t)rows.n;
     /* emit */
     int rc = 0;
@@ -160,7 +213,7 @@ int detect_run_one(store *st, const spl_macros *macros, const detection *d, cons
     }
     r->risk_events = es.risk_events;
     r->notables_stored = es.notables;
-    r->seconds = util_now() - t0;
+    r->seconds = util_now() - base;
     if (risk_store_run_end(db, run_id, r->rows, r->risk_events, r->notables_stored, r->seconds, rc ? "error" : "success",
                            r->error, &err)) {
         if (!r->error) dr_fail(r, "store", err);
@@ -171,12 +224,18 @@ int detect_run_one(store *st, const spl_macros *macros, const detection *d, cons
     if (rc) {
         /* the rollback took the row's end back with the events */
         char *e2 = NULL;
-        risk_store_run_end(db, run_id, r->rows, 0, 0, util_now() - t0, "error", r->error, &e2);
+        risk_store_run_end(db, run_id, r->rows, 0, 0, util_now() - base, "error", r->error, &e2);
         free(e2);
     }
     for (size_t i = 0; i < rows.n; i++) risk_row_free(&rows.v[i]);
     free(rows.v);
     return rc;
+}
+
+int detect_run_one(store *st, const spl_macros *macros, const detection *d, const detect_run_opts *o,
+                   detect_run_result *r)
+{
+    return detect_run_exec(st, macros, d, o, NULL, r);
 }
 
 void detect_run_record_lost(const char *db_path, const detection *d, const detect_run_opts *o, const char *status,

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include "detection.h"
 #include "risk.h"
+#include "spl.h"
 #include "spl_macro.h"
 #include "store.h"
 
@@ -34,6 +35,29 @@ typedef struct detect_run_result {
 /* Run d (resolved). Returns 0, or -1 with r->error / r->stage set. */
 int detect_run_one(store *st, const spl_macros *macros, const detection *d, const detect_run_opts *o,
                    detect_run_result *r);
+
+/* detect_run_one in two halves, so that many runs can be compiled first
+ * and their queries share one pass over the events (detect_shared.h):
+ * prepare works out the window and compiles (with spl_opts.prefilter when
+ * asked), writing nothing; exec records the run, fails it as prepare found
+ * or runs the query, and emits, exactly as detect_run_one (which is exec
+ * with p NULL: it compiles after recording the run). */
+typedef struct detect_run_prep {
+    double earliest, latest; /* the window */
+    int compiled;          /* compiling was tried */
+    spl_query *q;          /* NULL: failed at stage with error */
+    const char *stage;     /* "window", "macro", "parse" */
+    char *error;
+    double seconds;        /* compiling (counted in the run's seconds) */
+} detect_run_prep;
+
+void detect_run_prepare(store *st, const spl_macros *macros, const detection *d, const detect_run_opts *o,
+                        int prefilter, detect_run_prep *p);
+/* p: prepared by detect_run_prepare (its error is taken; the caller still
+ * frees p), or NULL */
+int detect_run_exec(store *st, const spl_macros *macros, const detection *d, const detect_run_opts *o,
+                    detect_run_prep *p, detect_run_result *r);
+void detect_run_prep_free(detect_run_prep *p);
 void detect_run_result_free(detect_run_result *r);
 
 /* Seconds a detection may run in `run` and `schedule` before its worker

@@ -73,6 +73,10 @@ typedef struct spl_query {
      * whose candidate rows it reads (splite_cand); else NULL / 0 */
     struct spl_pf *pf;
     int pf_param;
+    /* with pf: the time range its first search reads (bit 1: _time >=
+     * pf_earliest, bit 2: _time < pf_latest; 0: unbounded) */
+    int pf_time;
+    double pf_earliest, pf_latest;
     char *pf_table;     /* the table the formula's columns are of: "events",
                            or a data model summary "dmsum:..." (tstats) */
     int empty_stays_empty; /* 1: every command gives no results from no rows

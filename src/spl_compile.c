@@ -258,6 +258,11 @@ int spl_tr_apply_time_range(spl_tr *tr)
     }
     double e, l;
     int m = spl_tr_time_bounds(tr, &e, &l);
+    if (tr->is_event_table) {
+        tr->ev_earliest = e;
+        tr->ev_latest = l;
+        tr->ev_time = m;
+    }
     if (m & 1) {
         sbuf_printf(&c, "%s >= ", t.s);
         spl_tr_bind_num(tr, &c, e);
@@ -613,6 +618,11 @@ int spl_compile(store *st, const spl_macros *macros, const char *text,
         tr.npre = 0;
         r->pf = tr.pf;
         r->pf_param = tr.pf_param;
+        if (tr.pf) {
+            r->pf_time = tr.ev_time;
+            r->pf_earliest = tr.ev_earliest;
+            r->pf_latest = tr.ev_latest;
+        }
         r->pf_table = tr.pf_table ? tr.pf_table : xstrdup("events");
         r->empty_stays_empty = tr.empty_stays_empty && !tr.npre;
         tr.pf = NULL;

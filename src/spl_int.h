@@ -210,6 +210,11 @@ typedef struct spl_tr {
     struct spl_pf *pf;
     int pf_param;
     int pf_closed;
+    /* the time range put in the events level's WHERE (bit 1: e._time >=
+     * ev_earliest, bit 2: e._time < ev_latest): the rows the shared scan
+     * must read for this query lie in it (spl_query.pf_time) */
+    double ev_earliest, ev_latest;
+    int ev_time;
     char *pf_table;               /* the table pf reads: NULL = events */
     /* eval X=if(C, 1, 0) on the events level: what X=1 implies (C's
      * formula), valid while X's SQL is still sql (spl_search_pf) */

@@ -42,6 +42,10 @@ mx *mx_new(void);
  * set. Returns the slot, or -1 when q has no formula (it reads the events
  * without the shared scan). q must outlive m's use. */
 int mx_add(mx *m, spl_query *q);
+/* Limit the pass to the rows with _time >= earliest (bit 1 of bounds) and
+ * _time < latest (bit 2): only right when every slot's query reads no row
+ * outside that range (spl_query.pf_time). */
+void mx_set_time(mx *m, double earliest, double latest, int bounds);
 /* One pass over the events, filling every slot. Returns 0, or -1 with *err
  * (caller frees). */
 int mx_scan(mx *m, store *st, char **err);

@@ -83,6 +83,8 @@ struct mx {
     int nslots;
     mx_group *groups;
     int ngroups;
+    double t_lo, t_hi;     /* mx_set_time: the events group only */
+    int t_bounds;
     mx_stats stats;
 };
 

@@ -270,6 +270,13 @@ static void add_slot_row(mx *m, const mx_group *g, int s, int64_t rowid)
     m->stats.candidates++;
 }
 
+void mx_set_time(mx *m, double earliest, double latest, int bounds)
+{
+    m->t_lo = earliest;
+    m->t_hi = latest;
+    m->t_bounds = bounds & 3;
+}
+
 /* One pass over g's table. 0, or -1 with *err. */
 static int scan_group(mx *m, mx_group *g, store *st, char **err)
 {
@@ -315,9 +322,15 @@ static int scan_group(mx *m, mx_group *g, store *st, char **err)
     }
     sbuf_add(&sql, " FROM ");
     sbuf_add_sql_ident(&sql, g->table);
+    /* a time range on the events (mx_set_time): through the _time index */
+    int tb = !strcmp(g->table, "events") ? m->t_bounds : 0;
+    if (tb & 1) sbuf_add(&sql, " WHERE _time >= ?1");
+    if (tb & 2) sbuf_add(&sql, tb & 1 ? " AND _time < ?2" : " WHERE _time < ?2");
     prc = sqlite3_prepare_v2(db, sql.s, -1, &stmt, NULL);
     sbuf_free(&sql);
     if (prc != SQLITE_OK) goto sqlerr;
+    if (tb & 1) sqlite3_bind_double(stmt, 1, m->t_lo);
+    if (tb & 2) sqlite3_bind_double(stmt, 2, m->t_hi);
 
     r.hit = xcalloc((size_t)g->natoms + 1, 1);
     r.hitlist = xcalloc((size_t)g->natoms + 1, sizeof *r.hitlist);
