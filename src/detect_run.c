@@ -184,7 +184,7 @@ int detect_run_exec(store *st, const spl_macros *macros, const detection *d, con
     }
     /* execute */
     dr_rows rows = {0};
-    int xr = spl_run(st, p->q, dr_collect, &rows, &err);
+    int xr = p->nothing ? 0 : spl_run(st, p->q, dr_collect, &rows, &err);
     detect_run_prep_free(&own);
     if (xr) {
         for (size_t i = 0; i < rows.n; i++) risk_row_free(&rows.v[i]);

@@ -49,6 +49,8 @@ typedef struct detect_run_prep {
     const char *stage;     /* "window", "macro", "parse" */
     char *error;
     double seconds;        /* compiling (counted in the run's seconds) */
+    int nothing;           /* known to give no rows (the shared scan listed none
+                              and q->empty_stays_empty): not run */
 } detect_run_prep;
 
 void detect_run_prepare(store *st, const spl_macros *macros, const detection *d, const detect_run_opts *o,

@@ -83,6 +83,8 @@ detect_run_prep *detect_shared_take(detect_shared *s, store *st, const spl_macro
         detect_run_prepare(st, macros, d, o, 0, p);
         p->seconds += before;
         s->slot[i] = -1;
+    } else if (s->slot[i] >= 0 && p->q && p->q->empty_stays_empty && mx_count(s->scan, s->slot[i]) == 0) {
+        p->nothing = 1; /* no row listed, and none gives a result: not run (as check) */
     }
     return p;
 }
