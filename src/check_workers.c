@@ -159,9 +159,8 @@ static void run_shared(store *st, const spl_macros *m, const spl_opts *so, doubl
         } else if (q[i]) {
             if (fd >= 0) send_started(fd, (uint32_t)i);
             double c0 = util_now();
-            int nothing = slot[i] >= 0 && q[i]->empty_stays_empty && !mx_dense(scan, slot[i]) &&
-                          mx_count(scan, slot[i]) == 0;
-            if (slot[i] >= 0 && mx_dense(scan, slot[i])) {
+            mx_how how = mx_how_to_run(scan, slot[i]);
+            if (how == MX_ALONE) {
                 /* most rows listed: looking each up costs more than its
                  * own plan (a scan, an index); compiled again without */
                 spl_opts alone = *so;
@@ -177,7 +176,7 @@ static void run_shared(store *st, const spl_macros *m, const spl_opts *so, doubl
                 free(ar.error);
                 free(ar.cause);
             }
-            check_exec(st, timeout, set->v[i], q[i], nothing, &x->r);
+            check_exec(st, timeout, set->v[i], q[i], how == MX_NOTHING, &x->r);
             x->seconds = x->translate + (util_now() - c0);
         } else {
             x->seconds = x->translate; /* failed before execute: x->r says where */

@@ -200,7 +200,7 @@ void check_compile(store *st, const spl_macros *macros, const spl_opts *so, cons
 void check_exec(store *st, double timeout, const detection *d, const spl_query *q, int nothing, check_result *r)
 {
     fault_point(d->name, d->file);
-    row_digest rd = {0, 14695981039346656037ull};
+    row_digest rd = {0, UTIL_HASH_INIT};
     if (nothing) { /* the shared scan listed no rows and none give a result */
         r->digest = rd.h;
         return;

@@ -75,7 +75,8 @@ detect_run_prep *detect_shared_take(detect_shared *s, store *st, const spl_macro
     assert(s && i < s->n);
     if (!s->scanned || !s->prepared[i]) return NULL;
     detect_run_prep *p = &s->prep[i];
-    if (s->slot[i] >= 0 && mx_dense(s->scan, s->slot[i])) {
+    mx_how how = mx_how_to_run(s->scan, s->slot[i]);
+    if (how == MX_ALONE) {
         /* most rows listed: looking each up costs more than the query's
          * own plan (an index, a scan): compiled again without */
         double before = p->seconds;
@@ -83,7 +84,7 @@ detect_run_prep *detect_shared_take(detect_shared *s, store *st, const spl_macro
         detect_run_prepare(st, macros, d, o, 0, p);
         p->seconds += before;
         s->slot[i] = -1;
-    } else if (s->slot[i] >= 0 && p->q && p->q->empty_stays_empty && mx_count(s->scan, s->slot[i]) == 0) {
+    } else if (how == MX_NOTHING) {
         p->nothing = 1; /* no row listed, and none gives a result: not run (as check) */
     }
     return p;

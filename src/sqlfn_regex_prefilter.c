@@ -13,13 +13,13 @@
 #include <stdint.h>
 #include <string.h>
 #include "sqlfn_internal.h"
+#include "util.h"
 
 static void compile(sqlfn_regex *re)
 {
     re->hs_tried = 1;
-    if (strlen(re->pat) != re->patlen) return;
-    for (size_t i = 0; i < re->patlen; i++)
-        if ((unsigned char)re->pat[i] >= 0x80) return; /* a non-ASCII pattern: PCRE2 alone */
+    /* a pattern with a NUL or other than ASCII: PCRE2 alone */
+    if (memchr(re->pat, 0, re->patlen) || !util_is_ascii(re->pat, re->patlen)) return;
     hs_database_t *db = NULL;
     hs_compile_error_t *ce = NULL;
     if (hs_compile(re->pat, HS_FLAG_PREFILTER | HS_FLAG_SINGLEMATCH | HS_FLAG_ALLOWEMPTY, HS_MODE_BLOCK, NULL, &db,
@@ -36,19 +36,6 @@ static void compile(sqlfn_regex *re)
     re->hs_scratch = scratch;
 }
 
-static int ascii(const char *s, size_t n)
-{
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        if (w & 0x8080808080808080ull) return 0;
-    }
-    for (; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80) return 0;
-    return 1;
-}
-
 static int on_match(unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags, void *ctx)
 {
     (void)id;
@@ -62,7 +49,7 @@ static int on_match(unsigned int id, unsigned long long from, unsigned long long
 int sqlfn_regex_may_match(sqlfn_regex *re, const char *s, size_t n)
 {
     if (!re->hs_tried) compile(re);
-    if (!re->hs_db || !s || n > UINT32_MAX || !ascii(s, n)) return 1;
+    if (!re->hs_db || !s || n > UINT32_MAX || !util_is_ascii(s, n)) return 1;
     int found = 0;
     hs_error_t e = hs_scan(re->hs_db, s, (unsigned)n, 0, re->hs_scratch, on_match, &found);
     if (e != HS_SUCCESS && e != HS_SCAN_TERMINATED) return 1;

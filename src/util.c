@@ -159,6 +159,19 @@ void sbuf_add_sql_ident(sbuf *b, const char *s)
     sbuf_addc(b, '"');
 }
 
+int util_is_ascii(const char *s, size_t n)
+{
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ull) return 0;
+    }
+    for (; i < n; i++)
+        if ((unsigned char)s[i] >= 0x80) return 0;
+    return 1;
+}
+
 long util_clamp_long(double d)
 {
     if (isnan(d)) return 0;

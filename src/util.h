@@ -38,6 +38,8 @@ void sbuf_add_sql_ident(sbuf *b, const char *s);
 /* 1 if s[0..n) is a decimal number as Splunk reads one (optional sign,
  * digits, optional fraction, optional exponent; surrounding blanks allowed). */
 int util_is_number(const char *s, size_t n, double *out);
+/* 1 if every byte of s[0..n) is ASCII (below 0x80; NUL included). */
+int util_is_ascii(const char *s, size_t n);
 /* d as a long, clamped to [LONG_MIN, LONG_MAX] (NaN: 0): a plain (long) cast
  * of a value out of range is undefined (counts like `head 1e30`). */
 long util_clamp_long(double d);

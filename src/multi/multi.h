@@ -60,6 +60,12 @@ size_t mx_count(const mx *m, int slot);
  * reading them one by one costs more than the query's own plan: run the
  * query compiled without the prefilter instead (same results). */
 int mx_dense(const mx *m, int slot);
+/* How the query of slot (-1: none) runs after the scan: as compiled, over
+ * its rows (MX_RUN); compiled again without the prefilter (MX_ALONE, dense);
+ * or not at all, its result being empty (MX_NOTHING: no row listed and
+ * q->empty_stays_empty). */
+typedef enum mx_how { MX_RUN, MX_ALONE, MX_NOTHING } mx_how;
+mx_how mx_how_to_run(const mx *m, int slot);
 const mx_stats *mx_get_stats(const mx *m);
 void mx_free(mx *m);
 #endif

@@ -89,7 +89,7 @@ void mx_key_add(sbuf *key, const char *s, size_t n, unsigned flags, unsigned id)
 
 static char *path_of(const char *dir, const sbuf *key)
 {
-    uint64_t a = util_hash(14695981039346656037ull, key->s, key->len);
+    uint64_t a = util_hash(UTIL_HASH_INIT, key->s, key->len);
     uint64_t b = util_hash(0x9e3779b97f4a7c15ull, key->s, key->len);
     return xasprintf("%s/%016llx%016llx.hs", dir, (unsigned long long)a, (unsigned long long)b);
 }
@@ -110,7 +110,7 @@ hs_database_t *mx_cache_load(const sbuf *key)
     if (fread(&klen, sizeof klen, 1, f) == 1 && klen == key->len && (k = malloc(klen ? klen : 1)) &&
         fread(k, 1, klen, f) == klen && !memcmp(k, key->s, klen) && fread(&dlen, sizeof dlen, 1, f) == 1 &&
         fread(&dhash, sizeof dhash, 1, f) == 1 && dlen > 0 && dlen < ((uint64_t)1 << 32) && (d = malloc(dlen)) &&
-        fread(d, 1, dlen, f) == dlen && util_hash(14695981039346656037ull, d, dlen) == dhash &&
+        fread(d, 1, dlen, f) == dlen && util_hash(UTIL_HASH_INIT, d, dlen) == dhash &&
         hs_deserialize_database(d, (size_t)dlen, &db) != HS_SUCCESS)
         db = NULL;
     free(k);
@@ -132,7 +132,7 @@ void mx_cache_save(const sbuf *key, const hs_database_t *db)
     char *path = path_of(dir, key);
     char *tmp = xasprintf("%s.%ld.tmp", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
-    uint64_t klen = key->len, dlen = n, dhash = util_hash(14695981039346656037ull, bytes, n);
+    uint64_t klen = key->len, dlen = n, dhash = util_hash(UTIL_HASH_INIT, bytes, n);
     int ok = f && fwrite(&klen, sizeof klen, 1, f) == 1 && fwrite(key->s, 1, key->len, f) == key->len &&
              fwrite(&dlen, sizeof dlen, 1, f) == 1 && fwrite(&dhash, sizeof dhash, 1, f) == 1 &&
              fwrite(bytes, 1, n, f) == n;

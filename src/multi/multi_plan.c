@@ -288,6 +288,13 @@ int mx_dense(const mx *m, int slot)
     return rows > 0 && mx_count(m, slot) * 4 >= (size_t)rows;
 }
 
+mx_how mx_how_to_run(const mx *m, int slot)
+{
+    if (slot < 0 || slot >= m->nslots) return MX_RUN;
+    if (mx_dense(m, slot)) return MX_ALONE;
+    return m->slots[slot].q->empty_stays_empty && mx_count(m, slot) == 0 ? MX_NOTHING : MX_RUN;
+}
+
 const mx_stats *mx_get_stats(const mx *m)
 {
     return &m->stats;

@@ -135,20 +135,13 @@ static int re_match(unsigned int id, unsigned long long from, unsigned long long
     return 0;
 }
 
-static int is_ascii(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)s[i] >= 0x80 || !s[i]) return 0;
-    return 1;
-}
-
 /* the regex atoms of column col on one of its values */
 static int regex_value(row_state *r, int col, const char *s, size_t n)
 {
     const mx_col *c = &r->g->cols[col];
     if (!c->nres) return 0;
     hs_database_t *db = r->redb ? r->redb[col] : NULL;
-    if (!db || !is_ascii(s, n) || n > UINT32_MAX) {
+    if (!db || n > UINT32_MAX || memchr(s, 0, n) || !util_is_ascii(s, n)) {
         for (int k = 0; k < c->nres; k++) set_hit(r, c->res[k]);
         return 0;
     }
@@ -173,9 +166,10 @@ static void compile_regexes(mx_group *g, row_state *r)
         int n = 0;
         for (int k = 0; k < col->nres; k++) {
             const mx_atom *a = &g->atoms[col->res[k]];
-            int ok = strlen(a->text) == a->len; /* no NUL inside */
-            for (size_t i = 0; ok && i < a->len; i++) ok = (unsigned char)a->text[i] < 0x80;
-            if (!ok) { r->re_all[col->res[k]] = 1; continue; }
+            if (!util_is_ascii(a->text, a->len)) {
+                r->re_all[col->res[k]] = 1;
+                continue;
+            }
             exprs[n] = a->text;
             flags[n] = base;
             ids[n++] = (unsigned)col->res[k];
